@@ -1,0 +1,67 @@
+# eigenpal-ext entry points. `make test` sets up what it needs, then runs every check CI runs.
+# Only python3 (>= 3.11) and Node.js/npm (for the spec linters) must already be on the machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+NODE_BIN := node_modules/.bin
+
+.DEFAULT_GOAL := help
+.PHONY: help setup generate check-generated lint-spec lint format typecheck pytest test clean
+
+help:
+	@echo "make setup            create .venv with the project (editable) and its dev tools; install the spec linters"
+	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck and pytest"
+	@echo "make generate         regenerate generated/eigenpal_api from openapi.yaml"
+	@echo "make check-generated  fail with a diff if generated/ differs from a fresh generation"
+	@echo "make lint-spec        Redocly and Spectral on openapi.yaml"
+	@echo "make lint             ruff check + ruff format --check"
+	@echo "make typecheck        mypy --strict"
+	@echo "make pytest           the test suite only"
+
+# --- setup: idempotent; each half reinstalls only when its manifest changed --------------------------
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# --- code generation ---------------------------------------------------------------------------------
+generate: $(VENV)/.installed
+	$(PY) scripts/generate.py
+
+check-generated: $(VENV)/.installed
+	$(PY) scripts/check_generated.py
+
+# --- linters and type check --------------------------------------------------------------------------
+lint-spec: node_modules/.installed
+	$(NODE_BIN)/redocly lint openapi.yaml
+	$(NODE_BIN)/spectral lint openapi.yaml --fail-severity=warn
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+# --- tests -------------------------------------------------------------------------------------------
+# pytest exits 5 when it collects no test; that is a failure here like any other non-zero status.
+pytest: $(VENV)/.installed
+	$(BIN)/pytest
+
+test: setup check-generated lint-spec lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.api_error_issue import ApiErrorIssue
+
+
+T = TypeVar("T", bound="ApiErrorEnvelope")
+
+
+@_attrs_define
+class ApiErrorEnvelope:
+    """The body of every error response."""
+
+    issues: list[ApiErrorIssue]
+    """ The problems found; the first one is the headline. """
+    request_id: str
+    """ Request id, also echoed in the `x-request-id` header. """
+    hint: str | Unset = UNSET
+    """ Suggested fix for known error patterns. """
+    docs_url: str | Unset = UNSET
+    """ Link to relevant documentation. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        issues = []
+        for issues_item_data in self.issues:
+            issues_item = issues_item_data.to_dict()
+            issues.append(issues_item)
+
+        request_id = self.request_id
+
+        hint = self.hint
+
+        docs_url = self.docs_url
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "issues": issues,
+                "requestId": request_id,
+            }
+        )
+        if hint is not UNSET:
+            field_dict["hint"] = hint
+        if docs_url is not UNSET:
+            field_dict["docsUrl"] = docs_url
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.api_error_issue import ApiErrorIssue  # noqa: PLC0415
+
+        d = dict(src_dict)
+        issues = []
+        _issues = d.pop("issues")
+        for issues_item_data in _issues:
+            issues_item = ApiErrorIssue.from_dict(issues_item_data)
+
+            issues.append(issues_item)
+
+        request_id = d.pop("requestId")
+
+        hint = d.pop("hint", UNSET)
+
+        docs_url = d.pop("docsUrl", UNSET)
+
+        api_error_envelope = cls(
+            issues=issues,
+            request_id=request_id,
+            hint=hint,
+            docs_url=docs_url,
+        )
+
+        api_error_envelope.additional_properties = d
+        return api_error_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

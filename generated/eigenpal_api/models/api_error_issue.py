@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.api_error_issue_severity import ApiErrorIssueSeverity
+
+T = TypeVar("T", bound="ApiErrorIssue")
+
+
+@_attrs_define
+class ApiErrorIssue:
+    """One problem with a request."""
+
+    field: str
+    """ JSON path of the offending field (e.g. `body.input`), or `<root>`. """
+    message: str
+    """ Human-readable message. """
+    code: str
+    """ Machine-readable code (`invalid_value`, `required`, `not_found`, `unauthorized`, `rate_limited`, ...). """
+    severity: ApiErrorIssueSeverity
+    """ How serious an issue is. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        field = self.field
+
+        message = self.message
+
+        code = self.code
+
+        severity = self.severity.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "field": field,
+                "message": message,
+                "code": code,
+                "severity": severity,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        field = d.pop("field")
+
+        message = d.pop("message")
+
+        code = d.pop("code")
+
+        severity = ApiErrorIssueSeverity(d.pop("severity"))
+
+        api_error_issue = cls(
+            field=field,
+            message=message,
+            code=code,
+            severity=severity,
+        )
+
+        api_error_issue.additional_properties = d
+        return api_error_issue
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

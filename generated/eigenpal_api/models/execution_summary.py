@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.execution_status import ExecutionStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.execution_summary_workflow import ExecutionSummaryWorkflow
+
+
+T = TypeVar("T", bound="ExecutionSummary")
+
+
+@_attrs_define
+class ExecutionSummary:
+    """An execution as listed."""
+
+    id: str
+    """ Execution id. """
+    workflow_id: str
+    """ Id of the workflow that ran. """
+    status: ExecutionStatus
+    """ Lifecycle status of an execution: created → pending → running → (waiting) → finalizing → completed, or
+    failed / cancelled / rejected. Terminal: completed, failed, cancelled, rejected. Clients must accept values not
+    listed here (treat them as non-terminal). """
+    created_at: datetime.datetime
+    """ ISO-8601 creation timestamp. """
+    trigger_type: None | str | Unset = UNSET
+    """ How the run was started (`api`, `scheduled`, `manual`, ...; an open string). """
+    trigger_input: Any | Unset = UNSET
+    """ The original input map, useful for a replay. """
+    result: Any | Unset = UNSET
+    """ Workflow output (when status is `completed`). """
+    error: None | str | Unset = UNSET
+    """ Error message (when status is `failed`). """
+    started_at: datetime.datetime | None | Unset = UNSET
+    """ When a worker started the execution. """
+    completed_at: datetime.datetime | None | Unset = UNSET
+    """ When the execution reached a terminal status. """
+    workflow: ExecutionSummaryWorkflow | None | Unset = UNSET
+    """ The owning workflow; null when it has been deleted. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.execution_summary_workflow import ExecutionSummaryWorkflow  # noqa: PLC0415
+
+        id = self.id
+
+        workflow_id = self.workflow_id
+
+        status = self.status.value
+
+        created_at = self.created_at.isoformat()
+
+        trigger_type: None | str | Unset
+        if isinstance(self.trigger_type, Unset):
+            trigger_type = UNSET
+        else:
+            trigger_type = self.trigger_type
+
+        trigger_input = self.trigger_input
+
+        result = self.result
+
+        error: None | str | Unset
+        if isinstance(self.error, Unset):
+            error = UNSET
+        else:
+            error = self.error
+
+        started_at: None | str | Unset
+        if isinstance(self.started_at, Unset):
+            started_at = UNSET
+        elif isinstance(self.started_at, datetime.datetime):
+            started_at = self.started_at.isoformat()
+        else:
+            started_at = self.started_at
+
+        completed_at: None | str | Unset
+        if isinstance(self.completed_at, Unset):
+            completed_at = UNSET
+        elif isinstance(self.completed_at, datetime.datetime):
+            completed_at = self.completed_at.isoformat()
+        else:
+            completed_at = self.completed_at
+
+        workflow: dict[str, Any] | None | Unset
+        if isinstance(self.workflow, Unset):
+            workflow = UNSET
+        elif isinstance(self.workflow, ExecutionSummaryWorkflow):
+            workflow = self.workflow.to_dict()
+        else:
+            workflow = self.workflow
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "workflowId": workflow_id,
+                "status": status,
+                "createdAt": created_at,
+            }
+        )
+        if trigger_type is not UNSET:
+            field_dict["triggerType"] = trigger_type
+        if trigger_input is not UNSET:
+            field_dict["triggerInput"] = trigger_input
+        if result is not UNSET:
+            field_dict["result"] = result
+        if error is not UNSET:
+            field_dict["error"] = error
+        if started_at is not UNSET:
+            field_dict["startedAt"] = started_at
+        if completed_at is not UNSET:
+            field_dict["completedAt"] = completed_at
+        if workflow is not UNSET:
+            field_dict["workflow"] = workflow
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.execution_summary_workflow import ExecutionSummaryWorkflow  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        workflow_id = d.pop("workflowId")
+
+        status = ExecutionStatus(d.pop("status"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+        def _parse_trigger_type(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        trigger_type = _parse_trigger_type(d.pop("triggerType", UNSET))
+
+        trigger_input = d.pop("triggerInput", UNSET)
+
+        result = d.pop("result", UNSET)
+
+        def _parse_error(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        error = _parse_error(d.pop("error", UNSET))
+
+        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                started_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return started_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        started_at = _parse_started_at(d.pop("startedAt", UNSET))
+
+        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return completed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        completed_at = _parse_completed_at(d.pop("completedAt", UNSET))
+
+        def _parse_workflow(data: object) -> ExecutionSummaryWorkflow | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                workflow_type_0 = ExecutionSummaryWorkflow.from_dict(data)
+
+                return workflow_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExecutionSummaryWorkflow | None | Unset, data)
+
+        workflow = _parse_workflow(d.pop("workflow", UNSET))
+
+        execution_summary = cls(
+            id=id,
+            workflow_id=workflow_id,
+            status=status,
+            created_at=created_at,
+            trigger_type=trigger_type,
+            trigger_input=trigger_input,
+            result=result,
+            error=error,
+            started_at=started_at,
+            completed_at=completed_at,
+            workflow=workflow,
+        )
+
+        execution_summary.additional_properties = d
+        return execution_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.run_overrides_steps import RunOverridesSteps
+
+
+T = TypeVar("T", bound="RunOverrides")
+
+
+@_attrs_define
+class RunOverrides:
+    """Per-step output overrides for a replay: the named steps do not execute and their output is replaced for this one
+    run. Decision: the nested `{steps: {stepId: {...}}}` shape of the schema and of the TypeScript SDK is the contract,
+    not the flat map some documentation shows.
+
+    """
+
+    steps: RunOverridesSteps | Unset = UNSET
+    """ Step id → the output that replaces that step's output. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        steps: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.steps, Unset):
+            steps = self.steps.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if steps is not UNSET:
+            field_dict["steps"] = steps
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.run_overrides_steps import RunOverridesSteps  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _steps = d.pop("steps", UNSET)
+        steps: RunOverridesSteps | Unset
+        if isinstance(_steps, Unset):
+            steps = UNSET
+        else:
+            steps = RunOverridesSteps.from_dict(_steps)
+
+        run_overrides = cls(
+            steps=steps,
+        )
+
+        run_overrides.additional_properties = d
+        return run_overrides
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.execution_status import ExecutionStatus
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RunWorkflowResponse")
+
+
+@_attrs_define
+class RunWorkflowResponse:
+    """Answer to a run."""
+
+    execution_id: str
+    """ The new execution's id (e.g. `exec_xyz`). """
+    status: ExecutionStatus | Unset = UNSET
+    """ Lifecycle status of an execution: created → pending → running → (waiting) → finalizing → completed, or
+    failed / cancelled / rejected. Terminal: completed, failed, cancelled, rejected. Clients must accept values not
+    listed here (treat them as non-terminal). """
+    result: Any | Unset = UNSET
+    """ Workflow output (when status is `completed`). """
+    error: None | str | Unset = UNSET
+    """ Error message (when status is `failed`). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        execution_id = self.execution_id
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        result = self.result
+
+        error: None | str | Unset
+        if isinstance(self.error, Unset):
+            error = UNSET
+        else:
+            error = self.error
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "executionId": execution_id,
+            }
+        )
+        if status is not UNSET:
+            field_dict["status"] = status
+        if result is not UNSET:
+            field_dict["result"] = result
+        if error is not UNSET:
+            field_dict["error"] = error
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        execution_id = d.pop("executionId")
+
+        _status = d.pop("status", UNSET)
+        status: ExecutionStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = ExecutionStatus(_status)
+
+        result = d.pop("result", UNSET)
+
+        def _parse_error(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        error = _parse_error(d.pop("error", UNSET))
+
+        run_workflow_response = cls(
+            execution_id=execution_id,
+            status=status,
+            result=result,
+            error=error,
+        )
+
+        run_workflow_response.additional_properties = d
+        return run_workflow_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

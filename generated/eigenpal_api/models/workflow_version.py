@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="WorkflowVersion")
+
+
+@_attrs_define
+class WorkflowVersion:
+    """One released version of a workflow."""
+
+    id: str
+    """ Version id (e.g. `wfh_xyz`); stable, use it to pin runs. """
+    workflow_id: str
+    """ Id of the workflow this version belongs to. """
+    version: None | str | Unset = UNSET
+    """ Release tag of this version (e.g. `1.2.3`). """
+    yaml_content: str | Unset = UNSET
+    """ The workflow YAML at this version. """
+    is_current: bool | Unset = UNSET
+    """ True for the workflow's currently published version. """
+    created_at: datetime.datetime | Unset = UNSET
+    """ ISO-8601 creation timestamp. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        workflow_id = self.workflow_id
+
+        version: None | str | Unset
+        if isinstance(self.version, Unset):
+            version = UNSET
+        else:
+            version = self.version
+
+        yaml_content = self.yaml_content
+
+        is_current = self.is_current
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "workflowId": workflow_id,
+            }
+        )
+        if version is not UNSET:
+            field_dict["version"] = version
+        if yaml_content is not UNSET:
+            field_dict["yamlContent"] = yaml_content
+        if is_current is not UNSET:
+            field_dict["isCurrent"] = is_current
+        if created_at is not UNSET:
+            field_dict["createdAt"] = created_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        workflow_id = d.pop("workflowId")
+
+        def _parse_version(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        version = _parse_version(d.pop("version", UNSET))
+
+        yaml_content = d.pop("yamlContent", UNSET)
+
+        is_current = d.pop("isCurrent", UNSET)
+
+        _created_at = d.pop("createdAt", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        workflow_version = cls(
+            id=id,
+            workflow_id=workflow_id,
+            version=version,
+            yaml_content=yaml_content,
+            is_current=is_current,
+            created_at=created_at,
+        )
+
+        workflow_version.additional_properties = d
+        return workflow_version
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
