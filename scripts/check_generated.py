@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import DEFAULT_OUTPUT, generate  # noqa: E402
+from generate import DEFAULT_OUTPUT, generate
 
 IGNORED_PARTS = {"__pycache__"}
 

@@ -31,8 +31,19 @@ DEFAULT_OUTPUT = ROOT / "generated" / "eigenpal_api"
 # The output depends on both versions; pyproject.toml pins the same ones in the `dev` extra.
 PINNED = {"openapi-python-client": "0.29.1", "ruff": "0.14.0"}
 
-RUFF_CHECK = ["check", "--isolated", "--no-cache", "--fix-only", "--select", "F,I,UP",
-              "--target-version", "py311", "--line-length", "120", "--quiet"]
+RUFF_CHECK = [
+    "check",
+    "--isolated",
+    "--no-cache",
+    "--fix-only",
+    "--select",
+    "F,I,UP",
+    "--target-version",
+    "py311",
+    "--line-length",
+    "120",
+    "--quiet",
+]
 RUFF_FORMAT = ["format", "--isolated", "--no-cache", "--line-length", "120", "--quiet"]
 
 
@@ -52,7 +63,7 @@ def tool(name: str) -> str:
 
 
 def run(cmd: list[str]) -> None:
-    completed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    completed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout + completed.stderr)
         sys.exit(f"generate: command failed ({completed.returncode}): {' '.join(cmd)}")
@@ -64,16 +75,24 @@ def generate(output: Path) -> None:
     # Render into a scratch folder first so a failed run never leaves a half-written package behind.
     with tempfile.TemporaryDirectory(prefix="eigenpal-generate-") as scratch:
         staged = Path(scratch) / output.name
-        run([
-            tool("openapi-python-client"), "generate",
-            "--path", str(SPEC),
-            "--config", str(CONFIG),
-            "--custom-template-path", str(TEMPLATES),
-            "--meta", "none",
-            "--output-path", str(staged),
-            "--overwrite",
-            "--fail-on-warning",
-        ])
+        run(
+            [
+                tool("openapi-python-client"),
+                "generate",
+                "--path",
+                str(SPEC),
+                "--config",
+                str(CONFIG),
+                "--custom-template-path",
+                str(TEMPLATES),
+                "--meta",
+                "none",
+                "--output-path",
+                str(staged),
+                "--overwrite",
+                "--fail-on-warning",
+            ]
+        )
         ruff = tool("ruff")
         run([ruff, *RUFF_CHECK, str(staged)])
         run([ruff, *RUFF_FORMAT, str(staged)])

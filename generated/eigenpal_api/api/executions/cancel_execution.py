@@ -17,7 +17,9 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/workflows/executions/{execution_id}/cancel".format(
-            execution_id=quote(str(execution_id), safe=""),
+            execution_id=quote(str(execution_id), safe="")
+            if str(execution_id) not in (".", "..")
+            else str(execution_id).replace(".", "%2E"),
         ),
     }
 

@@ -28,7 +28,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/workflows/{id}/versions".format(
-            id=quote(str(id), safe=""),
+            id=quote(str(id), safe="") if str(id) not in (".", "..") else str(id).replace(".", "%2E"),
         ),
         "params": params,
     }

@@ -33,7 +33,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/workflows/{id}/run".format(
-            id=quote(str(id), safe=""),
+            id=quote(str(id), safe="") if str(id) not in (".", "..") else str(id).replace(".", "%2E"),
         ),
         "params": params,
     }
