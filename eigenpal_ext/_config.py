@@ -1,0 +1,38 @@
+"""Every default of the ergonomic client, in one place (seconds everywhere, never milliseconds)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_BASE_URL: Final = "https://app.eigenpal.com"
+API_PREFIX: Final = "/api/v1"
+API_KEY_ENV: Final = "EIGENPAL_API_KEY"
+BASE_URL_ENV: Final = "EIGENPAL_BASE_URL"
+
+# Per request. Connecting should be quick; a read may wait on a busy server.
+DEFAULT_TIMEOUT_SECONDS: Final = 60.0
+DEFAULT_CONNECT_TIMEOUT_SECONDS: Final = 10.0
+# A held run (wait_for_completion=N) gets a read timeout of N plus this margin: the server answers once
+# the window closes, plus its own processing and the network, so N alone would lose the execution id.
+HOLD_READ_TIMEOUT_MARGIN_SECONDS: Final = 15.0
+MAX_SERVER_HOLD_SECONDS: Final = 60
+
+# Retries of idempotent requests (and of runs that certainly did not reach the server).
+DEFAULT_MAX_RETRIES: Final = 2
+RETRY_INITIAL_DELAY_SECONDS: Final = 0.5
+RETRY_MAX_DELAY_SECONDS: Final = 8.0
+# A Retry-After longer than this is not waited out inside a call: the rate-limit error is raised with
+# its .retry_after so the caller decides (a 10-minute sleep hidden in a library call looks like a hang).
+RETRY_AFTER_CAP_SECONDS: Final = 60.0
+
+# Waiting (run_and_wait / wait): poll fast first, then back off to poll_interval_seconds.
+DEFAULT_POLL_INTERVAL_SECONDS: Final = 2.0
+DEFAULT_WAIT_TIMEOUT_SECONDS: Final = 300.0
+FIRST_POLL_DELAY_SECONDS: Final = 0.1
+# cancel_on_timeout's cancel is sent after the deadline: one attempt, bounded by this.
+CANCEL_ON_TIMEOUT_REQUEST_SECONDS: Final = 5.0
+POLL_BACKOFF_FACTOR: Final = 1.5
+
+# Pool sizes: one pool per client; the async client may fan out.
+MAX_CONNECTIONS: Final = 32
+MAX_KEEPALIVE_CONNECTIONS: Final = 16

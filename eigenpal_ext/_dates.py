@@ -1,0 +1,202 @@
+"""Date handling for the executions list's ``fromDate``/``toDate`` query parameters.
+
+This module owns turning the user's ``from_date``/``to_date`` values into the ISO-8601 UTC strings the API
+expects (``'2026-11-27T03:13:04.123Z'``). Everything here is a pure function: no I/O, and the clock is read
+only as the default of the ``now`` parameter, so callers and tests can pin "now" explicitly.
+
+Accepted inputs (see :data:`DateInput`):
+
+- ``datetime``: aware values are converted to UTC; naive values are taken to be UTC already.
+- ``date``: midnight UTC that day, or 23:59:59.999 UTC when it is an inclusive upper bound.
+- ``timedelta``: that long before now (``timedelta(days=7)`` means a week ago).
+- ``str``: an ISO-8601 timestamp or date (parsed by :meth:`datetime.datetime.fromisoformat`; naive means
+  UTC), or a relative expression such as ``'now()-7d'``, ``'now-1d12h'`` or ``'now() + 1h'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeAlias
+
+from dateutil.relativedelta import relativedelta
+
+__all__ = ["DateInput", "format_utc", "resolve_date", "resolve_date_range"]
+
+DateInput: TypeAlias = datetime | date | timedelta | str
+
+_ACCEPTED_FORMS = (
+    "use a datetime, date or timedelta, an ISO-8601 string ('2026-11-27T10:00:00Z', '2026-11-27'), "
+    "or a relative expression ('now()', 'now()-7d', 'now()-1d12h', 'now()+1h'; units s m h d w mo y)"
+)
+
+# The API's precision is milliseconds, so the day's last instant it can express is .999; stopping there rather
+# than at .999999 keeps the resolved datetime identical to the bound actually sent.
+_END_OF_DAY = time(23, 59, 59, 999_000)
+
+# Relative-expression grammar (case-insensitive, ASCII only):
+#     expression := "now" ["()"] { [space] sign [space] term {term} } [space]
+#     sign       := "+" | "-"
+#     term       := digits unit          -- no spaces inside a term or between the terms of one group
+#     unit       := "mo" | "s" | "m" | "h" | "d" | "w" | "y"
+# "mo" is listed before the one-letter units so that "1mo" is months, never minutes followed by junk.
+# re.ASCII matters: without it IGNORECASE lets e.g. U+017F LATIN SMALL LETTER LONG S match "s", and \d
+# would accept non-ASCII digits.
+_UNIT = r"(?:mo|[smhdwy])"
+_RELATIVE = re.compile(
+    rf"now(?:\(\))?(?P<offsets>(?:\s*[+-]\s*(?:[0-9]+{_UNIT})+)*)\s*",
+    re.IGNORECASE | re.ASCII,
+)
+# Tokenizes the already-validated offsets part: a sign switches the direction for the terms after it.
+_OFFSET_TOKEN = re.compile(rf"(?P<sign>[+-])|(?P<amount>[0-9]+)(?P<unit>{_UNIT})", re.IGNORECASE | re.ASCII)
+
+# Weeks and shorter are exact durations; months and years are calendar steps (clamped to the month's end),
+# which is what people mean by "a month ago" on March 31st.
+_UNIT_STEPS: dict[str, Callable[[int], timedelta | relativedelta]] = {
+    "s": lambda n: timedelta(seconds=n),
+    "m": lambda n: timedelta(minutes=n),
+    "h": lambda n: timedelta(hours=n),
+    "d": lambda n: timedelta(days=n),
+    "w": lambda n: timedelta(weeks=n),
+    "mo": lambda n: relativedelta(months=n),
+    "y": lambda n: relativedelta(years=n),
+}
+
+
+def format_utc(moment: datetime) -> str:
+    """Format ``moment`` as ISO-8601 UTC with milliseconds and ``Z``, e.g. ``'2026-11-27T03:13:04.123Z'``.
+
+    A naive ``moment`` is taken to be UTC. Sub-millisecond digits are truncated (floored), never rounded up,
+    so a bound never moves later than the instant it stands for.
+
+    Raises ValueError if an aware ``moment`` falls outside years 1-9999 once converted to UTC.
+    """
+    try:
+        utc = _to_utc(moment)
+    except OverflowError:
+        raise ValueError(f"{moment!r} cannot be expressed in UTC: it falls outside years 1-9999") from None
+    # Built by hand rather than with strftime, whose %Y does not zero-pad years below 1000 on glibc.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
+        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
+
+
+def resolve_date(
+    value: DateInput,
+    *,
+    argument: str,
+    now: datetime | None = None,
+    end_of_day: bool = False,
+) -> datetime:
+    """Resolve one ``from_date``/``to_date`` value to an aware UTC datetime.
+
+    ``argument`` is the parameter name used in error messages (``'from_date'`` or ``'to_date'``). ``now``
+    anchors timedeltas and relative expressions; it defaults to the current time, read once, and a naive
+    ``now`` is taken to be UTC. ``end_of_day`` applies only to a bare date (a ``date`` object or a date-only
+    string such as ``'2026-11-27'``): False gives 00:00:00.000 UTC that day, True gives 23:59:59.999 UTC so
+    an inclusive upper bound covers the whole day. Naive datetimes (objects or strings) are taken to be UTC.
+
+    Raises TypeError for a value of an unsupported type (including bool and int), and ValueError for a string
+    that is not a date or a relative expression, or for a result outside years 1-9999.
+    """
+    try:
+        if isinstance(value, datetime):  # before date: datetime is a subclass of date
+            return _to_utc(value)
+        if isinstance(value, date):
+            return _bare_date(value, end_of_day=end_of_day)
+        if isinstance(value, timedelta):
+            return _now_utc(now) - value
+        if isinstance(value, str):
+            return _parse_text(value, argument=argument, now=now, end_of_day=end_of_day)
+    except OverflowError:
+        raise ValueError(f"{argument}={value!r} is out of range (years 1-9999): {_ACCEPTED_FORMS}") from None
+    raise TypeError(
+        f"{argument} must be a datetime, date, timedelta or str, not {type(value).__qualname__}: {_ACCEPTED_FORMS}"
+    )
+
+
+def resolve_date_range(
+    from_date: DateInput | None,
+    to_date: DateInput | None,
+    *,
+    now: datetime | None = None,
+) -> tuple[str | None, str | None]:
+    """Resolve both bounds against one ``now`` and format them with :func:`format_utc`; None stays None.
+
+    ``to_date`` is inclusive: a bare date means the end of that day. Raises ValueError naming both arguments
+    and their resolved values when ``from_date`` is later than ``to_date``.
+    """
+    # One clock read for both bounds, so 'now()-1h'..'now()' cannot straddle a tick.
+    anchor = _now_utc(now)
+    start = None if from_date is None else resolve_date(from_date, argument="from_date", now=anchor)
+    end = None if to_date is None else resolve_date(to_date, argument="to_date", now=anchor, end_of_day=True)
+    start_text = None if start is None else format_utc(start)
+    end_text = None if end is None else format_utc(end)
+    # Compared at the millisecond precision actually sent: bounds equal on the wire are a valid range even if
+    # the inputs differed by microseconds.
+    if start is not None and end is not None and _truncate_to_ms(start) > _truncate_to_ms(end):
+        raise ValueError(
+            f"from_date={from_date!r} ({start_text}) is later than to_date={to_date!r} ({end_text}): "
+            "from_date must not be after to_date"
+        )
+    return start_text, end_text
+
+
+def _to_utc(moment: datetime) -> datetime:
+    # utcoffset() is None for some tzinfo objects; Python treats those datetimes as naive, and so do we.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _now_utc(now: datetime | None) -> datetime:
+    return datetime.now(UTC) if now is None else _to_utc(now)
+
+
+def _bare_date(day: date, *, end_of_day: bool) -> datetime:
+    return datetime.combine(day, _END_OF_DAY if end_of_day else time.min, tzinfo=UTC)
+
+
+def _truncate_to_ms(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _parse_text(value: str, *, argument: str, now: datetime | None, end_of_day: bool) -> datetime:
+    text = value.strip()
+    relative = _RELATIVE.fullmatch(text)
+    if relative is not None:
+        return _apply_offsets(_now_utc(now), relative["offsets"])
+    # date.fromisoformat accepts only date-only forms; trying it first is how a bare day is told apart from
+    # a timestamp that happens to be at midnight.
+    try:
+        return _bare_date(date.fromisoformat(text), end_of_day=end_of_day)
+    except ValueError:
+        pass
+    try:
+        return _to_utc(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    raise ValueError(f"{argument}={value!r} is not a date: {_ACCEPTED_FORMS}")
+
+
+def _apply_offsets(anchor: datetime, offsets: str) -> datetime:
+    result = anchor
+    direction = 1
+    for token in _OFFSET_TOKEN.finditer(offsets):
+        if token["sign"] is not None:
+            direction = -1 if token["sign"] == "-" else 1
+            continue
+        try:
+            amount = int(token["amount"])
+        except ValueError:  # more digits than int() will convert: certainly out of range
+            raise OverflowError(token["amount"]) from None
+        # Terms are applied one at a time, left to right, because calendar steps do not commute:
+        # from March 31, '-1mo-1mo' clamps to Feb 28 then gives Jan 28, not Jan 31.
+        try:
+            step = _UNIT_STEPS[token["unit"].lower()](amount)
+            result = result + step if direction > 0 else result - step
+        except ValueError as exc:  # relativedelta reports an out-of-range year as ValueError
+            raise OverflowError(str(exc)) from None
+    return result
