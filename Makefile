@@ -8,7 +8,7 @@ PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated lint-spec lint format typecheck pytest test clean
+.PHONY: help setup generate check-generated lint-spec lint format typecheck pytest test bench clean
 
 help:
 	@echo "make setup            create .venv with the project (editable) and its dev tools; install the spec linters"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint             ruff check + ruff format --check"
 	@echo "make typecheck        mypy --strict"
 	@echo "make pytest           the test suite only"
+	@echo "make bench            benchmarks that print figures (wait schedule, upload memory)"
 
 # --- setup: idempotent; each half reinstalls only when its manifest changed --------------------------
 setup: $(VENV)/.installed node_modules/.installed
@@ -62,6 +63,11 @@ pytest: $(VENV)/.installed
 	$(BIN)/pytest
 
 test: setup check-generated lint-spec lint typecheck pytest
+
+# Benchmarks print figures; they assert nothing (speed and memory are never asserted by tests).
+bench: $(VENV)/.installed
+	$(PY) benchmarks/wait_schedule.py
+	$(PY) benchmarks/upload_memory.py
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

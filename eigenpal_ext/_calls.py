@@ -1,0 +1,397 @@
+"""Every API call as data: arguments checked, request built, response parser attached. No I/O here.
+
+Each builder below validates the user's arguments (raising ``ValueError``/``TypeError`` before any
+request), asks the generated ``eigenpal_api`` operation for its request (URL, encoded path parameters,
+query, body) and returns a ``Call``. The sync and async clients only send it (``_send.py``), so both
+share every decision made here.
+
+Why the generated ``_get_kwargs`` and not ``sync_detailed``: the generated parsers decode error bodies
+strictly (a malformed envelope raises ``KeyError``/``JSONDecodeError``) and return ``None`` for an
+undocumented 2xx. The request half of the generated code is sound, so it is reused; responses are parsed
+here, where anything unusable becomes a typed ``EigenpalError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+from typing import IO, Any, BinaryIO, Generic, Protocol, TypeVar, cast
+
+import attrs
+import httpx
+from eigenpal_api.api.executions import cancel_execution, get_execution, list_executions
+from eigenpal_api.api.workflows import get_workflow, list_workflow_versions, list_workflows, run_workflow
+from eigenpal_api.models import (
+    CancelWorkflowExecutionResponse,
+    ExecutionStatus,
+    IncludeSteps,
+    ListVersionsResponse,
+    ListWorkflowExecutionsResponse,
+    ListWorkflowsResponse,
+    RunTrigger,
+    RunWorkflowBody,
+    RunWorkflowMultipartBody,
+    RunWorkflowResponse,
+    WorkflowExecutionStatusResponse,
+    WorkflowKind,
+    WorkflowSummary,
+)
+from eigenpal_api.types import UNSET, File, Unset
+
+from eigenpal_ext import _config
+from eigenpal_ext._dates import DateInput, resolve_date_range
+from eigenpal_ext._errors import (
+    EigenpalConnectionError,
+    EigenpalError,
+    error_from_response,
+    error_from_transport,
+    unusable_success_response,
+)
+from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
+from eigenpal_ext._retry import DEADLINE_EXTENSION, MAX_RETRIES_EXTENSION
+
+T = TypeVar("T")
+KNOWN_STATUSES: tuple[str, ...] = tuple(member.value for member in ExecutionStatus)
+
+
+class _Model(Protocol):
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+
+
+@attrs.frozen
+class Call(Generic[T]):
+    """A request ready to send and the function that turns its response into ``T`` (or raises)."""
+
+    request: dict[str, Any]
+    parse: Callable[[httpx.Response], T]
+    on_transport_error: Callable[[httpx.HTTPError], EigenpalError]
+    timeout: httpx.Timeout | None = None
+    max_retries: int | None = None
+    # The client-clock time after which the transport must not sleep for a retry (see _retry.py).
+    deadline: float | None = None
+    # Handles this call opened (Path inputs, spooled pipes); closed once the call is over.
+    opened: tuple[IO[bytes], ...] = ()
+
+    def httpx_kwargs(self) -> dict[str, Any]:
+        kwargs = dict(self.request)
+        if self.timeout is not None:
+            kwargs["timeout"] = self.timeout
+        extensions: dict[str, object] = {}
+        if self.max_retries is not None:
+            extensions[MAX_RETRIES_EXTENSION] = self.max_retries
+        if self.deadline is not None:
+            extensions[DEADLINE_EXTENSION] = self.deadline
+        if extensions:
+            kwargs["extensions"] = extensions
+        return kwargs
+
+    def close(self) -> None:
+        for handle in self.opened:
+            handle.close()
+
+
+# --- argument checks (pure; each names the argument and what it accepts) ---------------------------------
+
+
+def require_id(value: object, argument: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{argument} must be a non-empty string, got {value!r}")
+    return value
+
+
+def check_int(value: object, argument: str, *, minimum: int, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{argument} must be an int, got {type(value).__name__}")
+    if value < minimum or (maximum is not None and value > maximum):
+        accepted = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+        raise ValueError(f"{argument} must be in {accepted}, got {value}")
+    return value
+
+
+def check_choice(value: object, argument: str, choices: type[Enum]) -> str:
+    accepted = [member.value for member in choices]
+    if not isinstance(value, str) or value not in accepted:
+        raise ValueError(f"{argument}={value!r} is not one of {accepted}")
+    return value
+
+
+def status_filter(status: str | ExecutionStatus | Sequence[str | ExecutionStatus] | None) -> str | None:
+    """The ``status`` query value: a comma-separated list of known statuses, or None for no filter."""
+    if status is None:
+        return None
+    items = [status] if isinstance(status, str) else list(status)
+    if not items:
+        return None
+    for item in items:
+        if not isinstance(item, str) or item not in KNOWN_STATUSES:
+            raise ValueError(f"status={item!r} is not an execution status; valid: {', '.join(KNOWN_STATUSES)}")
+    return ",".join(str(item) for item in items)
+
+
+def normalise_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """``{"steps": {step: {...}}}`` as the API wants it; the flat ``{step: {...}}`` of some docs is wrapped."""
+    if overrides is None:
+        return None
+    if not isinstance(overrides, Mapping):
+        raise TypeError(f"overrides must be a mapping, got {type(overrides).__name__}")
+    steps = overrides["steps"] if set(overrides) == {"steps"} else overrides
+    if not isinstance(steps, Mapping):
+        raise TypeError("overrides['steps'] must map step ids to their replacement outputs")
+    for step_id, output in steps.items():
+        if not isinstance(output, Mapping):
+            raise TypeError(f"overrides['steps'][{step_id!r}] must be a mapping (the step's replacement output)")
+    return {"steps": check_json_value(dict(steps), "overrides['steps']")}
+
+
+# --- timeouts ---------------------------------------------------------------------------------------------
+
+
+def call_timeout(
+    timeout_seconds: float | None, default: httpx.Timeout, *, hold_seconds: int | None = None
+) -> httpx.Timeout | None:
+    """The per-call timeout: an override for every phase, and room for a server hold on the read."""
+    if timeout_seconds is not None:
+        if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int | float) or timeout_seconds <= 0:
+            raise ValueError(f"timeout_seconds must be a positive number of seconds, got {timeout_seconds!r}")
+        base = httpx.Timeout(float(timeout_seconds))
+    elif hold_seconds is None:
+        return None
+    else:
+        base = default
+    if hold_seconds is None:
+        return base
+    held_read = hold_seconds + _config.HOLD_READ_TIMEOUT_MARGIN_SECONDS
+    read = base.read if base.read is None else max(base.read, held_read)
+    return httpx.Timeout(connect=base.connect, read=read, write=base.write, pool=base.pool)
+
+
+# --- response parsing -------------------------------------------------------------------------------------
+
+
+def parser(model: type[_Model], *, execution_id: str | None = None) -> Callable[[httpx.Response], Any]:
+    """Any 2xx with a body matching ``model`` → the model; anything else → a typed error."""
+
+    def parse(response: httpx.Response) -> Any:
+        if not response.is_success:
+            raise error_from_response(response, execution_id=execution_id)
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise unusable_success_response(
+                response, reason=f"the body is not JSON ({exc})", execution_id=execution_id
+            ) from exc
+        if not isinstance(data, dict):
+            raise unusable_success_response(
+                response, reason=f"expected a JSON object, got {type(data).__name__}", execution_id=execution_id
+            )
+        try:
+            return model.from_dict(data)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            reason = f"{model.__name__} could not be read ({type(exc).__name__}: {exc})"
+            raise unusable_success_response(response, reason=reason, execution_id=execution_id) from exc
+
+    return parse
+
+
+def transport_errors(
+    *, execution_id: str | None = None, workflow_id: str | None = None, execution_may_exist: bool = False
+) -> Callable[[httpx.HTTPError], EigenpalError]:
+    """Turns whatever httpx raised while sending into an ``EigenpalError`` carrying what is known."""
+
+    def convert(exc: httpx.HTTPError) -> EigenpalError:
+        if isinstance(exc, httpx.TransportError):
+            return error_from_transport(
+                exc, execution_id=execution_id, execution_may_exist=execution_may_exist, workflow_id=workflow_id
+            )
+        # Redirect loops, undecodable content: the server answered, but not with anything usable.
+        return EigenpalConnectionError(
+            f"the request failed: {type(exc).__name__}: {exc}",
+            execution_id=execution_id,
+            request_sent=True,
+            execution_may_exist=execution_may_exist,
+        )
+
+    return convert
+
+
+# --- the seven operations ---------------------------------------------------------------------------------
+
+
+def list_workflows_call(
+    *,
+    search: str | None,
+    name: str | None,
+    kind: str | WorkflowKind | None,
+    limit: int,
+    offset: int | None,
+    timeout: httpx.Timeout | None,
+) -> Call[ListWorkflowsResponse]:
+    request = list_workflows._get_kwargs(
+        search=_opt_str(search, "search"),
+        name=_opt_str(name, "name"),
+        kind=UNSET if kind is None else WorkflowKind(check_choice(kind, "kind", WorkflowKind)),
+        limit=check_int(limit, "limit", minimum=1, maximum=100),
+        offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
+    )
+    return Call(request, parser(ListWorkflowsResponse), transport_errors(), timeout)
+
+
+def get_workflow_call(workflow_id: str, *, timeout: httpx.Timeout | None) -> Call[WorkflowSummary]:
+    request = get_workflow._get_kwargs(require_id(workflow_id, "workflow_id"))
+    return Call(request, parser(WorkflowSummary), transport_errors(), timeout)
+
+
+def list_versions_call(
+    workflow_id: str, *, limit: int, offset: int | None, timeout: httpx.Timeout | None
+) -> Call[ListVersionsResponse]:
+    request = list_workflow_versions._get_kwargs(
+        require_id(workflow_id, "workflow_id"),
+        limit=check_int(limit, "limit", minimum=1, maximum=100),
+        offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
+    )
+    return Call(request, parser(ListVersionsResponse), transport_errors(), timeout)
+
+
+def run_workflow_call(
+    workflow_id: str,
+    inputs: Mapping[str, Any] | None,
+    *,
+    version: str | None,
+    overrides: Mapping[str, Any] | None,
+    trigger: str | RunTrigger | None,
+    wait_for_completion: int | None,
+    timeout_seconds: float | None,
+    default_timeout: httpx.Timeout,
+) -> Call[RunWorkflowResponse]:
+    workflow_id = require_id(workflow_id, "workflow_id")
+    hold = (
+        None
+        if wait_for_completion is None
+        else check_int(wait_for_completion, "wait_for_completion", minimum=0, maximum=_config.MAX_SERVER_HOLD_SECONDS)
+    )
+    trigger_value = None if trigger is None else check_choice(trigger, "trigger", RunTrigger)
+    steps = normalise_overrides(overrides)
+    run_inputs = split_run_inputs(inputs)
+    timeout = call_timeout(timeout_seconds, default_timeout, hold_seconds=hold)
+
+    body: RunWorkflowBody | RunWorkflowMultipartBody
+    opened: list[IO[bytes]] = []
+    if run_inputs.files:
+        text = json_part(run_inputs, steps, trigger_value)
+        body = RunWorkflowMultipartBody(field_json=UNSET if text is None else text)
+        try:
+            for file_input in run_inputs.files:
+                handle, owned = file_input.open()
+                if owned:
+                    opened.append(handle)
+                # httpx only needs read/seek/fileno; BinaryIO is the generated File's over-narrow annotation.
+                stream = cast(BinaryIO, handle)
+                body[file_input.key] = File(
+                    payload=stream, file_name=file_input.filename, mime_type=file_input.mime_type
+                )
+        except BaseException:
+            for handle in opened:
+                handle.close()
+            raise
+    else:
+        payload: dict[str, Any] = {}
+        if run_inputs.json_inputs is not None:
+            payload["input"] = run_inputs.json_inputs
+        if steps is not None:
+            payload["overrides"] = steps
+        if trigger_value is not None:
+            payload["trigger"] = trigger_value
+        body = RunWorkflowBody.from_dict(payload)
+
+    request = run_workflow._get_kwargs(
+        workflow_id,
+        body=body,
+        version=_opt_str(version, "version"),
+        wait_for_completion=UNSET if hold is None else hold,
+    )
+
+    on_transport_error = transport_errors(workflow_id=workflow_id, execution_may_exist=True)
+    return Call(request, _run_parser(workflow_id), on_transport_error, timeout, opened=tuple(opened))
+
+
+def _run_parser(workflow_id: str) -> Callable[[httpx.Response], RunWorkflowResponse]:
+    parse_model = parser(RunWorkflowResponse)
+
+    def parse(response: httpx.Response) -> RunWorkflowResponse:
+        try:
+            parsed: RunWorkflowResponse = parse_model(response)
+        except EigenpalError as exc:
+            if response.is_success:
+                # The server accepted the run, so an execution exists even though its id is unreadable.
+                exc.message += (
+                    f"; the run was accepted, so an execution exists: find it with "
+                    f"client.workflows.executions.list({workflow_id!r}, from_date='now()-10m')"
+                )
+            raise
+        return parsed
+
+    return parse
+
+
+def get_execution_call(
+    execution_id: str, *, include_steps: bool, timeout: httpx.Timeout | None, max_retries: int | None = None
+) -> Call[WorkflowExecutionStatusResponse]:
+    execution_id = require_id(execution_id, "execution_id")
+    if not isinstance(include_steps, bool):
+        raise TypeError(f"include_steps must be a bool, got {type(include_steps).__name__}")
+    request = get_execution._get_kwargs(execution_id, include_steps=IncludeSteps.TRUE if include_steps else UNSET)
+    return Call(
+        request,
+        parser(WorkflowExecutionStatusResponse, execution_id=execution_id),
+        transport_errors(execution_id=execution_id),
+        timeout,
+        max_retries,
+    )
+
+
+def list_executions_call(
+    workflow_id: str,
+    *,
+    status: str | ExecutionStatus | Sequence[str | ExecutionStatus] | None,
+    from_date: DateInput | None,
+    to_date: DateInput | None,
+    example_id: str | None,
+    limit: int,
+    offset: int | None,
+    timeout: httpx.Timeout | None,
+) -> Call[ListWorkflowExecutionsResponse]:
+    from_text, to_text = resolve_date_range(from_date, to_date)
+    request = list_executions._get_kwargs(
+        require_id(workflow_id, "workflow_id"),
+        status=_or_unset(status_filter(status)),
+        from_date=_or_unset(from_text),
+        to_date=_or_unset(to_text),
+        example_id=_opt_str(example_id, "example_id"),
+        limit=check_int(limit, "limit", minimum=1, maximum=100),
+        offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
+    )
+    return Call(request, parser(ListWorkflowExecutionsResponse), transport_errors(), timeout)
+
+
+def cancel_execution_call(execution_id: str, *, timeout: httpx.Timeout | None) -> Call[CancelWorkflowExecutionResponse]:
+    execution_id = require_id(execution_id, "execution_id")
+    request = cancel_execution._get_kwargs(execution_id)
+    return Call(
+        request,
+        parser(CancelWorkflowExecutionResponse, execution_id=execution_id),
+        transport_errors(execution_id=execution_id),
+        timeout,
+    )
+
+
+def _opt_str(value: object, argument: str) -> str | Unset:
+    if value is None:
+        return UNSET
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _or_unset(value: str | None) -> str | Unset:
+    return UNSET if value is None else value

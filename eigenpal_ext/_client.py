@@ -1,0 +1,247 @@
+"""``EigenpalClient`` and ``AsyncEigenpalClient``: configuration and the lifecycle of one connection pool.
+
+Configuration is resolved once, by the pure ``resolve_settings`` (arguments first, then the
+``EIGENPAL_API_KEY`` / ``EIGENPAL_BASE_URL`` environment variables, then the defaults of ``_config``).
+Each client owns one httpx client whose transport applies the retry policy; the resources
+(``client.workflows``, ``client.workflows.executions``) and the raw generated client (``client.raw``)
+all send through it. Close it with ``close()``/``aclose()`` or a ``with``/``async with`` block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+import eigenpal_api
+import httpx
+
+from eigenpal_ext import _config
+from eigenpal_ext._retry import RetryPolicy
+from eigenpal_ext._telemetry import telemetry_headers
+from eigenpal_ext._transport import AsyncRetryTransport, RetryTransport
+from eigenpal_ext.workflows import AsyncWorkflows, Workflows
+
+# httpx_args keys that the client sets itself; each has its own argument.
+_RESERVED_HTTPX_ARGS = {
+    "base_url": "base_url",
+    "headers": "default_headers",
+    "timeout": "timeout_seconds",
+    "transport": "transport",
+}
+
+
+@attrs.frozen
+class ClientSettings:
+    """What a client was configured with. The API key is kept out of ``repr``."""
+
+    api_key: str = attrs.field(repr=False)
+    base_url: str
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    headers: Mapping[str, str] = attrs.field(repr=False)
+
+
+def resolve_settings(
+    *,
+    api_key: str | None,
+    base_url: str | None,
+    timeout_seconds: float | httpx.Timeout,
+    max_retries: int,
+    default_headers: Mapping[str, str] | None,
+    environ: Mapping[str, str] = os.environ,
+) -> ClientSettings:
+    key = api_key if api_key is not None else environ.get(_config.API_KEY_ENV)
+    if not key or not isinstance(key, str) or not key.strip():
+        raise ValueError(
+            f"no EigenPal API key: pass api_key=... or set the {_config.API_KEY_ENV} environment variable "
+            "(keys are made at app.eigenpal.com → Settings → API Keys)"
+        )
+    url = normalise_base_url(
+        base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
+    )
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    headers = {**telemetry_headers(), **dict(default_headers or {}), "Authorization": f"Bearer {key.strip()}"}
+    return ClientSettings(
+        api_key=key.strip(),
+        base_url=url,
+        timeout=default_timeout(timeout_seconds),
+        retry=RetryPolicy(max_retries=max_retries),
+        headers=headers,
+    )
+
+
+def normalise_base_url(base_url: str) -> str:
+    """The instance root, without a trailing slash; a trailing ``/api/v1`` is removed (paths carry it)."""
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a string such as {_config.DEFAULT_BASE_URL!r}")
+    url = base_url.strip().rstrip("/")
+    if url.endswith(_config.API_PREFIX):
+        url = url[: -len(_config.API_PREFIX)].rstrip("/")
+    parsed = httpx.URL(url) if "://" in url else None
+    if parsed is None or parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ValueError(f"base_url must be an http(s) URL such as {_config.DEFAULT_BASE_URL!r}, got {base_url!r}")
+    if parsed.query or parsed.fragment:
+        raise ValueError(f"base_url must not have a query or fragment, got {base_url!r}")
+    return url
+
+
+def default_timeout(timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
+    if isinstance(timeout_seconds, httpx.Timeout):
+        return timeout_seconds
+    if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int | float) or timeout_seconds <= 0:
+        # None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
+        raise ValueError(f"timeout_seconds must be a positive number of seconds, got {timeout_seconds!r}")
+    seconds = float(timeout_seconds)
+    return httpx.Timeout(seconds, connect=min(seconds, _config.DEFAULT_CONNECT_TIMEOUT_SECONDS))
+
+
+def http_client_arguments(
+    settings: ClientSettings,
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
+    httpx_args: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client``/``httpx.AsyncClient``: ours, then the user's extras."""
+    extra = dict(httpx_args or {})
+    for key, argument in _RESERVED_HTTPX_ARGS.items():
+        if key in extra:
+            raise ValueError(f"httpx_args[{key!r}] is set by the client; use the {argument}= argument instead")
+    own = {"base_url": settings.base_url, "headers": dict(settings.headers), "timeout": settings.timeout}
+    return {**own, "transport": transport, **extra}
+
+
+class _ClientBase:
+    """What both clients expose about their configuration."""
+
+    _settings: ClientSettings
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._settings.timeout
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._settings.base_url!r})"
+
+
+_LIMITS = httpx.Limits(
+    max_connections=_config.MAX_CONNECTIONS, max_keepalive_connections=_config.MAX_KEEPALIVE_CONNECTIONS
+)
+
+
+class EigenpalClient(_ClientBase):
+    """The synchronous client.
+
+    >>> with EigenpalClient(api_key="eg_...") as client:           # or EIGENPAL_API_KEY
+    ...     final = client.workflows.executions.run_and_wait("extract-invoice", input={...})
+
+    Arguments: ``api_key`` (else ``EIGENPAL_API_KEY``), ``base_url`` (else ``EIGENPAL_BASE_URL``, else
+    ``https://app.eigenpal.com``; a trailing ``/api/v1`` is accepted), ``timeout_seconds`` per request
+    (a float, or an ``httpx.Timeout`` for per-phase control; every method also takes its own
+    ``timeout_seconds``), ``max_retries`` for idempotent requests (see ``_retry.py``),
+    ``default_headers`` added to every request (they may override the telemetry headers),
+    ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply), and
+    ``httpx_args`` for anything else httpx accepts (``proxy``, ``verify``, ``event_hooks``, ...).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout_seconds: float | httpx.Timeout = _config.DEFAULT_TIMEOUT_SECONDS,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        httpx_args: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url,
+            timeout_seconds=timeout_seconds,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        # Injectable for tests that simulate time; the retry transport and the waiters read them.
+        self._sleep: Callable[[float], None] = time.sleep
+        self._clock: Callable[[], float] = time.monotonic
+        inner = transport if transport is not None else httpx.HTTPTransport(limits=_LIMITS)
+        retrying = RetryTransport(
+            inner, self._settings.retry, sleep=lambda seconds: self._sleep(seconds), clock=lambda: self._clock()
+        )
+        self._http = httpx.Client(**http_client_arguments(self._settings, retrying, httpx_args))
+        self.workflows = Workflows(self)
+        self.raw = eigenpal_api.Client(base_url=self._settings.base_url).set_httpx_client(self._http)
+        """The generated low-level client on this client's pool (auth, telemetry and retries included):
+        ``get_execution.sync(execution_id, client=client.raw)``."""
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncEigenpalClient(_ClientBase):
+    """The asynchronous client: the same surface as ``EigenpalClient``, every call awaited.
+
+    >>> async with AsyncEigenpalClient() as client:
+    ...     final = await client.workflows.executions.run_and_wait("extract-invoice", input={...})
+
+    Close it with ``await client.aclose()`` or ``async with``; nothing is closed from ``__del__``
+    (closing from a finaliser runs on whatever event loop is current, or none).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout_seconds: float | httpx.Timeout = _config.DEFAULT_TIMEOUT_SECONDS,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        httpx_args: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url,
+            timeout_seconds=timeout_seconds,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self._clock: Callable[[], float] = time.monotonic
+        inner = transport if transport is not None else httpx.AsyncHTTPTransport(limits=_LIMITS)
+        retrying = AsyncRetryTransport(
+            inner, self._settings.retry, sleep=lambda seconds: self._sleep(seconds), clock=lambda: self._clock()
+        )
+        self._http = httpx.AsyncClient(**http_client_arguments(self._settings, retrying, httpx_args))
+        self.workflows = AsyncWorkflows(self)
+        self.raw = eigenpal_api.Client(base_url=self._settings.base_url).set_async_httpx_client(self._http)
+        """The generated low-level client on this client's pool:
+        ``await get_execution.asyncio(execution_id, client=client.raw)``."""
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,191 @@
+"""Run inputs → the request body: JSON when no top-level input is a file, streamed multipart otherwise.
+
+File inputs are recognised at the top level of ``input`` only (the server does not support nested
+files) and may be:
+
+- a ``pathlib.Path`` (or any ``os.PathLike``): opened when the request is sent, streamed from disk in
+  64 KiB chunks by httpx, closed afterwards;
+- a binary file handle (``open(p, "rb")``, ``io.BytesIO``, ...): streamed from position 0 (httpx rewinds
+  it, so a retried request resends the whole file); a pipe or socket, whose length is unknown, is first
+  spooled to a temporary file;
+- a mapping ``{"content": bytes, "filename": str, "mime_type": str (optional)}`` (``mimeType`` also
+  accepted).
+
+Everything is checked before any request: a missing file raises ``FileNotFoundError`` naming the input
+key; a value that cannot be sent (a ``Path`` nested in a list, a ``set``, a text-mode handle, NaN...)
+raises ``TypeError`` (or ``ValueError``) naming where it is, e.g. ``input['pages'][2]``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import mimetypes
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePath
+from typing import IO, Any
+
+import attrs
+
+FALLBACK_MIME_TYPE = "application/octet-stream"
+# Pipes and sockets are copied to a temporary file; up to this size it stays in memory.
+SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
+
+
+@attrs.frozen
+class FileInput:
+    """One file part of a multipart run. ``open()`` gives a binary handle positioned anywhere."""
+
+    key: str
+    filename: str
+    mime_type: str
+    path: Path | None = None
+    handle: IO[bytes] | None = None
+    content: bytes | None = None
+
+    def open(self) -> tuple[IO[bytes], bool]:
+        """A handle to stream, and whether the caller must close it (it does not own user handles)."""
+        if self.path is not None:
+            return self.path.open("rb"), True
+        if self.content is not None:
+            return io.BytesIO(self.content), True
+        assert self.handle is not None  # one of the three is set by construction
+        if _length_is_known(self.handle):
+            return self.handle, False
+        return _spool(self.handle), True
+
+
+@attrs.frozen
+class RunInputs:
+    """The normalised inputs of a run: JSON-able scalars and the file parts."""
+
+    json_inputs: dict[str, Any] | None
+    files: tuple[FileInput, ...]
+
+
+def split_run_inputs(inputs: Mapping[str, Any] | None) -> RunInputs:
+    """Separate file inputs from JSON inputs and check that everything can be sent."""
+    if inputs is None:
+        return RunInputs(json_inputs=None, files=())
+    if not isinstance(inputs, Mapping):
+        raise TypeError(f"input must be a mapping of input names to values, not {type(inputs).__name__}")
+    json_inputs: dict[str, Any] = {}
+    files: list[FileInput] = []
+    for key, value in inputs.items():
+        if not isinstance(key, str):
+            raise TypeError(f"input keys must be strings; got {key!r} ({type(key).__name__})")
+        file_input = _as_file_input(key, value)
+        if file_input is not None:
+            files.append(file_input)
+        else:
+            json_inputs[key] = check_json_value(value, f"input[{key!r}]")
+    return RunInputs(json_inputs=json_inputs, files=tuple(files))
+
+
+def check_json_value(value: Any, where: str) -> Any:
+    """Return ``value`` as plain JSON data (tuples become lists); raise naming ``where`` if it can't be."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{where} is {value!r}, which JSON cannot represent")
+        return value
+    if isinstance(value, Mapping):
+        checked: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} has a non-string key {key!r}; JSON object keys must be strings")
+            checked[key] = check_json_value(item, f"{where}[{key!r}]")
+        return checked
+    if isinstance(value, list | tuple):
+        return [check_json_value(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if _looks_like_file(value):
+        raise TypeError(
+            f"{where} is a file ({type(value).__name__}); files are supported only as top-level inputs "
+            "(the API does not accept files nested in lists or objects)"
+        )
+    raise TypeError(
+        f"{where} is a {type(value).__name__}, which cannot be sent as JSON; use str, int, float, bool, None, "
+        "lists and dicts (convert dates with .isoformat())"
+    )
+
+
+def json_part(inputs: RunInputs, overrides: Mapping[str, Any] | None, trigger: str | None) -> str | None:
+    """The ``_json`` text part of a multipart run; None when there is nothing to put in it."""
+    payload: dict[str, Any] = {}
+    if inputs.json_inputs:
+        payload["input"] = inputs.json_inputs
+    if overrides:
+        payload["overrides"] = overrides
+    if trigger:
+        payload["trigger"] = trigger
+    return json.dumps(payload, separators=(",", ":")) if payload else None
+
+
+def _looks_like_file(value: Any) -> bool:
+    return isinstance(value, PurePath | os.PathLike | bytes | bytearray | memoryview | io.IOBase) or callable(
+        getattr(value, "read", None)
+    )
+
+
+def _as_file_input(key: str, value: Any) -> FileInput | None:
+    if isinstance(value, os.PathLike):
+        path = Path(os.fspath(value))
+        if not path.is_file():
+            reason = "is a directory" if path.is_dir() else "does not exist"
+            raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} {reason}")
+        return FileInput(key=key, filename=path.name, mime_type=_guess_mime(path.name), path=path)
+    if isinstance(value, io.TextIOBase):
+        raise TypeError(f"input[{key!r}] is a text-mode file; open it in binary mode ('rb')")
+    if isinstance(value, bytes | bytearray | memoryview):
+        raise TypeError(
+            f"input[{key!r}] is raw bytes; pass a file as a Path, a binary file handle, or "
+            '{"content": <bytes>, "filename": "name.pdf", "mime_type": "application/pdf"}'
+        )
+    if callable(getattr(value, "read", None)):
+        raw_name = getattr(value, "name", None)
+        filename = os.path.basename(raw_name) if isinstance(raw_name, str) and raw_name else key
+        return FileInput(key=key, filename=filename, mime_type=_guess_mime(filename), handle=value)
+    if isinstance(value, Mapping) and "content" in value:
+        return _content_mapping(key, value)
+    return None
+
+
+def _content_mapping(key: str, value: Mapping[str, Any]) -> FileInput:
+    content, filename = value.get("content"), value.get("filename")
+    if not isinstance(content, bytes | bytearray | memoryview):
+        raise TypeError(f"input[{key!r}]['content'] must be bytes, not {type(content).__name__}")
+    if not isinstance(filename, str) or not filename:
+        raise TypeError(f"input[{key!r}]['filename'] must be a non-empty string (the uploaded file's name)")
+    mime_type = value.get("mime_type", value.get("mimeType")) or _guess_mime(filename)
+    if not isinstance(mime_type, str):
+        raise TypeError(f"input[{key!r}]['mime_type'] must be a string such as 'application/pdf'")
+    unknown = set(value) - {"content", "filename", "mime_type", "mimeType"}
+    if unknown:
+        raise TypeError(f"input[{key!r}] has unknown keys {sorted(unknown)}; use content, filename, mime_type")
+    return FileInput(key=key, filename=filename, mime_type=mime_type, content=bytes(content))
+
+
+def _guess_mime(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or FALLBACK_MIME_TYPE
+
+
+def _length_is_known(handle: IO[bytes]) -> bool:
+    """httpx needs a file's length for Content-Length: a regular file or a seekable in-memory buffer."""
+    try:
+        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        seekable = getattr(handle, "seekable", None)
+        return bool(seekable()) if callable(seekable) else False
+
+
+def _spool(handle: IO[bytes]) -> IO[bytes]:
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by the caller
+    shutil.copyfileobj(handle, spooled)
+    spooled.seek(0)
+    return spooled

@@ -1,0 +1,202 @@
+"""Waiting for an execution, as pure logic: terminal set, poll schedule, deadline, one state machine.
+
+The sync and async waiters (``executions.py``) are loops around ``WaitState``: they fetch the status,
+hand it (or a transient error) to the state, and sleep for the delay it returns. Everything that decides
+something lives here, with the clock injected, so it is tested without sleeping.
+
+Schedule: the first poll comes right away, the next after ``FIRST_POLL_DELAY_SECONDS`` (0.1 s), and
+each later delay grows by ``POLL_BACKOFF_FACTOR`` up to ``poll_interval_seconds``. A run that ends in
+0.3 s is seen under 0.2 s after it ends; a long run costs the same requests per minute as fixed polling
+(plus about five for the fast start).
+
+Deadline: no sleep goes past it, and each poll's own timeout is clipped to what is left (with a small
+floor), so a wait overruns ``timeout_seconds`` by at most one request in flight.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+from eigenpal_api.models import ExecutionStatus, WorkflowExecutionStatusResponse
+from eigenpal_api.types import Unset
+
+from eigenpal_ext import _config
+from eigenpal_ext._errors import (
+    EigenpalAPIError,
+    EigenpalConnectionError,
+    EigenpalError,
+    EigenpalRateLimitError,
+    EigenpalServerError,
+    EigenpalTimeoutError,
+)
+
+TERMINAL_STATUSES: frozenset[ExecutionStatus] = frozenset(
+    {ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, ExecutionStatus.CANCELLED, ExecutionStatus.REJECTED}
+)
+# The shortest timeout a poll gets when the deadline is close: below this a request rarely succeeds.
+MIN_POLL_REQUEST_TIMEOUT_SECONDS = 1.0
+
+
+def is_terminal(status: str | ExecutionStatus | None) -> bool:
+    """True for completed, failed, cancelled and rejected; False for any other value, unknown ones too."""
+    return status is not None and status in TERMINAL_STATUSES
+
+
+def poll_delays(poll_interval_seconds: float) -> Iterator[float]:
+    """Delays between polls: 0.1 s, then 1.5 times longer each time, capped at ``poll_interval_seconds``."""
+    delay = min(_config.FIRST_POLL_DELAY_SECONDS, poll_interval_seconds)
+    while True:
+        yield delay
+        delay = min(delay * _config.POLL_BACKOFF_FACTOR, poll_interval_seconds)
+
+
+def is_transient(error: EigenpalError) -> bool:
+    """Errors worth polling through: the next poll may well succeed."""
+    if isinstance(error, EigenpalConnectionError | EigenpalTimeoutError | EigenpalRateLimitError | EigenpalServerError):
+        return True
+    return isinstance(error, EigenpalAPIError) and error.status == 408
+
+
+@attrs.frozen
+class ExecutionResult:
+    """Where a waited-for execution ended. Absent values are ``None``.
+
+    ``status`` is one of ``TERMINAL_STATUSES``; ``result`` is set when it is ``completed`` and ``error``
+    when it is ``failed``. ``execution`` is the last status response as the server sent it (with any
+    field this client does not know in ``execution.additional_properties``).
+    """
+
+    execution_id: str
+    status: ExecutionStatus
+    result: Any
+    error: str | None
+    created_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    execution: WorkflowExecutionStatusResponse | None = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == ExecutionStatus.COMPLETED
+
+    @classmethod
+    def from_status(cls, execution: WorkflowExecutionStatusResponse) -> ExecutionResult:
+        return cls(
+            execution_id=execution.execution_id,
+            status=execution.status,
+            result=_none_if_unset(execution.result),
+            error=_none_if_unset(execution.error),
+            created_at=execution.created_at,
+            completed_at=_none_if_unset(execution.completed_at),
+            execution=execution,
+        )
+
+
+def _none_if_unset(value: Any) -> Any:
+    return None if isinstance(value, Unset) else value
+
+
+@attrs.define
+class Deadline:
+    """A point in time, on an injectable monotonic clock."""
+
+    timeout_seconds: float
+    clock: Callable[[], float] = time.monotonic
+    started_at: float = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.started_at = self.clock()
+
+    @property
+    def ends_at(self) -> float:
+        return self.started_at + self.timeout_seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends_at - self.clock())
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started_at
+
+
+def check_wait_arguments(poll_interval_seconds: float, timeout_seconds: float) -> None:
+    for name, value in (("poll_interval_seconds", poll_interval_seconds), ("timeout_seconds", timeout_seconds)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+
+
+@attrs.define
+class WaitState:
+    """One wait for one execution. Feed it statuses or errors; it says when to poll next, or stops."""
+
+    execution_id: str
+    deadline: Deadline
+    poll_interval_seconds: float
+    on_status: Callable[[WorkflowExecutionStatusResponse], object] | None = None
+    request_timeout_ceiling: float = _config.DEFAULT_TIMEOUT_SECONDS
+    last_status: str | None = None
+    last_error: EigenpalError | None = None
+    polls: int = 0
+    _delays: Iterator[float] = attrs.field(init=False)
+    _retry_after: float = attrs.field(init=False, default=0.0)
+
+    def __attrs_post_init__(self) -> None:
+        self._delays = poll_delays(self.poll_interval_seconds)
+
+    def request_timeout(self) -> float:
+        """Timeout for the next poll: never past the deadline by more than the small floor."""
+        return min(self.request_timeout_ceiling, max(self.deadline.remaining(), MIN_POLL_REQUEST_TIMEOUT_SECONDS))
+
+    def observe(self, execution: WorkflowExecutionStatusResponse) -> ExecutionResult | None:
+        """Record a fetched status; the result when it is terminal, else None."""
+        self.polls += 1
+        self.last_error = None
+        status = str(execution.status)
+        if status != self.last_status:
+            self.last_status = status
+            if self.on_status is not None:
+                self.on_status(execution)
+        return ExecutionResult.from_status(execution) if is_terminal(execution.status) else None
+
+    def failed_poll(self, error: EigenpalError) -> None:
+        """Record a poll that failed; re-raise (with the execution id) unless it is worth retrying."""
+        self.polls += 1
+        error.execution_id = error.execution_id or self.execution_id
+        if not is_transient(error):
+            raise error
+        self.last_error = error
+        if isinstance(error, EigenpalRateLimitError) and error.retry_after is not None:
+            self._retry_after = error.retry_after
+
+    def next_delay(self) -> float | None:
+        """Seconds to sleep before the next poll, or None when the deadline has passed."""
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            return None
+        delay = max(next(self._delays), self._retry_after)
+        self._retry_after = 0.0
+        return min(delay, remaining)
+
+    def timeout_error(self, *, cancel_note: str = "") -> EigenpalTimeoutError:
+        last = self.last_status or "unknown (no poll succeeded)"
+        message = (
+            f"execution {self.execution_id} did not finish within {self.deadline.timeout_seconds:g}s "
+            f"(last status: {last}; {self.polls} polls){cancel_note}"
+        )
+        if self.last_error is not None:
+            message += f"; last poll error: {self.last_error.message}"
+        return EigenpalTimeoutError(
+            message,
+            execution_id=self.execution_id,
+            last_status=self.last_status,
+            timeout_seconds=self.deadline.timeout_seconds,
+        )
+
+
+def cancel_note(outcome: str | None, error: EigenpalError | None) -> str:
+    """The part of a timeout message that says what ``cancel_on_timeout`` did."""
+    if error is not None:
+        return f"; cancelling it failed: {error.message}"
+    return f"; cancel requested: {outcome}" if outcome else ""

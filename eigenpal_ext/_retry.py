@@ -1,0 +1,109 @@
+"""The retry policy, as pure functions: which request may be sent again, and after how long.
+
+Rules (the transport in ``_transport.py`` applies them; nothing here sleeps or sends):
+
+- Idempotent requests (every GET, and the cancel POST, which the API documents as idempotent) are
+  retried on transport errors (connection refused or dropped, timeouts) and on 408, 429 and 5xx.
+- ``POST .../run`` creates an execution, so it is retried only when the request certainly did not reach
+  the server (the connection could not be made, or no pooled connection was free) or on 429 (the server
+  refused before creating anything). Never after a read timeout, a dropped connection or a 5xx: the
+  execution may exist, and a second attempt could start a duplicate.
+- The delay is exponential (``initial * 2**attempt``, capped) with jitter, or the server's
+  ``Retry-After`` when it sent one; a ``Retry-After`` above the cap is not waited out (the error is
+  raised with ``.retry_after`` for the caller to decide).
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+import httpx
+
+from eigenpal_ext import _config
+from eigenpal_ext._errors import parse_retry_after
+
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# A connect failure or an empty pool means the request bytes never left this process.
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_CANCEL_PATH = re.compile(r"/workflows/executions/[^/]+/cancel/?$")
+
+# Per-request override of the client's max_retries, set by callers that retry on their own terms
+# (the waiters poll with 0 and keep their own deadline).
+MAX_RETRIES_EXTENSION = "eigenpal_max_retries"
+# Per-request deadline, on the client's monotonic clock: no retry sleeps past it (run_and_wait's trigger).
+DEADLINE_EXTENSION = "eigenpal_deadline"
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Retry knobs; defaults from ``_config``."""
+
+    max_retries: int = _config.DEFAULT_MAX_RETRIES
+    initial_delay_seconds: float = _config.RETRY_INITIAL_DELAY_SECONDS
+    max_delay_seconds: float = _config.RETRY_MAX_DELAY_SECONDS
+    retry_after_cap_seconds: float = _config.RETRY_AFTER_CAP_SECONDS
+
+
+def is_idempotent(method: str, raw_path: str) -> bool:
+    """True when sending the request twice has the same effect as sending it once.
+
+    ``raw_path`` is the path as sent (percent-encoded): an execution id containing ``/`` travels as
+    ``%2F`` and must not change which route the request is.
+    """
+    method = method.upper()
+    if method in {"GET", "HEAD", "OPTIONS"}:
+        return True
+    return method == "POST" and _CANCEL_PATH.search(raw_path) is not None
+
+
+def _raw_path(request: httpx.Request) -> str:
+    return request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
+
+
+def allowed_retries(policy: RetryPolicy, request: httpx.Request) -> int:
+    override: object = request.extensions.get(MAX_RETRIES_EXTENSION)
+    if isinstance(override, int) and override >= 0:
+        return override
+    return policy.max_retries
+
+
+def backoff_delay(policy: RetryPolicy, attempt: int, jitter: float) -> float:
+    """Delay before retry number ``attempt + 1``; ``jitter`` in [0, 1) spreads it over [50 %, 100 %]."""
+    base = min(policy.initial_delay_seconds * (2.0**attempt), policy.max_delay_seconds)
+    return base * (0.5 + jitter / 2)
+
+
+def within_deadline(request: httpx.Request, delay: float | None, now: float) -> float | None:
+    """``delay``, unless sleeping it would pass the request's deadline (then None: give up now)."""
+    deadline: object = request.extensions.get(DEADLINE_EXTENSION)
+    if delay is None or (isinstance(deadline, int | float) and now + delay >= deadline):
+        return None
+    return delay
+
+
+def delay_after_response(
+    policy: RetryPolicy, request: httpx.Request, response: httpx.Response, attempt: int, jitter: float, now: float
+) -> float | None:
+    """Seconds to wait before sending ``request`` again, or None to return ``response`` as it is."""
+    if attempt >= allowed_retries(policy, request) or response.status_code not in RETRYABLE_STATUSES:
+        return None
+    if response.status_code != 429 and not is_idempotent(request.method, _raw_path(request)):
+        return None
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    if retry_after is None:
+        return within_deadline(request, backoff_delay(policy, attempt, jitter), now)
+    if retry_after > policy.retry_after_cap_seconds:
+        return None
+    return within_deadline(request, retry_after, now)
+
+
+def delay_after_error(
+    policy: RetryPolicy, request: httpx.Request, error: httpx.TransportError, attempt: int, jitter: float, now: float
+) -> float | None:
+    """Seconds to wait before sending ``request`` again after ``error``, or None to let it propagate."""
+    if attempt >= allowed_retries(policy, request):
+        return None
+    if not is_idempotent(request.method, _raw_path(request)) and not isinstance(error, NOT_SENT_ERRORS):
+        return None
+    return within_deadline(request, backoff_delay(policy, attempt, jitter), now)

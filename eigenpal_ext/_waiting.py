@@ -1,0 +1,152 @@
+"""``wait`` and ``run_and_wait`` written once, as generators that yield what to do next.
+
+A flow yields ``Send(call)`` (the driver sends the call and resumes the flow with the parsed result,
+or throws the ``EigenpalError`` into it) and ``Sleep(seconds)``; it returns the ``ExecutionResult``.
+``_send.drive`` runs a flow with the sync client's I/O and ``_send.drive_async`` with the async
+client's, so both clients share one implementation of the waiting logic, not two copies of a loop.
+The decisions themselves (schedule, deadline, transient errors, ``on_status``) live in ``_polling``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from typing import Any
+
+import attrs
+import httpx
+from eigenpal_api.models import (
+    CancelWorkflowExecutionResponse,
+    RunTrigger,
+    RunWorkflowResponse,
+    WorkflowExecutionStatusResponse,
+)
+
+from eigenpal_ext import _calls, _config
+from eigenpal_ext._errors import EigenpalError
+from eigenpal_ext._polling import Deadline, ExecutionResult, WaitState, cancel_note, check_wait_arguments
+
+StatusCallback = Callable[[WorkflowExecutionStatusResponse], object]
+
+
+@attrs.frozen
+class Send:
+    """Send this call; resume with its parsed result (or its ``EigenpalError`` thrown in)."""
+
+    call: _calls.Call[Any]
+
+
+@attrs.frozen
+class Sleep:
+    """Sleep this long (the client's ``_sleep``), then resume."""
+
+    seconds: float
+
+
+Effect = Send | Sleep
+Flow = Generator[Effect, Any, ExecutionResult]
+
+
+@attrs.frozen
+class WaitOptions:
+    """The waiting arguments shared by ``wait`` and ``run_and_wait``, checked on creation."""
+
+    poll_interval_seconds: float
+    timeout_seconds: float
+    on_status: StatusCallback | None
+    cancel_on_timeout: bool
+    clock: Callable[[], float]
+    client_timeout: httpx.Timeout
+
+    def __attrs_post_init__(self) -> None:
+        check_wait_arguments(self.poll_interval_seconds, self.timeout_seconds)
+
+    def start(self) -> Deadline:
+        return Deadline(self.timeout_seconds, self.clock)
+
+    def state(self, execution_id: str, deadline: Deadline) -> WaitState:
+        ceiling = self.client_timeout.read or _config.DEFAULT_TIMEOUT_SECONDS
+        return WaitState(
+            execution_id, deadline, self.poll_interval_seconds, self.on_status, request_timeout_ceiling=ceiling
+        )
+
+
+def wait_flow(execution_id: str, options: WaitOptions) -> Flow:
+    """Poll an existing execution until it is terminal or the deadline passes."""
+    state = options.state(_calls.require_id(execution_id, "execution_id"), options.start())
+    return (yield from _poll_until_terminal(state, options.cancel_on_timeout))
+
+
+def run_and_wait_flow(
+    workflow_id: str,
+    inputs: Mapping[str, Any] | None,
+    options: WaitOptions,
+    *,
+    version: str | None,
+    overrides: Mapping[str, Any] | None,
+    trigger: str | RunTrigger | None,
+    server_hold: bool,
+) -> Flow:
+    """Trigger a run (no hold unless asked, so the id comes back at once), then poll it."""
+    deadline = options.start()
+    call = _trigger_call(
+        deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
+        server_hold=server_hold, default_timeout=options.client_timeout,
+    )  # fmt: skip
+    triggered: RunWorkflowResponse = yield Send(call)
+    return (yield from _poll_until_terminal(options.state(triggered.execution_id, deadline), options.cancel_on_timeout))
+
+
+def _poll_until_terminal(state: WaitState, cancel_on_timeout: bool) -> Flow:
+    while True:
+        try:
+            execution: WorkflowExecutionStatusResponse = yield Send(_poll_call(state))
+        except EigenpalError as error:
+            state.failed_poll(error)  # re-raises, with the execution id, unless it is transient
+        else:
+            result = state.observe(execution)
+            if result is not None:
+                return result
+        delay = state.next_delay()
+        if delay is None:
+            note = ""
+            if cancel_on_timeout:
+                try:
+                    outcome: CancelWorkflowExecutionResponse = yield Send(_timeout_cancel_call(state))
+                    note = cancel_note(str(outcome.status), None)
+                except EigenpalError as error:
+                    note = cancel_note(None, error)
+            raise state.timeout_error(cancel_note=note)
+        yield Sleep(delay)
+
+
+def _trigger_call(
+    deadline: Deadline,
+    workflow_id: str,
+    inputs: Mapping[str, Any] | None,
+    *,
+    version: str | None,
+    overrides: Mapping[str, Any] | None,
+    trigger: str | RunTrigger | None,
+    server_hold: bool,
+    default_timeout: httpx.Timeout,
+) -> _calls.Call[RunWorkflowResponse]:
+    """The run request of run_and_wait: held only on request, and never retried past the deadline."""
+    # min() first: an unbounded wait (timeout_seconds=math.inf) holds the maximum; int(inf) would raise.
+    hold = int(min(deadline.remaining(), _config.MAX_SERVER_HOLD_SECONDS)) if server_hold else None
+    call = _calls.run_workflow_call(
+        workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
+        wait_for_completion=hold, timeout_seconds=None, default_timeout=default_timeout,
+    )  # fmt: skip
+    return attrs.evolve(call, deadline=deadline.ends_at)
+
+
+def _poll_call(state: WaitState) -> _calls.Call[WorkflowExecutionStatusResponse]:
+    # Polls are not retried by the transport: the flow retries them itself, within its deadline.
+    timeout = httpx.Timeout(state.request_timeout())
+    return _calls.get_execution_call(state.execution_id, include_steps=False, timeout=timeout, max_retries=0)
+
+
+def _timeout_cancel_call(state: WaitState) -> _calls.Call[CancelWorkflowExecutionResponse]:
+    # The deadline has passed: one short attempt, no retries, so the overrun stays one request.
+    timeout = httpx.Timeout(_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS)
+    return attrs.evolve(_calls.cancel_execution_call(state.execution_id, timeout=timeout), max_retries=0)

@@ -1,0 +1,225 @@
+"""The executions resource: ``client.workflows.executions.get/list/cancel/wait/run_and_wait``.
+
+``wait`` and ``run_and_wait`` are written once, as flows in ``_waiting`` (decisions in ``_polling``);
+the sync and async classes only drive them with their own I/O, and build every other call with
+``_calls``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from eigenpal_api.models import (
+    CancelWorkflowExecutionResponse,
+    ExecutionStatus,
+    ListWorkflowExecutionsResponse,
+    RunTrigger,
+    WorkflowExecutionStatusResponse,
+)
+
+from eigenpal_ext import _calls, _config
+from eigenpal_ext._dates import DateInput
+from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext._send import drive, drive_async, send, send_async
+from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
+
+if TYPE_CHECKING:
+    from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
+
+StatusFilter = str | ExecutionStatus | Sequence[str | ExecutionStatus] | None
+
+WAIT_DOC = """Poll ``execution_id`` until it is terminal; return an ``ExecutionResult``.
+
+Polls right away, then after 0.1 s, backing off to ``poll_interval_seconds``. Transient failures
+(429, 5xx, dropped connections, timeouts) are polled through. ``on_status(execution)`` is called once
+per status change. After ``timeout_seconds`` raises ``EigenpalTimeoutError`` with ``execution_id`` and
+``last_status`` (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or
+rejected execution is returned, not raised: check ``result.status``.
+"""
+
+RUN_AND_WAIT_DOC = """Start ``workflow_id`` with ``input`` and wait for the execution to end.
+
+The run is triggered without a hold, so its id is known at once, then polled as in ``wait``;
+``timeout_seconds`` covers both. ``server_hold=True`` asks the server to hold the trigger request for
+``min(remaining, 60)`` s first; its one failure mode: if the connection drops during the hold, the
+execution exists but its id never arrived (the error says so and how to find it).
+"""
+
+
+class Executions:
+    """``client.workflows.executions``."""
+
+    def __init__(self, client: EigenpalClient) -> None:
+        self._client = client
+
+    def get(
+        self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
+    ) -> WorkflowExecutionStatusResponse:
+        """The execution's status; with ``include_steps=True`` also ``.steps`` (and more keys in
+        ``.additional_properties``)."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        return send(
+            self._client._http, _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
+        )
+
+    def list(
+        self,
+        workflow_id: str,
+        *,
+        status: StatusFilter = None,
+        from_date: DateInput | None = None,
+        to_date: DateInput | None = None,
+        example_id: str | None = None,
+        limit: int = 50,
+        offset: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> ListWorkflowExecutionsResponse:
+        """One page of the workflow's executions. ``status``: a status or a list of them; ``from_date`` /
+        ``to_date``: datetime (naive = UTC), date, timedelta (now minus), ISO-8601 or ``"now()-7d"``."""
+        call = _calls.list_executions_call(
+            workflow_id,
+            status=status,
+            from_date=from_date,
+            to_date=to_date,
+            example_id=example_id,
+            limit=limit,
+            offset=offset,
+            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+        )
+        return send(self._client._http, call)
+
+    def cancel(self, execution_id: str, *, timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
+        """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        return send(self._client._http, _calls.cancel_execution_call(execution_id, timeout=timeout))
+
+    def wait(
+        self,
+        execution_id: str,
+        *,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> ExecutionResult:
+        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        return drive(wait_flow(execution_id, options), self._client._http, self._client._sleep)
+
+    def run_and_wait(
+        self,
+        workflow_id: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+        server_hold: bool = False,
+    ) -> ExecutionResult:
+        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        flow = run_and_wait_flow(
+            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger, server_hold=server_hold
+        )
+        return drive(flow, self._client._http, self._client._sleep)
+
+    wait.__doc__, run_and_wait.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC
+
+    def _options(
+        self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
+    ) -> WaitOptions:
+        return WaitOptions(
+            poll_interval, timeout, on_status, cancel_on_timeout, self._client._clock, self._client.timeout
+        )
+
+
+class AsyncExecutions:
+    """``client.workflows.executions`` of the async client: the same methods, awaited."""
+
+    def __init__(self, client: AsyncEigenpalClient) -> None:
+        self._client = client
+
+    async def get(
+        self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
+    ) -> WorkflowExecutionStatusResponse:
+        """The execution's status; with ``include_steps=True`` also ``.steps``."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        return await send_async(
+            self._client._http, _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
+        )
+
+    async def list(
+        self,
+        workflow_id: str,
+        *,
+        status: StatusFilter = None,
+        from_date: DateInput | None = None,
+        to_date: DateInput | None = None,
+        example_id: str | None = None,
+        limit: int = 50,
+        offset: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> ListWorkflowExecutionsResponse:
+        """One page of the workflow's executions (filters as in the sync client)."""
+        call = _calls.list_executions_call(
+            workflow_id,
+            status=status,
+            from_date=from_date,
+            to_date=to_date,
+            example_id=example_id,
+            limit=limit,
+            offset=offset,
+            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+        )
+        return await send_async(self._client._http, call)
+
+    async def cancel(
+        self, execution_id: str, *, timeout_seconds: float | None = None
+    ) -> CancelWorkflowExecutionResponse:
+        """Ask the server to cancel (idempotent)."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        return await send_async(self._client._http, _calls.cancel_execution_call(execution_id, timeout=timeout))
+
+    async def wait(
+        self,
+        execution_id: str,
+        *,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> ExecutionResult:
+        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        return await drive_async(wait_flow(execution_id, options), self._client._http, self._client._sleep)
+
+    async def run_and_wait(
+        self,
+        workflow_id: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+        server_hold: bool = False,
+    ) -> ExecutionResult:
+        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        flow = run_and_wait_flow(
+            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger, server_hold=server_hold
+        )
+        return await drive_async(flow, self._client._http, self._client._sleep)
+
+    wait.__doc__, run_and_wait.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC
+
+    def _options(
+        self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
+    ) -> WaitOptions:
+        return WaitOptions(
+            poll_interval, timeout, on_status, cancel_on_timeout, self._client._clock, self._client.timeout
+        )

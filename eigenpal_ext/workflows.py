@@ -1,0 +1,167 @@
+"""The workflows resource: ``client.workflows.list/get/versions/run`` (sync and async shells).
+
+Each method checks its arguments and builds its request through ``_calls`` (shared by both shells),
+then sends it. ``client.workflows.executions`` is the executions resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from eigenpal_api.models import (
+    ListVersionsResponse,
+    ListWorkflowsResponse,
+    RunTrigger,
+    RunWorkflowResponse,
+    WorkflowKind,
+    WorkflowSummary,
+)
+
+from eigenpal_ext import _calls
+from eigenpal_ext._send import send, send_async
+from eigenpal_ext.executions import AsyncExecutions, Executions
+
+if TYPE_CHECKING:
+    from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
+
+RUN_DOC = """Start an execution of ``workflow_id`` (an id like ``wf_abc123`` or a slug like ``extract-invoice``).
+
+Inputs are sent as JSON, or as multipart when a top-level input is a file (``Path``, binary handle,
+or ``{"content": bytes, "filename": str, "mime_type": str}``); files are streamed, never read into
+memory. ``version`` pins a version id, release tag or ``"latest"``; ``overrides`` replaces step outputs
+(``{"steps": {step_id: {...}}}``; the flat ``{step_id: {...}}`` form is accepted too); ``trigger`` is
+``"api"`` (default) or ``"cli"``. ``wait_for_completion`` (0..60 s) asks the server to hold the request
+until the execution ends; the read timeout then grows by the hold plus a margin. Returns the generated
+``RunWorkflowResponse`` (``execution_id``; ``status``/``result``/``error`` when a hold saw the end).
+
+If the connection fails after the request was sent, an execution may exist whose id never arrived:
+the error says so and how to find it. A run is retried only when it certainly did not reach the server.
+"""
+
+
+class Workflows:
+    """``client.workflows``: list, get, versions, run."""
+
+    def __init__(self, client: EigenpalClient) -> None:
+        self._client = client
+        self.executions = Executions(client)
+
+    def list(
+        self,
+        *,
+        search: str | None = None,
+        name: str | None = None,
+        kind: str | WorkflowKind | None = None,
+        limit: int = 50,
+        offset: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> ListWorkflowsResponse:
+        """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        call = _calls.list_workflows_call(
+            search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
+        )
+        return send(self._client._http, call)
+
+    def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
+        """One workflow, by id or slug."""
+        call = _calls.get_workflow_call(workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._client.timeout))
+        return send(self._client._http, call)
+
+    def versions(
+        self, workflow_id: str, *, limit: int = 50, offset: int | None = None, timeout_seconds: float | None = None
+    ) -> ListVersionsResponse:
+        """One page of the workflow's released versions, newest first."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        return send(
+            self._client._http, _calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout)
+        )
+
+    def run(
+        self,
+        workflow_id: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        wait_for_completion: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> RunWorkflowResponse:
+        call = _calls.run_workflow_call(
+            workflow_id,
+            input,
+            version=version,
+            overrides=overrides,
+            trigger=trigger,
+            wait_for_completion=wait_for_completion,
+            timeout_seconds=timeout_seconds,
+            default_timeout=self._client.timeout,
+        )
+        return send(self._client._http, call)
+
+    run.__doc__ = RUN_DOC
+
+
+class AsyncWorkflows:
+    """``client.workflows`` of the async client: the same methods, awaited."""
+
+    def __init__(self, client: AsyncEigenpalClient) -> None:
+        self._client = client
+        self.executions = AsyncExecutions(client)
+
+    async def list(
+        self,
+        *,
+        search: str | None = None,
+        name: str | None = None,
+        kind: str | WorkflowKind | None = None,
+        limit: int = 50,
+        offset: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> ListWorkflowsResponse:
+        """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        call = _calls.list_workflows_call(
+            search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
+        )
+        return await send_async(self._client._http, call)
+
+    async def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
+        """One workflow, by id or slug."""
+        call = _calls.get_workflow_call(workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._client.timeout))
+        return await send_async(self._client._http, call)
+
+    async def versions(
+        self, workflow_id: str, *, limit: int = 50, offset: int | None = None, timeout_seconds: float | None = None
+    ) -> ListVersionsResponse:
+        """One page of the workflow's released versions, newest first."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        call = _calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout)
+        return await send_async(self._client._http, call)
+
+    async def run(
+        self,
+        workflow_id: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        wait_for_completion: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> RunWorkflowResponse:
+        call = _calls.run_workflow_call(
+            workflow_id,
+            input,
+            version=version,
+            overrides=overrides,
+            trigger=trigger,
+            wait_for_completion=wait_for_completion,
+            timeout_seconds=timeout_seconds,
+            default_timeout=self._client.timeout,
+        )
+        return await send_async(self._client._http, call)
+
+    run.__doc__ = RUN_DOC

@@ -1,0 +1,816 @@
+"""Tests for waiting on executions: ``executions.run_and_wait`` / ``executions.wait`` on the sync client.
+
+Everything runs on simulated time: the client's ``_clock``/``_sleep`` are a ``FakeTime`` and the API is a
+``FakeApi`` behind ``httpx.MockTransport`` whose answers depend on the fake clock. Nothing sleeps for real.
+
+The schedule figures asserted below follow from the documented rule (first poll right after the trigger,
+then 0.1 s, growing x1.5 up to ``poll_interval_seconds``). With 0 latency the polls land at
+0, 0.1, 0.25, 0.475, 0.8125, 1.31875, 2.078125, 3.2171875, 4.92578125, 6.92578125, then every 2 s.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from eigenpal_api.models import WorkflowExecutionStatusResponse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eigenpal_ext import (
+    TERMINAL_STATUSES,
+    EigenpalAPIError,
+    EigenpalAuthError,
+    EigenpalClient,
+    EigenpalNotFoundError,
+    EigenpalServerError,
+    EigenpalTimeoutError,
+    EigenpalValidationError,
+    ExecutionResult,
+    ExecutionStatus,
+    is_terminal,
+)
+
+BASE_URL = "https://eigenpal.test"
+EXECUTION_ID = "exec_1"
+RUN_PATH = "/api/v1/workflows/extract-invoice/run"
+POLL_PATH = f"/api/v1/workflows/executions/{EXECUTION_ID}"
+CANCEL_PATH = f"{POLL_PATH}/cancel"
+CREATED_AT = "2026-05-09T12:00:00Z"
+RESULT = {"invoice_total": 1234.5, "currency": "EUR"}
+
+# Poll times (seconds after the trigger) that the schedule implies at 0 latency.
+SCHEDULE_POLL_TIMES = [0.0, 0.1, 0.25, 0.475, 0.8125, 1.31875, 2.078125, 3.2171875, 4.92578125, 6.92578125]
+SCHEDULE_SLEEPS = [0.1, 0.15, 0.225, 0.3375, 0.50625, 0.759375, 1.1390625, 1.70859375, 2.0, 2.0]
+
+Action = Callable[[httpx.Request], httpx.Response]
+
+
+class FakeTime:
+    """Monotonic seconds that only move when something sleeps or a fake request takes time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@dataclass
+class Sent:
+    """One request as the fake API saw it: when it arrived and how many sleeps had happened before."""
+
+    request: httpx.Request
+    at: float
+    sleeps_before: int
+
+
+def execution_json(status: str, **extra: Any) -> dict[str, Any]:
+    return {"executionId": EXECUTION_ID, "status": status, "createdAt": CREATED_AT, **extra}
+
+
+@dataclass
+class FakeApi:
+    """Run → 201; GET execution → a status that depends on the fake clock; cancel → a cancel outcome.
+
+    ``status_at(elapsed)`` gives the status ``elapsed`` seconds after the run request arrived (default:
+    running until ``finishes_after``, then ``final_status``; ``finishes_after=None`` never finishes).
+    ``poll_script`` answers the first polls instead (one entry per poll; ``None`` = the normal answer).
+    Each request costs ``latency`` fake seconds, after the server has decided its answer.
+    """
+
+    time: FakeTime = field(default_factory=FakeTime)
+    finishes_after: float | None = 3.0
+    final_status: str = "completed"
+    terminal_extra: dict[str, Any] = field(default_factory=lambda: {"result": RESULT})
+    status_at: Callable[[float], str] | None = None
+    latency: float = 0.0
+    poll_script: list[Action | None] = field(default_factory=list)
+    run_action: Action | None = None
+    cancel_response: tuple[int, dict[str, Any]] = (
+        200,
+        {"executionId": EXECUTION_ID, "status": "cancellation-requested", "wasStatus": "running"},
+    )
+    started_at: float = 0.0
+    sent: list[Sent] = field(default_factory=list)
+
+    @property
+    def finished_at(self) -> float:
+        assert self.finishes_after is not None
+        return self.started_at + self.finishes_after
+
+    def status_now(self) -> str:
+        elapsed = self.time.now - self.started_at
+        if self.status_at is not None:
+            return self.status_at(elapsed)
+        if self.finishes_after is not None and elapsed >= self.finishes_after - 1e-12:
+            return self.final_status
+        return "running"
+
+    def body_now(self) -> dict[str, Any]:
+        status = self.status_now()
+        return execution_json(status, **(self.terminal_extra if is_terminal(status) else {}))
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(Sent(request, self.time.now, len(self.time.sleeps)))
+        try:
+            return self._answer(request)
+        finally:
+            self.time.now += self.latency
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST" and path.endswith("/run"):
+            if self.run_action is not None:
+                return self.run_action(request)
+            self.started_at = self.time.now
+            return httpx.Response(201, json={"executionId": EXECUTION_ID})
+        if request.method == "POST" and path == CANCEL_PATH:
+            status, body = self.cancel_response
+            return httpx.Response(status, json=body)
+        if request.method == "GET" and path == POLL_PATH:
+            polls_so_far = len(self.polls) - 1
+            if polls_so_far < len(self.poll_script):
+                action = self.poll_script[polls_so_far]
+                if action is not None:
+                    return action(request)
+            return httpx.Response(200, json=self.body_now())
+        return httpx.Response(404, json={"issues": [{"field": "<root>", "message": f"no route {path}"}]})
+
+    @property
+    def polls(self) -> list[Sent]:
+        return [s for s in self.sent if s.request.method == "GET" and s.request.url.path == POLL_PATH]
+
+    @property
+    def poll_times(self) -> list[float]:
+        return [s.at for s in self.polls]
+
+    @property
+    def runs(self) -> list[Sent]:
+        return [s for s in self.sent if s.request.url.path.endswith("/run")]
+
+    @property
+    def cancels(self) -> list[Sent]:
+        return [s for s in self.sent if s.request.url.path == CANCEL_PATH]
+
+
+def make_client(api: FakeApi, **kwargs: Any) -> EigenpalClient:
+    client = EigenpalClient(
+        api_key="eg_test_key_0123456789", base_url=BASE_URL, transport=httpx.MockTransport(api.handler), **kwargs
+    )
+    client._clock = api.time.clock
+    client._sleep = api.time.sleep
+    return client
+
+
+def run_and_wait(api: FakeApi, **kwargs: Any) -> ExecutionResult:
+    with make_client(api) as client:
+        return client.workflows.executions.run_and_wait("extract-invoice", input={"customer": "ACME"}, **kwargs)
+
+
+def respond(status: int, **kwargs: Any) -> Action:
+    def action(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, **kwargs)
+
+    return action
+
+
+def raise_(error_type: type[httpx.TransportError]) -> Action:
+    def action(request: httpx.Request) -> httpx.Response:
+        raise error_type(f"simulated {error_type.__name__}", request=request)
+
+    return action
+
+
+def approx_list(values: list[float]) -> Any:
+    return pytest.approx(values, abs=1e-9)
+
+
+# --- the result ---------------------------------------------------------------------------------------------
+
+
+def test_run_and_wait_returns_a_typed_execution_result_not_a_dict() -> None:
+    api = FakeApi(finishes_after=3.0)  # the completed body has no "error" and no "completedAt" key
+
+    result = run_and_wait(api)
+
+    assert type(result) is ExecutionResult
+    assert not isinstance(result, dict)
+    assert result.execution_id == EXECUTION_ID
+    assert result.status == "completed"
+    assert result.status is ExecutionStatus.COMPLETED
+    assert result.succeeded is True
+    assert result.result == RESULT
+    assert result.error is None
+    assert type(result.error) is type(None)
+    assert type(result.created_at) is datetime
+    assert result.created_at == datetime(2026, 5, 9, 12, 0, tzinfo=UTC)
+    assert result.completed_at is None
+    assert type(result.completed_at) is type(None)
+    assert isinstance(result.execution, WorkflowExecutionStatusResponse)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected_completed_at", "expected_error"),
+    [
+        ({}, None, None),
+        ({"completedAt": None, "error": None, "result": None}, None, None),
+        ({"completedAt": "2026-05-09T12:00:03.500Z"}, datetime(2026, 5, 9, 12, 0, 3, 500000, tzinfo=UTC), None),
+    ],
+    ids=["absent", "null", "present"],
+)
+def test_completed_at_and_error_are_none_or_real_values_never_unset(
+    extra: dict[str, Any], expected_completed_at: datetime | None, expected_error: str | None
+) -> None:
+    api = FakeApi(finishes_after=0.5, terminal_extra=extra)
+
+    result = run_and_wait(api)
+
+    assert result.completed_at == expected_completed_at
+    assert type(result.completed_at) is type(expected_completed_at)
+    assert result.error is None
+    assert type(result.error) is type(None)
+    assert result.result is None
+
+
+@pytest.mark.parametrize(
+    ("final_status", "extra"),
+    [
+        ("failed", {"error": "step parse-contract: unreadable PDF", "completedAt": "2026-05-09T12:00:01Z"}),
+        ("cancelled", {"completedAt": "2026-05-09T12:00:01Z"}),
+        ("rejected", {}),
+    ],
+)
+def test_failed_cancelled_and_rejected_executions_are_returned_not_raised(
+    final_status: str, extra: dict[str, Any]
+) -> None:
+    api = FakeApi(finishes_after=1.0, final_status=final_status, terminal_extra=extra)
+
+    result = run_and_wait(api)
+
+    assert result.status == final_status
+    assert result.succeeded is False
+    assert result.result is None
+    assert result.error == extra.get("error")
+    if final_status == "failed":
+        assert result.error == "step parse-contract: unreadable PDF"
+
+
+# --- never losing the execution id ------------------------------------------------------------------------
+
+
+def test_trigger_is_sent_without_a_server_hold_then_the_execution_is_polled_by_id() -> None:
+    api = FakeApi(finishes_after=1.0)
+
+    run_and_wait(api)
+
+    run = api.sent[0].request
+    assert (run.method, run.url.path) == ("POST", RUN_PATH)
+    assert "wait_for_completion" not in run.url.params
+    assert run.url.params == httpx.QueryParams()
+    assert json.loads(run.content) == {"input": {"customer": "ACME"}}
+    polls = [s.request for s in api.sent[1:]]
+    assert polls, "the execution was never polled"
+    for poll in polls:
+        assert (poll.method, poll.url.path) == ("GET", POLL_PATH)
+        assert "includeSteps" not in poll.url.params
+
+
+# --- the poll schedule ------------------------------------------------------------------------------------
+
+
+def test_first_poll_comes_right_after_the_trigger_without_sleeping() -> None:
+    api = FakeApi(finishes_after=0.0)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert len(api.sent) == 2
+    assert api.sent[1].sleeps_before == 0
+    assert api.time.sleeps == []
+
+
+def test_sleeps_start_at_0_1_grow_by_1_5_and_cap_at_the_poll_interval() -> None:
+    api = FakeApi(finishes_after=None)
+
+    with pytest.raises(EigenpalTimeoutError):
+        run_and_wait(api, timeout_seconds=60.0)
+
+    sleeps = api.time.sleeps
+    assert sleeps[:10] == approx_list(SCHEDULE_SLEEPS)
+    assert max(sleeps) == 2.0
+    # Every sleep after the ramp is the full interval, except the last one, clipped to the deadline.
+    assert all(s == 2.0 for s in sleeps[8:-1])
+    assert 0 < sleeps[-1] <= 2.0
+    assert sum(sleeps) == pytest.approx(60.0)
+
+
+@pytest.mark.parametrize(
+    ("poll_interval", "expected_start"),
+    [
+        (0.5, [0.1, 0.15, 0.225, 0.3375, 0.5, 0.5, 0.5]),
+        (5.0, [0.1, 0.15, 0.225, 0.3375, 0.50625, 0.759375, 1.1390625, 1.70859375, 2.562890625, 3.8443359375, 5.0]),
+        (0.05, [0.05, 0.05, 0.05, 0.05]),
+    ],
+)
+def test_the_cap_is_poll_interval_seconds(poll_interval: float, expected_start: list[float]) -> None:
+    api = FakeApi(finishes_after=None)
+
+    with pytest.raises(EigenpalTimeoutError):
+        run_and_wait(api, timeout_seconds=30.0, poll_interval_seconds=poll_interval)
+
+    assert api.time.sleeps[: len(expected_start)] == approx_list(expected_start)
+    assert max(api.time.sleeps) == pytest.approx(poll_interval)
+
+
+def test_a_3s_execution_is_detected_0_217s_after_it_ends_with_9_requests() -> None:
+    api = FakeApi(finishes_after=3.0)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:8])
+    detection_delay = api.time.now - api.finished_at
+    # The poll at 2.078125 s sees "running"; the next, 1.1390625 s later at 3.2171875 s, sees "completed".
+    assert detection_delay == pytest.approx(0.2171875)
+    assert detection_delay < 2.0
+    assert len(api.sent) == 9  # 1 trigger + 8 polls
+    assert len(api.polls) == 8
+
+
+def test_a_0_3s_execution_is_seen_within_0_175s_after_it_ends() -> None:
+    api = FakeApi(finishes_after=0.3)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    # Polls at 0, 0.1, 0.25 (running), 0.475 (completed): 0.175 s after the end, which is the "~0.15 s" the
+    # schedule allows (the next poll after 0.25 s comes 0.225 s later). A fixed 2 s poll would take 1.7 s.
+    detection_delay = api.time.now - api.finished_at
+    assert detection_delay == pytest.approx(0.175)
+    assert detection_delay <= 0.175 + 1e-9
+    assert len(api.sent) == 5
+
+
+def test_a_120s_execution_costs_no_more_polls_than_fixed_2s_polling_plus_the_fast_start() -> None:
+    api = FakeApi(finishes_after=120.0)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert len(api.polls) <= 120 / 2 + 8
+    # 9 ramp polls up to 4.92578125 s, then every 2 s from 6.92578125 s to 120.92578125 s (58 polls).
+    assert len(api.polls) == 67
+    assert api.time.now - api.finished_at == pytest.approx(0.92578125)
+    assert api.time.now - api.finished_at <= 2.0
+
+
+# --- the deadline ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("latency", [0.0, 0.05, 0.3])
+def test_the_deadline_is_kept_exactly(latency: float) -> None:
+    api = FakeApi(finishes_after=None, latency=latency)
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, timeout_seconds=5.0)
+
+    error = caught.value
+    assert error.execution_id == EXECUTION_ID
+    assert error.last_status == "running"
+    assert error.timeout_seconds == 5.0
+    assert "exec_1" in str(error)
+    assert "running" in error.message
+    assert 5.0 <= api.time.now <= 5.0 + latency + 1e-9
+    assert sum(api.time.sleeps) <= 5.0 + 1e-9
+    for poll in api.polls:
+        remaining = 5.0 - poll.at
+        timeouts = poll.request.extensions["timeout"]
+        assert timeouts["read"] <= max(remaining, 1.0) + 1e-9
+    # The poll sent at the deadline itself still gets the floor, not a zero timeout.
+    assert api.polls[-1].request.extensions["timeout"]["read"] == pytest.approx(1.0)
+
+
+@settings(deadline=None, max_examples=150, derandomize=True)
+@given(
+    timeout=st.floats(min_value=0.05, max_value=20.0),
+    latency_fraction=st.floats(min_value=0.0, max_value=1.0),
+    poll_interval=st.floats(min_value=0.05, max_value=10.0),
+    start=st.floats(min_value=0.0, max_value=1e6),
+)
+def test_the_deadline_property_any_timing(
+    timeout: float, latency_fraction: float, poll_interval: float, start: float
+) -> None:
+    latency = timeout * latency_fraction
+    api = FakeApi(finishes_after=None, latency=latency)
+    api.time.now = start
+
+    with pytest.raises(EigenpalTimeoutError):
+        run_and_wait(api, timeout_seconds=timeout, poll_interval_seconds=poll_interval)
+
+    elapsed = api.time.now - start
+    assert elapsed >= timeout - 1e-6
+    assert elapsed <= timeout + latency + 1e-6
+    assert sum(api.time.sleeps) <= timeout + 1e-6
+    assert all(0 < s <= poll_interval + 1e-9 for s in api.time.sleeps)
+
+
+def test_poll_read_timeout_is_the_client_timeout_when_the_deadline_is_far() -> None:
+    api = FakeApi(finishes_after=1.0)
+
+    with make_client(api, timeout_seconds=30.0) as client:
+        client.workflows.executions.run_and_wait("extract-invoice", timeout_seconds=300.0)
+
+    assert {poll.request.extensions["timeout"]["read"] for poll in api.polls} == {30.0}
+
+
+def rate_limited_once(retry_after: str) -> Action:
+    answers: list[int] = []
+
+    def run_action(request: httpx.Request) -> httpx.Response:
+        answers.append(429 if not answers else 201)
+        if answers[-1] == 429:
+            return httpx.Response(429, headers={"Retry-After": retry_after}, json={"issues": []})
+        return httpx.Response(201, json={"executionId": EXECUTION_ID})
+
+    return run_action
+
+
+def test_a_rate_limited_trigger_does_not_sleep_past_the_deadline() -> None:
+    api = FakeApi(finishes_after=None, run_action=rate_limited_once("30"))
+
+    with pytest.raises((EigenpalAPIError, EigenpalTimeoutError)):
+        run_and_wait(api, timeout_seconds=5.0)
+
+    assert sum(api.time.sleeps) <= 5.0
+    assert api.time.now <= 5.0
+
+
+def test_a_rate_limited_trigger_is_retried_when_retry_after_fits_in_the_deadline() -> None:
+    api = FakeApi(finishes_after=0.0, run_action=rate_limited_once("1"))
+
+    result = run_and_wait(api, timeout_seconds=5.0)
+
+    assert result.status == "completed"
+    assert len(api.runs) == 2
+    assert api.time.sleeps == [1.0]
+
+
+# --- cancel on timeout ---------------------------------------------------------------------------------------
+
+
+def test_no_cancel_is_sent_on_timeout_by_default() -> None:
+    api = FakeApi(finishes_after=None)
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, timeout_seconds=5.0)
+
+    assert api.cancels == []
+    assert "cancel" not in caught.value.message
+
+
+def test_cancel_on_timeout_sends_a_cancel_before_raising_and_says_what_happened() -> None:
+    api = FakeApi(finishes_after=None)
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, timeout_seconds=5.0, cancel_on_timeout=True)
+
+    assert len(api.cancels) == 1
+    assert api.sent[-1].request.method == "POST"
+    assert api.sent[-1].request.url.path == CANCEL_PATH
+    assert api.cancels[0].at >= 5.0
+    assert "cancellation-requested" in caught.value.message
+    assert caught.value.execution_id == EXECUTION_ID
+    assert caught.value.last_status == "running"
+
+
+def test_a_failing_cancel_still_raises_the_timeout_error_with_a_note() -> None:
+    api = FakeApi(finishes_after=None, cancel_response=(500, {"issues": [], "requestId": "req_cancel"}))
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, timeout_seconds=5.0, cancel_on_timeout=True)
+
+    assert type(caught.value) is EigenpalTimeoutError
+    assert not isinstance(caught.value, EigenpalServerError)
+    assert len(api.cancels) >= 1
+    assert "cancelling it failed" in caught.value.message
+    assert "500" in caught.value.message
+    assert caught.value.execution_id == EXECUTION_ID
+
+
+# --- transient failures while polling ---------------------------------------------------------------------
+
+TRANSIENT_FAILURES: dict[str, Action] = {
+    "503": respond(503, json={"issues": [{"field": "<root>", "message": "unavailable", "code": "unavailable"}]}),
+    "500": respond(500, json={"issues": [], "requestId": "req_1"}),
+    "502-html": respond(502, text="<html>bad gateway</html>", headers={"content-type": "text/html"}),
+    "connect-error": raise_(httpx.ConnectError),
+    "read-timeout": raise_(httpx.ReadTimeout),
+    "remote-protocol-error": raise_(httpx.RemoteProtocolError),
+}
+
+
+@pytest.mark.parametrize("failure", list(TRANSIENT_FAILURES))
+def test_transient_poll_failures_are_polled_through_at_one_request_each(failure: str) -> None:
+    # The 2nd and 3rd polls fail; a transport retry would add requests and shift the poll times.
+    action = TRANSIENT_FAILURES[failure]
+    api = FakeApi(finishes_after=3.0, poll_script=[None, action, action])
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert result.result == RESULT
+    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:8])
+    assert len(api.sent) == 9
+    # Exactly one sleep (the wait's own) between consecutive polls: no hidden retry sleeps either.
+    assert [b.sleeps_before - a.sleeps_before for a, b in zip(api.polls, api.polls[1:], strict=False)] == [1] * 7
+    for poll in api.polls:
+        assert poll.request.extensions["eigenpal_max_retries"] == 0
+
+
+def test_a_rate_limited_poll_waits_at_least_retry_after() -> None:
+    api = FakeApi(
+        finishes_after=3.0,
+        poll_script=[None, respond(429, headers={"Retry-After": "1"}, json={"issues": []})],
+    )
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert api.time.sleeps[0] == pytest.approx(0.1)
+    assert api.time.sleeps[1] >= 1.0
+    # One request for the 429, then the schedule resumes where it was (0.225, 0.3375, ...).
+    assert api.poll_times == approx_list([0.0, 0.1, 1.1, 1.325, 1.6625, 2.16875, 2.928125, 4.0671875])
+    assert api.time.sleeps[2] == pytest.approx(0.225)
+    assert api.polls[1].request.extensions["eigenpal_max_retries"] == 0
+
+
+def test_a_retry_after_longer_than_what_is_left_is_clipped_to_the_deadline() -> None:
+    api = FakeApi(finishes_after=None, poll_script=[respond(429, headers={"Retry-After": "30"}, json={"issues": []})])
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, timeout_seconds=5.0)
+
+    assert api.time.sleeps == [5.0]
+    assert len(api.polls) == 2
+    assert caught.value.last_status == "running"
+
+
+def test_a_deadline_reached_during_failures_reports_the_last_poll_error() -> None:
+    api = FakeApi(finishes_after=None, poll_script=[respond(503, json={"issues": []})] * 100)
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, timeout_seconds=5.0)
+
+    assert caught.value.execution_id == EXECUTION_ID
+    assert caught.value.last_status is None
+    assert "503" in caught.value.message
+    assert sum(api.time.sleeps) <= 5.0 + 1e-9
+
+
+# --- errors that end the wait ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type"),
+    [(404, EigenpalNotFoundError), (401, EigenpalAuthError), (400, EigenpalValidationError)],
+)
+def test_non_transient_poll_errors_raise_the_typed_error_with_the_execution_id(
+    status: int, error_type: type[EigenpalAPIError]
+) -> None:
+    body = {"issues": [{"field": "executionId", "message": "nope", "code": "x", "severity": "error"}]}
+    api = FakeApi(finishes_after=3.0, poll_script=[None, respond(status, json=body)])
+
+    with pytest.raises(error_type) as caught:
+        run_and_wait(api)
+
+    assert caught.value.status == status
+    assert caught.value.execution_id == EXECUTION_ID
+    assert "exec_1" in str(caught.value)
+    assert len(api.polls) == 2  # not retried, not polled again
+
+
+def test_a_404_while_waiting_on_an_existing_execution_carries_its_id() -> None:
+    api = FakeApi(poll_script=[respond(404, json={"issues": []})])
+
+    with make_client(api) as client, pytest.raises(EigenpalNotFoundError) as caught:
+        client.workflows.executions.wait(EXECUTION_ID)
+
+    assert caught.value.execution_id == EXECUTION_ID
+    assert len(api.sent) == 1
+
+
+# --- on_status and unknown statuses -----------------------------------------------------------------------
+
+
+def test_on_status_is_called_once_per_status_change_in_order() -> None:
+    def status_at(elapsed: float) -> str:
+        if elapsed < 0.5:
+            return "created"
+        if elapsed < 1.5:
+            return "pending"
+        return "running" if elapsed < 4.0 else "completed"
+
+    api = FakeApi(status_at=status_at)
+    seen: list[WorkflowExecutionStatusResponse] = []
+
+    result = run_and_wait(api, on_status=seen.append)
+
+    assert [str(s.status) for s in seen] == ["created", "pending", "running", "completed"]
+    assert all(isinstance(s, WorkflowExecutionStatusResponse) for s in seen)
+    assert all(s.execution_id == EXECUTION_ID for s in seen)
+    assert len(api.polls) == 9  # 4 created, 2 pending, 2 running, 1 completed
+    assert seen[-1].result == RESULT
+    assert result.status == "completed"
+
+
+def test_an_unknown_status_is_non_terminal_and_surfaced_via_on_status() -> None:
+    def status_at(elapsed: float) -> str:
+        if elapsed < 1.0:
+            return "queued"
+        return "running" if elapsed < 2.0 else "completed"
+
+    api = FakeApi(status_at=status_at)
+    seen: list[str] = []
+
+    result = run_and_wait(api, on_status=lambda execution: seen.append(str(execution.status)))
+
+    assert seen == ["queued", "running", "completed"]
+    assert result.status == "completed"
+    assert result.result == RESULT
+    assert len(api.polls) == 7  # 5 queued (0 .. 0.8125 s), running at 1.31875 s, completed at 2.078125 s
+
+
+def test_an_execution_stuck_in_an_unknown_status_times_out_with_that_status() -> None:
+    api = FakeApi(status_at=lambda elapsed: "queued")
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, timeout_seconds=3.0)
+
+    assert caught.value.last_status == "queued"
+
+
+# --- wait() on an existing execution ---------------------------------------------------------------------
+
+
+def test_wait_on_an_existing_execution_polls_with_the_same_schedule_and_sends_no_run() -> None:
+    api = FakeApi(finishes_after=3.0)
+    seen: list[str] = []
+
+    with make_client(api) as client:
+        result = client.workflows.executions.wait(EXECUTION_ID, on_status=lambda e: seen.append(str(e.status)))
+
+    assert api.runs == []
+    assert all(s.request.method == "GET" for s in api.sent)
+    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:8])
+    assert result.execution_id == EXECUTION_ID
+    assert result.status == "completed"
+    assert result.result == RESULT
+    assert seen == ["running", "completed"]
+
+
+def test_wait_keeps_its_deadline_too() -> None:
+    api = FakeApi(finishes_after=None)
+
+    with make_client(api) as client, pytest.raises(EigenpalTimeoutError) as caught:
+        client.workflows.executions.wait(EXECUTION_ID, timeout_seconds=2.5, cancel_on_timeout=True)
+
+    assert caught.value.execution_id == EXECUTION_ID
+    assert api.time.now == pytest.approx(2.5)
+    assert len(api.cancels) == 1
+
+
+# --- server hold ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("timeout", "hold"), [(300.0, 60), (20.0, 20), (20.9, 20), (60.0, 60)])
+def test_server_hold_asks_for_min_of_remaining_and_60(timeout: float, hold: int) -> None:
+    api = FakeApi(finishes_after=1.0)
+
+    result = run_and_wait(api, timeout_seconds=timeout, server_hold=True)
+
+    run = api.runs[0].request
+    assert run.url.params["wait_for_completion"] == str(hold)
+    assert run.extensions["timeout"]["read"] >= hold + 15
+    assert result.status == "completed"
+
+
+def test_server_hold_with_an_unbounded_timeout_holds_60s() -> None:
+    api = FakeApi(finishes_after=1.0)
+
+    result = run_and_wait(api, timeout_seconds=math.inf, server_hold=True)
+
+    assert api.runs[0].request.url.params["wait_for_completion"] == "60"
+    assert result.status == "completed"
+
+
+def test_a_held_run_that_already_ended_is_returned_after_one_get() -> None:
+    def held_run(request: httpx.Request) -> httpx.Response:
+        api.time.now += 1.5  # the server holds the request until the execution ends
+        return httpx.Response(201, json={"executionId": EXECUTION_ID, "status": "completed", "result": RESULT})
+
+    api = FakeApi(finishes_after=0.0, run_action=held_run)
+
+    result = run_and_wait(api, server_hold=True)
+
+    assert len(api.sent) == 2
+    assert [s.request.method for s in api.sent] == ["POST", "GET"]
+    assert api.time.sleeps == []
+    assert result.status == "completed"
+    assert result.result == RESULT
+    assert result.created_at == datetime(2026, 5, 9, 12, 0, tzinfo=UTC)
+
+
+def test_a_held_run_that_times_out_says_the_execution_may_exist_and_how_to_find_it() -> None:
+    api = FakeApi(run_action=raise_(httpx.ReadTimeout))
+
+    with pytest.raises(EigenpalTimeoutError) as caught:
+        run_and_wait(api, server_hold=True)
+
+    error = caught.value
+    assert error.execution_id is None
+    assert error.execution_may_exist is True
+    assert "may exist" in error.message
+    assert "executions.list(" in error.message
+    assert "'extract-invoice'" in error.message
+    assert len(api.sent) == 1  # a run whose answer was lost is never re-sent (it could start a duplicate)
+
+
+# --- bad arguments ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"poll_interval_seconds": 0},
+        {"poll_interval_seconds": -2.0},
+        {"timeout_seconds": -1},
+        {"timeout_seconds": 0},
+        {"timeout_seconds": float("nan")},
+        {"poll_interval_seconds": True},
+    ],
+    ids=["interval-0", "interval-negative", "timeout-negative", "timeout-0", "timeout-nan", "interval-bool"],
+)
+def test_bad_wait_arguments_raise_value_error_before_any_request(kwargs: dict[str, Any]) -> None:
+    api = FakeApi()
+
+    with make_client(api) as client:
+        with pytest.raises(ValueError, match="seconds"):
+            client.workflows.executions.run_and_wait("extract-invoice", **kwargs)
+        with pytest.raises(ValueError, match="seconds"):
+            client.workflows.executions.wait(EXECUTION_ID, **kwargs)
+
+    assert api.sent == []
+
+
+@pytest.mark.parametrize("execution_id", ["", "   "])
+def test_wait_needs_an_execution_id(execution_id: str) -> None:
+    api = FakeApi()
+
+    with make_client(api) as client, pytest.raises(ValueError, match="execution_id"):
+        client.workflows.executions.wait(execution_id)
+
+    assert api.sent == []
+
+
+# --- the terminal set ----------------------------------------------------------------------------------------
+
+
+def test_terminal_statuses_is_a_frozenset_of_exactly_the_four() -> None:
+    assert type(TERMINAL_STATUSES) is frozenset
+    assert {"completed", "failed", "cancelled", "rejected"} == TERMINAL_STATUSES
+    assert len(TERMINAL_STATUSES) == 4
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("completed", True),
+        ("failed", True),
+        ("cancelled", True),
+        ("rejected", True),
+        (ExecutionStatus.COMPLETED, True),
+        ("created", False),
+        ("pending", False),
+        ("running", False),
+        ("waiting", False),
+        ("finalizing", False),
+        ("queued", False),
+        (ExecutionStatus("queued"), False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_terminal(status: str | ExecutionStatus | None, expected: bool) -> None:
+    assert is_terminal(status) is expected
