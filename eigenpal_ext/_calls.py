@@ -13,6 +13,7 @@ here, where anything unusable becomes a typed ``EigenpalError``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from typing import IO, Any, BinaryIO, Generic, Protocol, TypeVar, cast
@@ -48,7 +49,7 @@ from eigenpal_ext._errors import (
     unusable_success_response,
 )
 from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
-from eigenpal_ext._retry import DEADLINE_EXTENSION, MAX_RETRIES_EXTENSION
+from eigenpal_ext._retry import DEADLINE_EXTENSION, IDEMPOTENCY_HEADER, MAX_RETRIES_EXTENSION
 
 T = TypeVar("T")
 KNOWN_STATUSES: tuple[str, ...] = tuple(member.value for member in ExecutionStatus)
@@ -263,8 +264,11 @@ def run_workflow_call(
     wait_for_completion: int | None,
     timeout_seconds: float | None,
     default_timeout: httpx.Timeout,
+    idempotency_key: str | None = None,
 ) -> Call[RunWorkflowResponse]:
     workflow_id = require_id(workflow_id, "workflow_id")
+    if idempotency_key is not None:
+        require_id(idempotency_key, "idempotency_key")
     hold = (
         None
         if wait_for_completion is None
@@ -311,6 +315,9 @@ def run_workflow_call(
         wait_for_completion=UNSET if hold is None else hold,
     )
 
+    # One key per logical run, the same on every attempt: a server that deduplicates by it turns a retry
+    # into "give me the execution you created" (see _retry.py); servers that don't simply ignore it.
+    request["headers"][IDEMPOTENCY_HEADER] = idempotency_key or uuid.uuid4().hex
     on_transport_error = transport_errors(workflow_id=workflow_id, execution_may_exist=True)
     return Call(request, _run_parser(workflow_id), on_transport_error, timeout, opened=tuple(opened))
 

@@ -149,7 +149,9 @@ class EigenpalClient(_ClientBase):
     ``timeout_seconds``), ``max_retries`` for idempotent requests (see ``_retry.py``),
     ``default_headers`` added to every request (they may override the telemetry headers),
     ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply), and
-    ``httpx_args`` for anything else httpx accepts (``proxy``, ``verify``, ``event_hooks``, ...).
+    ``httpx_args`` for anything else httpx accepts (``proxy``, ``verify``, ``event_hooks``, ...), and
+    ``idempotent_runs``: whether the server deduplicates runs by ``Idempotency-Key`` (None: learn it
+    from the server's answers; then an interrupted run is retried instead of reported as lost).
     """
 
     def __init__(
@@ -162,6 +164,7 @@ class EigenpalClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         httpx_args: Mapping[str, Any] | None = None,
+        idempotent_runs: bool | None = None,
     ) -> None:
         self._settings = resolve_settings(
             api_key=api_key,
@@ -175,7 +178,11 @@ class EigenpalClient(_ClientBase):
         self._clock: Callable[[], float] = time.monotonic
         inner = transport if transport is not None else httpx.HTTPTransport(limits=_LIMITS)
         retrying = RetryTransport(
-            inner, self._settings.retry, sleep=lambda seconds: self._sleep(seconds), clock=lambda: self._clock()
+            inner,
+            self._settings.retry,
+            sleep=lambda seconds: self._sleep(seconds),
+            clock=lambda: self._clock(),
+            idempotent_runs=idempotent_runs,
         )
         self._http = httpx.Client(**http_client_arguments(self._settings, retrying, httpx_args))
         self.workflows = Workflows(self)
@@ -215,6 +222,7 @@ class AsyncEigenpalClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         httpx_args: Mapping[str, Any] | None = None,
+        idempotent_runs: bool | None = None,
     ) -> None:
         self._settings = resolve_settings(
             api_key=api_key,
@@ -227,7 +235,11 @@ class AsyncEigenpalClient(_ClientBase):
         self._clock: Callable[[], float] = time.monotonic
         inner = transport if transport is not None else httpx.AsyncHTTPTransport(limits=_LIMITS)
         retrying = AsyncRetryTransport(
-            inner, self._settings.retry, sleep=lambda seconds: self._sleep(seconds), clock=lambda: self._clock()
+            inner,
+            self._settings.retry,
+            sleep=lambda seconds: self._sleep(seconds),
+            clock=lambda: self._clock(),
+            idempotent_runs=idempotent_runs,
         )
         self._http = httpx.AsyncClient(**http_client_arguments(self._settings, retrying, httpx_args))
         self.workflows = AsyncWorkflows(self)

@@ -8,6 +8,11 @@ Rules (the transport in ``_transport.py`` applies them; nothing here sleeps or s
   the server (the connection could not be made, or no pooled connection was free) or on 429 (the server
   refused before creating anything). Never after a read timeout, a dropped connection or a 5xx: the
   execution may exist, and a second attempt could start a duplicate.
+- Unless the server deduplicates runs: every run carries an ``Idempotency-Key`` (one per call, the same
+  on each attempt). A server that honours it echoes the key in its response; from then on (or from the
+  start, with ``EigenpalClient(idempotent_runs=True)``) a run is as safe to repeat as a GET, because a
+  repeat returns the execution the first attempt created. EigenPal 0.4.12 documents no such key, so by
+  default nothing changes until a server shows that it honours one.
 - The delay is exponential (``initial * 2**attempt``, capped) with jitter, or the server's
   ``Retry-After`` when it sent one; a ``Retry-After`` above the cap is not waited out (the error is
   raised with ``.retry_after`` for the caller to decide).
@@ -27,6 +32,8 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # A connect failure or an empty pool means the request bytes never left this process.
 NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _CANCEL_PATH = re.compile(r"/workflows/executions/[^/]+/cancel/?$")
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 # Per-request override of the client's max_retries, set by callers that retry on their own terms
 # (the waiters poll with 0 and keep their own deadline).
@@ -57,6 +64,19 @@ def is_idempotent(method: str, raw_path: str) -> bool:
     return method == "POST" and _CANCEL_PATH.search(raw_path) is not None
 
 
+def safe_to_repeat(request: httpx.Request, *, keys_honoured: bool) -> bool:
+    """Idempotent by nature, or a request whose ``Idempotency-Key`` this server is known to honour."""
+    if is_idempotent(request.method, _raw_path(request)):
+        return True
+    return keys_honoured and bool(request.headers.get(IDEMPOTENCY_HEADER))
+
+
+def echoes_idempotency_key(request: httpx.Request, response: httpx.Response) -> bool:
+    """The response repeats the request's key: the server deduplicates by it."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    return bool(key) and response.headers.get(IDEMPOTENCY_HEADER) == key
+
+
 def _raw_path(request: httpx.Request) -> str:
     return request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
 
@@ -83,12 +103,19 @@ def within_deadline(request: httpx.Request, delay: float | None, now: float) -> 
 
 
 def delay_after_response(
-    policy: RetryPolicy, request: httpx.Request, response: httpx.Response, attempt: int, jitter: float, now: float
+    policy: RetryPolicy,
+    request: httpx.Request,
+    response: httpx.Response,
+    attempt: int,
+    jitter: float,
+    now: float,
+    *,
+    keys_honoured: bool = False,
 ) -> float | None:
     """Seconds to wait before sending ``request`` again, or None to return ``response`` as it is."""
     if attempt >= allowed_retries(policy, request) or response.status_code not in RETRYABLE_STATUSES:
         return None
-    if response.status_code != 429 and not is_idempotent(request.method, _raw_path(request)):
+    if response.status_code != 429 and not safe_to_repeat(request, keys_honoured=keys_honoured):
         return None
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     if retry_after is None:
@@ -99,11 +126,18 @@ def delay_after_response(
 
 
 def delay_after_error(
-    policy: RetryPolicy, request: httpx.Request, error: httpx.TransportError, attempt: int, jitter: float, now: float
+    policy: RetryPolicy,
+    request: httpx.Request,
+    error: httpx.TransportError,
+    attempt: int,
+    jitter: float,
+    now: float,
+    *,
+    keys_honoured: bool = False,
 ) -> float | None:
     """Seconds to wait before sending ``request`` again after ``error``, or None to let it propagate."""
     if attempt >= allowed_retries(policy, request):
         return None
-    if not is_idempotent(request.method, _raw_path(request)) and not isinstance(error, NOT_SENT_ERRORS):
+    if not safe_to_repeat(request, keys_honoured=keys_honoured) and not isinstance(error, NOT_SENT_ERRORS):
         return None
     return within_deadline(request, backoff_delay(policy, attempt, jitter), now)

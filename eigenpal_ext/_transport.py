@@ -3,7 +3,8 @@
 Retrying below the client keeps one policy for everything that goes through the pool: the ergonomic
 methods and the raw ``eigenpal_api`` calls made with ``client.raw``. A retried request is the same
 ``httpx.Request``; httpx re-reads a multipart body from the start (it seeks each file to 0), so a retried
-upload resends the whole file.
+upload resends the whole file. The transport also remembers whether the server honours
+``Idempotency-Key`` (it echoes the key back), which makes runs safe to repeat (see ``_retry.py``).
 """
 
 from __future__ import annotations
@@ -16,19 +17,55 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from eigenpal_ext._retry import RetryPolicy, delay_after_error, delay_after_response
+from eigenpal_ext._retry import RetryPolicy, delay_after_error, delay_after_response, echoes_idempotency_key
 
 logger = logging.getLogger("eigenpal_ext")
 
 
-def _log_retry(request: httpx.Request, reason: str, attempt: int, delay: float) -> None:
-    logger.info(
-        "retrying %s %s after %s (retry %d in %.2fs)", request.method, request.url.path, reason, attempt + 1, delay
-    )
+class _RetryDecisions:
+    """What both transports decide between attempts; the loops around it only differ in awaiting."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        jitter: Callable[[], float],
+        clock: Callable[[], float],
+        idempotent_runs: bool | None,
+    ) -> None:
+        self._policy, self._jitter, self._clock = policy, jitter, clock
+        # None: learn it from the server (an echoed Idempotency-Key); True/False: the caller decided.
+        self._learn_idempotency = idempotent_runs is None
+        self.keys_honoured = bool(idempotent_runs)
+
+    def after_error(self, request: httpx.Request, error: httpx.TransportError, attempt: int) -> float | None:
+        delay = delay_after_error(
+            self._policy, request, error, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured
+        )
+        if delay is not None:
+            self._log(request, type(error).__name__, attempt, delay)
+        return delay
+
+    def after_response(self, request: httpx.Request, response: httpx.Response, attempt: int) -> float | None:
+        if self._learn_idempotency and not self.keys_honoured and echoes_idempotency_key(request, response):
+            self.keys_honoured = True
+            logger.debug("the server honours Idempotency-Key: runs may be retried safely from now on")
+        delay = delay_after_response(
+            self._policy, request, response, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured
+        )
+        if delay is not None:
+            self._log(request, f"HTTP {response.status_code}", attempt, delay)
+        return delay
+
+    @staticmethod
+    def _log(request: httpx.Request, reason: str, attempt: int, delay: float) -> None:
+        logger.info(
+            "retrying %s %s after %s (retry %d in %.2fs)", request.method, request.url.path, reason, attempt + 1, delay
+        )
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport; retries what the policy allows. ``sleep``/``jitter`` are injectable for tests."""
+class RetryTransport(_RetryDecisions, httpx.BaseTransport):
+    """Wraps a transport; retries what the policy allows. ``sleep``/``jitter``/``clock`` are injectable."""
 
     def __init__(
         self,
@@ -38,9 +75,10 @@ class RetryTransport(httpx.BaseTransport):
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
+        idempotent_runs: bool | None = None,
     ) -> None:
-        self._inner, self._policy, self._sleep = inner, policy, sleep
-        self._jitter, self._clock = jitter, clock
+        super().__init__(policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs)
+        self._inner, self._sleep = inner, sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
@@ -48,16 +86,14 @@ class RetryTransport(httpx.BaseTransport):
             try:
                 response = self._inner.handle_request(request)
             except httpx.TransportError as error:
-                delay = delay_after_error(self._policy, request, error, attempt, self._jitter(), self._clock())
+                delay = self.after_error(request, error, attempt)
                 if delay is None:
                     raise
-                _log_retry(request, type(error).__name__, attempt, delay)
             else:
-                delay = delay_after_response(self._policy, request, response, attempt, self._jitter(), self._clock())
+                delay = self.after_response(request, response, attempt)
                 if delay is None:
                     return response
                 response.close()
-                _log_retry(request, f"HTTP {response.status_code}", attempt, delay)
             self._sleep(delay)
             attempt += 1
 
@@ -65,8 +101,8 @@ class RetryTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of ``RetryTransport``; same policy functions, awaits instead of blocking."""
+class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
+    """The async twin of ``RetryTransport``: the same decisions, awaiting instead of blocking."""
 
     def __init__(
         self,
@@ -76,9 +112,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
+        idempotent_runs: bool | None = None,
     ) -> None:
-        self._inner, self._policy, self._sleep = inner, policy, sleep
-        self._jitter, self._clock = jitter, clock
+        super().__init__(policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs)
+        self._inner, self._sleep = inner, sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
@@ -86,16 +123,14 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             try:
                 response = await self._inner.handle_async_request(request)
             except httpx.TransportError as error:
-                delay = delay_after_error(self._policy, request, error, attempt, self._jitter(), self._clock())
+                delay = self.after_error(request, error, attempt)
                 if delay is None:
                     raise
-                _log_retry(request, type(error).__name__, attempt, delay)
             else:
-                delay = delay_after_response(self._policy, request, response, attempt, self._jitter(), self._clock())
+                delay = self.after_response(request, response, attempt)
                 if delay is None:
                     return response
                 await response.aclose()
-                _log_retry(request, f"HTTP {response.status_code}", attempt, delay)
             await self._sleep(delay)
             attempt += 1
 

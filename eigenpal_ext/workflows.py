@@ -36,7 +36,9 @@ until the execution ends; the read timeout then grows by the hold plus a margin.
 ``RunWorkflowResponse`` (``execution_id``; ``status``/``result``/``error`` when a hold saw the end).
 
 If the connection fails after the request was sent, an execution may exist whose id never arrived:
-the error says so and how to find it. A run is retried only when it certainly did not reach the server.
+the error says so and how to find it. A run is retried only when it certainly did not reach the server,
+or when the server honours the ``Idempotency-Key`` sent with every run (``idempotency_key`` sets your
+own, e.g. to make a retry from another process safe; by default each call gets a fresh one).
 """
 
 
@@ -88,6 +90,7 @@ class Workflows:
         trigger: str | RunTrigger | None = None,
         wait_for_completion: int | None = None,
         timeout_seconds: float | None = None,
+        idempotency_key: str | None = None,
     ) -> RunWorkflowResponse:
         call = _calls.run_workflow_call(
             workflow_id,
@@ -98,6 +101,7 @@ class Workflows:
             wait_for_completion=wait_for_completion,
             timeout_seconds=timeout_seconds,
             default_timeout=self._client.timeout,
+            idempotency_key=idempotency_key,
         )
         return send(self._client._http, call)
 
@@ -151,6 +155,7 @@ class AsyncWorkflows:
         trigger: str | RunTrigger | None = None,
         wait_for_completion: int | None = None,
         timeout_seconds: float | None = None,
+        idempotency_key: str | None = None,
     ) -> RunWorkflowResponse:
         call = _calls.run_workflow_call(
             workflow_id,
@@ -161,6 +166,7 @@ class AsyncWorkflows:
             wait_for_completion=wait_for_completion,
             timeout_seconds=timeout_seconds,
             default_timeout=self._client.timeout,
+            idempotency_key=idempotency_key,
         )
         return await send_async(self._client._http, call)
 
