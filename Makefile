@@ -8,9 +8,10 @@ PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help setup generate check-generated lint-spec lint format typecheck pytest test bench clean
+.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest test bench clean
 
 help:
+	@echo "make demo             run extract-invoice on a sample PDF against a local EigenPal server"
 	@echo "make setup            create .venv with the project (editable) and its dev tools; install the spec linters"
 	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck and pytest"
 	@echo "make generate         regenerate generated/eigenpal_api from openapi.yaml"
@@ -33,6 +34,10 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# --- the main job, against the local server (needs only the Python half of the setup) ------------------
+demo: $(VENV)/.installed
+	$(PY) examples/demo.py
 
 # --- code generation ---------------------------------------------------------------------------------
 generate: $(VENV)/.installed

@@ -1,0 +1,22 @@
+"""A local EigenPal-compatible server, for development, demos and tests (extra ``eigenpal-ext[server]``).
+
+It implements the 7 operations of EigenPal's workflows/executions API v1 with their real semantics
+(lifecycle advanced by a background worker, server hold, cancel outcomes, filters, per-step payloads,
+the error envelope), persists to SQLite, runs the built-in workflows ``extract-invoice``, ``echo``,
+``sleep``, ``fail`` and ``review``, and can inject faults (503, 429, dropped connections, latency).
+
+    from eigenpal_ext.testing import LocalEigenpalServer
+
+    with LocalEigenpalServer() as server, server.client() as client:
+        final = client.workflows.executions.run_and_wait("echo", input={"hello": "world"})
+
+From a terminal: ``eigenpal-dev-server`` (or ``python -m eigenpal_ext.testing``). In pytest: the
+``eigenpal_server`` fixture (see ``eigenpal_ext.testing.pytest_plugin``).
+"""
+
+from eigenpal_ext.testing._documents import write_sample_invoice
+from eigenpal_ext.testing._engine import Pacing
+from eigenpal_ext.testing._faults import FaultConfig
+from eigenpal_ext.testing._server import DEFAULT_API_KEY, LocalEigenpalServer, ServerConfig
+
+__all__ = ["DEFAULT_API_KEY", "FaultConfig", "LocalEigenpalServer", "Pacing", "ServerConfig", "write_sample_invoice"]

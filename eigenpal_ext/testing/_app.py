@@ -1,0 +1,562 @@
+"""The local server's HTTP API: EigenPal's workflows/executions v1 routes as a Starlette application.
+
+Requests are routed on the *raw* path, one percent-decoded segment at a time, so an id containing an
+encoded ``/`` (``%2F``) or ``?`` stays one id. The literal ``executions`` segment is matched before a
+workflow id (the real API has both ``/workflows/{id}/versions`` and ``/workflows/executions/{id}``).
+
+Every answer is JSON with an ``x-request-id`` header; errors use the API's envelope
+(``issues``, ``requestId``). Order of checks: route (404, or 405 with ``Allow``), API key (401),
+parameters and body against ``openapi.yaml`` (400, with field paths), then existence (404).
+
+Beyond the contract, for clients that can use it: a run with an ``Idempotency-Key`` header is created
+once per key and tenant (a retry gets the same execution back), and the key is echoed in the response
+so a client knows it was honoured. ``/admin/...`` routes (outside ``/api/v1``) approve or reject
+``review`` executions and report counters; ``/healthz`` answers without a key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+import attrs
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+
+from eigenpal_ext._dates import format_utc, resolve_date
+from eigenpal_ext.testing._engine import Engine
+from eigenpal_ext.testing._faults import FaultInjector, Scope
+from eigenpal_ext.testing._spec import Issue, SpecValidator
+from eigenpal_ext.testing._store import Execution, NewExecution, Store, StoredFile
+from eigenpal_ext.testing._uploads import MultipartRun, UploadError, delete_files, read_multipart_run
+from eigenpal_ext.testing._workflows import Workflow
+
+KNOWN_STATUSES = (
+    "created",
+    "pending",
+    "running",
+    "waiting",
+    "finalizing",
+    "completed",
+    "failed",
+    "cancelled",
+    "rejected",
+)
+HOLD_POLL_SECONDS = 0.02
+MAX_JSON_BODY_BYTES = 4 * 1024 * 1024
+
+
+@attrs.define
+class ServerState:
+    """Everything the handlers share; built by ``create_app`` and started by its lifespan."""
+
+    store: Store
+    engine: Engine
+    workflows: Mapping[str, Workflow]
+    validator: SpecValidator
+    api_keys: Mapping[str, str]  # key → tenant
+    max_upload_bytes: int
+    hold_window_seconds: float
+    faults: FaultInjector | None = None
+    idempotent_replays: int = 0
+
+
+class ApiError(Exception):
+    """An error answer: status plus issues (field, message, code)."""
+
+    def __init__(self, status: int, issues: list[Issue], *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(issues[0].message if issues else str(status))
+        self.status, self.issues, self.headers = status, issues, dict(headers or {})
+
+
+def _issue(field: str, message: str, code: str) -> Issue:
+    return Issue(field=field, message=message, code=code)
+
+
+def envelope(request_id: str, issues: list[Issue], *, hint: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "issues": [{"field": i.field, "message": i.message, "code": i.code, "severity": "error"} for i in issues],
+        "requestId": request_id,
+    }
+    if hint:
+        body["hint"] = hint
+    return body
+
+
+def envelope_bytes(scope: Scope, status: int, code: str, message: str) -> bytes:
+    request_id = scope.get("state", {}).get("request_id", "req_unknown")
+    return json.dumps(envelope(request_id, [_issue("<root>", message, code)])).encode()
+
+
+# --- JSON shapes of the API ---------------------------------------------------------------------------
+
+
+def workflow_summary(workflow: Workflow) -> dict[str, Any]:
+    current = workflow.current
+    return {"id": workflow.id, "name": workflow.name, "version": current.tag, "createdAt": "2026-01-05T09:00:00.000Z",
+            "updatedAt": current.created_at}  # fmt: skip
+
+
+def execution_status(execution: Execution, *, include_steps: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "executionId": execution.id,
+        "status": execution.status,
+        "createdAt": execution.created_at,
+        "completedAt": execution.completed_at,
+    }
+    if execution.result is not None:
+        body["result"] = execution.result
+    if execution.error is not None:
+        body["error"] = execution.error
+    if include_steps:
+        body.update(
+            steps=execution.steps,
+            overrides=execution.overrides,
+            workflowId=execution.workflow_id,
+            versionId=execution.version_id,
+            startedAt=execution.started_at,
+            triggerInput=execution.input,
+        )
+    return body
+
+
+def execution_summary(execution: Execution) -> dict[str, Any]:
+    return {
+        "id": execution.id,
+        "workflowId": execution.workflow_id,
+        "status": execution.status,
+        "triggerType": execution.trigger,
+        "triggerInput": execution.input,
+        "result": execution.result,
+        "error": execution.error,
+        "createdAt": execution.created_at,
+        "startedAt": execution.started_at,
+        "completedAt": execution.completed_at,
+        "workflow": {"id": execution.workflow_id, "name": execution.workflow_name},
+    }
+
+
+def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
+    return {"data": items, "total": total, "limit": limit, "offset": offset}
+
+
+# --- routing ------------------------------------------------------------------------------------------
+
+Handler = Callable[[Request, ServerState, str, list[str]], Awaitable[tuple[int, Any] | Response]]
+
+
+def route(segments: list[str]) -> tuple[dict[str, Handler], list[str]] | None:  # noqa: PLR0911 - one case a route
+    """The handlers by method for a decoded path, and the path parameters; None for an unknown path."""
+    match segments:
+        case ["api", "v1", "workflows"]:
+            return {"GET": list_workflows}, []
+        case ["api", "v1", "workflows", "executions", execution_id]:
+            return {"GET": get_execution}, [execution_id]
+        case ["api", "v1", "workflows", "executions", execution_id, "cancel"]:
+            return {"POST": cancel_execution}, [execution_id]
+        case ["api", "v1", "workflows", workflow_id]:
+            return {"GET": get_workflow}, [workflow_id]
+        case ["api", "v1", "workflows", workflow_id, "versions"]:
+            return {"GET": list_versions}, [workflow_id]
+        case ["api", "v1", "workflows", workflow_id, "run"]:
+            return {"POST": run_workflow}, [workflow_id]
+        case ["api", "v1", "workflows", workflow_id, "executions"]:
+            return {"GET": list_executions}, [workflow_id]
+        case ["admin", "executions", execution_id, ("approve" | "reject")]:
+            return {"POST": review_decision}, [execution_id, segments[3]]
+        case ["admin", "stats"]:
+            return {"GET": admin_stats}, []
+        case ["healthz"]:
+            return {"GET": healthz}, []
+    return None
+
+
+def decoded_segments(raw_path: bytes) -> list[str]:
+    path = raw_path.split(b"?", 1)[0].decode("latin-1")
+    return [unquote(segment, errors="strict") for segment in path.strip("/").split("/")] if path.strip("/") else []
+
+
+async def dispatch(request: Request, state: ServerState) -> Response:
+    request_id = request.scope["state"]["request_id"]
+    try:
+        try:
+            segments = decoded_segments(request.scope.get("raw_path") or request.url.path.encode())
+        except UnicodeDecodeError as exc:
+            raise ApiError(404, [_issue("path", "the path is not valid UTF-8", "not_found")]) from exc
+        matched = route(segments)
+        if matched is None or any(segment == "" for segment in segments):
+            raise ApiError(404, [_issue("path", f"no such route: {request.method} {request.url.path}", "not_found")])
+        handlers, params = matched
+        handler = handlers.get(request.method)
+        if handler is None:
+            allow = ", ".join(sorted(handlers))
+            message = f"{request.method} is not allowed here; use {allow}"
+            raise ApiError(405, [_issue("method", message, "method_not_allowed")], headers={"Allow": allow})
+        tenant = "" if handler is healthz else authenticate(request, state)
+        outcome = await handler(request, state, tenant, params)
+    except ApiError as error:
+        return json_response(error.status, envelope(request_id, error.issues), headers=error.headers)
+    if isinstance(outcome, Response):
+        return outcome
+    status, body = outcome
+    return json_response(status, body)
+
+
+def json_response(status: int, body: Any, *, headers: Mapping[str, str] | None = None) -> Response:
+    content = json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+    return Response(content, status_code=status, headers=dict(headers or {}), media_type="application/json")
+
+
+def authenticate(request: Request, state: ServerState) -> str:
+    header = request.headers.get("authorization")
+    if not header:
+        raise ApiError(
+            401, [_issue("header.authorization", "missing API key: send Authorization: Bearer <key>", "unauthorized")]
+        )
+    scheme, _, key = header.partition(" ")
+    tenant = state.api_keys.get(key.strip()) if scheme.lower() == "bearer" else None
+    if tenant is None:
+        raise ApiError(401, [_issue("header.authorization", "invalid API key", "unauthorized")])
+    return tenant
+
+
+def query(request: Request, state: ServerState, operation_id: str) -> dict[str, Any]:
+    values, issues = state.validator.parse_query(operation_id, request.query_params)
+    if issues:
+        raise ApiError(400, issues)
+    return values
+
+
+def find_workflow(state: ServerState, workflow_id: str) -> Workflow:
+    for workflow in state.workflows.values():
+        if workflow_id in (workflow.id, workflow.name):
+            return workflow
+    raise ApiError(404, [_issue("path.id", f"workflow {workflow_id!r} not found", "not_found")])
+
+
+def find_execution(state: ServerState, tenant: str, execution_id: str) -> Execution:
+    execution = state.store.get(execution_id, tenant)
+    if execution is None:
+        raise ApiError(404, [_issue("path.executionId", f"execution {execution_id!r} not found", "not_found")])
+    return execution
+
+
+# --- the seven operations -----------------------------------------------------------------------------
+
+
+async def list_workflows(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    q = query(request, state, "list_workflows")
+    found = [
+        workflow
+        for workflow in state.workflows.values()
+        if (q.get("name") is None or workflow.name == q["name"])
+        and (q.get("search") is None or q["search"].lower() in workflow.name.lower())
+        and (q.get("kind") is None or workflow.kind == q["kind"])
+    ]
+    limit, offset = q["limit"], q.get("offset", 0)
+    return 200, page([workflow_summary(w) for w in found[offset : offset + limit]], len(found), limit, offset)
+
+
+async def get_workflow(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    query(request, state, "get_workflow")
+    return 200, workflow_summary(find_workflow(state, params[0]))
+
+
+async def list_versions(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    q = query(request, state, "list_workflow_versions")
+    workflow = find_workflow(state, params[0])
+    limit, offset = q["limit"], q.get("offset", 0)
+    items = [
+        {"id": v.id, "workflowId": workflow.id, "version": v.tag, "yamlContent": v.yaml, "isCurrent": v.is_current,
+         "createdAt": v.created_at}
+        for v in workflow.versions[offset : offset + limit]
+    ]  # fmt: skip
+    return 200, page(items, len(workflow.versions), limit, offset)
+
+
+async def run_workflow(request: Request, state: ServerState, tenant: str, params: list[str]) -> Response:
+    q = query(request, state, "run_workflow")
+    workflow = find_workflow(state, params[0])
+    version = workflow.version(q.get("version"))
+    if version is None:
+        raise ApiError(
+            404, [_issue("query.version", f"version {q.get('version')!r} of {workflow.name} not found", "not_found")]
+        )
+    body, files = await read_run_body(request, state)
+    try:
+        file_keys = frozenset(stored.input_key for stored in files)
+        problems = workflow.input_issues(body.get("input") or {}, file_keys)
+        if problems:
+            raise ApiError(400, [_issue(field, message, "invalid_value") for field, message in problems])
+        idempotency_key = request.headers.get("idempotency-key") or None
+        new = NewExecution(
+            tenant=tenant, workflow_id=workflow.id, workflow_name=workflow.name, version_id=version.id,
+            input=body.get("input") or {}, overrides=body.get("overrides"), trigger=body.get("trigger") or "api",
+            idempotency_key=idempotency_key,
+        )  # fmt: skip
+        execution, created = state.store.create_execution(new, files)
+    except BaseException:
+        _delete_stored(files)
+        raise
+    if created:
+        state.engine.submit(execution.id)
+    else:
+        _delete_stored(files)
+        state.idempotent_replays += 1
+        if execution.workflow_id != workflow.id:
+            raise ApiError(
+                400,
+                [
+                    _issue(
+                        "header.idempotency-key", "this Idempotency-Key was used for another workflow", "invalid_value"
+                    )
+                ],
+            )
+    answer: dict[str, Any] = {"executionId": execution.id}
+    hold = q.get("wait_for_completion")
+    if hold is not None:
+        finished = await hold_until_terminal(state, execution.id, min(float(hold), state.hold_window_seconds))
+        if finished is not None:
+            answer["status"] = finished.status
+            answer["result"] = finished.result
+            answer["error"] = finished.error
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    return json_response(201, answer, headers=headers)
+
+
+async def hold_until_terminal(state: ServerState, execution_id: str, seconds: float) -> Execution | None:
+    """The server hold: poll the store until the execution is terminal or the window closes."""
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + seconds
+    while True:
+        execution = state.store.get(execution_id)
+        if execution is not None and execution.is_terminal:
+            return execution
+        if loop.time() >= ends:
+            return None
+        await asyncio.sleep(min(HOLD_POLL_SECONDS, max(0.0, ends - loop.time())))
+
+
+async def read_run_body(request: Request, state: ServerState) -> tuple[dict[str, Any], list[StoredFile]]:
+    """The JSON run body (from a JSON request or a multipart ``_json`` part) and the uploaded files."""
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > state.max_upload_bytes:
+        raise ApiError(413, [_issue("body", f"the body is larger than {state.max_upload_bytes} bytes", "too_large")])
+    if media_type == "multipart/form-data":
+        run = await _read_multipart(request, state, content_type)
+        text = run.fields.get("_json")
+        unexpected = sorted(set(run.fields) - {"_json"})
+        if unexpected:
+            delete_files(run)
+            raise ApiError(
+                400,
+                [
+                    _issue(
+                        f"body.{unexpected[0]}",
+                        "text parts other than _json are not inputs; put scalars in _json",
+                        "invalid_value",
+                    )
+                ],
+            )
+        files = [StoredFile(f.field, f.filename, f.media_type, f.size, f.sha256, f.path) for f in run.files]
+        try:
+            body = _parse_json_body(text.encode() if text else b"", state, field="body._json")
+        except ApiError:
+            _delete_stored(files)
+            raise
+        return body, files
+    if media_type not in ("", "application/json") and not media_type.endswith("+json"):
+        raise ApiError(
+            400,
+            [
+                _issue(
+                    "body",
+                    f"unsupported content type {media_type!r}: send application/json or multipart/form-data",
+                    "invalid_value",
+                )
+            ],
+        )
+    raw = await _read_limited(request, MAX_JSON_BODY_BYTES)
+    return _parse_json_body(raw, state, field="body"), []
+
+
+async def _read_multipart(request: Request, state: ServerState, content_type: str) -> MultipartRun:
+    try:
+        return await read_multipart_run(
+            request.stream(), content_type, dest_dir=state.store.files_dir, max_body_bytes=state.max_upload_bytes
+        )
+    except UploadError as exc:
+        raise ApiError(
+            exc.status, [_issue(exc.field, exc.message, "too_large" if exc.status == 413 else "invalid_value")]
+        ) from exc
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(
+                413, [_issue("body", f"a JSON body is limited to {limit} bytes; send files as multipart", "too_large")]
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_json_body(raw: bytes, state: ServerState, *, field: str) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, [_issue(field, f"not valid JSON: {exc}", "invalid_value")]) from exc
+    issues = state.validator.check_body("RunWorkflowBody", value, field=field)
+    if issues:
+        raise ApiError(400, issues)
+    assert isinstance(value, dict)
+    return value
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _delete_stored(files: list[StoredFile]) -> None:
+    for stored in files:
+        with contextlib.suppress(FileNotFoundError):
+            stored.path.unlink()
+
+
+async def list_executions(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    q = query(request, state, "list_executions")
+    workflow = find_workflow(state, params[0])
+    statuses = [part.strip() for part in (q.get("status") or "").split(",") if part.strip()]
+    unknown = [status for status in statuses if status not in KNOWN_STATUSES]
+    if unknown:
+        message = f"unknown status {unknown[0]!r}; valid: {', '.join(KNOWN_STATUSES)}"
+        raise ApiError(400, [_issue("query.status", message, "unknown_value")])
+    bounds: dict[str, str | None] = {}
+    now = _utc_now()
+    for wire, end_of_day in (("fromDate", False), ("toDate", True)):
+        value = q.get(wire)
+        try:
+            bounds[wire] = (
+                None
+                if value is None
+                else format_utc(resolve_date(value, argument=wire, now=now, end_of_day=end_of_day))
+            )
+        except (ValueError, TypeError) as exc:
+            raise ApiError(400, [_issue(f"query.{wire}", str(exc), "invalid_value")]) from exc
+    if bounds["fromDate"] and bounds["toDate"] and bounds["fromDate"] > bounds["toDate"]:
+        raise ApiError(400, [_issue("query.fromDate", "fromDate is later than toDate", "invalid_value")])
+    limit, offset = q["limit"], q.get("offset", 0)
+    executions, total = state.store.list_executions(
+        tenant, workflow.id, statuses=statuses, from_date=bounds["fromDate"], to_date=bounds["toDate"],
+        example_id=q.get("exampleId"), limit=limit, offset=offset,
+    )  # fmt: skip
+    return 200, page([execution_summary(e) for e in executions], total, limit, offset)
+
+
+async def get_execution(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    q = query(request, state, "get_execution")
+    execution = find_execution(state, tenant, params[0])
+    return 200, execution_status(execution, include_steps=q.get("includeSteps") == "true")
+
+
+async def cancel_execution(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    query(request, state, "cancel_execution")
+    execution = find_execution(state, tenant, params[0])
+    outcome = state.engine.cancel(execution)
+    return 200, {"executionId": execution.id, "status": outcome, "wasStatus": execution.status}
+
+
+# --- outside the contract -----------------------------------------------------------------------------
+
+
+async def review_decision(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    execution = find_execution(state, tenant, params[0])
+    approve = params[1] == "approve"
+    if not state.engine.decide(execution, approve=approve):
+        message = f"execution {execution.id} is {execution.status}, not waiting for a review decision"
+        raise ApiError(409, [_issue("path.executionId", message, "conflict")])
+    return 200, {"executionId": execution.id, "decision": "approved" if approve else "rejected"}
+
+
+async def admin_stats(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    executions = state.store.all_executions(tenant)
+    by_status: dict[str, int] = {}
+    for execution in executions:
+        by_status[execution.status] = by_status.get(execution.status, 0) + 1
+    faults = dict(state.faults.counts) if state.faults is not None else {}
+    return 200, {"executions": len(executions), "byStatus": by_status, "idempotentReplays": state.idempotent_replays,
+                 "faults": faults}  # fmt: skip
+
+
+async def healthz(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
+    return 200, {"ok": True}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- the application ----------------------------------------------------------------------------------
+
+
+class RequestIds:
+    """Outermost middleware: a request id for every request, in ``x-request-id`` on every response."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = "req_" + secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInjector] | None = None) -> Any:
+    """The ASGI application: ``RequestIds`` → optional fault injector → Starlette (lifespan + dispatch)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.engine.start()
+        try:
+            yield
+        finally:
+            state.engine.stop()
+
+    async def endpoint(scope: Scope, receive: Any, send: Any) -> None:
+        request = Request(scope, receive)
+        try:
+            response = await dispatch(request, state)
+        except ClientDisconnect:
+            return
+        await response(scope, receive, send)
+
+    starlette = Starlette(lifespan=lifespan)
+    starlette.mount("/", endpoint)
+    inner: Any = starlette
+    if faults_injector is not None:
+        state.faults = faults_injector(inner)
+        inner = state.faults
+    return RequestIds(inner)

@@ -1,0 +1,81 @@
+"""``eigenpal-dev-server`` (also ``python -m eigenpal_ext.testing``): the local server from a terminal.
+
+Prints one line with the URL and key once it listens (port 0 picks a free port), then serves until
+Ctrl-C. Only loopback by default; data stays in memory unless ``--data-dir`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from eigenpal_ext.testing._engine import Pacing
+from eigenpal_ext.testing._faults import FaultConfig
+from eigenpal_ext.testing._server import DEFAULT_API_KEY, LOOPBACK, LocalEigenpalServer, ServerConfig
+
+
+def parse_keys(values: Sequence[str]) -> dict[str, str]:
+    """``KEY`` or ``KEY=TENANT`` → {key: tenant}; a key without a tenant is its own tenant."""
+    keys: dict[str, str] = {}
+    for value in values:
+        key, _, tenant = value.partition("=")
+        if not key:
+            raise argparse.ArgumentTypeError(f"--api-key {value!r}: the key is empty")
+        keys[key] = tenant or key
+    return keys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eigenpal-dev-server", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=LOOPBACK, help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one and prints it (default)")
+    parser.add_argument("--data-dir", type=Path, help="keep executions and uploads here across restarts")
+    parser.add_argument("--api-key", action="append", default=[], metavar="KEY[=TENANT]",
+                        help=f"accepted API key (repeatable; default {DEFAULT_API_KEY})")  # fmt: skip
+    parser.add_argument("--hold-window", type=float, default=60.0, help="max seconds wait_for_completion holds")
+    parser.add_argument("--max-upload-mib", type=float, default=2048.0, help="413 above this request size")
+    parser.add_argument("--workers", type=int, default=4, help="worker threads running executions")
+    parser.add_argument("--step-seconds", type=float, default=0.02, help="pause before each workflow step")
+    faults = parser.add_argument_group("fault injection (reproducible with --seed)")
+    faults.add_argument("--fault-503", type=float, default=0.0, metavar="RATE", help="share of requests answered 503")
+    faults.add_argument("--fault-429", type=float, default=0.0, metavar="RATE", help="share answered 429 + Retry-After")
+    faults.add_argument("--fault-drop", type=float, default=0.0, metavar="RATE", help="share of dropped connections")
+    faults.add_argument("--fault-latency", type=float, default=0.0, metavar="SECONDS", help="added latency, up to")
+    faults.add_argument("--seed", type=int, default=0, help="seed of the fault draws")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    faults = FaultConfig(
+        error_503_rate=args.fault_503, rate_limit_429_rate=args.fault_429, drop_rate=args.fault_drop,
+        latency_seconds=args.fault_latency, seed=args.seed,
+    )  # fmt: skip
+    return ServerConfig(
+        api_keys=parse_keys(args.api_key) or {DEFAULT_API_KEY: "dev"},
+        data_dir=args.data_dir,
+        hold_window_seconds=args.hold_window,
+        max_upload_bytes=int(args.max_upload_mib * 1024 * 1024),
+        workers=args.workers,
+        pacing=Pacing(step_seconds=args.step_seconds),
+        faults=faults,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = config_from_args(args)
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        parser.error(str(exc))
+    server = LocalEigenpalServer(config, host=args.host, port=args.port).start()
+    keys = ", ".join(config.api_keys)
+    print(f"eigenpal-dev-server listening on {server.base_url} (API key: {keys})", flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

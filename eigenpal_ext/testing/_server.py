@@ -1,0 +1,174 @@
+"""Running the local server: ``ServerConfig`` and ``LocalEigenpalServer`` (uvicorn on a loopback port).
+
+``LocalEigenpalServer`` binds its socket itself (port 0 picks a free one, known before serving starts),
+runs uvicorn in a background thread, and stops it on ``stop()`` or at the end of a ``with`` block. The
+same class backs the ``eigenpal-dev-server`` command, the pytest fixture and the demo.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+import uvicorn
+
+from eigenpal_ext.testing._app import ServerState, create_app, envelope_bytes
+from eigenpal_ext.testing._engine import Engine, Pacing
+from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
+from eigenpal_ext.testing._spec import SpecValidator
+from eigenpal_ext.testing._store import Store
+from eigenpal_ext.testing._workflows import builtin_workflows
+
+DEFAULT_API_KEY = "eg_dev_local_key"
+LOOPBACK = "127.0.0.1"
+
+
+def _default_keys() -> dict[str, str]:
+    return {DEFAULT_API_KEY: "dev"}
+
+
+@attrs.frozen
+class ServerConfig:
+    """How a local server behaves. Everything has a default that suits a developer's machine.
+
+    ``api_keys`` maps each accepted key to its tenant (each tenant sees only its executions);
+    ``data_dir`` None keeps everything in memory; ``hold_window_seconds`` caps ``wait_for_completion``
+    (60 like EigenPal; tests shorten it); ``max_upload_bytes`` answers 413 above it.
+    """
+
+    api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
+    data_dir: Path | None = None
+    hold_window_seconds: float = 60.0
+    max_upload_bytes: int = 2 * 1024**3
+    workers: int = 4
+    pacing: Pacing = attrs.field(factory=Pacing)
+    faults: FaultConfig = attrs.field(factory=FaultConfig)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.api_keys:
+            raise ValueError("api_keys must hold at least one key")
+        if not 0 <= self.hold_window_seconds <= 60:
+            raise ValueError("hold_window_seconds must be in 0..60")
+
+    @property
+    def api_key(self) -> str:
+        return next(iter(self.api_keys))
+
+
+class LocalEigenpalServer:
+    """An EigenPal-compatible API on ``http://127.0.0.1:<port>``.
+
+    >>> with LocalEigenpalServer() as server:
+    ...     client = server.client()          # an EigenpalClient for this server's first key
+    """
+
+    def __init__(self, config: ServerConfig | None = None, *, host: str = LOOPBACK, port: int = 0) -> None:
+        self.config = config or ServerConfig()
+        self.host, self._requested_port = host, port
+        workflows = builtin_workflows()
+        store = Store(self.config.data_dir)
+        self.state = ServerState(
+            store=store,
+            engine=Engine(store, workflows, workers=self.config.workers, pacing=self.config.pacing),
+            workflows=workflows,
+            validator=SpecValidator.load(),
+            api_keys=dict(self.config.api_keys),
+            max_upload_bytes=self.config.max_upload_bytes,
+            hold_window_seconds=self.config.hold_window_seconds,
+        )
+        injector = None
+        if self.config.faults.active:
+            silence_injected_drops()
+
+            def injector(app: Any) -> FaultInjector:
+                return FaultInjector(app, self.config.faults, envelope=envelope_bytes)
+
+        self.app = create_app(self.state, faults_injector=injector)
+        self._socket: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        if self._socket is None:
+            raise RuntimeError("the server is not started")
+        port: int = self._socket.getsockname()[1]
+        return port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_key(self) -> str:
+        return self.config.api_key
+
+    @property
+    def store(self) -> Store:
+        return self.state.store
+
+    def start(self, timeout: float = 10.0) -> Self:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((self.host, self._requested_port))
+        config = uvicorn.Config(
+            self.app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=2
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True,
+                                        name="eigenpal-dev-server")  # fmt: skip
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the local EigenPal server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(15)
+        if self._socket is not None:
+            self._socket.close()
+        self.state.store.close()
+        self._server = self._thread = None
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (the command-line server)."""
+        assert self._thread is not None
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def client(self, **kwargs: Any) -> Any:
+        """An ``EigenpalClient`` for this server (close it, or use it in a ``with`` block)."""
+        from eigenpal_ext import EigenpalClient  # noqa: PLC0415 - keep the server importable on its own
+
+        return EigenpalClient(api_key=self.api_key, base_url=self.base_url, **kwargs)
+
+    def async_client(self, **kwargs: Any) -> Any:
+        """An ``AsyncEigenpalClient`` for this server."""
+        from eigenpal_ext import AsyncEigenpalClient  # noqa: PLC0415
+
+        return AsyncEigenpalClient(api_key=self.api_key, base_url=self.base_url, **kwargs)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,351 @@
+"""Persistence of the local server: executions and uploaded files in SQLite, files on disk.
+
+With a data directory, everything lives under it (``eigenpal.sqlite3`` in WAL mode, ``files/``), so
+stopping and restarting the server loses nothing. Without one (the in-memory mode for tests) the
+database is ``:memory:`` and files go to a temporary directory removed on ``close()``.
+
+One connection, guarded by a lock: the server's request handlers and its worker threads all go through
+this class, and SQLite serialises writers anyway. Timestamps are stored as ISO-8601 UTC strings with
+milliseconds (``2026-11-27T10:00:00.123Z``), which sort and compare correctly as text.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from eigenpal_ext._dates import format_utc
+
+TERMINAL = frozenset({"completed", "failed", "cancelled", "rejected"})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS executions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    tenant TEXT NOT NULL,
+    workflow_id TEXT NOT NULL,
+    workflow_name TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    input_json TEXT NOT NULL,
+    overrides_json TEXT,
+    trigger TEXT NOT NULL,
+    example_id TEXT,
+    idempotency_key TEXT,
+    result_json TEXT,
+    error TEXT,
+    steps_json TEXT NOT NULL DEFAULT '[]',
+    decision TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    completed_at TEXT,
+    cancel_requested_at TEXT,
+    UNIQUE (tenant, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS executions_by_workflow ON executions (tenant, workflow_id, created_at);
+CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status);
+CREATE TABLE IF NOT EXISTS files (
+    id TEXT PRIMARY KEY,
+    execution_id TEXT NOT NULL REFERENCES executions (id),
+    input_key TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_by_execution ON files (execution_id);
+"""
+
+
+def now_text() -> str:
+    return format_utc(datetime.now(UTC))
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+@attrs.frozen
+class StoredFile:
+    """An uploaded file input, written under the store's files directory."""
+
+    input_key: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    path: Path
+
+
+@attrs.frozen
+class Execution:
+    """One execution row, decoded."""
+
+    id: str
+    tenant: str
+    workflow_id: str
+    workflow_name: str
+    version_id: str
+    status: str
+    input: dict[str, Any]
+    overrides: dict[str, Any] | None
+    trigger: str
+    example_id: str | None
+    idempotency_key: str | None
+    result: Any
+    error: str | None
+    steps: list[dict[str, Any]]
+    decision: str | None
+    created_at: str
+    started_at: str | None
+    completed_at: str | None
+    cancel_requested_at: str | None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL
+
+
+@attrs.frozen
+class NewExecution:
+    """What a run request asks for; the store assigns the id, status and timestamps."""
+
+    tenant: str
+    workflow_id: str
+    workflow_name: str
+    version_id: str
+    input: dict[str, Any]
+    overrides: dict[str, Any] | None
+    trigger: str
+    example_id: str | None = None
+    idempotency_key: str | None = None
+
+
+class Store:
+    """Executions and files; every method is safe to call from any thread."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self._lock = threading.RLock()
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="eigenpal-dev-server-")
+            root = Path(self._scratch.name)
+            database = ":memory:"
+        else:
+            root = Path(data_dir)
+            root.mkdir(parents=True, exist_ok=True)
+            database = str(root / "eigenpal.sqlite3")
+        self.files_dir = root / "files"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.persistent = data_dir is not None
+        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if self.persistent:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+
+    # --- writes -------------------------------------------------------------------------------------
+
+    def create_execution(self, new: NewExecution, files: Sequence[StoredFile] = ()) -> tuple[Execution, bool]:
+        """Insert an execution (status ``created``) and its files; with an idempotency key already used by
+        the tenant, return that execution instead and ``False`` (the caller discards its files)."""
+        with self._lock:
+            if new.idempotency_key is not None:
+                existing = self._one("SELECT * FROM executions WHERE tenant = ? AND idempotency_key = ?",
+                                     (new.tenant, new.idempotency_key))  # fmt: skip
+                if existing is not None:
+                    return existing, False
+            execution_id = new_id("exec")
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute(
+                    "INSERT INTO executions (id, tenant, workflow_id, workflow_name, version_id, status, input_json,"
+                    " overrides_json, trigger, example_id, idempotency_key, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?)",
+                    (
+                        execution_id, new.tenant, new.workflow_id, new.workflow_name, new.version_id,
+                        json.dumps(new.input), _json_or_none(new.overrides), new.trigger, new.example_id,
+                        new.idempotency_key, now_text(),
+                    ),
+                )  # fmt: skip
+                self._db.executemany(
+                    "INSERT INTO files (id, execution_id, input_key, filename, media_type, size, sha256, path)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (new_id("file"), execution_id, f.input_key, f.filename, f.media_type, f.size, f.sha256,
+                         str(f.path))
+                        for f in files
+                    ],
+                )  # fmt: skip
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            created = self.get(execution_id)
+            assert created is not None
+            return created, True
+
+    def transition(self, execution_id: str, from_statuses: Iterable[str], to_status: str, **fields: Any) -> bool:
+        """Move to ``to_status`` only if the execution is in one of ``from_statuses``; set ``fields`` too.
+
+        Conditional updates are how the worker and the cancel endpoint avoid trampling each other.
+        """
+        allowed = tuple(from_statuses)
+        columns = {"status": to_status, **_encode_fields(fields)}
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        marks = ", ".join("?" for _ in allowed)
+        with self._lock:
+            cursor = self._db.execute(
+                f"UPDATE executions SET {assignments} WHERE id = ? AND status IN ({marks})",
+                (*columns.values(), execution_id, *allowed),
+            )
+            return cursor.rowcount == 1
+
+    def update(self, execution_id: str, **fields: Any) -> None:
+        """Set fields without changing the status (step records, decisions, cancel requests)."""
+        columns = _encode_fields(fields)
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        with self._lock:
+            self._db.execute(f"UPDATE executions SET {assignments} WHERE id = ?", (*columns.values(), execution_id))
+
+    # --- reads --------------------------------------------------------------------------------------
+
+    def get(self, execution_id: str, tenant: str | None = None) -> Execution | None:
+        """The execution, or None; with ``tenant``, None unless it belongs to that tenant."""
+        if tenant is None:
+            return self._one("SELECT * FROM executions WHERE id = ?", (execution_id,))
+        return self._one("SELECT * FROM executions WHERE id = ? AND tenant = ?", (execution_id, tenant))
+
+    def files_of(self, execution_id: str) -> list[StoredFile]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM files WHERE execution_id = ? ORDER BY input_key", (execution_id,)
+            ).fetchall()
+        return [
+            StoredFile(
+                row["input_key"], row["filename"], row["media_type"], row["size"], row["sha256"], Path(row["path"])
+            )
+            for row in rows
+        ]
+
+    def list_executions(
+        self,
+        tenant: str,
+        workflow_id: str,
+        *,
+        statuses: Sequence[str] = (),
+        from_date: str | None = None,
+        to_date: str | None = None,
+        example_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[Execution], int]:
+        """One page, newest first (ties broken by insertion order), and the total over all pages."""
+        where, params = ["tenant = ?", "workflow_id = ?"], [tenant, workflow_id]
+        if statuses:
+            where.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            params.extend(statuses)
+        if from_date is not None:
+            where.append("created_at >= ?")
+            params.append(from_date)
+        if to_date is not None:
+            where.append("created_at <= ?")
+            params.append(to_date)
+        if example_id is not None:
+            where.append("example_id = ?")
+            params.append(example_id)
+        clause = " AND ".join(where)
+        with self._lock:
+            total = self._db.execute(f"SELECT COUNT(*) FROM executions WHERE {clause}", params).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT * FROM executions WHERE {clause} ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            ).fetchall()
+        return [_decode(row) for row in rows], int(total)
+
+    def unfinished(self) -> list[Execution]:
+        """Executions a restarted server must pick up again, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM executions WHERE status NOT IN ('completed', 'failed', 'cancelled', 'rejected')"
+                " ORDER BY seq"
+            ).fetchall()
+        return [_decode(row) for row in rows]
+
+    def count_executions(self, tenant: str | None = None) -> int:
+        with self._lock:
+            if tenant is None:
+                return int(self._db.execute("SELECT COUNT(*) FROM executions").fetchone()[0])
+            return int(self._db.execute("SELECT COUNT(*) FROM executions WHERE tenant = ?", (tenant,)).fetchone()[0])
+
+    def all_executions(self, tenant: str | None = None) -> list[Execution]:
+        """Every execution (for tests and the admin endpoints), oldest first."""
+        with self._lock:
+            if tenant is None:
+                rows = self._db.execute("SELECT * FROM executions ORDER BY seq").fetchall()
+            else:
+                rows = self._db.execute("SELECT * FROM executions WHERE tenant = ? ORDER BY seq", (tenant,)).fetchall()
+        return [_decode(row) for row in rows]
+
+    def _one(self, query: str, params: Sequence[Any]) -> Execution | None:
+        with self._lock:
+            row = self._db.execute(query, params).fetchone()
+        return None if row is None else _decode(row)
+
+
+_JSON_FIELDS = {"result": "result_json", "steps": "steps_json", "overrides": "overrides_json"}
+
+
+def _encode_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    encoded: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in _JSON_FIELDS:
+            encoded[_JSON_FIELDS[name]] = json.dumps(value)
+        else:
+            encoded[name] = value
+    return encoded
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _decode(row: sqlite3.Row) -> Execution:
+    return Execution(
+        id=row["id"],
+        tenant=row["tenant"],
+        workflow_id=row["workflow_id"],
+        workflow_name=row["workflow_name"],
+        version_id=row["version_id"],
+        status=row["status"],
+        input=json.loads(row["input_json"]),
+        overrides=None if row["overrides_json"] is None else json.loads(row["overrides_json"]),
+        trigger=row["trigger"],
+        example_id=row["example_id"],
+        idempotency_key=row["idempotency_key"],
+        result=None if row["result_json"] is None else json.loads(row["result_json"]),
+        error=row["error"],
+        steps=json.loads(row["steps_json"]),
+        decision=row["decision"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        completed_at=row["completed_at"],
+        cancel_requested_at=row["cancel_requested_at"],
+    )
