@@ -26,6 +26,7 @@ from eigenpal_ext._errors import (
     EigenpalValidationError,
     ErrorIssue,
 )
+from eigenpal_ext._fanout import RunOutcome
 from eigenpal_ext._polling import TERMINAL_STATUSES, ExecutionResult, is_terminal
 
 TERMINAL = TERMINAL_STATUSES
@@ -53,6 +54,7 @@ __all__ = [
     "ErrorIssue",
     "ExecutionResult",
     "ExecutionStatus",
+    "RunOutcome",
     "__version__",
     "is_terminal",
 ]

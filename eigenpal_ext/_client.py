@@ -21,6 +21,7 @@ import eigenpal_api
 import httpx
 
 from eigenpal_ext import _config
+from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._retry import RetryPolicy
 from eigenpal_ext._telemetry import telemetry_headers
 from eigenpal_ext._transport import AsyncRetryTransport, RetryTransport
@@ -166,6 +167,7 @@ class EigenpalClient(_ClientBase):
         httpx_args: Mapping[str, Any] | None = None,
         idempotent_runs: bool | None = None,
     ) -> None:
+        configure_from_env()
         self._settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
@@ -224,6 +226,7 @@ class AsyncEigenpalClient(_ClientBase):
         httpx_args: Mapping[str, Any] | None = None,
         idempotent_runs: bool | None = None,
     ) -> None:
+        configure_from_env()
         self._settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,

@@ -10,16 +10,14 @@ upload resends the whole file. The transport also remembers whether the server h
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
 
 import httpx
 
+from eigenpal_ext._logging import log_failure, log_request, log_response, logger
 from eigenpal_ext._retry import RetryPolicy, delay_after_error, delay_after_response, echoes_idempotency_key
-
-logger = logging.getLogger("eigenpal_ext")
 
 
 class _RetryDecisions:
@@ -83,13 +81,17 @@ class RetryTransport(_RetryDecisions, httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
+            log_request(request, attempt)
+            started = time.monotonic()
             try:
                 response = self._inner.handle_request(request)
             except httpx.TransportError as error:
+                log_failure(request, error, time.monotonic() - started)
                 delay = self.after_error(request, error, attempt)
                 if delay is None:
                     raise
             else:
+                log_response(request, response, time.monotonic() - started)
                 delay = self.after_response(request, response, attempt)
                 if delay is None:
                     return response
@@ -120,13 +122,17 @@ class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
+            log_request(request, attempt)
+            started = time.monotonic()
             try:
                 response = await self._inner.handle_async_request(request)
             except httpx.TransportError as error:
+                log_failure(request, error, time.monotonic() - started)
                 delay = self.after_error(request, error, attempt)
                 if delay is None:
                     raise
             else:
+                log_response(request, response, time.monotonic() - started)
                 delay = self.after_response(request, response, attempt)
                 if delay is None:
                     return response

@@ -7,19 +7,24 @@ the sync and async classes only drive them with their own I/O, and build every o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import builtins
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import (
     CancelWorkflowExecutionResponse,
     ExecutionStatus,
+    ExecutionSummary,
     ListWorkflowExecutionsResponse,
     RunTrigger,
     WorkflowExecutionStatusResponse,
 )
 
-from eigenpal_ext import _calls, _config
+from eigenpal_ext import _calls, _config, _paging
 from eigenpal_ext._dates import DateInput
+from eigenpal_ext._fanout import Backpressure, RunOutcome, check_run_many, outcome_of, outcome_of_async, run_one_flow
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._send import drive, drive_async, send, send_async
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
@@ -44,6 +49,17 @@ The run is triggered without a hold, so its id is known at once, then polled as 
 ``timeout_seconds`` covers both. ``server_hold=True`` asks the server to hold the trigger request for
 ``min(remaining, 60)`` s first; its one failure mode: if the connection drops during the hold, the
 execution exists but its id never arrived (the error says so and how to find it).
+"""
+
+
+RUN_MANY_DOC = """Run ``workflow_id`` once per input, at most ``concurrency`` at a time; wait for every one.
+
+Returns one ``RunOutcome`` per input, in input order: ``.result`` (an ``ExecutionResult``, whatever its
+status) or ``.error`` (an ``EigenpalError``), and ``.execution_id`` whenever the execution was created.
+Every input is checked before anything is sent. ``timeout_seconds`` bounds each execution's wait.
+A 429 that outlasts the client's retries pauses the whole batch for the server's ``Retry-After``,
+then the rejected run is sent again (nothing was created, so nothing is duplicated).
+``on_outcome(outcome)`` is called as each input finishes (from a worker thread in the sync client).
 """
 
 
@@ -89,6 +105,29 @@ class Executions:
         )
         return send(self._client._http, call)
 
+    def iter(
+        self,
+        workflow_id: str,
+        *,
+        status: StatusFilter = None,
+        from_date: DateInput | None = None,
+        to_date: DateInput | None = None,
+        example_id: str | None = None,
+        page_size: int = 50,
+        limit: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> Iterator[ExecutionSummary]:
+        """Every execution matching the filters, across pages, fetched lazily (see ``_paging``).
+
+        ``page_size`` (1..100) is the size of each request; ``limit`` caps the number yielded, so
+        ``limit=1`` makes one request. Relative dates are resolved once, when the iteration starts.
+        """
+        pages = _paging.execution_pages(
+            workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
+            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+        )  # fmt: skip
+        return _paging.iterate(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
+
     def cancel(self, execution_id: str, *, timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
         timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
@@ -126,7 +165,37 @@ class Executions:
         )
         return drive(flow, self._client._http, self._client._sleep)
 
-    wait.__doc__, run_and_wait.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC
+    def run_many(
+        self,
+        workflow_id: str,
+        inputs: Sequence[Mapping[str, Any] | None],
+        *,
+        concurrency: int = 8,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_outcome: Callable[[RunOutcome], object] | None = None,
+    ) -> builtins.list[RunOutcome]:
+        items = check_run_many(inputs, concurrency)
+        options = self._options(poll_interval_seconds, timeout_seconds, None, False)
+        backpressure = Backpressure(self._client._clock)
+        http, sleep = self._client._http, self._client._sleep
+
+        def one(index: int, item: Mapping[str, Any] | None) -> RunOutcome:
+            flow = run_one_flow(
+                workflow_id, item, options, backpressure, version=version, overrides=overrides, trigger=trigger
+            )
+            outcome = outcome_of(index, item, lambda: drive(flow, http, sleep))
+            if on_outcome is not None:
+                on_outcome(outcome)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eigenpal-run-many") as pool:
+            return list(pool.map(one, range(len(items)), items))
+
+    wait.__doc__, run_and_wait.__doc__, run_many.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC, RUN_MANY_DOC
 
     def _options(
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
@@ -176,6 +245,25 @@ class AsyncExecutions:
         )
         return await send_async(self._client._http, call)
 
+    def iter(
+        self,
+        workflow_id: str,
+        *,
+        status: StatusFilter = None,
+        from_date: DateInput | None = None,
+        to_date: DateInput | None = None,
+        example_id: str | None = None,
+        page_size: int = 50,
+        limit: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> AsyncIterator[ExecutionSummary]:
+        """Every execution matching the filters, across pages (``async for``); see the sync client."""
+        pages = _paging.execution_pages(
+            workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
+            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+        )  # fmt: skip
+        return _paging.iterate_async(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
+
     async def cancel(
         self, execution_id: str, *, timeout_seconds: float | None = None
     ) -> CancelWorkflowExecutionResponse:
@@ -215,7 +303,38 @@ class AsyncExecutions:
         )
         return await drive_async(flow, self._client._http, self._client._sleep)
 
-    wait.__doc__, run_and_wait.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC
+    async def run_many(
+        self,
+        workflow_id: str,
+        inputs: Sequence[Mapping[str, Any] | None],
+        *,
+        concurrency: int = 8,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_outcome: Callable[[RunOutcome], object] | None = None,
+    ) -> builtins.list[RunOutcome]:
+        items = check_run_many(inputs, concurrency)
+        options = self._options(poll_interval_seconds, timeout_seconds, None, False)
+        backpressure = Backpressure(self._client._clock)
+        http, sleep = self._client._http, self._client._sleep
+        slots = asyncio.Semaphore(concurrency)
+
+        async def one(index: int, item: Mapping[str, Any] | None) -> RunOutcome:
+            flow = run_one_flow(
+                workflow_id, item, options, backpressure, version=version, overrides=overrides, trigger=trigger
+            )
+            async with slots:
+                outcome = await outcome_of_async(index, item, lambda: drive_async(flow, http, sleep))
+            if on_outcome is not None:
+                on_outcome(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(index, item) for index, item in enumerate(items))))
+
+    wait.__doc__, run_and_wait.__doc__, run_many.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC, RUN_MANY_DOC
 
     def _options(
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool

@@ -6,7 +6,7 @@ then sends it. ``client.workflows.executions`` is the executions resource.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import (
@@ -18,7 +18,7 @@ from eigenpal_api.models import (
     WorkflowSummary,
 )
 
-from eigenpal_ext import _calls
+from eigenpal_ext import _calls, _paging
 from eigenpal_ext._send import send, send_async
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
@@ -65,6 +65,24 @@ class Workflows:
             search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
         )
         return send(self._client._http, call)
+
+    def iter(
+        self,
+        *,
+        search: str | None = None,
+        name: str | None = None,
+        kind: str | WorkflowKind | None = None,
+        page_size: int = 50,
+        limit: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> Iterator[WorkflowSummary]:
+        """Every workflow matching the filters, across pages, fetched lazily (see ``_paging``).
+
+        ``page_size`` (1..100) is the size of each request; ``limit`` caps the number yielded.
+        """
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
+        return _paging.iterate(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
 
     def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
         """One workflow, by id or slug."""
@@ -131,6 +149,21 @@ class AsyncWorkflows:
             search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
         )
         return await send_async(self._client._http, call)
+
+    def iter(
+        self,
+        *,
+        search: str | None = None,
+        name: str | None = None,
+        kind: str | WorkflowKind | None = None,
+        page_size: int = 50,
+        limit: int | None = None,
+        timeout_seconds: float | None = None,
+    ) -> AsyncIterator[WorkflowSummary]:
+        """Every workflow matching the filters, across pages (``async for``); see the sync client."""
+        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
+        return _paging.iterate_async(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
 
     async def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
         """One workflow, by id or slug."""

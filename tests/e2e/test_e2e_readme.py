@@ -77,3 +77,6 @@ def test_every_readme_example_runs_against_the_local_server(
     assert re.search(r"404 exec_does_not_exist req_[0-9a-f]+", output)
     # The waiting example reported status changes through on_status.
     assert "status: completed" in output
+    # The many-documents example ran three extractions and reported each.
+    assert output.count("done: ") == 3
+    assert output.count("'invoiceNumber': 'INV-2026-0042'") >= 3

@@ -36,6 +36,7 @@ EXPECTED_ALL = [
     "ErrorIssue",
     "ExecutionResult",
     "ExecutionStatus",
+    "RunOutcome",
     "__version__",
     "is_terminal",
 ]

@@ -1,0 +1,138 @@
+"""Auto-pagination, written once: a flow that yields requests and items, driven sync or async.
+
+``page_size`` is how many items one request asks for; ``limit`` caps how many items are yielded in
+total (so ``limit=1`` makes exactly one request for one item, the trap of SDKs that conflate the two).
+Pages are fetched lazily, one when the previous one is used up.
+
+EigenPal pages by offset over a newest-first order. Executions created while iterating land at the
+front and push older ones back by as many places: the next page then starts with items already yielded,
+which are skipped by id, so nothing is yielded twice and no older item is skipped. Items created after
+iteration started may or may not be yielded (most sort before the current offset). If items were *deleted*
+from before the current offset while iterating (the v1 API has no delete, but an operator could purge),
+later items would move forward by as many places and that many could be missed; restart the
+iteration (or filter with ``to_date``) if that matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from typing import Any, Protocol, TypeVar
+
+import attrs
+import httpx
+
+from eigenpal_ext import _calls
+from eigenpal_ext._dates import DateInput, resolve_date_range
+from eigenpal_ext._send import send, send_async
+from eigenpal_ext._waiting import Send
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 100
+
+
+class _Page(Protocol):
+    data: list[Any]
+    total: int
+
+
+@attrs.frozen
+class Item:
+    """Yield this item to the caller."""
+
+    value: Any
+
+
+PageFlow = Generator[Send | Item, Any, None]
+
+
+def check_paging(page_size: int, limit: int | None) -> None:
+    _calls.check_int(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
+    if limit is not None:
+        _calls.check_int(limit, "limit", minimum=0)
+
+
+def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> PageFlow:
+    """Request pages with ``page_call(offset, size)``; yield each item once, at most ``limit`` of them."""
+    offset, yielded = 0, 0
+    seen: set[str] = set()
+    while limit is None or yielded < limit:
+        size = page_size if limit is None else min(page_size, limit - yielded)
+        page: _Page = yield Send(page_call(offset, size))
+        for item in page.data:
+            key = str(getattr(item, "id", id(item)))
+            if key in seen:
+                continue  # pushed into this page by items created at the front meanwhile
+            seen.add(key)
+            yield Item(item)
+            yielded += 1
+            if limit is not None and yielded >= limit:
+                return
+        offset += len(page.data)
+        if not page.data or len(page.data) < size or offset >= page.total:
+            return
+
+
+def iterate(flow: PageFlow, http: httpx.Client) -> Iterator[Any]:
+    effect = next(flow, None)
+    while effect is not None:
+        if isinstance(effect, Item):
+            yield effect.value
+            effect = next(flow, None)
+        else:
+            effect = _resume(flow, send(http, effect.call))
+
+
+async def iterate_async(flow: PageFlow, http: httpx.AsyncClient) -> AsyncIterator[Any]:
+    effect = next(flow, None)
+    while effect is not None:
+        if isinstance(effect, Item):
+            yield effect.value
+            effect = next(flow, None)
+        else:
+            effect = _resume(flow, await send_async(http, effect.call))
+
+
+def _resume(flow: PageFlow, value: Any) -> Send | Item | None:
+    try:
+        return flow.send(value)
+    except StopIteration:
+        return None
+
+
+def start(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> PageFlow:
+    """Check every argument now (building a first request sends nothing), then return the lazy flow."""
+    check_paging(page_size, limit)
+    page_call(0, 1).close()
+    return paging_flow(page_call, page_size=page_size, limit=limit)
+
+
+def workflow_pages(
+    *, search: str | None, name: str | None, kind: Any, timeout: httpx.Timeout | None
+) -> Callable[[int, int], _calls.Call[Any]]:
+    def page_call(offset: int, size: int) -> _calls.Call[Any]:
+        return _calls.list_workflows_call(
+            search=search, name=name, kind=kind, limit=size, offset=offset, timeout=timeout
+        )
+
+    return page_call
+
+
+def execution_pages(
+    workflow_id: str,
+    *,
+    status: Any,
+    from_date: DateInput | None,
+    to_date: DateInput | None,
+    example_id: str | None,
+    timeout: httpx.Timeout | None,
+) -> Callable[[int, int], _calls.Call[Any]]:
+    # Relative dates are resolved once, so "now()-1h" means the same window on every page.
+    from_text, to_text = resolve_date_range(from_date, to_date)
+
+    def page_call(offset: int, size: int) -> _calls.Call[Any]:
+        return _calls.list_executions_call(
+            workflow_id, status=status, from_date=from_text, to_date=to_text, example_id=example_id,
+            limit=size, offset=offset, timeout=timeout,
+        )  # fmt: skip
+
+    return page_call

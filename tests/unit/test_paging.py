@@ -1,0 +1,140 @@
+"""Auto-pagination: lazy pages, page_size separate from limit, no duplicates when the list grows meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from eigenpal_ext import AsyncEigenpalClient, EigenpalClient
+
+CREATED = "2026-11-27T10:00:00.000Z"
+
+
+class FakeList:
+    """A newest-first list of executions served by offset/limit, like EigenPal's."""
+
+    def __init__(self, count: int) -> None:
+        self.ids = [f"exec_{n:03d}" for n in range(count, 0, -1)]  # newest first
+        self.requests: list[httpx.Request] = []
+
+    def add_newer(self, count: int) -> None:
+        start = len(self.ids) + 1
+        self.ids[:0] = [f"exec_{n:03d}" for n in range(start + count - 1, start - 1, -1)]
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        limit, offset = int(request.url.params["limit"]), int(request.url.params.get("offset", "0"))
+        if request.url.path == "/api/v1/workflows":
+            data: list[dict[str, Any]] = [
+                {"id": f"wf_{n}", "name": f"w{n}", "createdAt": CREATED} for n in range(offset, min(offset + limit, 7))
+            ]
+            return httpx.Response(200, json={"data": data, "total": 7, "limit": limit, "offset": offset})
+        data = [
+            {"id": key, "workflowId": "wf_1", "status": "completed", "createdAt": CREATED}
+            for key in self.ids[offset : offset + limit]
+        ]
+        return httpx.Response(200, json={"data": data, "total": len(self.ids), "limit": limit, "offset": offset})
+
+
+def client_for(fake: FakeList) -> EigenpalClient:
+    return EigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(fake.handler))
+
+
+def test_iterates_every_item_across_pages_lazily() -> None:
+    fake = FakeList(7)
+    with client_for(fake) as client:
+        iterator = client.workflows.executions.iter("wf_1", page_size=3)
+        assert fake.requests == []  # nothing is fetched until the first item is asked for
+        first = next(iterator)
+        assert len(fake.requests) == 1
+        rest = list(iterator)
+    assert [first.id, *(item.id for item in rest)] == fake.ids
+    assert [(r.url.params["offset"], r.url.params["limit"]) for r in fake.requests] == [
+        ("0", "3"),
+        ("3", "3"),
+        ("6", "3"),
+    ]
+
+
+def test_limit_one_makes_one_request_for_one_item() -> None:
+    fake = FakeList(500)
+    with client_for(fake) as client:
+        items = list(client.workflows.executions.iter("wf_1", limit=1))
+    assert [item.id for item in items] == ["exec_500"]
+    assert len(fake.requests) == 1
+    assert fake.requests[0].url.params["limit"] == "1"
+
+
+def test_limit_smaller_than_page_size_asks_only_for_what_it_needs() -> None:
+    fake = FakeList(500)
+    with client_for(fake) as client:
+        items = list(client.workflows.executions.iter("wf_1", page_size=50, limit=120))
+    assert len(items) == 120
+    assert [r.url.params["limit"] for r in fake.requests] == ["50", "50", "20"]
+
+
+def test_items_added_while_iterating_cause_no_duplicates_and_no_skips() -> None:
+    fake = FakeList(10)
+    original = list(fake.ids)
+    with client_for(fake) as client:
+        iterator = client.workflows.executions.iter("wf_1", page_size=4)
+        seen = [next(iterator).id for _ in range(4)]
+        fake.add_newer(3)  # three newer executions push everything back by three places
+        seen += [item.id for item in iterator]
+    assert len(seen) == len(set(seen))
+    assert set(original) <= set(seen)
+
+
+def test_an_empty_page_ends_the_iteration_even_if_total_says_more() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [], "total": 99, "limit": 50, "offset": 0})
+
+    with EigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(handler)) as client:
+        assert list(client.workflows.executions.iter("wf_1")) == []
+
+
+def test_workflows_iter_walks_pages() -> None:
+    fake = FakeList(0)
+    with client_for(fake) as client:
+        names = [workflow.name for workflow in client.workflows.iter(page_size=2)]
+    assert names == [f"w{n}" for n in range(7)]
+    assert len(fake.requests) == 4
+
+
+def test_relative_dates_are_resolved_once_for_all_pages() -> None:
+    fake = FakeList(9)
+    with client_for(fake) as client:
+        list(client.workflows.executions.iter("wf_1", from_date="now()-1h", page_size=3))
+    assert len({r.url.params["fromDate"] for r in fake.requests}) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"page_size": 0}, ValueError),
+        ({"page_size": 101}, ValueError),
+        ({"limit": -1}, ValueError),
+        ({"status": "bogus"}, ValueError),
+        ({"from_date": "yesterday"}, ValueError),
+        ({"page_size": "10"}, TypeError),
+    ],
+)
+def test_bad_arguments_fail_when_iter_is_called_before_any_request(kwargs: dict[str, Any], error: type) -> None:
+    fake = FakeList(3)
+    with client_for(fake) as client, pytest.raises(error):
+        client.workflows.executions.iter("wf_1", **kwargs)
+    assert fake.requests == []
+
+
+def test_the_async_client_iterates_with_async_for() -> None:
+    fake = FakeList(7)
+
+    async def collect() -> list[str]:
+        async with AsyncEigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(fake.handler)) as client:
+            return [item.id async for item in client.workflows.executions.iter("wf_1", page_size=3, limit=5)]
+
+    assert asyncio.run(collect()) == fake.ids[:5]
+    assert [r.url.params["limit"] for r in fake.requests] == ["3", "2"]

@@ -1,0 +1,121 @@
+"""run_many: bounded concurrency, input order, per-item errors, batch-wide back-off on 429, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from eigenpal_ext import AsyncEigenpalClient, EigenpalClient, EigenpalNotFoundError, RunOutcome
+
+CREATED = "2026-11-27T10:00:00.000Z"
+
+
+class FakeRuns:
+    """Runs complete on their first poll; inputs with "missing" make the poll 404; "busy" answers 429 at first."""
+
+    def __init__(self, *, rejections: int = 0) -> None:
+        self.lock = threading.Lock()
+        self.inputs: dict[str, dict[str, Any]] = {}
+        self.in_flight = 0
+        self.peak = 0
+        self.rejections = rejections
+        self.rejected = 0
+        self.run_requests = 0
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/run"):
+            with self.lock:
+                self.run_requests += 1
+                if self.rejected < self.rejections:
+                    self.rejected += 1
+                    return httpx.Response(429, json={"issues": [], "requestId": "r"}, headers={"Retry-After": "0.5"})
+                execution_id = f"exec_{len(self.inputs)}"
+                self.inputs[execution_id] = json.loads(request.content)
+                self.in_flight += 1
+                self.peak = max(self.peak, self.in_flight)
+            return httpx.Response(201, json={"executionId": execution_id})
+        execution_id = request.url.path.rsplit("/", 1)[-1]
+        item = self.inputs[execution_id]["input"]
+        if item.get("missing"):
+            return httpx.Response(404, json={"issues": [], "requestId": "r"})
+        with self.lock:
+            self.in_flight -= 1
+        return httpx.Response(
+            200,
+            json={"executionId": execution_id, "status": "completed", "createdAt": CREATED, "result": item},
+        )
+
+
+def sync_client(fake: FakeRuns, sleeps: list[float]) -> EigenpalClient:
+    client = EigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(fake.handler), max_retries=0)
+    client._sleep = sleeps.append
+    return client
+
+
+def test_results_come_back_in_input_order_with_bounded_concurrency() -> None:
+    fake, sleeps = FakeRuns(), list[float]()
+    inputs = [{"n": n} for n in range(40)]
+    with sync_client(fake, sleeps) as client:
+        outcomes = client.workflows.executions.run_many("echo", inputs, concurrency=4)
+    assert [o.index for o in outcomes] == list(range(40))
+    assert [o.result.result if o.result else None for o in outcomes] == inputs
+    assert all(o.succeeded and o.execution_id for o in outcomes)
+    assert 1 <= fake.peak <= 4
+
+
+def test_one_failing_item_keeps_the_others_and_its_own_execution_id() -> None:
+    fake, sleeps = FakeRuns(), list[float]()
+    inputs: list[dict[str, Any]] = [{"n": 0}, {"n": 1, "missing": True}, {"n": 2}]
+    seen: list[RunOutcome] = []
+    with sync_client(fake, sleeps) as client:
+        outcomes = client.workflows.executions.run_many("echo", inputs, concurrency=2, on_outcome=seen.append)
+    assert [o.succeeded for o in outcomes] == [True, False, True]
+    assert isinstance(outcomes[1].error, EigenpalNotFoundError)
+    assert outcomes[1].execution_id is not None  # the execution was created: its id is not lost
+    assert sorted(o.index for o in seen) == [0, 1, 2]
+
+
+def test_a_persistent_429_pauses_the_batch_and_retriggers_without_duplicates() -> None:
+    fake, sleeps = FakeRuns(rejections=5), list[float]()
+    with sync_client(fake, sleeps) as client:
+        outcomes = client.workflows.executions.run_many("echo", [{"n": n} for n in range(6)], concurrency=3)
+    assert all(o.succeeded for o in outcomes)
+    assert len(fake.inputs) == 6  # five rejected triggers created nothing; six executions in all
+    assert fake.run_requests == 11
+    assert any(pause >= 0.4 for pause in sleeps)  # the batch honoured Retry-After: 0.5
+
+
+def test_every_input_is_checked_before_anything_is_sent(tmp_path: Path) -> None:
+    fake, sleeps = FakeRuns(), list[float]()
+    with sync_client(fake, sleeps) as client:
+        with pytest.raises(FileNotFoundError, match=r"inputs\[1\]"):
+            client.workflows.executions.run_many("echo", [{"a": 1}, {"doc": tmp_path / "missing.pdf"}])
+        with pytest.raises(ValueError, match="concurrency"):
+            client.workflows.executions.run_many("echo", [{"a": 1}], concurrency=0)
+        with pytest.raises(TypeError, match="sequence"):
+            client.workflows.executions.run_many("echo", {"a": 1})  # type: ignore[arg-type]
+    assert fake.run_requests == 0
+
+
+def test_the_async_client_runs_the_same_batch_with_tasks() -> None:
+    fake = FakeRuns(rejections=2)
+
+    async def main() -> list[RunOutcome]:
+        async with AsyncEigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(fake.handler)) as client:
+
+            async def no_sleep(seconds: float) -> None:
+                return None
+
+            client._sleep = no_sleep
+            return await client.workflows.executions.run_many("echo", [{"n": n} for n in range(20)], concurrency=5)
+
+    outcomes = asyncio.run(main())
+    assert [o.result.result["n"] if o.result else None for o in outcomes] == list(range(20))
+    assert len(fake.inputs) == 20
+    assert fake.peak <= 5
