@@ -3,8 +3,10 @@
 Retrying below the client keeps one policy for everything that goes through the pool: the ergonomic
 methods and the raw ``eigenpal_api`` calls made with ``client.raw``. A retried request is the same
 ``httpx.Request``; httpx re-reads a multipart body from the start (it seeks each file to 0), so a retried
-upload resends the whole file. The transport also remembers whether the server honours
-``Idempotency-Key`` (it echoes the key back), which makes runs safe to repeat (see ``_retry.py``).
+upload resends the whole file. Each attempt reads its whole response body (EigenPal answers are small
+JSON documents), so a connection lost in the middle of an answer is an attempt that failed. The
+transport also remembers whether the server honours ``Idempotency-Key`` (it echoes the key back),
+which makes runs safe to repeat (see ``_retry.py``).
 """
 
 from __future__ import annotations
@@ -85,6 +87,9 @@ class RetryTransport(_RetryDecisions, httpx.BaseTransport):
             started = time.monotonic()
             try:
                 response = self._inner.handle_request(request)
+                # Read the body here, inside the retry loop: a connection dropped after the headers
+                # fails while reading the body, and must be retried (or reported) like any other drop.
+                response.read()
             except httpx.TransportError as error:
                 log_failure(request, error, time.monotonic() - started)
                 delay = self.after_error(request, error, attempt)
@@ -126,6 +131,7 @@ class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
             started = time.monotonic()
             try:
                 response = await self._inner.handle_async_request(request)
+                await response.aread()  # inside the loop, for the same reason as in RetryTransport
             except httpx.TransportError as error:
                 log_failure(request, error, time.monotonic() - started)
                 delay = self.after_error(request, error, attempt)

@@ -327,8 +327,7 @@ async def run_workflow(request: Request, state: ServerState, tenant: str, params
             answer["status"] = finished.status
             answer["result"] = finished.result
             answer["error"] = finished.error
-    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
-    return json_response(201, answer, headers=headers)
+    return json_response(201, answer)  # RequestIds echoes the Idempotency-Key
 
 
 async def hold_until_terminal(state: ServerState, execution_id: str, seconds: float) -> Execution | None:
@@ -525,10 +524,19 @@ class RequestIds:
         request_id = "req_" + secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
 
+        # The server as a whole honours Idempotency-Key, so every answer to a request that carried one
+        # echoes it, even a 503 or 429 from the fault injector: the client learns it may retry runs.
+        idempotency_key = next((value for name, value in scope.get("headers", []) if name == b"idempotency-key"), None)
+
         async def send_with_id(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                extra = [(b"x-request-id", request_id.encode())]
+                if idempotency_key:
+                    extra.append((b"idempotency-key", idempotency_key))
+                headers = [
+                    (name, value) for name, value in message.get("headers", []) if name.lower() != b"idempotency-key"
+                ]
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_id)

@@ -7,9 +7,11 @@ Ctrl-C. Only loopback by default; data stays in memory unless ``--data-dir`` is 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
 from eigenpal_ext.testing._engine import Pacing
 from eigenpal_ext.testing._faults import FaultConfig
@@ -63,6 +65,10 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     )
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -70,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from_args(args)
     except (ValueError, argparse.ArgumentTypeError) as exc:
         parser.error(str(exc))
+    # SIGTERM (a supervisor, `kill`) stops the server as cleanly as Ctrl-C: the worker stops at a
+    # checkpoint and the store closes (an in-memory server removes its temporary files).
+    signal.signal(signal.SIGTERM, _interrupt)
     server = LocalEigenpalServer(config, host=args.host, port=args.port).start()
     keys = ", ".join(config.api_keys)
     print(f"eigenpal-dev-server listening on {server.base_url} (API key: {keys})", flush=True)
