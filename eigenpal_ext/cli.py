@@ -74,6 +74,8 @@ from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError, Eigenpa
 from eigenpal_ext._polling import ExecutionResult
 
 PROG = "eigenpal"
+# The API's cap on one page (the same for every list); the SDK checks it too, but under its own argument names.
+MAX_PAGE_SIZE = 100
 
 
 class ExitCode(enum.IntEnum):
@@ -232,8 +234,27 @@ def _positive_seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0 or math.isnan(value):
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0, got {text!r}")
+    return value
+
+
+def _page_size(text: str) -> int:
+    return _bounded_int(text, 1, MAX_PAGE_SIZE)
+
+
+def _offset(text: str) -> int:
+    return _bounded_int(text, 0, None)
+
+
+def _bounded_int(text: str, minimum: int, maximum: int | None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        accepted = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+        raise argparse.ArgumentTypeError(f"must be {accepted}, got {value}")
     return value
 
 
@@ -292,9 +313,15 @@ def _wait_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _list_options(parser: argparse.ArgumentParser, noun: str) -> None:
-    parser.add_argument("--limit", type=int, default=50, metavar="N", help="items per request, 1..100 (default: 50)")
-    parser.add_argument("--offset", type=int, default=None, metavar="N", help=f"skip the first N {noun}")
-    parser.add_argument("--all", action="store_true", help=f"follow the pages: every matching {noun}")
+    parser.add_argument(
+        "--limit",
+        type=_page_size,
+        default=50,
+        metavar="N",
+        help="page size, 1..100 (default: 50): one page without --all, each request with it",
+    )
+    parser.add_argument("--offset", type=_offset, default=None, metavar="N", help=f"skip the first N {noun}")
+    parser.add_argument("--all", action="store_true", help=f"follow the pages to the end: all matching {noun}")
 
 
 _EPILOG = """\
@@ -339,8 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     get.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug")
     versions = add(workflow_commands, "versions", _workflows_versions, "list a workflow's released versions")
     versions.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug")
-    versions.add_argument("--limit", type=int, default=50, metavar="N", help="versions per request, 1..100")
-    versions.add_argument("--offset", type=int, default=None, metavar="N", help="skip the first N versions")
+    versions.add_argument("--limit", type=_page_size, default=50, metavar="N", help="versions per request, 1..100")
+    versions.add_argument("--offset", type=_offset, default=None, metavar="N", help="skip the first N versions")
 
     run = add(commands, "run", _run, "start a workflow (and with --wait, wait for its result)")
     run.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug, e.g. extract-invoice")
@@ -527,8 +554,12 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
     if not args.wait:
         wait_only = [flag for flag, value in _wait_flags(args) if value]
         if wait_only:
-            raise UsageError(f"{', '.join(wait_only)} only apply with --wait")
-        triggered = client.workflows.run(args.workflow, inputs, version=args.version, trigger="cli")
+            verb = "applies" if len(wait_only) == 1 else "apply"
+            raise UsageError(f"{', '.join(wait_only)} only {verb} with --wait")
+        try:
+            triggered = client.workflows.run(args.workflow, inputs, version=args.version, trigger="cli")
+        except KeyboardInterrupt:
+            return _interrupted(client, console, None, None, workflow=args.workflow, cancel=False)
         console.out(to_json({"executionId": triggered.execution_id}) if console.json else triggered.execution_id)
         return ExitCode.OK
 
@@ -545,7 +576,9 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
                 **_wait_arguments(args),
             )
     except KeyboardInterrupt:
-        return _interrupted(client, console, watch, args.workflow, cancel=args.cancel_on_interrupt)
+        return _interrupted(
+            client, console, watch.execution_id, watch.status, workflow=args.workflow, cancel=args.cancel_on_interrupt
+        )
     except EigenpalTimeoutError as error:
         return console.fail(error, hint=_timeout_hint(error, args.cancel_on_timeout))
     return _print_result(console, result)
@@ -581,17 +614,24 @@ def _print_result(console: Console, result: ExecutionResult) -> int:
     return exit_code_for_status(str(result.status))
 
 
-def _interrupted(client: EigenpalClient, console: Console, watch: _Watch, workflow: str | None, *, cancel: bool) -> int:
+def _interrupted(
+    client: EigenpalClient,
+    console: Console,
+    execution_id: str | None,
+    last_status: str | None,
+    *,
+    workflow: str | None,
+    cancel: bool,
+) -> int:
     """Ctrl-C while waiting: always say which execution is left behind; cancel it if asked to (or if the
     user says so at the prompt, when stdin is a terminal). A second Ctrl-C skips the rest."""
-    execution_id = watch.execution_id
     if execution_id is None:
         console.err(
             f"interrupted before the execution id arrived; an execution of {workflow} may have started: "
             f"eigenpal executions list {workflow} --from 'now()-10m'"
         )
         return ExitCode.INTERRUPTED
-    console.err(f"interrupted: execution {execution_id} is still running (last status: {watch.status or 'unknown'})")
+    console.err(f"interrupted: execution {execution_id} is still running (last status: {last_status or 'unknown'})")
     if not cancel and _is_terminal(console.stdin):
         cancel = _confirm(console, f"Cancel execution {execution_id}? [y/N] ")
     if not cancel:
@@ -657,7 +697,9 @@ def _executions_wait(args: argparse.Namespace, client: EigenpalClient, console: 
         with progress:
             result = client.workflows.executions.wait(args.execution_id, on_status=watch, **_wait_arguments(args))
     except KeyboardInterrupt:
-        return _interrupted(client, console, watch, None, cancel=args.cancel_on_interrupt)
+        return _interrupted(
+            client, console, watch.execution_id, watch.status, workflow=None, cancel=args.cancel_on_interrupt
+        )
     except EigenpalTimeoutError as error:
         return console.fail(error, hint=_timeout_hint(error, args.cancel_on_timeout))
     return _print_result(console, result)

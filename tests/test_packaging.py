@@ -43,4 +43,5 @@ def test_the_wheel_ships_both_packages_the_spec_and_the_entry_points(tmp_path: P
     assert runtime == ["attrs", "httpx", "python-dateutil"]
     assert "Requires-Python: >=3.11" in metadata
     assert "eigenpal-dev-server = eigenpal_ext.testing._cli:main" in entry_points
+    assert "eigenpal = eigenpal_ext.cli:main" in entry_points
     assert "eigenpal = eigenpal_ext.testing.pytest_plugin" in entry_points
