@@ -8,7 +8,7 @@ PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest test bench clean
+.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest test schemathesis bench clean
 
 help:
 	@echo "make demo             run extract-invoice on a sample PDF against a local EigenPal server"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint             ruff check + ruff format --check"
 	@echo "make typecheck        mypy --strict"
 	@echo "make pytest           the test suite only"
+	@echo "make schemathesis     schemathesis (all checks and phases, 100 examples) against a local server"
 	@echo "make bench            benchmarks that print figures (wait schedule, upload memory)"
 
 # --- setup: idempotent; each half reinstalls only when its manifest changed --------------------------
@@ -68,6 +69,11 @@ pytest: $(VENV)/.installed
 	$(BIN)/pytest
 
 test: setup check-generated lint-spec lint typecheck pytest
+
+# Every schemathesis check and phase against a local server, from openapi.yaml; exits non-zero on any
+# failure. `make pytest` runs the same with 20 examples (tests/e2e/test_e2e_schemathesis.py).
+schemathesis: $(VENV)/.installed
+	$(PY) scripts/run_schemathesis.py --max-examples 100
 
 # Benchmarks print figures; they assert nothing (speed and memory are never asserted by tests).
 bench: $(VENV)/.installed

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -51,6 +52,9 @@ KNOWN_STATUSES = (
 )
 HOLD_POLL_SECONDS = 0.02
 MAX_JSON_BODY_BYTES = 4 * 1024 * 1024
+SQLITE_MAX_INTEGER = 2**63 - 1  # `offset` has no maximum in the spec; SQLite cannot bind a larger int
+
+logger = logging.getLogger("eigenpal_ext.testing")
 
 
 @attrs.define
@@ -460,7 +464,7 @@ async def list_executions(request: Request, state: ServerState, tenant: str, par
     limit, offset = q["limit"], q.get("offset", 0)
     executions, total = state.store.list_executions(
         tenant, workflow.id, statuses=statuses, from_date=bounds["fromDate"], to_date=bounds["toDate"],
-        example_id=q.get("exampleId"), limit=limit, offset=offset,
+        example_id=q.get("exampleId"), limit=limit, offset=min(offset, SQLITE_MAX_INTEGER),
     )  # fmt: skip
     return 200, page([execution_summary(e) for e in executions], total, limit, offset)
 
@@ -559,10 +563,18 @@ def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInje
             response = await dispatch(request, state)
         except ClientDisconnect:
             return
+        except Exception:
+            # A bug, not a client error: still the documented 500 with the JSON envelope, not Starlette's
+            # text/plain "Internal Server Error".
+            logger.exception("unhandled error in %s %s", request.method, request.url.path)
+            issue = _issue("<root>", "internal server error", "internal_error")
+            response = json_response(500, envelope(scope.get("state", {}).get("request_id", "req_unknown"), [issue]))
         await response(scope, receive, send)
 
+    # Every HTTP request goes to `endpoint` as the router's default: no Starlette route matches paths,
+    # since a route's regex stops at an encoded newline (`%0A`) and would answer a text/plain 404.
     starlette = Starlette(lifespan=lifespan)
-    starlette.mount("/", endpoint)
+    starlette.router.default = endpoint
     inner: Any = starlette
     if faults_injector is not None:
         state.faults = faults_injector(inner)
