@@ -29,6 +29,19 @@ def parse_keys(values: Sequence[str]) -> dict[str, str]:
     return keys
 
 
+def parse_workflows(values: Sequence[str]) -> dict[str, str]:
+    """``SLUG=BUILTIN`` → {slug: built-in}."""
+    workflows: dict[str, str] = {}
+    for value in values:
+        slug, separator, builtin = value.partition("=")
+        if not separator or not slug or not builtin:
+            raise argparse.ArgumentTypeError(
+                f"--workflow {value!r}: expected SLUG=BUILTIN, e.g. extract-contract=extract-invoice"
+            )
+        workflows[slug] = builtin
+    return workflows
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eigenpal-dev-server", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=LOOPBACK, help="address to bind (default 127.0.0.1)")
@@ -36,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="keep executions and uploads here across restarts")
     parser.add_argument("--api-key", action="append", default=[], metavar="KEY[=TENANT]",
                         help=f"accepted API key (repeatable; default {DEFAULT_API_KEY})")  # fmt: skip
+    parser.add_argument("--workflow", action="append", default=[], metavar="SLUG=BUILTIN",
+                        help="add a workflow under your slug that behaves like a built-in (repeatable)")  # fmt: skip
     parser.add_argument("--hold-window", type=float, default=60.0, help="max seconds wait_for_completion holds")
     parser.add_argument("--max-upload-mib", type=float, default=2048.0, help="413 above this request size")
     parser.add_argument("--workers", type=int, default=4, help="worker threads running executions")
@@ -62,6 +77,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         workers=args.workers,
         pacing=Pacing(step_seconds=args.step_seconds),
         faults=faults,
+        workflows=parse_workflows(args.workflow),
     )
 
 

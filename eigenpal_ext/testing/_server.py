@@ -23,7 +23,7 @@ from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
 from eigenpal_ext.testing._spec import SpecValidator
 from eigenpal_ext.testing._store import Store
-from eigenpal_ext.testing._workflows import builtin_workflows
+from eigenpal_ext.testing._workflows import configured_workflows
 
 DEFAULT_API_KEY = "eg_dev_local_key"
 LOOPBACK = "127.0.0.1"
@@ -39,7 +39,8 @@ class ServerConfig:
 
     ``api_keys`` maps each accepted key to its tenant (each tenant sees only its executions);
     ``data_dir`` None keeps everything in memory; ``hold_window_seconds`` caps ``wait_for_completion``
-    (60 like EigenPal; tests shorten it); ``max_upload_bytes`` answers 413 above it.
+    (60 like EigenPal; tests shorten it); ``max_upload_bytes`` answers 413 above it; ``workflows`` adds
+    workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``).
     """
 
     api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
@@ -49,12 +50,14 @@ class ServerConfig:
     workers: int = 4
     pacing: Pacing = attrs.field(factory=Pacing)
     faults: FaultConfig = attrs.field(factory=FaultConfig)
+    workflows: Mapping[str, str] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
             raise ValueError("api_keys must hold at least one key")
         if not 0 <= self.hold_window_seconds <= 60:
             raise ValueError("hold_window_seconds must be in 0..60")
+        configured_workflows(self.workflows)  # a bad alias fails here, with the configuration
 
     @property
     def api_key(self) -> str:
@@ -71,7 +74,7 @@ class LocalEigenpalServer:
     def __init__(self, config: ServerConfig | None = None, *, host: str = LOOPBACK, port: int = 0) -> None:
         self.config = config or ServerConfig()
         self.host, self._requested_port = host, port
-        workflows = builtin_workflows()
+        workflows = configured_workflows(self.config.workflows)
         store = Store(self.config.data_dir)
         self.state = ServerState(
             store=store,

@@ -244,3 +244,28 @@ def _echo(context: StepContext) -> dict[str, Any]:
     for key, stored in context.files.items():
         echoed[key] = {"filename": stored.filename, "size": stored.size, "sha256": stored.sha256}
     return echoed
+
+
+def configured_workflows(aliases: Mapping[str, str]) -> dict[str, Workflow]:
+    """The built-ins plus, for each ``slug: built-in`` of the configuration, a built-in under your name.
+
+    A test suite whose code runs ``extract-contract`` configures ``{"extract-contract": "extract-invoice"}``
+    and gets a workflow of that slug (id ``wf_extract_contract``) that behaves like ``extract-invoice``.
+    """
+    workflows = builtin_workflows()
+    builtins = sorted(workflows)
+    for slug, behaviour in aliases.items():
+        if not slug or not all(character.isalnum() or character in "-_." for character in slug):
+            raise ValueError(f"workflow slug {slug!r} must be letters, digits, '-', '_' or '.'")
+        if slug in workflows or slug == "executions":
+            raise ValueError(f"workflow slug {slug!r} is taken (built-ins: {', '.join(builtins)})")
+        base = workflows.get(behaviour) if behaviour in builtins else None
+        if base is None:
+            raise ValueError(f"workflow {slug!r}: {behaviour!r} is not a built-in; use one of {', '.join(builtins)}")
+        workflows[slug] = attrs.evolve(
+            base,
+            id="wf_" + slug.replace("-", "_").replace(".", "_"),
+            name=slug,
+            versions=_versions(slug, f"behaves_like: {behaviour}\n"),
+        )
+    return workflows
