@@ -567,14 +567,11 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
     watch = _Watch(progress)
     try:
         with progress:
-            result = client.workflows.executions.run_and_wait(
-                args.workflow,
-                inputs,
-                version=args.version,
-                trigger="cli",
-                on_status=watch,
-                **_wait_arguments(args),
-            )
+            # Trigger, then wait (rather than run_and_wait): the execution id is known the moment the run
+            # is accepted, so a Ctrl-C at any later point can name (and cancel) the execution.
+            triggered = client.workflows.run(args.workflow, inputs, version=args.version, trigger="cli")
+            watch.execution_id = triggered.execution_id
+            result = client.workflows.executions.wait(triggered.execution_id, on_status=watch, **_wait_arguments(args))
     except KeyboardInterrupt:
         return _interrupted(
             client, console, watch.execution_id, watch.status, workflow=args.workflow, cancel=args.cancel_on_interrupt
