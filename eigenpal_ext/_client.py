@@ -22,6 +22,7 @@ import httpx
 
 from eigenpal_ext import _config
 from eigenpal_ext._logging import configure_from_env
+from eigenpal_ext._public import public
 from eigenpal_ext._retry import RetryPolicy
 from eigenpal_ext._telemetry import telemetry_headers
 from eigenpal_ext._transport import AsyncRetryTransport, RetryTransport
@@ -138,6 +139,7 @@ _LIMITS = httpx.Limits(
 )
 
 
+@public
 class EigenpalClient(_ClientBase):
     """The synchronous client.
 
@@ -204,6 +206,7 @@ class EigenpalClient(_ClientBase):
         self.close()
 
 
+@public
 class AsyncEigenpalClient(_ClientBase):
     """The asynchronous client: the same surface as ``EigenpalClient``, every call awaited.
 

@@ -33,20 +33,28 @@ Mapping rules (see the API fact sheet, sections 3.10 and 4):
   rather than the API, so the message says so.
 - httpx transport errors are wrapped instead of leaking out raw, and say whether the request may have reached
   the server, because a lost answer to a run request can leave an execution running whose id nobody knows.
-- The API key never appears in a message or repr: nothing here prints headers, and any server-echoed copy of
-  the key is redacted.
+- The API key never appears in a message or repr: any server-echoed copy of the key is redacted, in messages
+  and in ``EigenpalAPIError.headers`` alike, and the headers' repr hides every credential-like value.
+
+Every public class here is named ``eigenpal_ext.<Name>`` (``@public``), as users import it: tracebacks read
+``eigenpal_ext.EigenpalAuthError: HTTP 401: ...``, not the private module that implements it.
 """
 
 import email.utils
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 import httpx
+
+from eigenpal_ext._public import public
+
+if TYPE_CHECKING:
+    from eigenpal_api.models import ExecutionStatus
 
 __all__ = [
     "EigenpalAPIError",
@@ -63,6 +71,7 @@ __all__ = [
     "EigenpalUnexpectedStatusError",
     "EigenpalValidationError",
     "ErrorIssue",
+    "ResponseHeaders",
     "error_from_response",
     "error_from_transport",
     "parse_retry_after",
@@ -77,6 +86,56 @@ _MAX_ISSUES_IN_MESSAGE: Final = 3
 _MIN_SECRET_CHARS: Final = 8
 _REDACTED: Final = "[REDACTED]"
 _DELAY_SECONDS_RE: Final = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
+# A response header whose name contains one of these may carry a credential (Set-Cookie, a token echoed by a
+# proxy...); its value is kept for code that asks for it, but never shown by repr()/str().
+_SENSITIVE_HEADER_WORDS: Final = ("auth", "cookie", "token", "secret", "session", "key", "password", "signature")
+
+
+class ResponseHeaders(Mapping[str, str]):
+    """The headers of the response an ``EigenpalAPIError`` was made from: read-only, case-insensitive.
+
+    ``headers["retry-after"]`` joins repeated headers with ", " (as httpx does); ``get_list`` returns each
+    value. Values are as received, except that the client's own API key is replaced by ``[REDACTED]``
+    wherever a server echoed it. ``repr()``/``str()`` also hide the values of credential-like headers
+    (any name containing auth, cookie, token, secret, session, key, password or signature).
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._items: tuple[tuple[str, str], ...] = tuple((str(name).lower(), str(value)) for name, value in pairs)
+
+    def __getitem__(self, name: str) -> str:
+        values = self.get_list(name)
+        if not values:
+            raise KeyError(name)
+        return ", ".join(values)
+
+    def get_list(self, name: str) -> list[str]:
+        """Every value of header ``name``, in the order received (empty when absent)."""
+        wanted = name.lower()
+        return [value for key, value in self._items if key == wanted]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(key for key, _ in self._items))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(key for key, _ in self._items))
+
+    def __repr__(self) -> str:
+        shown = {name: _REDACTED if _is_sensitive_header(name) else self[name] for name in self}
+        return f"{type(self).__name__}({shown!r})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> tuple[type["ResponseHeaders"], tuple[tuple[tuple[str, str], ...]]]:
+        return (type(self), (self._items,))
+
+
+def _is_sensitive_header(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in _SENSITIVE_HEADER_WORDS)
 
 
 def _restore_error(cls: type["EigenpalError"], args: tuple[object, ...]) -> "EigenpalError":
@@ -86,6 +145,7 @@ def _restore_error(cls: type["EigenpalError"], args: tuple[object, ...]) -> "Eig
     return error
 
 
+@public
 class EigenpalError(Exception):
     """Base of every error this package raises (bad arguments raise ValueError/TypeError instead)."""
 
@@ -124,6 +184,7 @@ class EigenpalError(Exception):
         return [("message", self.message), *self._ids()]
 
 
+@public
 @attrs.frozen
 class ErrorIssue:
     """One entry of the API error envelope's ``issues``: which field was wrong, and why."""
@@ -154,6 +215,7 @@ class ErrorIssue:
         return f"{self.field}: {text}" if with_field and self.field else text
 
 
+@public
 class EigenpalAPIError(EigenpalError):
     """The server answered with an error status, or with a body this client cannot use."""
 
@@ -162,6 +224,8 @@ class EigenpalAPIError(EigenpalError):
     hint: str | None
     docs_url: str | None
     body: object
+    headers: ResponseHeaders
+    """The response's headers (read-only; credential-like values are hidden from ``repr``)."""
 
     def __init__(
         self,
@@ -174,6 +238,7 @@ class EigenpalAPIError(EigenpalError):
         docs_url: str | None = None,
         body: object = None,
         execution_id: str | None = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
     ) -> None:
         super().__init__(message, execution_id=execution_id, request_id=request_id)
         self.status = status
@@ -181,32 +246,39 @@ class EigenpalAPIError(EigenpalError):
         self.hint = hint
         self.docs_url = docs_url
         self.body = body
+        self.headers = headers if isinstance(headers, ResponseHeaders) else ResponseHeaders(headers)
 
     def _repr_fields(self) -> list[tuple[str, object]]:
         # The body stays out of the repr: it can be a whole HTML page.
         return [("message", self.message), ("status", self.status), *self._ids()]
 
 
+@public
 class EigenpalValidationError(EigenpalAPIError):
     """400: the request was rejected; ``.issues`` names each offending field."""
 
 
+@public
 class EigenpalAuthError(EigenpalAPIError):
     """401: the API key is missing, malformed, revoked or unknown."""
 
 
+@public
 class EigenpalForbiddenError(EigenpalAPIError):
     """403: the API key lacks the scope this call needs (or the API trigger is disabled)."""
 
 
+@public
 class EigenpalNotFoundError(EigenpalAPIError):
     """404: no such workflow, version or execution visible to this API key."""
 
 
+@public
 class EigenpalPayloadTooLargeError(EigenpalAPIError):
     """413: the request body (usually uploaded files) exceeds the server's size limit."""
 
 
+@public
 class EigenpalRateLimitError(EigenpalAPIError):
     """429: too many requests; ``.retry_after`` is the server's suggested wait in seconds, if it sent one."""
 
@@ -223,6 +295,7 @@ class EigenpalRateLimitError(EigenpalAPIError):
         docs_url: str | None = None,
         body: object = None,
         execution_id: str | None = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
         retry_after: float | None = None,
     ) -> None:
         super().__init__(
@@ -234,6 +307,7 @@ class EigenpalRateLimitError(EigenpalAPIError):
             docs_url=docs_url,
             body=body,
             execution_id=execution_id,
+            headers=headers,
         )
         self.retry_after = retry_after
 
@@ -241,23 +315,46 @@ class EigenpalRateLimitError(EigenpalAPIError):
         return [*super()._repr_fields(), ("retry_after", self.retry_after)]
 
 
+@public
 class EigenpalServerError(EigenpalAPIError):
     """5xx: the server (or a gateway in front of it) failed; usually worth retrying later."""
 
 
+@public
 class EigenpalUnexpectedStatusError(EigenpalAPIError):
     """A status the API does not document for this call (e.g. 409, 418, a 3xx redirect)."""
 
 
+@public
 class EigenpalResponseError(EigenpalAPIError):
     """A 2xx whose body is not the JSON the API promises: usually a base_url pointing at a web page."""
 
 
+def _get_execution_may_exist(error: "EigenpalConnectionError | EigenpalTimeoutError") -> bool:
+    return error._execution_may_exist or error.execution_id is not None
+
+
+def _set_execution_may_exist(error: "EigenpalConnectionError | EigenpalTimeoutError", value: bool) -> None:
+    error._execution_may_exist = bool(value)
+
+
+# Shared by the two errors that can strike after a run request was sent. True when a run may have started
+# whose answer was lost, and always True once the error carries an execution_id: an execution whose id is
+# known exists, so the flag never contradicts the id (a wait that passed its deadline is such a case).
+_EXECUTION_MAY_EXIST: Final = property(
+    _get_execution_may_exist,
+    _set_execution_may_exist,
+    doc="Whether an execution may exist for this failure: True whenever ``execution_id`` is set.",
+)
+
+
+@public
 class EigenpalConnectionError(EigenpalError):
     """No usable answer arrived: connection refused, DNS failure, TLS failure, connection dropped..."""
 
     request_sent: bool
-    execution_may_exist: bool
+    _execution_may_exist: bool
+    execution_may_exist = _EXECUTION_MAY_EXIST
 
     def __init__(
         self,
@@ -279,26 +376,32 @@ class EigenpalConnectionError(EigenpalError):
         ]
 
 
+@public
 class EigenpalTimeoutError(EigenpalError):
-    """A request timed out, or waiting for an execution passed its deadline."""
+    """A request timed out, or waiting for an execution passed its deadline.
 
-    last_status: str | None
+    After a wait, ``execution_id`` names the execution (so ``execution_may_exist`` is True: it exists) and
+    ``last_status`` is the last ``ExecutionStatus`` seen, or None when no poll succeeded.
+    """
+
+    last_status: "ExecutionStatus | None"
     timeout_seconds: float | None
-    execution_may_exist: bool
     request_sent: bool
+    _execution_may_exist: bool
+    execution_may_exist = _EXECUTION_MAY_EXIST
 
     def __init__(
         self,
         message: str,
         *,
         execution_id: str | None = None,
-        last_status: str | None = None,
+        last_status: "str | ExecutionStatus | None" = None,
         timeout_seconds: float | None = None,
         execution_may_exist: bool = False,
         request_sent: bool = False,
     ) -> None:
         super().__init__(message, execution_id=execution_id)
-        self.last_status = last_status
+        self.last_status = _as_status(last_status)
         self.timeout_seconds = timeout_seconds
         self.execution_may_exist = execution_may_exist
         # Only meaningful for transport timeouts: a connect or pool timeout never reached the server, so even a
@@ -313,6 +416,16 @@ class EigenpalTimeoutError(EigenpalError):
             ("execution_may_exist", self.execution_may_exist),
             ("request_sent", self.request_sent),
         ]
+
+
+def _as_status(value: "str | ExecutionStatus | None") -> "ExecutionStatus | None":
+    if value is None:
+        return None
+    # Imported here: the models are loaded by the time a wait times out, and importing them for every
+    # ``import eigenpal_ext`` would cost start-up time. An unknown value still becomes an ExecutionStatus.
+    from eigenpal_api.models import ExecutionStatus  # noqa: PLC0415 - see above
+
+    return ExecutionStatus(value)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -398,7 +511,9 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
             text = f"{text} (hint: {parsed.hint})"
     if retry_after is not None:
         text = f"{text} (retry after {retry_after:g}s)"
-    message = _redact(f"HTTP {status}: {text}", _secrets_of(_response_request(response)))
+    secrets = _secrets_of(_response_request(response))
+    message = _redact(f"HTTP {status}: {text}", secrets)
+    headers = _response_headers(response, secrets)
 
     if status == 429:
         return EigenpalRateLimitError(
@@ -410,6 +525,7 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
             docs_url=parsed.docs_url,
             body=parsed.body,
             execution_id=execution_id,
+            headers=headers,
             retry_after=retry_after,
         )
     return _class_for_status(status)(
@@ -421,6 +537,7 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
         docs_url=parsed.docs_url,
         body=parsed.body,
         execution_id=execution_id,
+        headers=headers,
     )
 
 
@@ -435,8 +552,9 @@ def unusable_success_response(
         text = _wrong_host_text(response, media_type, gateway_likely=False)
     else:
         text = f"the server's answer did not match the API contract: {reason}"
+    secrets = _secrets_of(_response_request(response))
     return EigenpalResponseError(
-        _redact(f"HTTP {status}: {text}", _secrets_of(_response_request(response))),
+        _redact(f"HTTP {status}: {text}", secrets),
         status=status,
         issues=parsed.issues,
         request_id=parsed.request_id or _header(response, "x-request-id"),
@@ -444,7 +562,13 @@ def unusable_success_response(
         docs_url=parsed.docs_url,
         body=parsed.body,
         execution_id=execution_id,
+        headers=_response_headers(response, secrets),
     )
+
+
+def _response_headers(response: httpx.Response, secrets: Sequence[str]) -> ResponseHeaders:
+    """The response's headers for the error, with any echo of the client's own API key redacted."""
+    return ResponseHeaders((name, _redact(value, secrets)) for name, value in response.headers.multi_items())
 
 
 def _class_for_status(status: int) -> type[EigenpalAPIError]:

@@ -22,12 +22,14 @@ from eigenpal_ext._calls import check_int
 from eigenpal_ext._errors import EigenpalError, EigenpalRateLimitError
 from eigenpal_ext._files import split_run_inputs
 from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext._public import public
 from eigenpal_ext._waiting import Flow, Sleep, WaitOptions, run_and_wait_flow
 
 # When a 429 carries no Retry-After, the batch pauses this long before triggering again.
 DEFAULT_BACKOFF_SECONDS = 1.0
 
 
+@public
 @attrs.frozen
 class RunOutcome:
     """One input's fate: ``result`` when its execution ended (any terminal status), else ``error``."""

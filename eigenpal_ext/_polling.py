@@ -33,6 +33,8 @@ from eigenpal_ext._errors import (
     EigenpalServerError,
     EigenpalTimeoutError,
 )
+from eigenpal_ext._jsonable import to_jsonable
+from eigenpal_ext._public import public
 
 TERMINAL_STATUSES: frozenset[ExecutionStatus] = frozenset(
     {ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, ExecutionStatus.CANCELLED, ExecutionStatus.REJECTED}
@@ -61,6 +63,7 @@ def is_transient(error: EigenpalError) -> bool:
     return isinstance(error, EigenpalAPIError) and error.status == 408
 
 
+@public
 @attrs.frozen
 class ExecutionResult:
     """Where a waited-for execution ended. Absent values are ``None``.
@@ -81,6 +84,29 @@ class ExecutionResult:
     @property
     def succeeded(self) -> bool:
         return self.status == ExecutionStatus.COMPLETED
+
+    def to_dict(self) -> dict[str, Any]:
+        """This result as plain JSON data, ready for ``json.dumps``, under the API's key names.
+
+        ``executionId``, ``status`` (its string value), ``result``, ``error``, ``createdAt`` and ``completedAt``
+        are always present (None when absent); timestamps are ISO-8601 UTC with a ``Z`` suffix. Every other
+        field of the last status response is kept as the server sent it, ``steps`` and fields this client
+        does not know included.
+        """
+        data: dict[str, Any] = to_jsonable(self.execution) if self.execution is not None else {}
+        data.update(
+            to_jsonable(
+                {
+                    "executionId": self.execution_id,
+                    "status": self.status,
+                    "result": self.result,
+                    "error": self.error,
+                    "createdAt": self.created_at,
+                    "completedAt": self.completed_at,
+                }
+            )
+        )
+        return data
 
     @classmethod
     def from_status(cls, execution: WorkflowExecutionStatusResponse) -> ExecutionResult:
@@ -136,7 +162,7 @@ class WaitState:
     poll_interval_seconds: float
     on_status: Callable[[WorkflowExecutionStatusResponse], object] | None = None
     request_timeout_ceiling: float = _config.DEFAULT_TIMEOUT_SECONDS
-    last_status: str | None = None
+    last_status: ExecutionStatus | None = None
     last_error: EigenpalError | None = None
     polls: int = 0
     _delays: Iterator[float] = attrs.field(init=False)
@@ -153,7 +179,7 @@ class WaitState:
         """Record a fetched status; the result when it is terminal, else None."""
         self.polls += 1
         self.last_error = None
-        status = str(execution.status)
+        status = ExecutionStatus(execution.status)
         if status != self.last_status:
             self.last_status = status
             if self.on_status is not None:
