@@ -13,6 +13,7 @@ here, where anything unusable becomes a typed ``EigenpalError``.
 
 from __future__ import annotations
 
+import difflib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
@@ -40,7 +41,7 @@ from eigenpal_api.models import (
 from eigenpal_api.types import UNSET, File, Unset
 
 from eigenpal_ext import _config
-from eigenpal_ext._dates import DateInput, resolve_date_range
+from eigenpal_ext._dates import DateInput, date_range_query
 from eigenpal_ext._errors import (
     EigenpalConnectionError,
     EigenpalError,
@@ -118,16 +119,44 @@ def check_choice(value: object, argument: str, choices: type[Enum]) -> str:
 
 
 def status_filter(status: str | ExecutionStatus | Sequence[str | ExecutionStatus] | None) -> str | None:
-    """The ``status`` query value: a comma-separated list of known statuses, or None for no filter."""
+    """The ``status`` query value: a comma-separated list of statuses, or None for no filter.
+
+    The server is the judge of which statuses exist: a value this client does not know (a status added
+    after this release, say ``queued``) is sent as given, and a server that does not know it either answers
+    400 (``EigenpalValidationError`` naming ``status``). Only an obvious near-miss of a known status (other
+    letter case, surrounding spaces, a typo such as ``canceled`` or ``fail``) is refused here, with the
+    status it probably meant, since the server would otherwise silently match nothing or reject it later.
+    """
     if status is None:
         return None
     items = [status] if isinstance(status, str) else list(status)
     if not items:
         return None
     for item in items:
-        if not isinstance(item, str) or item not in KNOWN_STATUSES:
-            raise ValueError(f"status={item!r} is not an execution status; valid: {', '.join(KNOWN_STATUSES)}")
+        if not isinstance(item, str):
+            raise TypeError(f"status must be a str or a list of str, got an item of type {type(item).__name__}")
+        if item in KNOWN_STATUSES:
+            continue
+        if not item or "," in item:
+            raise ValueError(f"status={item!r} is not a status: pass several statuses as a list, each non-empty")
+        near = _near_miss(item)
+        if near is not None:
+            raise ValueError(
+                f"status={item!r} is not an execution status; did you mean {near!r}? "
+                f"(known: {', '.join(KNOWN_STATUSES)}; other values are sent to the server as given)"
+            )
     return ",".join(str(item) for item in items)
+
+
+def _near_miss(item: str) -> str | None:
+    """The known status ``item`` was probably meant to be, if it is that close to one."""
+    folded = item.strip().lower()
+    if folded in KNOWN_STATUSES:
+        return folded
+    # 0.8 catches one-letter slips and truncations (canceled, fail, pendng) but not a plausible new
+    # status that shares a stem (cancelling, finalized, starting).
+    matches = difflib.get_close_matches(folded, KNOWN_STATUSES, n=1, cutoff=0.8)
+    return matches[0] if matches else None
 
 
 def normalise_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -368,14 +397,15 @@ def list_executions_call(
     offset: int | None,
     timeout: httpx.Timeout | None,
 ) -> Call[ListWorkflowExecutionsResponse]:
-    from_text, to_text = resolve_date_range(from_date, to_date)
+    from_text, to_text = date_range_query(from_date, to_date)
     request = list_executions._get_kwargs(
         require_id(workflow_id, "workflow_id"),
         status=_or_unset(status_filter(status)),
         from_date=_or_unset(from_text),
         to_date=_or_unset(to_text),
         example_id=_opt_str(example_id, "example_id"),
-        limit=check_int(limit, "limit", minimum=1, maximum=100),
+        # No upper cap: the API documents none for this list; the server answers what it allows.
+        limit=check_int(limit, "limit", minimum=1),
         offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
     )
     return Call(request, parser(ListWorkflowExecutionsResponse), transport_errors(), timeout)

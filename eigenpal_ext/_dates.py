@@ -1,28 +1,37 @@
 """Date handling for the executions list's ``fromDate``/``toDate`` query parameters.
 
-This module owns turning the user's ``from_date``/``to_date`` values into the ISO-8601 UTC strings the API
-expects (``'2026-11-27T03:13:04.123Z'``). Everything here is a pure function: no I/O, and the clock is read
-only as the default of the ``now`` parameter, so callers and tests can pin "now" explicitly.
+This module owns turning the user's ``from_date``/``to_date`` values into what goes on the wire. Everything
+here is a pure function: no I/O, and the clock is read only as the default of the ``now`` parameter, so
+callers and tests can pin "now" explicitly.
 
 Accepted inputs (see :data:`DateInput`):
 
 - ``datetime``: aware values are converted to UTC; naive values are taken to be UTC already.
 - ``date``: midnight UTC that day, or 23:59:59.999 UTC when it is an inclusive upper bound.
 - ``timedelta``: that long before now (``timedelta(days=7)`` means a week ago).
-- ``str``: an ISO-8601 timestamp or date (parsed by :meth:`datetime.datetime.fromisoformat`; naive means
-  UTC), or a relative expression such as ``'now()-7d'``, ``'now-1d12h'`` or ``'now() + 1h'``.
+- ``str``: a well-formed ISO-8601 timestamp or date (naive means UTC), or a relative expression such as
+  ``'now()-7d'``, ``'now-1d12h'`` or ``'now() + 1h'``.
+
+What is sent (:func:`date_range_query`): a string in a form the API itself documents is sent as written,
+so the server's clock and parser decide: a well-formed ISO-8601 string, ``now()``, or ``now()`` followed
+by one signed count and unit (``now()-7d``; units s, m, h, d, w). Everything else (``datetime``, ``date``,
+``timedelta`` and this client's extended grammar: calendar units ``mo``/``y``, compound terms, ``now``
+without parentheses, spaces, other letter case) is resolved here to ISO-8601 UTC with milliseconds
+(``'2026-11-27T03:13:04.123Z'``). Every value is checked here either way, so a typo fails before any
+request.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
-__all__ = ["DateInput", "format_utc", "resolve_date", "resolve_date_range"]
+__all__ = ["DateInput", "date_range_query", "format_utc", "resolve_date"]
 
 DateInput: TypeAlias = datetime | date | timedelta | str
 
@@ -48,6 +57,19 @@ _RELATIVE = re.compile(
     rf"now(?:\(\))?(?P<offsets>(?:\s*[+-]\s*(?:[0-9]+{_UNIT})+)*)\s*",
     re.IGNORECASE | re.ASCII,
 )
+# The relative forms the API documents, sent verbatim: `now()` or `now()` plus one signed count and unit.
+_API_RELATIVE = re.compile(r"now\(\)(?:[+-][0-9]+[smhdw])?", re.ASCII)
+
+# Well-formed ISO-8601, extended (2026-11-27T10:00:00.123+01:00) or basic (20261127T100000Z) format: a date,
+# optionally a time (hours, minutes, seconds, fraction) and a UTC offset. fromisoformat alone is not the
+# judge: date.fromisoformat reads '20261127xx' and '2026112799' as 2026-11-27 by position. The values
+# (month 13, hour 24, ...) are then checked by fromisoformat.
+_ISO_TIME_EXTENDED = r"[0-9]{2}(?::[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+_ISO_TIME_BASIC = r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[.,][0-9]+)?)?)?(?:[Zz]|[+-][0-9]{2}(?:[0-9]{2})?)?"
+_ISO_EXTENDED = rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[Tt ]{_ISO_TIME_EXTENDED})?"
+_ISO_BASIC = rf"[0-9]{{8}}(?:[Tt]{_ISO_TIME_BASIC})?"
+_ISO_8601 = re.compile(f"{_ISO_EXTENDED}|{_ISO_BASIC}", re.ASCII)
+
 # Tokenizes the already-validated offsets part: a sign switches the direction for the terms after it.
 _OFFSET_TOKEN = re.compile(rf"(?P<sign>[+-])|(?P<amount>[0-9]+)(?P<unit>{_UNIT})", re.IGNORECASE | re.ASCII)
 
@@ -117,31 +139,56 @@ def resolve_date(
     )
 
 
-def resolve_date_range(
+def date_range_query(
     from_date: DateInput | None,
     to_date: DateInput | None,
     *,
     now: datetime | None = None,
 ) -> tuple[str | None, str | None]:
-    """Resolve both bounds against one ``now`` and format them with :func:`format_utc`; None stays None.
+    """The ``fromDate``/``toDate`` query values for ``from_date``/``to_date``; None stays None.
 
-    ``to_date`` is inclusive: a bare date means the end of that day. Raises ValueError naming both arguments
-    and their resolved values when ``from_date`` is later than ``to_date``.
+    A string in a form the API documents (well-formed ISO-8601, ``now()``, ``now()-7d``) is checked and sent
+    as written (surrounding whitespace removed). Any other value is resolved against one ``now`` and
+    formatted with :func:`format_utc`; ``to_date`` is inclusive: a bare ``date`` means the end of that day,
+    and a resolved instant is rounded *up* to the millisecond, so ``to_date=datetime.now(UTC)`` includes an
+    execution created in that same millisecond.
+
+    Raises ValueError for a value that is not a date, and for ``from_date`` later than ``to_date`` (naming
+    both) when the two can be compared here: both absolute on the wire, or both relative expressions left to
+    the server (the same clock reads them). A relative expression sent as written is not compared with an
+    absolute bound, since only the server's clock says where it falls.
     """
-    # One clock read for both bounds, so 'now()-1h'..'now()' cannot straddle a tick.
+    # One clock read for both bounds, so 'now-1h'..'now' cannot straddle a tick.
     anchor = _now_utc(now)
-    start = None if from_date is None else resolve_date(from_date, argument="from_date", now=anchor)
-    end = None if to_date is None else resolve_date(to_date, argument="to_date", now=anchor, end_of_day=True)
-    start_text = None if start is None else format_utc(start)
-    end_text = None if end is None else format_utc(end)
-    # Compared at the millisecond precision actually sent: bounds equal on the wire are a valid range even if
-    # the inputs differed by microseconds.
-    if start is not None and end is not None and _truncate_to_ms(start) > _truncate_to_ms(end):
+    start = None if from_date is None else _bound(from_date, argument="from_date", now=anchor, end_of_day=False)
+    end = None if to_date is None else _bound(to_date, argument="to_date", now=anchor, end_of_day=True)
+    if start is not None and end is not None and start.relative == end.relative and start.moment > end.moment:
         raise ValueError(
-            f"from_date={from_date!r} ({start_text}) is later than to_date={to_date!r} ({end_text}): "
-            "from_date must not be after to_date"
+            f"from_date={from_date!r} ({format_utc(start.moment)}) is later than to_date={to_date!r} "
+            f"({format_utc(end.moment)}): from_date must not be after to_date"
         )
-    return start_text, end_text
+    return (None if start is None else start.wire), (None if end is None else end.wire)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    wire: str  # what is sent
+    moment: datetime  # what it means on this client's clock, at millisecond precision
+    relative: bool  # True for a relative expression sent as written (the server's clock resolves it)
+
+
+def _bound(value: DateInput, *, argument: str, now: datetime, end_of_day: bool) -> _Bound:
+    moment = resolve_date(value, argument=argument, now=now, end_of_day=end_of_day)
+    if isinstance(value, str):
+        text = value.strip()
+        if _API_RELATIVE.fullmatch(text):
+            return _Bound(text, _truncate_to_ms(moment), relative=True)
+        if _ISO_8601.fullmatch(text):
+            return _Bound(text, _truncate_to_ms(moment), relative=False)
+    # Resolved here, so absolute on the wire. An inclusive upper bound is rounded up to the millisecond.
+    if end_of_day:
+        moment = _ceil_to_ms(moment)
+    return _Bound(format_utc(moment), _truncate_to_ms(moment), relative=False)
 
 
 def _to_utc(moment: datetime) -> datetime:
@@ -163,11 +210,22 @@ def _truncate_to_ms(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+def _ceil_to_ms(moment: datetime) -> datetime:
+    if moment.microsecond % 1000 == 0:
+        return moment
+    try:
+        return _truncate_to_ms(moment) + timedelta(milliseconds=1)
+    except OverflowError:  # the very last representable instant: nothing later exists to include
+        return moment
+
+
 def _parse_text(value: str, *, argument: str, now: datetime | None, end_of_day: bool) -> datetime:
     text = value.strip()
     relative = _RELATIVE.fullmatch(text)
     if relative is not None:
         return _apply_offsets(_now_utc(now), relative["offsets"])
+    if not _ISO_8601.fullmatch(text):
+        raise ValueError(f"{argument}={value!r} is not a date: {_ACCEPTED_FORMS}")
     # date.fromisoformat accepts only date-only forms; trying it first is how a bare day is told apart from
     # a timestamp that happens to be at midnight.
     try:

@@ -22,7 +22,7 @@ import attrs
 import httpx
 
 from eigenpal_ext import _calls
-from eigenpal_ext._dates import DateInput, resolve_date_range
+from eigenpal_ext._dates import DateInput, date_range_query
 from eigenpal_ext._send import send, send_async
 from eigenpal_ext._waiting import Send
 
@@ -126,8 +126,10 @@ def execution_pages(
     example_id: str | None,
     timeout: httpx.Timeout | None,
 ) -> Callable[[int, int], _calls.Call[Any]]:
-    # Relative dates are resolved once, so "now()-1h" means the same window on every page.
-    from_text, to_text = resolve_date_range(from_date, to_date)
+    # Values this client resolves (datetimes, timedeltas, its extended grammar) are resolved once, so the
+    # window is the same on every page; a relative form sent as written ("now()-7d") is read by the server
+    # at each page, which moves the window by the time between pages (ids already yielded are skipped).
+    from_text, to_text = date_range_query(from_date, to_date)
 
     def page_call(offset: int, size: int) -> _calls.Call[Any]:
         return _calls.list_executions_call(

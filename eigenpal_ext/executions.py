@@ -91,8 +91,10 @@ class Executions:
         offset: int | None = None,
         timeout_seconds: float | None = None,
     ) -> ListWorkflowExecutionsResponse:
-        """One page of the workflow's executions. ``status``: a status or a list of them; ``from_date`` /
-        ``to_date``: datetime (naive = UTC), date, timedelta (now minus), ISO-8601 or ``"now()-7d"``."""
+        """One page of the workflow's executions. ``status``: a status or a list of them (statuses this client
+        does not know are sent as given); ``from_date`` / ``to_date``: datetime (naive = UTC), date,
+        timedelta (now minus), ISO-8601 or ``"now()-7d"`` (ISO-8601, ``now()`` and ``now()-7d`` strings are
+        sent as written; see ``_dates``). ``limit`` is any integer >= 1; the server may cap it."""
         call = _calls.list_executions_call(
             workflow_id,
             status=status,
@@ -120,7 +122,8 @@ class Executions:
         """Every execution matching the filters, across pages, fetched lazily (see ``_paging``).
 
         ``page_size`` (1..100) is the size of each request; ``limit`` caps the number yielded, so
-        ``limit=1`` makes one request. Relative dates are resolved once, when the iteration starts.
+        ``limit=1`` makes one request. Dates this client resolves (datetime, timedelta, ``now-1d``) are
+        resolved once, when the iteration starts; ``now()-7d`` is sent as written on every page.
         """
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,

@@ -139,7 +139,6 @@ def test_unknown_query_parameters_are_ignored(validator: SpecValidator) -> None:
     ("query", "field", "code", "message"),
     [
         ({"limit": "0"}, "query.limit", "out_of_range", "must be >= 1"),
-        ({"limit": "101"}, "query.limit", "out_of_range", "must be <= 100"),
         ({"limit": "abc"}, "query.limit", "invalid_type", "must be an integer"),
         ({"limit": "1.5"}, "query.limit", "invalid_type", "must be an integer"),
         ({"limit": ""}, "query.limit", "invalid_type", "must be an integer"),
@@ -155,6 +154,15 @@ def test_list_executions_bad_pagination(
     values, issues = validator.parse_query("list_executions", query)
     assert only(issues) == Issue(field, message, code)
     assert field.removeprefix("query.") not in values
+
+
+def test_list_limits_follow_the_spec(validator: SpecValidator) -> None:
+    # The workflows list documents a cap of 100; the executions list documents none.
+    _, issues = validator.parse_query("list_workflows", {"limit": "101"})
+    assert only(issues) == Issue("query.limit", "must be <= 100", "out_of_range")
+    values, issues = validator.parse_query("list_executions", {"limit": "1000"})
+    assert issues == []
+    assert values["limit"] == 1000
 
 
 def test_several_bad_parameters_are_all_reported(validator: SpecValidator) -> None:
@@ -338,7 +346,8 @@ def test_max_values_come_from_the_spec(validator: SpecValidator, raw_spec: dict[
     wait = next(p for p in run_params if p.get("name") == "wait_for_completion")
     limit = raw_spec["components"]["parameters"]["Limit"]
     assert validator.max_value("run_workflow", "wait_for_completion") == wait["schema"]["maximum"] == 60
-    assert validator.max_value("list_executions", "limit") == limit["schema"]["maximum"] == 100
+    assert validator.max_value("list_workflows", "limit") == limit["schema"]["maximum"] == 100
+    assert validator.max_value("list_executions", "limit") is None
 
 
 def test_max_value_is_none_without_maximum(validator: SpecValidator) -> None:

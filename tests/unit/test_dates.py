@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eigenpal_ext._dates import DateInput, format_utc, resolve_date, resolve_date_range
+from eigenpal_ext._dates import DateInput, date_range_query, format_utc, resolve_date
 
 NOW = datetime(2026, 11, 27, 3, 13, 4, 123456, tzinfo=UTC)
 WIRE_FORMAT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -330,6 +330,14 @@ def test_error_names_the_argument() -> None:
         "Nov 27 2026",
         "2026-11-27T10:00:00 UTC",
         "\uff12\uff10\uff12\uff16-11-27",
+        "20261127xx",  # date.fromisoformat reads these two as 2026-11-27, by position
+        "2026112799",
+        "2026-11-27Tjunk",
+        "2026-11-27T10:00:00Zjunk",
+        "2026-W48-5",  # ISO week dates are well-formed ISO-8601 but not a form the API documents
+        "2026-331",
+        "2026-11-27T10:00:00+01:00:30",
+        "202611270",
     ],
 )
 def test_unparseable_strings_are_value_errors(text: str) -> None:
@@ -395,80 +403,133 @@ def test_other_types_are_type_errors(value: object, type_name: str) -> None:
     assert message.startswith(f"to_date must be a datetime, date, timedelta or str, not {type_name}")
 
 
-# --- resolve_date_range ---------------------------------------------------------------------------------
+# --- date_range_query: what reaches the wire --------------------------------------------------------------
 
 
 def test_range_none_passes_through() -> None:
-    assert resolve_date_range(None, None, now=NOW) == (None, None)
-    assert resolve_date_range("now()-7d", None, now=NOW) == ("2026-11-20T03:13:04.123Z", None)
-    assert resolve_date_range(None, "now()", now=NOW) == (None, "2026-11-27T03:13:04.123Z")
+    assert date_range_query(None, None, now=NOW) == (None, None)
 
 
-def test_range_to_date_is_inclusive_end_of_day() -> None:
-    assert resolve_date_range("2026-11-20", "2026-11-27", now=NOW) == (
-        "2026-11-20T00:00:00.000Z",
+@pytest.mark.parametrize(
+    "text",
+    [
+        "now()",
+        "now()-7d",
+        "now()+1h",
+        "now()-30m",
+        "now()-45s",
+        "now()-2w",
+        "now()-007d",
+        "2026-11-20",
+        "20261120",
+        "2026-11-20T10:00:00Z",
+        "2026-11-20T10:00:00.123456+02:00",
+        "2026-11-20 10:00",
+        "20261120T100000Z",
+    ],
+)
+def test_forms_the_api_documents_are_sent_as_written(text: str) -> None:
+    assert date_range_query(text, None, now=NOW) == (text, None)
+    assert date_range_query(None, text, now=NOW) == (None, text)
+    assert date_range_query(f"  {text}\n", None, now=NOW) == (text, None)  # surrounding whitespace only
+
+
+def test_the_documented_week_reaches_the_wire_as_written() -> None:
+    assert date_range_query("now()-7d", "now()", now=NOW) == ("now()-7d", "now()")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("now", "2026-11-27T03:13:04.123Z"),
+        ("now-7d", "2026-11-20T03:13:04.123Z"),
+        ("NOW()-7d", "2026-11-20T03:13:04.123Z"),
+        ("now() - 7d", "2026-11-20T03:13:04.123Z"),
+        ("now()-1d12h", "2026-11-25T15:13:04.123Z"),
+        ("now()-1mo", "2026-10-27T03:13:04.123Z"),
+        ("now()-1y", "2025-11-27T03:13:04.123Z"),
+        ("now()-1d+2h", "2026-11-26T05:13:04.123Z"),
+    ],
+)
+def test_the_extended_grammar_is_resolved_here(text: str, expected: str) -> None:
+    assert date_range_query(text, None, now=NOW) == (expected, None)
+
+
+def test_python_values_are_resolved_here() -> None:
+    assert date_range_query(timedelta(days=7), date(2026, 11, 27), now=NOW) == (
+        "2026-11-20T03:13:04.123Z",
         "2026-11-27T23:59:59.999Z",
     )
-    assert resolve_date_range(date(2026, 11, 20), date(2026, 11, 27), now=NOW) == (
-        "2026-11-20T00:00:00.000Z",
-        "2026-11-27T23:59:59.999Z",
-    )
+    assert date_range_query(date(2026, 11, 20), None, now=NOW) == ("2026-11-20T00:00:00.000Z", None)
+
+
+def test_a_resolved_upper_bound_is_rounded_up_to_the_millisecond() -> None:
+    # NOW is 03:13:04.123456: an execution created at .123 (the API's precision) must be inside to_date.
+    assert date_range_query(None, NOW, now=NOW) == (None, "2026-11-27T03:13:04.124Z")
+    assert date_range_query(None, timedelta(0), now=NOW) == (None, "2026-11-27T03:13:04.124Z")
+    assert date_range_query(None, "now", now=NOW) == (None, "2026-11-27T03:13:04.124Z")
+    exact = datetime(2026, 11, 27, 3, 13, 4, 123000, tzinfo=UTC)
+    assert date_range_query(None, exact, now=NOW) == (None, "2026-11-27T03:13:04.123Z")  # already exact
+    last = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert date_range_query(None, last, now=NOW) == (None, "9999-12-31T23:59:59.999Z")  # nothing later exists
+    # A lower bound is never moved later than the instant it stands for.
+    assert date_range_query(NOW, None, now=NOW) == ("2026-11-27T03:13:04.123Z", None)
 
 
 def test_range_same_day_is_fine() -> None:
-    assert resolve_date_range("2026-11-27", "2026-11-27", now=NOW) == (
+    assert date_range_query("2026-11-27", "2026-11-27", now=NOW) == ("2026-11-27", "2026-11-27")
+    assert date_range_query(date(2026, 11, 27), date(2026, 11, 27), now=NOW) == (
         "2026-11-27T00:00:00.000Z",
         "2026-11-27T23:59:59.999Z",
     )
 
 
 def test_range_equal_bounds_are_fine() -> None:
-    assert resolve_date_range("now()", "now()", now=NOW) == ("2026-11-27T03:13:04.123Z", "2026-11-27T03:13:04.123Z")
-    assert resolve_date_range(timedelta(0), NOW, now=NOW) == ("2026-11-27T03:13:04.123Z", "2026-11-27T03:13:04.123Z")
-
-
-def test_range_bounds_equal_at_millisecond_precision_are_fine() -> None:
-    # The API only sees milliseconds, so these are the same instant on the wire.
-    earlier = datetime(2026, 11, 27, 3, 13, 4, 123000, tzinfo=UTC)
-    assert resolve_date_range(NOW, earlier, now=NOW) == ("2026-11-27T03:13:04.123Z", "2026-11-27T03:13:04.123Z")
-
-
-def test_range_mixes_forms() -> None:
-    assert resolve_date_range(timedelta(days=7), "now()", now=NOW) == (
-        "2026-11-20T03:13:04.123Z",
-        "2026-11-27T03:13:04.123Z",
-    )
-    assert resolve_date_range("now()-1d", date(2026, 11, 27), now=NOW) == (
-        "2026-11-26T03:13:04.123Z",
-        "2026-11-27T23:59:59.999Z",
-    )
+    assert date_range_query("now()", "now()", now=NOW) == ("now()", "now()")
+    assert date_range_query(timedelta(0), NOW, now=NOW) == ("2026-11-27T03:13:04.123Z", "2026-11-27T03:13:04.124Z")
 
 
 def test_range_from_after_to_names_both_arguments_and_values() -> None:
     with pytest.raises(ValueError, match="from_date") as info:
-        resolve_date_range("now()", "now()-7d", now=NOW)
+        date_range_query(datetime(2026, 11, 27, tzinfo=UTC), "2026-11-20T00:00:00Z", now=NOW)
     message = str(info.value)
-    assert "from_date='now()'" in message
-    assert "to_date='now()-7d'" in message
-    assert "2026-11-27T03:13:04.123Z" in message
-    assert "2026-11-20T03:13:04.123Z" in message
+    assert "from_date=datetime.datetime(2026, 11, 27" in message
+    assert "to_date='2026-11-20T00:00:00Z'" in message
+    assert "2026-11-27T00:00:00.000Z" in message
+    assert "2026-11-20T00:00:00.000Z" in message
 
 
 def test_range_from_after_to_across_days() -> None:
     with pytest.raises(ValueError, match=r"from_date='2026-11-28'.*to_date='2026-11-27'"):
-        resolve_date_range("2026-11-28", "2026-11-27", now=NOW)
+        date_range_query("2026-11-28", "2026-11-27", now=NOW)
+
+
+def test_two_relative_expressions_are_compared_on_one_clock() -> None:
+    with pytest.raises(ValueError, match=r"from_date='now\(\)'.*to_date='now\(\)-7d'"):
+        date_range_query("now()", "now()-7d", now=NOW)
+    with pytest.raises(ValueError, match="from_date"):
+        date_range_query(timedelta(days=1), timedelta(days=7), now=NOW)
+
+
+def test_a_server_relative_bound_is_not_compared_with_an_absolute_one() -> None:
+    # Only the server's clock says where now()-7d falls, so the server judges this range.
+    assert date_range_query("now()-7d", "2000-01-01", now=NOW) == ("now()-7d", "2000-01-01")
 
 
 def test_range_reads_the_clock_once_when_now_is_omitted() -> None:
-    start, end = resolve_date_range("now()", "now()")
-    assert start == end
+    start, end = date_range_query("now", "now")
+    assert start is not None
+    assert end is not None
+    assert start <= end
 
 
 def test_range_errors_name_the_right_argument() -> None:
     with pytest.raises(ValueError, match=r"^to_date='later' is not a date"):
-        resolve_date_range("now()", "later", now=NOW)
+        date_range_query("now()", "later", now=NOW)
     with pytest.raises(TypeError, match=r"^from_date must be"):
-        resolve_date_range(7, None, now=NOW)  # type: ignore[arg-type]
+        date_range_query(7, None, now=NOW)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^to_date='now\(\)-9999999999d' is out of range"):
+        date_range_query(None, "now()-9999999999d", now=NOW)  # checked here even though it is sent as written
 
 
 # --- properties ---------------------------------------------------------------------------------------------
@@ -702,16 +763,21 @@ range_bounds = st.one_of(
 @given(range_bounds, range_bounds)
 def test_property_range_is_ordered_or_raises(from_date: DateInput | None, to_date: DateInput | None) -> None:
     try:
-        start, end = resolve_date_range(from_date, to_date, now=NOW)
+        start, end = date_range_query(from_date, to_date, now=NOW)
     except ValueError as error:
         message = str(error)
     else:
         assert (start is None) == (from_date is None)
         assert (end is None) == (to_date is None)
         if start is not None and end is not None:
-            assert WIRE_FORMAT.match(start)
-            assert WIRE_FORMAT.match(end)
-            assert resolve(start) <= resolve(end)
+            server_relative = [text.startswith("now()") for text in (start, end)]
+            if server_relative[0] == server_relative[1]:
+                assert resolve(start) <= resolve_date(end, argument="to_date", now=NOW, end_of_day=True)
+        for value, text in ((from_date, start), (to_date, end)):
+            if isinstance(value, str) and not value.endswith(("mo", "y")):
+                assert text == value  # a form the API documents: ISO dates and now() with s/m/h/d/w
+            elif text is not None:
+                assert WIRE_FORMAT.match(text)
         return
     assert from_date is not None
     assert to_date is not None

@@ -220,27 +220,68 @@ def test_list_without_filters_sends_only_limit() -> None:
     assert dict(recorder.last.url.params) == {"limit": "50"}
 
 
-@pytest.mark.parametrize("status", ["queued", ["failed", "bogus"], "FAILED", "failed,cancelled"])
-def test_list_unknown_status_is_refused_listing_valid_ones(status: StatusArg) -> None:
+@pytest.mark.parametrize(
+    ("status", "wire"),
+    [("queued", "queued"), (["failed", "expired"], "failed,expired"), (["waiting_for_review"], "waiting_for_review")],
+)
+def test_list_status_unknown_to_the_client_is_sent_for_the_server_to_judge(status: StatusArg, wire: str) -> None:
     recorder = Recorder()
-    with pytest.raises(ValueError, match="status") as info:
+    make_client(recorder).workflows.executions.list("wf_1", status=status)
+    assert recorder.last.url.params["status"] == wire
+
+
+@pytest.mark.parametrize(
+    ("status", "meant"),
+    [("FAILED", "failed"), ("canceled", "cancelled"), (["completed", "fail"], "failed"), (" running", "running")],
+)
+def test_list_near_miss_of_a_known_status_is_refused_with_a_suggestion(status: StatusArg, meant: str) -> None:
+    recorder = Recorder()
+    with pytest.raises(ValueError, match=f"did you mean '{meant}'") as info:
         make_client(recorder).workflows.executions.list("wf_1", status=status)
     for valid in ALL_STATUSES:
         assert valid in str(info.value)
     assert recorder.requests == []
 
 
-def test_list_relative_dates_become_iso_utc_with_milliseconds() -> None:
+@pytest.mark.parametrize("status", ["failed,cancelled", "", ["failed", ""]])
+def test_list_status_that_is_not_one_status_is_refused(status: StatusArg) -> None:
+    recorder = Recorder()
+    with pytest.raises(ValueError, match="as a list"):
+        make_client(recorder).workflows.executions.list("wf_1", status=status)
+    assert recorder.requests == []
+
+
+def test_list_status_of_another_type_is_a_type_error() -> None:
+    recorder = Recorder()
+    with pytest.raises(TypeError, match="status"):
+        make_client(recorder).workflows.executions.list("wf_1", status=[7])  # type: ignore[list-item]
+    assert recorder.requests == []
+
+
+def test_list_documented_relative_dates_are_sent_as_written() -> None:
     recorder = Recorder()
     make_client(recorder).workflows.executions.list("wf_1", from_date="now()-7d", to_date="now()")
+    params = recorder.last.url.params
+    assert (params["fromDate"], params["toDate"]) == ("now()-7d", "now()")
+
+
+def test_list_extended_relative_dates_become_iso_utc_with_milliseconds() -> None:
+    recorder = Recorder()
+    make_client(recorder).workflows.executions.list("wf_1", from_date="now-7d", to_date="now")
     params = recorder.last.url.params
     from_text, to_text = params["fromDate"], params["toDate"]
     assert ISO_MS_Z.match(from_text), from_text
     assert ISO_MS_Z.match(to_text), to_text
     start = datetime.fromisoformat(from_text)
     end = datetime.fromisoformat(to_text)
-    assert end - start == timedelta(days=7)
+    assert timedelta(days=7) <= end - start <= timedelta(days=7, milliseconds=1)  # to_date rounded up
     assert abs(datetime.now(start.tzinfo) - end) < timedelta(minutes=5)
+
+
+def test_list_limit_has_no_client_side_cap() -> None:
+    recorder = Recorder()
+    make_client(recorder).workflows.executions.list("wf_1", limit=200)
+    assert recorder.last.url.params["limit"] == "200"
 
 
 def test_list_datetime_and_timedelta_bounds() -> None:
@@ -250,7 +291,7 @@ def test_list_datetime_and_timedelta_bounds() -> None:
     )
     params = recorder.last.url.params
     assert ISO_MS_Z.match(params["fromDate"])
-    assert params["toDate"] == "2998-12-31T22:00:00.000Z"
+    assert params["toDate"] == "2999-01-01T00:00:00+02:00"  # ISO-8601 is sent as written
 
 
 def test_list_from_later_than_to_is_refused_before_any_request() -> None:
@@ -274,7 +315,7 @@ def test_list_example_id_limit_offset() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "argument"), [({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"offset": -1}, "offset")]
+    ("kwargs", "argument"), [({"limit": 0}, "limit"), ({"limit": -5}, "limit"), ({"offset": -1}, "offset")]
 )
 def test_list_bad_paging_is_refused_before_any_request(kwargs: dict[str, Any], argument: str) -> None:
     recorder = Recorder()

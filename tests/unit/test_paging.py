@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -104,11 +105,20 @@ def test_workflows_iter_walks_pages() -> None:
     assert len(fake.requests) == 4
 
 
-def test_relative_dates_are_resolved_once_for_all_pages() -> None:
+def test_relative_dates_resolved_here_are_resolved_once_for_all_pages() -> None:
     fake = FakeList(9)
     with client_for(fake) as client:
-        list(client.workflows.executions.iter("wf_1", from_date="now()-1h", page_size=3))
-    assert len({r.url.params["fromDate"] for r in fake.requests}) == 1
+        list(client.workflows.executions.iter("wf_1", from_date="now-1h", to_date=timedelta(0), page_size=3))
+    assert len(fake.requests) > 1
+    assert len({(r.url.params["fromDate"], r.url.params["toDate"]) for r in fake.requests}) == 1
+
+
+def test_documented_relative_dates_are_sent_as_written_on_every_page() -> None:
+    fake = FakeList(9)
+    with client_for(fake) as client:
+        list(client.workflows.executions.iter("wf_1", from_date="now()-1h", to_date="now()", page_size=3))
+    assert len(fake.requests) > 1
+    assert {(r.url.params["fromDate"], r.url.params["toDate"]) for r in fake.requests} == {("now()-1h", "now()")}
 
 
 @pytest.mark.parametrize(
@@ -117,7 +127,7 @@ def test_relative_dates_are_resolved_once_for_all_pages() -> None:
         ({"page_size": 0}, ValueError),
         ({"page_size": 101}, ValueError),
         ({"limit": -1}, ValueError),
-        ({"status": "bogus"}, ValueError),
+        ({"status": "canceled"}, ValueError),  # a near-miss of "cancelled"
         ({"from_date": "yesterday"}, ValueError),
         ({"page_size": "10"}, TypeError),
     ],

@@ -117,9 +117,9 @@ def sync_detailed(
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
-    range or eval example; paginated with `limit`/`offset`. Decision: `limit` has the same default (50)
-    and cap (100) as the other list operations, since the 0.4.12 sources give this one none and the
-    server shares its pagination code.
+    range or eval example; paginated with `limit`/`offset`. Decision: `limit` defaults to 50 like the
+    other lists but declares no maximum, because the 0.4.12 sources give this list none; a server may
+    still cap the page it returns (it echoes the `limit` it used).
 
     Args:
         id (str):
@@ -169,9 +169,9 @@ def sync(
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
-    range or eval example; paginated with `limit`/`offset`. Decision: `limit` has the same default (50)
-    and cap (100) as the other list operations, since the 0.4.12 sources give this one none and the
-    server shares its pagination code.
+    range or eval example; paginated with `limit`/`offset`. Decision: `limit` defaults to 50 like the
+    other lists but declares no maximum, because the 0.4.12 sources give this list none; a server may
+    still cap the page it returns (it echoes the `limit` it used).
 
     Args:
         id (str):
@@ -216,9 +216,9 @@ async def asyncio_detailed(
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
-    range or eval example; paginated with `limit`/`offset`. Decision: `limit` has the same default (50)
-    and cap (100) as the other list operations, since the 0.4.12 sources give this one none and the
-    server shares its pagination code.
+    range or eval example; paginated with `limit`/`offset`. Decision: `limit` defaults to 50 like the
+    other lists but declares no maximum, because the 0.4.12 sources give this list none; a server may
+    still cap the page it returns (it echoes the `limit` it used).
 
     Args:
         id (str):
@@ -266,9 +266,9 @@ async def asyncio(
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
-    range or eval example; paginated with `limit`/`offset`. Decision: `limit` has the same default (50)
-    and cap (100) as the other list operations, since the 0.4.12 sources give this one none and the
-    server shares its pagination code.
+    range or eval example; paginated with `limit`/`offset`. Decision: `limit` defaults to 50 like the
+    other lists but declares no maximum, because the 0.4.12 sources give this list none; a server may
+    still cap the page it returns (it echoes the `limit` it used).
 
     Args:
         id (str):
