@@ -117,7 +117,9 @@ class LocalEigenpalServer:
         return self.state.store
 
     def start(self, timeout: float = 10.0) -> Self:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and
+        # without it every answer written in two parts (headers, body) waits ~40 ms for a delayed ACK.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((self.host, self._requested_port))
         config = uvicorn.Config(
