@@ -5,6 +5,10 @@ Configuration is resolved once, by the pure ``resolve_settings`` (arguments firs
 Each client owns one httpx client whose transport applies the retry policy; the resources
 (``client.workflows``, ``client.workflows.executions``) and the raw generated client (``client.raw``)
 all send through it. Close it with ``close()``/``aclose()`` or a ``with``/``async with`` block.
+
+``with_options(timeout_seconds=..., max_retries=..., headers=...)`` makes a client with other defaults on
+the same connection pool. The client built by the constructor owns the pool; a ``with_options`` client
+borrows it (``_pool.py``): closing the borrower leaves the pool open, closing the owner closes it for all.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import httpx
 
 from eigenpal_ext import _config
 from eigenpal_ext._logging import configure_from_env
+from eigenpal_ext._pool import AsyncBorrowedTransport, BorrowedTransport
 from eigenpal_ext._public import public
 from eigenpal_ext._retry import RetryPolicy
 from eigenpal_ext._telemetry import telemetry_headers
@@ -66,8 +71,7 @@ def resolve_settings(
     url = normalise_base_url(
         base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
     )
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    check_max_retries(max_retries)
     headers = {**telemetry_headers(), **dict(default_headers or {}), "Authorization": f"Bearer {key.strip()}"}
     return ClientSettings(
         api_key=key.strip(),
@@ -76,6 +80,51 @@ def resolve_settings(
         retry=RetryPolicy(max_retries=max_retries),
         headers=headers,
     )
+
+
+def derive_settings(
+    settings: ClientSettings,
+    *,
+    timeout_seconds: float | httpx.Timeout | None,
+    max_retries: int | None,
+    headers: Mapping[str, str] | None,
+) -> ClientSettings:
+    """The settings of a ``with_options`` client: ``settings`` with what is given replaced (None keeps it).
+
+    ``headers`` are merged over the existing ones, case-insensitively; Authorization cannot be among them,
+    since it is derived from the API key (a client for another key is a new client).
+    """
+    changes: dict[str, Any] = {}
+    if timeout_seconds is not None:
+        changes["timeout"] = default_timeout(timeout_seconds)
+    if max_retries is not None:
+        changes["retry"] = RetryPolicy(max_retries=check_max_retries(max_retries))
+    if headers is not None:
+        merged = httpx.Headers(settings.headers)
+        merged.update(check_extra_headers(headers))
+        changes["headers"] = dict(merged.items())
+    return attrs.evolve(settings, **changes)
+
+
+def check_max_retries(max_retries: int) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    return max_retries
+
+
+def check_extra_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``with_options(headers=...)``: a mapping of header names to strings, without Authorization."""
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of header names to strings, got {type(headers).__name__}")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"headers must map header names to strings, got {name!r}: {type(value).__name__}")
+        if name.strip().lower() == "authorization":
+            raise ValueError(
+                "headers cannot set Authorization: it comes from the client's API key; "
+                "create another client for another key"
+            )
+    return dict(headers)
 
 
 def normalise_base_url(base_url: str) -> str:
@@ -118,9 +167,69 @@ def http_client_arguments(
 
 
 class _ClientBase:
-    """What both clients expose about their configuration."""
+    """What both clients expose about their configuration, and ``with_options``."""
 
     _settings: ClientSettings
+    # The transport holding the connections, and the client that owns it (None: this one does).
+    _pool: Any
+    _owner: _ClientBase | None
+    _httpx_args: Mapping[str, Any] | None
+    _idempotent_runs: bool | None
+    _sleep: Any  # a blocking or an awaitable sleep, per client
+    _clock: Callable[[], float]
+
+    def with_options(
+        self,
+        *,
+        timeout_seconds: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client like this one with other defaults, on the same connection pool (no new connections).
+
+        ``timeout_seconds`` (per request), ``max_retries`` and ``headers`` (merged over this client's
+        default headers) replace this client's values; None keeps them. Everything else is shared: base
+        URL, API key, ``httpx_args``, retry knowledge. Made for per-call variations::
+
+            client.with_options(timeout_seconds=5, max_retries=0).workflows.executions.get(execution_id)
+
+        Closing the new client does not close the pool: the client built by the constructor owns it, and
+        closing that one closes the pool for every ``with_options`` client made from it (which then raise
+        ``RuntimeError`` if used). Each call checks its arguments before any request.
+        """
+        settings = derive_settings(
+            self._settings, timeout_seconds=timeout_seconds, max_retries=max_retries, headers=headers
+        )
+        derived = type(self).__new__(type(self))
+        derived._build(
+            settings,
+            self._pool,
+            owner=self._owner or self,
+            httpx_args=self._httpx_args,
+            idempotent_runs=True if self._learned_idempotency() else self._idempotent_runs,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
+        return derived
+
+    def _build(
+        self,
+        settings: ClientSettings,
+        pool: Any,
+        *,
+        owner: _ClientBase | None,
+        httpx_args: Mapping[str, Any] | None,
+        idempotent_runs: bool | None,
+        sleep: Any,
+        clock: Callable[[], float],
+    ) -> None:
+        raise NotImplementedError
+
+    def _learned_idempotency(self) -> bool:
+        raise NotImplementedError
+
+    def _pool_closed(self) -> bool:
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
@@ -170,31 +279,62 @@ class EigenpalClient(_ClientBase):
         idempotent_runs: bool | None = None,
     ) -> None:
         configure_from_env()
-        self._settings = resolve_settings(
+        settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
             timeout_seconds=timeout_seconds,
             max_retries=max_retries,
             default_headers=default_headers,
         )
+        pool = transport if transport is not None else httpx.HTTPTransport(limits=_LIMITS)
+        self._build(
+            settings,
+            pool,
+            owner=None,
+            httpx_args=httpx_args,
+            idempotent_runs=idempotent_runs,
+            sleep=time.sleep,
+            clock=time.monotonic,
+        )
+
+    def _build(
+        self,
+        settings: ClientSettings,
+        pool: httpx.BaseTransport,
+        *,
+        owner: _ClientBase | None,
+        httpx_args: Mapping[str, Any] | None,
+        idempotent_runs: bool | None,
+        sleep: Callable[[float], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self._settings, self._pool, self._owner = settings, pool, owner
+        self._httpx_args, self._idempotent_runs = httpx_args, idempotent_runs
         # Injectable for tests that simulate time; the retry transport and the waiters read them.
-        self._sleep: Callable[[float], None] = time.sleep
-        self._clock: Callable[[], float] = time.monotonic
-        inner = transport if transport is not None else httpx.HTTPTransport(limits=_LIMITS)
-        retrying = RetryTransport(
-            inner,
-            self._settings.retry,
+        self._sleep: Callable[[float], None] = sleep
+        self._clock: Callable[[], float] = clock
+        sending = pool if owner is None else BorrowedTransport(pool, owner._pool_closed)
+        self._retrying = RetryTransport(
+            sending,
+            settings.retry,
             sleep=lambda seconds: self._sleep(seconds),
             clock=lambda: self._clock(),
             idempotent_runs=idempotent_runs,
         )
-        self._http = httpx.Client(**http_client_arguments(self._settings, retrying, httpx_args))
+        self._http = httpx.Client(**http_client_arguments(settings, self._retrying, httpx_args))
         self.workflows = Workflows(self)
-        self.raw = eigenpal_api.Client(base_url=self._settings.base_url).set_httpx_client(self._http)
+        self.raw = eigenpal_api.Client(base_url=settings.base_url).set_httpx_client(self._http)
         """The generated low-level client on this client's pool (auth, telemetry and retries included):
         ``get_execution.sync(execution_id, client=client.raw)``."""
 
+    def _learned_idempotency(self) -> bool:
+        return self._retrying.keys_honoured
+
+    def _pool_closed(self) -> bool:
+        return self._http.is_closed
+
     def close(self) -> None:
+        """Close this client; when it built the pool (not a ``with_options`` client), the pool too."""
         self._http.close()
 
     def __enter__(self) -> Self:
@@ -230,30 +370,61 @@ class AsyncEigenpalClient(_ClientBase):
         idempotent_runs: bool | None = None,
     ) -> None:
         configure_from_env()
-        self._settings = resolve_settings(
+        settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
             timeout_seconds=timeout_seconds,
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self._clock: Callable[[], float] = time.monotonic
-        inner = transport if transport is not None else httpx.AsyncHTTPTransport(limits=_LIMITS)
-        retrying = AsyncRetryTransport(
-            inner,
-            self._settings.retry,
+        pool = transport if transport is not None else httpx.AsyncHTTPTransport(limits=_LIMITS)
+        self._build(
+            settings,
+            pool,
+            owner=None,
+            httpx_args=httpx_args,
+            idempotent_runs=idempotent_runs,
+            sleep=asyncio.sleep,
+            clock=time.monotonic,
+        )
+
+    def _build(
+        self,
+        settings: ClientSettings,
+        pool: httpx.AsyncBaseTransport,
+        *,
+        owner: _ClientBase | None,
+        httpx_args: Mapping[str, Any] | None,
+        idempotent_runs: bool | None,
+        sleep: Callable[[float], Awaitable[None]],
+        clock: Callable[[], float],
+    ) -> None:
+        self._settings, self._pool, self._owner = settings, pool, owner
+        self._httpx_args, self._idempotent_runs = httpx_args, idempotent_runs
+        self._sleep: Callable[[float], Awaitable[None]] = sleep
+        self._clock: Callable[[], float] = clock
+        sending = pool if owner is None else AsyncBorrowedTransport(pool, owner._pool_closed)
+        self._retrying = AsyncRetryTransport(
+            sending,
+            settings.retry,
             sleep=lambda seconds: self._sleep(seconds),
             clock=lambda: self._clock(),
             idempotent_runs=idempotent_runs,
         )
-        self._http = httpx.AsyncClient(**http_client_arguments(self._settings, retrying, httpx_args))
+        self._http = httpx.AsyncClient(**http_client_arguments(settings, self._retrying, httpx_args))
         self.workflows = AsyncWorkflows(self)
-        self.raw = eigenpal_api.Client(base_url=self._settings.base_url).set_async_httpx_client(self._http)
+        self.raw = eigenpal_api.Client(base_url=settings.base_url).set_async_httpx_client(self._http)
         """The generated low-level client on this client's pool:
         ``await get_execution.asyncio(execution_id, client=client.raw)``."""
 
+    def _learned_idempotency(self) -> bool:
+        return self._retrying.keys_honoured
+
+    def _pool_closed(self) -> bool:
+        return self._http.is_closed
+
     async def aclose(self) -> None:
+        """Close this client; when it built the pool (not a ``with_options`` client), the pool too."""
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:
