@@ -34,9 +34,10 @@ from starlette.responses import Response
 from eigenpal_ext._dates import format_utc, resolve_date
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
+from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, parse_request_json
 from eigenpal_ext.testing._spec import Issue, SpecValidator
 from eigenpal_ext.testing._store import Execution, NewExecution, Store, StoredFile
-from eigenpal_ext.testing._uploads import MultipartRun, UploadError, delete_files, read_multipart_run
+from eigenpal_ext.testing._uploads import MultipartRun, UploadError, read_multipart_run
 from eigenpal_ext.testing._workflows import Workflow
 
 KNOWN_STATUSES = (
@@ -51,7 +52,6 @@ KNOWN_STATUSES = (
     "rejected",
 )
 HOLD_POLL_SECONDS = 0.02
-MAX_JSON_BODY_BYTES = 4 * 1024 * 1024
 SQLITE_MAX_INTEGER = 2**63 - 1  # `offset` has no maximum in the spec; SQLite cannot bind a larger int
 
 logger = logging.getLogger("eigenpal_ext.testing")
@@ -348,7 +348,11 @@ async def hold_until_terminal(state: ServerState, execution_id: str, seconds: fl
 
 
 async def read_run_body(request: Request, state: ServerState) -> tuple[dict[str, Any], list[StoredFile]]:
-    """The JSON run body (from a JSON request or a multipart ``_json`` part) and the uploaded files."""
+    """The JSON run body (from a JSON request or a multipart ``_json`` part) and the uploaded files.
+
+    Once files are on disk, any failure (a refused ``_json``, a bug, a cancellation) deletes them before
+    it propagates: the caller owns the files only when this returns.
+    """
     content_type = request.headers.get("content-type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     declared = request.headers.get("content-length")
@@ -356,27 +360,13 @@ async def read_run_body(request: Request, state: ServerState) -> tuple[dict[str,
         raise ApiError(413, [_issue("body", f"the body is larger than {state.max_upload_bytes} bytes", "too_large")])
     if media_type == "multipart/form-data":
         run = await _read_multipart(request, state, content_type)
-        text = run.fields.get("_json")
-        unexpected = sorted(set(run.fields) - {"_json"})
-        if unexpected:
-            delete_files(run)
-            raise ApiError(
-                400,
-                [
-                    _issue(
-                        f"body.{unexpected[0]}",
-                        "text parts other than _json are not inputs; put scalars in _json",
-                        "invalid_value",
-                    )
-                ],
-            )
         files = [StoredFile(f.field, f.filename, f.media_type, f.size, f.sha256, f.path) for f in run.files]
         try:
-            body = _parse_json_body(text.encode() if text else b"", state, field="body._json")
-        except ApiError:
+            text = run.fields.get("_json")
+            return _parse_json_body(text.encode() if text else b"", state, field="body._json"), files
+        except BaseException:
             _delete_stored(files)
             raise
-        return body, files
     if media_type not in ("", "application/json") and not media_type.endswith("+json"):
         raise ApiError(
             400,
@@ -393,10 +383,13 @@ async def read_run_body(request: Request, state: ServerState) -> tuple[dict[str,
 
 
 async def _read_multipart(request: Request, state: ServerState, content_type: str) -> MultipartRun:
+    # Only `_json` may be a text part; any other is refused when its headers arrive, before its content
+    # is buffered, so a request cannot make the server hold more than one `_json` part of text.
     try:
         return await read_multipart_run(
-            request.stream(), content_type, dest_dir=state.store.files_dir, max_body_bytes=state.max_upload_bytes
-        )
+            request.stream(), content_type, dest_dir=state.store.files_dir, max_body_bytes=state.max_upload_bytes,
+            max_text_field_bytes=MAX_JSON_BODY_BYTES, text_fields=("_json",),
+        )  # fmt: skip
     except UploadError as exc:
         raise ApiError(
             exc.status, [_issue(exc.field, exc.message, "too_large" if exc.status == 413 else "invalid_value")]
@@ -419,7 +412,10 @@ def _parse_json_body(raw: bytes, state: ServerState, *, field: str) -> dict[str,
     if not raw.strip():
         return {}
     try:
-        value = json.loads(raw, parse_constant=_reject_constant)
+        value = parse_request_json(raw)
+    except JsonTooDeep as exc:
+        where = field if exc.key is None else f"{field}.{exc.key}"
+        raise ApiError(400, [_issue(where, str(exc), "invalid_value")]) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, [_issue(field, f"not valid JSON: {exc}", "invalid_value")]) from exc
     issues = state.validator.check_body("RunWorkflowBody", value, field=field)
@@ -427,10 +423,6 @@ def _parse_json_body(raw: bytes, state: ServerState, *, field: str) -> dict[str,
         raise ApiError(400, issues)
     assert isinstance(value, dict)
     return value
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _delete_stored(files: list[StoredFile]) -> None:

@@ -2,7 +2,9 @@
 
 With a data directory, everything lives under it (``eigenpal.sqlite3`` in WAL mode, ``files/``), so
 stopping and restarting the server loses nothing. Without one (the in-memory mode for tests) the
-database is ``:memory:`` and files go to a temporary directory removed on ``close()``.
+database is ``:memory:`` and files go to a temporary directory removed on ``close()``. Opening a data
+directory removes upload files no execution refers to (the partial uploads of a killed server). A
+stored JSON value that cannot be decoded safely reads back as a placeholder (``_json_limits``).
 
 One connection, guarded by a lock: the server's request handlers and its worker threads all go through
 this class, and SQLite serialises writers anyway. Timestamps are stored as ISO-8601 UTC strings with
@@ -12,11 +14,12 @@ milliseconds (``2026-11-27T10:00:00.123Z``), which sort and compare correctly as
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,9 @@ from typing import Any
 import attrs
 
 from eigenpal_ext._dates import format_utc
+from eigenpal_ext.testing._json_limits import load_stored_json, unreadable
+
+logger = logging.getLogger("eigenpal_ext.testing")
 
 TERMINAL = frozenset({"completed", "failed", "cancelled", "rejected"})
 
@@ -154,6 +160,26 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self.swept_uploads = self._sweep_orphan_uploads() if self.persistent else 0
+
+    def _sweep_orphan_uploads(self) -> int:
+        """Delete the upload files no execution refers to; how many.
+
+        A file part is written to ``files/`` while it arrives and recorded with its execution only once
+        the whole request was accepted. A server that was killed mid-upload (or between the two) leaves
+        such files behind; the next server on the same data directory removes them before it serves.
+        Files are matched by name, so a data directory that was moved keeps its files.
+        """
+        with self._lock:
+            known = {Path(path).name for (path,) in self._db.execute("SELECT path FROM files")}
+        swept = 0
+        for path in self.files_dir.glob("*.upload"):
+            if path.name not in known:
+                path.unlink(missing_ok=True)
+                swept += 1
+        if swept:
+            logger.warning("removed %d partial or orphaned upload file(s) from %s", swept, self.files_dir)
+        return swept
 
     def close(self) -> None:
         with self._lock:
@@ -295,6 +321,14 @@ class Store:
                 return int(self._db.execute("SELECT COUNT(*) FROM executions").fetchone()[0])
             return int(self._db.execute("SELECT COUNT(*) FROM executions WHERE tenant = ?", (tenant,)).fetchone()[0])
 
+    def count_by_status(self, tenant: str) -> dict[str, int]:
+        """How many executions the tenant has in each status (no row is decoded)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT status, COUNT(*) FROM executions WHERE tenant = ? GROUP BY status ORDER BY status", (tenant,)
+            ).fetchall()
+        return {status: int(count) for status, count in rows}
+
     def all_executions(self, tenant: str | None = None) -> list[Execution]:
         """Every execution (for tests and the admin endpoints), oldest first."""
         with self._lock:
@@ -323,11 +357,21 @@ def _encode_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return encoded
 
 
+def _no_steps(reason: str) -> list[dict[str, Any]]:
+    return []
+
+
 def _json_or_none(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
 def _decode(row: sqlite3.Row) -> Execution:
+    row_id = row["id"]
+
+    def load(column: str, placeholder: Callable[[str], Any] = unreadable) -> Any:
+        text = row[column]
+        return None if text is None else load_stored_json(text, column=column, row_id=row_id, placeholder=placeholder)
+
     return Execution(
         id=row["id"],
         tenant=row["tenant"],
@@ -335,14 +379,14 @@ def _decode(row: sqlite3.Row) -> Execution:
         workflow_name=row["workflow_name"],
         version_id=row["version_id"],
         status=row["status"],
-        input=json.loads(row["input_json"]),
-        overrides=None if row["overrides_json"] is None else json.loads(row["overrides_json"]),
+        input=load("input_json"),
+        overrides=load("overrides_json"),
         trigger=row["trigger"],
         example_id=row["example_id"],
         idempotency_key=row["idempotency_key"],
-        result=None if row["result_json"] is None else json.loads(row["result_json"]),
+        result=load("result_json"),
         error=row["error"],
-        steps=json.loads(row["steps_json"]),
+        steps=load("steps_json", _no_steps),
         decision=row["decision"],
         created_at=row["created_at"],
         started_at=row["started_at"],

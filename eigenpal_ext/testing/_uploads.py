@@ -8,7 +8,9 @@ or the input keys; that is the caller's job.
 Guarantees:
 
 * A file is never held in memory: each chunk the parser hands over is hashed and written at once.
-  Memory use is bounded by the largest incoming chunk plus ``max_text_field_bytes``.
+  With ``text_fields`` given, a text part of any other name is refused as soon as its headers arrive,
+  before its content is read, so memory use is bounded by the largest incoming chunk plus
+  ``max_text_field_bytes`` per accepted text part (without ``text_fields``, per text part).
 * The body is counted as it arrives; past ``max_body_bytes`` reading stops and :class:`UploadTooLarge`
   (413) is raised. Malformed bodies, duplicate fields, too many parts etc. raise :class:`MalformedUpload`
   (400).
@@ -25,7 +27,7 @@ import contextlib
 import hashlib
 import io
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,18 +131,24 @@ async def read_multipart_run(
     max_body_bytes: int,
     max_text_field_bytes: int = 1024 * 1024,
     max_parts: int = 64,
+    text_fields: Collection[str] | None = None,
 ) -> MultipartRun:
     """Read a ``multipart/form-data`` body from ``chunks`` (e.g. ``request.stream()``).
 
     ``content_type`` is the request's ``Content-Type`` header, which carries the boundary. File parts are
     written to new files in ``dest_dir`` (created if missing). Raises :class:`UploadTooLarge` when the
     body exceeds ``max_body_bytes`` or a text part exceeds ``max_text_field_bytes``, and
-    :class:`MalformedUpload` for anything else wrong with the body; in every failure case no file is
-    left behind.
+    :class:`MalformedUpload` for anything else wrong with the body, including a text part whose name is
+    not in ``text_fields`` (when given); in every failure case no file is left behind.
     """
     boundary = _boundary(content_type)
     dest_dir.mkdir(parents=True, exist_ok=True)
-    sink = _PartSink(dest_dir=dest_dir, max_text_field_bytes=max_text_field_bytes, max_parts=max_parts)
+    sink = _PartSink(
+        dest_dir=dest_dir,
+        max_text_field_bytes=max_text_field_bytes,
+        max_parts=max_parts,
+        text_fields=None if text_fields is None else frozenset(text_fields),
+    )
     try:
         parser = MultipartParser(boundary, sink.callbacks())
     except FormParserError as exc:
@@ -224,10 +232,13 @@ def _sanitise_filename(raw: str) -> str:
 class _PartSink:
     """The parser's callbacks: collects headers per part and routes part data to a file or a buffer."""
 
-    def __init__(self, *, dest_dir: Path, max_text_field_bytes: int, max_parts: int) -> None:
+    def __init__(
+        self, *, dest_dir: Path, max_text_field_bytes: int, max_parts: int, text_fields: frozenset[str] | None
+    ) -> None:
         self._dest_dir = dest_dir
         self._max_text_field_bytes = max_text_field_bytes
         self._max_parts = max_parts
+        self._text_fields = text_fields
 
         self.fields: dict[str, str] = {}
         self.files: list[UploadedFile] = []
@@ -327,6 +338,11 @@ class _PartSink:
         self._seen.add(name)
 
         if raw_filename is None:
+            if self._text_fields is not None and name not in self._text_fields:
+                accepted = ", ".join(sorted(self._text_fields)) or "none"
+                raise MalformedUpload(
+                    f"body.{name}", f"a text part named {name!r} is not accepted here (text parts accepted: {accepted})"
+                )
             self._text = bytearray()
             return
         self._filename = (

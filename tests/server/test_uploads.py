@@ -412,6 +412,38 @@ def test_too_many_parts(dest: Path) -> None:
     assert _leftovers(dest) == []
 
 
+def test_only_the_accepted_text_fields_are_read(dest: Path) -> None:
+    accepted = _body(_part('form-data; name="_json"', b"{}"), _part('form-data; name="f"; filename="f.bin"', b"x"))
+    run = asyncio.run(
+        read_multipart_run(_chunks(accepted, 7), CONTENT_TYPE, dest_dir=dest, max_body_bytes=MIB, text_fields={"_json"})
+    )
+    assert run.fields == {"_json": "{}"}
+    delete_files(run)
+
+    pulled: list[int] = []
+    # A file first, then a text part of another name whose 1 MiB of content must never be pulled.
+    body = _body(
+        _part('form-data; name="f"; filename="f.bin"', b"file before the field"),
+        _part('form-data; name="note"', b"n" * MIB),
+    )
+
+    async def counting() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 1024):
+            pulled.append(start)
+            yield body[start : start + 1024]
+
+    async def scenario() -> None:
+        with pytest.raises(MalformedUpload) as info:
+            await read_multipart_run(counting(), CONTENT_TYPE, dest_dir=dest, max_body_bytes=2 * MIB,
+                                     text_fields={"_json"})  # fmt: skip
+        assert (info.value.status, info.value.field) == (400, "body.note")
+        assert "text parts accepted: _json" in info.value.message
+
+    asyncio.run(scenario())
+    assert len(pulled) == 1  # the refused part's headers are in the first KiB
+    assert _leftovers(dest) == []
+
+
 # --- size limits -------------------------------------------------------------------------------------------------
 
 
