@@ -12,7 +12,7 @@ NODE_BIN := node_modules/.bin
 
 help:
 	@echo "make demo             run extract-invoice on a sample PDF against a local EigenPal server"
-	@echo "make setup            create .venv with the project (editable) and its dev tools; install the spec linters"
+	@echo "make setup            create .venv with the project (editable, [server]) and the dev group; install the spec linters"
 	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck and pytest"
 	@echo "make generate         regenerate generated/eigenpal_api from openapi.yaml"
 	@echo "make check-generated  fail with a diff if generated/ differs from a fresh generation"
@@ -29,7 +29,8 @@ setup: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# The development tools are a PEP 735 dependency group (not published metadata); pip >= 25.1 reads it.
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[server]' --group dev
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -20,7 +20,7 @@ raise plain ``ValueError``/``TypeError``, because they are bugs in the calling c
 Every error carries ``.message``, ``.execution_id`` and ``.request_id``; ``str()`` appends whichever ids are set,
 so a logged error can always be matched with the server's records.
 
-Mapping rules (see the API fact sheet, sections 3.10 and 4):
+Mapping rules (an error body is the ``ApiErrorEnvelope`` of ``openapi.yaml``: ``issues``, ``requestId``, ``hint``):
 
 - ``error_from_response`` never raises while reading the body: the official SDK 0.4.12 crashed with
   ``KeyError``/``JSONDecodeError`` on error bodies that were not a perfect envelope (a 429 with

@@ -1,4 +1,4 @@
-"""The identification headers sent on every request (fact sheet §1.3), with this package's own name.
+"""The identification headers sent on every request, as the official SDK sends them, with this package's own name.
 
 The official SDK sends ``X-Eigenpal-Sdk: python`` with its own version. This package is not that SDK,
 so it names itself ``eigenpal-ext``: a server that keys behaviour or support on the SDK version must not

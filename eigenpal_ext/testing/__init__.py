@@ -11,12 +11,29 @@ the error envelope), persists to SQLite, runs the built-in workflows ``extract-i
         final = client.workflows.executions.run_and_wait("echo", input={"hello": "world"})
 
 From a terminal: ``eigenpal-dev-server`` (or ``python -m eigenpal_ext.testing``). In pytest: the
-``eigenpal_server`` fixture (see ``eigenpal_ext.testing.pytest_plugin``).
+``eigenpal_server`` fixture and its relatives (see ``eigenpal_ext.pytest_plugin``), whose types are here.
+
+Without the extra, importing this package raises ``ModuleNotFoundError`` with one line naming what is
+missing and ``pip install "eigenpal-ext[server]"``, before any of the server's modules is imported.
 """
 
-from eigenpal_ext.testing._documents import write_sample_invoice
-from eigenpal_ext.testing._engine import Pacing
-from eigenpal_ext.testing._faults import FaultConfig
-from eigenpal_ext.testing._server import DEFAULT_API_KEY, LocalEigenpalServer, ServerConfig
+from eigenpal_ext._extras import require_server_extra
 
-__all__ = ["DEFAULT_API_KEY", "FaultConfig", "LocalEigenpalServer", "Pacing", "ServerConfig", "write_sample_invoice"]
+require_server_extra()
+
+from eigenpal_ext.testing._documents import write_sample_invoice  # noqa: E402 - only once the extra is known
+from eigenpal_ext.testing._engine import Pacing  # noqa: E402
+from eigenpal_ext.testing._faults import FaultConfig  # noqa: E402
+from eigenpal_ext.testing._fixtures import EigenpalServerFactory, EigenpalServerFixture  # noqa: E402
+from eigenpal_ext.testing._server import DEFAULT_API_KEY, LocalEigenpalServer, ServerConfig  # noqa: E402
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "EigenpalServerFactory",
+    "EigenpalServerFixture",
+    "FaultConfig",
+    "LocalEigenpalServer",
+    "Pacing",
+    "ServerConfig",
+    "write_sample_invoice",
+]

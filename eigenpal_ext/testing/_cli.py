@@ -2,6 +2,8 @@
 
 Prints one line with the URL and key once it listens (port 0 picks a free port), then serves until
 Ctrl-C. Only loopback by default; data stays in memory unless ``--data-dir`` is given.
+``--write-sample-invoice PATH`` writes the sample invoice PDF the examples upload, and exits.
+The help text is plain text (argparse prints it as it is), so it carries no reStructuredText markup.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from eigenpal_ext.testing._documents import write_sample_invoice
 from eigenpal_ext.testing._engine import Pacing
 from eigenpal_ext.testing._faults import FaultConfig
 from eigenpal_ext.testing._server import DEFAULT_API_KEY, LOOPBACK, LocalEigenpalServer, ServerConfig
@@ -42,8 +45,22 @@ def parse_workflows(values: Sequence[str]) -> dict[str, str]:
     return workflows
 
 
+DESCRIPTION = "A local EigenPal-compatible API server, for development, demos and tests."
+EPILOG = """examples:
+  eigenpal-dev-server --port 8080
+  eigenpal-dev-server --workflow extract-contract=extract-invoice --fault-503 0.1 --seed 7
+  eigenpal-dev-server --write-sample-invoice contract.pdf
+
+Then point a client at it: EIGENPAL_BASE_URL=http://127.0.0.1:8080 EIGENPAL_API_KEY=eg_dev_local_key"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="eigenpal-dev-server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="eigenpal-dev-server",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default=LOOPBACK, help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one and prints it (default)")
     parser.add_argument("--data-dir", type=Path, help="keep executions and uploads here across restarts")
@@ -55,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-upload-mib", type=float, default=2048.0, help="413 above this request size")
     parser.add_argument("--workers", type=int, default=4, help="worker threads running executions")
     parser.add_argument("--step-seconds", type=float, default=0.02, help="pause before each workflow step")
+    parser.add_argument("--write-sample-invoice", type=Path, metavar="PATH",
+                        help="write a 2-page sample invoice PDF (INV-2026-0042) to PATH and exit")  # fmt: skip
     faults = parser.add_argument_group("fault injection (reproducible with --seed)")
     faults.add_argument("--fault-503", type=float, default=0.0, metavar="RATE", help="share of requests answered 503")
     faults.add_argument("--fault-429", type=float, default=0.0, metavar="RATE", help="share answered 429 + Retry-After")
@@ -88,6 +107,13 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.write_sample_invoice is not None:
+        try:
+            path = write_sample_invoice(args.write_sample_invoice)
+        except OSError as exc:
+            parser.error(f"--write-sample-invoice: cannot write {args.write_sample_invoice}: {exc.strerror or exc}")
+        print(f"wrote the sample invoice to {path}")
+        return 0
     try:
         config = config_from_args(args)
     except (ValueError, argparse.ArgumentTypeError) as exc:

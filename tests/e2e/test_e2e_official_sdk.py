@@ -1,10 +1,10 @@
 """Wire compatibility: the official SDK ``eigenpal==0.4.12``, used unchanged, against the local server.
 
-The official SDK is the ground truth of what the real API's clients send and expect (fact sheet §2-§7):
+The official SDK is the ground truth of what the real API's clients send and expect:
 paths under ``/api/v1``, snake_case ``wait_for_completion``, camelCase list filters, a hand-built
 multipart run with a ``_json`` part, strict closed response models. If one of these calls fails because
 the local server answers differently from the real API, that is a server bug. Where the official SDK
-has a documented bug (fact sheet §7.2), the test says so and checks around it.
+has a known bug (named where it matters), the test says so and checks around it.
 
 One server for the module (127.0.0.1, ephemeral port, no faults); waits are bounded polls.
 """
@@ -177,7 +177,7 @@ def test_executions_get_and_get_with_steps(official: eigenpal.EigenpalClient, se
     assert isinstance(status.completed_at, str)
 
     detail = official.workflows.executions.get(execution_id, include_steps=True)
-    # Official SDK bug (fact sheet §7.2.6): the closed WorkflowExecutionStatusResponse is tried first, so
+    # Official SDK bug: with include_steps, its closed WorkflowExecutionStatusResponse is tried first, so
     # the per-step payload is silently dropped; the call must still succeed with the status fields.
     assert isinstance(detail, WorkflowExecutionStatusResponse)
     assert detail.execution_id == execution_id

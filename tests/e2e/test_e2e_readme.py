@@ -4,6 +4,10 @@ The examples build their clients from ``EIGENPAL_BASE_URL``/``EIGENPAL_API_KEY``
 ``LocalEigenpalServer`` on 127.0.0.1 for this test. The blocks run in order in one namespace, as a reader
 would paste them into one session, in a temporary folder holding the ``contract.pdf`` (a real sample
 invoice) they upload. Their effects are then checked on the server.
+
+The blocks that are files of a user's test suite (their first line is ``# conftest.py`` or
+``# test_....py``) are written to those files in a fresh folder and run by pytest in a subprocess, with
+the fixtures the installed plugin provides, as the user's own suite would.
 """
 
 from __future__ import annotations
@@ -17,14 +21,32 @@ from typing import Any
 import pytest
 
 from eigenpal_ext.testing import LocalEigenpalServer, write_sample_invoice
-from eigenpal_ext.testing.pytest_plugin import EigenpalServerFixture
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+TEST_SUITE_FILE = re.compile(r"\A# (conftest\.py|test_\w+\.py)\b")
 
 
 def readme_blocks() -> list[str]:
     return PYTHON_BLOCK.findall((ROOT / "README.md").read_text())
+
+
+def session_blocks() -> list[str]:
+    """The examples a reader pastes into one Python session."""
+    return [block for block in readme_blocks() if not TEST_SUITE_FILE.match(block)]
+
+
+def user_suite_files() -> dict[str, str]:
+    """The examples that are files of a user's test suite, by file name."""
+    files: dict[str, str] = {}
+    for block in readme_blocks():
+        match = TEST_SUITE_FILE.match(block)
+        if match:
+            assert match[1] not in files, f"two README examples are both {match[1]}"
+            files[match[1]] = block
+    return files
 
 
 @pytest.fixture
@@ -43,26 +65,18 @@ def test_the_readme_has_the_examples_this_test_expects() -> None:
     assert any("run_and_wait" in block for block in blocks)
     assert any("AsyncEigenpalClient" in block for block in blocks)
     assert any("def test_invoice_flow(eigenpal_server)" in block for block in blocks)
+    assert {"conftest.py", "test_my_invoices.py", "test_contracts.py"} <= set(user_suite_files())
 
 
 def test_every_readme_example_runs_against_the_local_server(
     server: LocalEigenpalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     namespace: dict[str, Any] = {}
-    fixture_examples = 0
-    for index, block in enumerate(readme_blocks()):
+    for index, block in enumerate(session_blocks()):
         exec(compile(block, f"README.md python block {index + 1}", "exec"), namespace)
-        # A block that defines a pytest test (the fixture example) is run with the fixture's value.
-        for name, value in list(namespace.items()):
-            if name.startswith("test_") and callable(value):
-                with server.client() as client:
-                    value(EigenpalServerFixture(server=server, client=client))
-                fixture_examples += 1
-                del namespace[name]
 
-    assert fixture_examples == 1
-    # quick start 1, resources 1, files 4, waiting 1, async 1, fixture example 1 (the server example has its own)
-    assert server.store.count_executions() >= 9
+    # quick start 1, resources 1, files 4, waiting 1, many documents 3, async 1 (the server example has its own)
+    assert server.store.count_executions() >= 11
 
     output = capsys.readouterr().out
     # The quick start printed a completed extraction of the sample invoice.
@@ -80,3 +94,14 @@ def test_every_readme_example_runs_against_the_local_server(
     # The many-documents example ran three extractions and reported each.
     assert output.count("done: ") == 3
     assert output.count("'invoiceNumber': 'INV-2026-0042'") >= 3
+
+
+def test_the_readme_test_suite_examples_pass_under_pytest(pytester: pytest.Pytester) -> None:
+    files = user_suite_files()
+    for name, block in files.items():
+        (pytester.path / name).write_text(block)
+    tests = sum(block.count("\ndef test_") for block in files.values())
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=tests)
+    assert tests >= 3
