@@ -32,6 +32,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from eigenpal_ext._dates import format_utc, resolve_date
+from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
 from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, parse_request_json
@@ -68,7 +69,9 @@ class ServerState:
     api_keys: Mapping[str, str]  # key → tenant
     max_upload_bytes: int
     hold_window_seconds: float
+    body_read_timeout_seconds: float = 30.0
     faults: FaultInjector | None = None
+    body_reads: BodyReads | None = None
     idempotent_replays: int = 0
 
 
@@ -207,6 +210,10 @@ async def dispatch(request: Request, state: ServerState) -> Response:
         outcome = await handler(request, state, tenant, params)
     except ApiError as error:
         return json_response(error.status, envelope(request_id, error.issues), headers=error.headers)
+    except BodyReadAborted as aborted:
+        # The rest of the body will never be read: the connection cannot carry another request.
+        issue = _issue("body", str(aborted), aborted.code)
+        return json_response(aborted.status, envelope(request_id, [issue]), headers={"Connection": "close"})
     if isinstance(outcome, Response):
         return outcome
     status, body = outcome
@@ -539,7 +546,8 @@ class RequestIds:
 
 
 def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInjector] | None = None) -> Any:
-    """The ASGI application: ``RequestIds`` → optional fault injector → Starlette (lifespan + dispatch)."""
+    """The ASGI application: ``RequestIds`` → ``BodyReads`` → optional fault injector → Starlette (lifespan +
+    dispatch). ``state.body_reads`` is set, for ``LocalEigenpalServer.stop()`` to abort uploads in flight."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -571,4 +579,5 @@ def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInje
     if faults_injector is not None:
         state.faults = faults_injector(inner)
         inner = state.faults
-    return RequestIds(inner)
+    state.body_reads = BodyReads(inner, idle_timeout_seconds=state.body_read_timeout_seconds)
+    return RequestIds(state.body_reads)

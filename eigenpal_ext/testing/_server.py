@@ -40,7 +40,8 @@ class ServerConfig:
     ``api_keys`` maps each accepted key to its tenant (each tenant sees only its executions);
     ``data_dir`` None keeps everything in memory; ``hold_window_seconds`` caps ``wait_for_completion``
     (60 like EigenPal; tests shorten it); ``max_upload_bytes`` answers 413 above it; ``workflows`` adds
-    workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``).
+    workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``);
+    ``body_read_timeout_seconds`` answers 408 to a client that sends no part of its body for that long.
     """
 
     api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
@@ -51,10 +52,13 @@ class ServerConfig:
     pacing: Pacing = attrs.field(factory=Pacing)
     faults: FaultConfig = attrs.field(factory=FaultConfig)
     workflows: Mapping[str, str] = attrs.field(factory=dict)
+    body_read_timeout_seconds: float = 30.0
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
             raise ValueError("api_keys must hold at least one key")
+        if not 0 < self.body_read_timeout_seconds <= 3600:  # NaN fails too
+            raise ValueError("body_read_timeout_seconds must be in (0, 3600]")
         if not 0 <= self.hold_window_seconds <= 60:
             raise ValueError("hold_window_seconds must be in 0..60")
         configured_workflows(self.workflows)  # a bad alias fails here, with the configuration
@@ -84,6 +88,7 @@ class LocalEigenpalServer:
             api_keys=dict(self.config.api_keys),
             max_upload_bytes=self.config.max_upload_bytes,
             hold_window_seconds=self.config.hold_window_seconds,
+            body_read_timeout_seconds=self.config.body_read_timeout_seconds,
         )
         injector = None
         if self.config.faults.active:
@@ -138,6 +143,9 @@ class LocalEigenpalServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving: uploads in flight end at once with a 503 (their files deleted), then uvicorn stops."""
+        if self.state.body_reads is not None:
+            self.state.body_reads.abort()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
