@@ -8,6 +8,8 @@ Results go to stdout and progress to stderr; that split, and which function is u
 Text coming from the server (names, error messages, results) is printed through ``printable`` in tables
 and key/value blocks: a control character in it could otherwise move the cursor or recolour the user's
 terminal. JSON output needs no such care, since ``json.dumps`` escapes control characters.
+
+JSON output is plain data from ``_jsonable``: timestamps end in ``Z``, like the text output's.
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import PurePath
 from types import TracebackType
-from typing import Any, Protocol, Self, TextIO
+from typing import Any, Self, TextIO
 
 from eigenpal_api.models import (
     CancelWorkflowExecutionResponse,
@@ -33,6 +34,7 @@ from eigenpal_api.models import (
 )
 from eigenpal_api.types import Unset
 
+from eigenpal_ext._jsonable import to_jsonable
 from eigenpal_ext._polling import ExecutionResult
 
 # Braille frames read as a smooth spinner; terminals whose encoding cannot show them get the ASCII set.
@@ -42,52 +44,42 @@ CLEAR_TO_END_OF_LINE = "\x1b[K"
 TICK_SECONDS = 0.1
 
 
-class _HasToDict(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
 # --------------------------------------------------------------------------------------------------------
 # JSON
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, PurePath):
-        return str(value)
-    if isinstance(value, Unset):
-        return None
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 def to_json(value: Any) -> str:
-    """Indented JSON (as ``python -m json.tool`` would print it), for stdout. Models become ``to_dict()``."""
-    return json.dumps(value, indent=2, ensure_ascii=False, default=_json_default)
+    """Indented JSON (as ``python -m json.tool`` would print it), for stdout. Models become their ``to_dict()``,
+    with ``Z`` timestamps (see ``_jsonable``)."""
+    return json.dumps(to_jsonable(value), indent=2, ensure_ascii=False)
 
 
 def result_to_dict(result: ExecutionResult) -> dict[str, Any]:
-    """An ``ExecutionResult`` under the API's own (camelCase) key names, as ``to_dict()`` gives for models."""
-    return {
-        "executionId": result.execution_id,
-        "status": str(result.status),
-        "result": result.result,
-        "error": result.error,
-        "createdAt": _iso(result.created_at),
-        "completedAt": _iso(result.completed_at),
-    }
+    """A finished wait: ``ExecutionResult.to_dict()`` (API key names, ``Z`` timestamps, unknown fields kept)."""
+    return result.to_dict()
 
 
-def models_to_list(models: Iterable[_HasToDict]) -> list[dict[str, Any]]:
-    return [model.to_dict() for model in models]
+def models_to_list(models: Iterable[Any]) -> list[Any]:
+    return [to_jsonable(model) for model in models]
 
 
-def _iso(moment: datetime.datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+def stopped_to_dict(
+    outcome: str,
+    execution_id: str | None,
+    status: object,
+    *,
+    message: str,
+    cancel: object = None,
+) -> dict[str, Any]:
+    """The one JSON object ``--json`` prints when a wait stops early (``outcome``: timeout or interrupted).
+
+    ``executionId`` and ``status`` (the last status seen) are None when they never arrived; ``cancel`` is the
+    cancel request's answer when the execution was cancelled on the way out.
+    """
+    data: dict[str, Any] = to_jsonable(
+        {"executionId": execution_id, "status": status, "outcome": outcome, "message": message, "cancel": cancel}
+    )
+    return data
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ printed (tables, JSON, the progress line) lives in ``_cli_render``.
     eigenpal workflows list [--search S] [--name N] [--kind workflow|block] [--limit N] [--offset N] [--all]
     eigenpal workflows get WORKFLOW
     eigenpal workflows versions WORKFLOW [--limit N] [--offset N]
-    eigenpal run WORKFLOW [-i KEY=VALUE ...] [-i KEY=@FILE ...] [--input-json JSON] [--version V]
+    eigenpal run WORKFLOW [-i KEY=VALUE ...] [-i KEY=@FILE ...] [--input-json JSON] [--workflow-version V]
                  [--wait [--timeout S] [--poll-interval S] [--cancel-on-timeout] [--cancel-on-interrupt]]
     eigenpal executions get EXECUTION_ID [--steps]
     eigenpal executions list WORKFLOW [--status S[,S...]] [--from EXPR] [--to EXPR] [--example-id ID]
@@ -18,9 +18,15 @@ printed (tables, JSON, the progress line) lives in ``_cli_render``.
 
 Global options (before or after the subcommand): ``--api-key`` (else ``EIGENPAL_API_KEY``), ``--base-url``
 (else ``EIGENPAL_BASE_URL``, else https://app.eigenpal.com), ``--json``, ``--debug``, ``--request-timeout``.
+``eigenpal --version`` is the program's version. The workflow version a run pins is ``--workflow-version``
+(it was ``run --version`` before 0.1.0 was released; ``run --version V`` now fails, naming the new flag).
 
 Results go to stdout, progress and errors to stderr. An error is one line, ``error: ...``, with the
-execution id and the server's request id when there are any; ``--debug`` adds the traceback.
+execution id and the server's request id when there are any; ``--debug`` adds the traceback. Errors speak
+the command line: a bad ``--from`` lists the forms a shell can pass, and the SDK's argument names in a
+message become the flags the user typed (``from_date`` → ``--from``). With ``--json``, a wait that times out
+or is interrupted still prints one JSON object on stdout: ``executionId``, ``status`` (the last one seen),
+``outcome`` (``timeout`` or ``interrupted``), ``message`` and ``cancel``.
 
 Exit codes:
 
@@ -44,6 +50,7 @@ import enum
 import json
 import math
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -51,7 +58,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import attrs
-from eigenpal_api.models import WorkflowExecutionStatusResponse
+from eigenpal_api.models import CancelWorkflowExecutionResponse, WorkflowExecutionStatusResponse
 
 from eigenpal_ext import __version__, _config
 from eigenpal_ext._cli_render import (
@@ -64,12 +71,14 @@ from eigenpal_ext._cli_render import (
     printable,
     result_block,
     result_to_dict,
+    stopped_to_dict,
     to_json,
     versions_table,
     workflow_block,
     workflows_table,
 )
 from eigenpal_ext._client import EigenpalClient
+from eigenpal_ext._dates import resolve_date
 from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError, EigenpalTimeoutError
 from eigenpal_ext._polling import ExecutionResult
 
@@ -202,10 +211,48 @@ def exit_code_for_error(error: BaseException) -> ExitCode:
     return ExitCode.FAILED
 
 
+# SDK argument names as the command line spells them. Names with an underscore are unambiguous anywhere in a
+# message; plain words ("status", "version") only in the ``name=value`` form, so prose keeps its words.
+_CLI_NAMES = {
+    "workflow_id": "WORKFLOW",
+    "execution_id": "EXECUTION_ID",
+    "from_date": "--from",
+    "to_date": "--to",
+    "example_id": "--example-id",
+    "page_size": "--limit",
+    "poll_interval_seconds": "--poll-interval",
+    "status": "--status",
+    "version": "--workflow-version",
+    "limit": "--limit",
+    "offset": "--offset",
+}
+_ASSIGNED_NAMES = "|".join(_CLI_NAMES)
+_BARE_NAMES = "|".join(name for name in _CLI_NAMES if "_" in name)
+_SDK_NAME = re.compile(rf"\b(?:(?P<assigned>{_ASSIGNED_NAMES})=|(?P<bare>{_BARE_NAMES})\b)")
+# The SDK's hint after a lost run answer, as the command that does the same.
+_SDK_LIST_HINT = re.compile(r"client\.workflows\.executions\.list\('([^']*)', from_date='([^']*)'\)")
+
+
+def cli_words(text: str) -> str:
+    """An SDK message in the command line's words: ``from_date='x'`` → ``--from 'x'``, ``workflow_id`` →
+    ``WORKFLOW``, and the Python recovery hint for a lost run → the ``eigenpal executions list`` command."""
+
+    def spell(match: re.Match[str]) -> str:
+        if match["assigned"]:
+            return f"{_CLI_NAMES[match['assigned']]} "
+        return _CLI_NAMES[match["bare"]]
+
+    return _SDK_NAME.sub(spell, _cli_hint(text))
+
+
+def _cli_hint(text: str) -> str:
+    return _SDK_LIST_HINT.sub(lambda match: f"eigenpal executions list {match[1]} --from '{match[2]}'", text)
+
+
 def error_line(error: BaseException, *, hint: str | None = None) -> str:
     """The one line an error prints: ``error: HTTP 404: ... (execution exec_1, request id req_1)``."""
     if isinstance(error, EigenpalError):
-        text = error.message
+        text = _cli_hint(error.message)
         ids = []
         # The SDK's messages often name the execution already; naming it twice reads as two executions.
         if error.execution_id and error.execution_id not in text:
@@ -217,7 +264,7 @@ def error_line(error: BaseException, *, hint: str | None = None) -> str:
         if ids:
             text = f"{text} ({', '.join(ids)})"
     elif isinstance(error, UsageError | ValueError | TypeError | OSError):
-        text = str(error)
+        text = cli_words(str(error))
     else:
         text = f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
     if hint:
@@ -237,6 +284,22 @@ def _positive_seconds(text: str) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0, got {text!r}")
     return value
+
+
+# The date forms a shell can pass (the SDK also takes datetime, date and timedelta objects).
+CLI_DATE_FORMS = (
+    "ISO-8601 (2026-11-27T10:00:00Z, 2026-11-27) or a relative expression "
+    "(now(), now()-7d, now()-1d12h, now()+1h; units s m h d w mo y)"
+)
+
+
+def _date_expression(text: str) -> str:
+    """``--from``/``--to``: checked here, so a typo is a usage error in CLI terms; sent as written."""
+    try:
+        resolve_date(text, argument="date")
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(f"not a date: {text!r}; use {CLI_DATE_FORMS}") from None
+    return text
 
 
 def _page_size(text: str) -> int:
@@ -337,6 +400,30 @@ exit codes:
 """
 
 
+class _ProgramVersionOnly(argparse.Action):
+    """``run --version``: the program's version, as ``eigenpal --version``. Given a value (the old spelling of
+    ``--workflow-version``), it is a usage error naming the new flag, so an old script fails loudly."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        if values is not None:
+            parser.error(
+                f"--version is the program's version and takes no value; "
+                f"pin the workflow version with --workflow-version {values}"
+            )
+        sys.stdout.write(f"{_program_version()}\n")
+        parser.exit()
+
+
+def _program_version() -> str:
+    return f"{PROG} (eigenpal-ext) {__version__}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -344,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s (eigenpal-ext) {__version__}")
+    parser.add_argument("--version", action="version", version=_program_version(), help="print the program's version")
     _global_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -381,7 +468,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="an input: KEY=JSON-or-text, or KEY=@FILE to upload a file (repeatable)",
     )
     run.add_argument("--input-json", metavar="JSON", help="inputs as a JSON object (or @file.json); -i wins per key")
-    run.add_argument("--version", metavar="V", help="version tag, version id (wfh_...) or latest")
+    run.add_argument(
+        "--workflow-version", dest="workflow_version", metavar="V", help="version tag, version id (wfh_...) or latest"
+    )
+    run.add_argument("--version", nargs="?", action=_ProgramVersionOnly, help=argparse.SUPPRESS)
     run.add_argument("--wait", action="store_true", help="wait for the execution to end and print its result")
     _wait_options(run)
 
@@ -396,8 +486,16 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--status", action="append", metavar="S[,S...]", help="only these statuses (e.g. failed,cancelled)"
     )
-    listing.add_argument("--from", dest="from_date", metavar="EXPR", help="created at or after: ISO-8601 or now()-7d")
-    listing.add_argument("--to", dest="to_date", metavar="EXPR", help="created at or before: ISO-8601 or now()")
+    listing.add_argument(
+        "--from",
+        dest="from_date",
+        type=_date_expression,
+        metavar="EXPR",
+        help="created at or after: ISO-8601 or now()-7d",
+    )
+    listing.add_argument(
+        "--to", dest="to_date", type=_date_expression, metavar="EXPR", help="created at or before: ISO-8601 or now()"
+    )
     listing.add_argument("--example-id", metavar="ID", help="only executions of this example")
     _list_options(listing, "executions")
     cancel = add(execution_commands, "cancel", _executions_cancel, "cancel an execution (idempotent)")
@@ -529,7 +627,7 @@ def _workflows_list(args: argparse.Namespace, client: EigenpalClient, console: C
 
 def _workflows_get(args: argparse.Namespace, client: EigenpalClient, console: Console) -> int:
     workflow = client.workflows.get(args.workflow)
-    console.out(to_json(workflow.to_dict()) if console.json else workflow_block(workflow))
+    console.out(to_json(workflow) if console.json else workflow_block(workflow))
     return ExitCode.OK
 
 
@@ -557,7 +655,7 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
             verb = "applies" if len(wait_only) == 1 else "apply"
             raise UsageError(f"{', '.join(wait_only)} only {verb} with --wait")
         try:
-            triggered = client.workflows.run(args.workflow, inputs, version=args.version, trigger="cli")
+            triggered = client.workflows.run(args.workflow, inputs, version=args.workflow_version, trigger="cli")
         except KeyboardInterrupt:
             return _interrupted(client, console, None, None, workflow=args.workflow, cancel=False)
         console.out(to_json({"executionId": triggered.execution_id}) if console.json else triggered.execution_id)
@@ -569,7 +667,7 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
         with progress:
             # Trigger, then wait (rather than run_and_wait): the execution id is known the moment the run
             # is accepted, so a Ctrl-C at any later point can name (and cancel) the execution.
-            triggered = client.workflows.run(args.workflow, inputs, version=args.version, trigger="cli")
+            triggered = client.workflows.run(args.workflow, inputs, version=args.workflow_version, trigger="cli")
             watch.execution_id = triggered.execution_id
             result = client.workflows.executions.wait(triggered.execution_id, on_status=watch, **_wait_arguments(args))
     except KeyboardInterrupt:
@@ -577,7 +675,7 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
             client, console, watch.execution_id, watch.status, workflow=args.workflow, cancel=args.cancel_on_interrupt
         )
     except EigenpalTimeoutError as error:
-        return console.fail(error, hint=_timeout_hint(error, args.cancel_on_timeout))
+        return _timed_out(console, error, args.cancel_on_timeout)
     return _print_result(console, result)
 
 
@@ -598,6 +696,12 @@ def _wait_arguments(args: argparse.Namespace) -> dict[str, Any]:
         ),
         "cancel_on_timeout": bool(args.cancel_on_timeout),
     }
+
+
+def _timed_out(console: Console, error: EigenpalTimeoutError, cancelled: bool) -> int:
+    """A wait (or its trigger) timed out: the error line on stderr, and with --json one object on stdout."""
+    _print_stopped(console, "timeout", error.execution_id, error.last_status, error.message)
+    return console.fail(error, hint=_timeout_hint(error, cancelled))
 
 
 def _timeout_hint(error: EigenpalTimeoutError, cancelled: bool) -> str | None:
@@ -621,26 +725,57 @@ def _interrupted(
     cancel: bool,
 ) -> int:
     """Ctrl-C while waiting: always say which execution is left behind; cancel it if asked to (or if the
-    user says so at the prompt, when stdin is a terminal). A second Ctrl-C skips the rest."""
+    user says so at the prompt, when stdin is a terminal). A second Ctrl-C skips the rest. With --json, one
+    object on stdout says the same (execution id, last status, the cancel's answer)."""
     if execution_id is None:
-        console.err(
+        message = (
             f"interrupted before the execution id arrived; an execution of {workflow} may have started: "
             f"eigenpal executions list {workflow} --from 'now()-10m'"
         )
+        console.err(message)
+        _print_stopped(console, "interrupted", None, last_status, message)
         return ExitCode.INTERRUPTED
-    console.err(f"interrupted: execution {execution_id} is still running (last status: {last_status or 'unknown'})")
+    message = f"interrupted: execution {execution_id} is still running (last status: {last_status or 'unknown'})"
+    console.err(message)
+    outcome: CancelWorkflowExecutionResponse | None = None
+    try:
+        outcome = _cancel_if_wanted(client, console, execution_id, cancel=cancel)
+    finally:
+        # Also when a second Ctrl-C cuts the cancel short: the one JSON object still goes out.
+        _print_stopped(console, "interrupted", execution_id, last_status, message, cancel=outcome)
+    return ExitCode.INTERRUPTED
+
+
+def _cancel_if_wanted(
+    client: EigenpalClient, console: Console, execution_id: str, *, cancel: bool
+) -> CancelWorkflowExecutionResponse | None:
+    """Cancel the interrupted execution if asked to (or if the user says so); the cancel's answer, if sent."""
     if not cancel and _is_terminal(console.stdin):
         cancel = _confirm(console, f"Cancel execution {execution_id}? [y/N] ")
     if not cancel:
         console.err(f"it keeps running; cancel it with: eigenpal executions cancel {execution_id}")
-        return ExitCode.INTERRUPTED
+        return None
     try:
         outcome = client.workflows.executions.cancel(execution_id)
     except EigenpalError as error:
         console.fail(error)
-        return ExitCode.INTERRUPTED
+        return None
     console.err(f"cancel requested: {cancel_line(outcome)}")
-    return ExitCode.INTERRUPTED
+    return outcome
+
+
+def _print_stopped(
+    console: Console,
+    outcome: str,
+    execution_id: str | None,
+    last_status: object,
+    message: str,
+    *,
+    cancel: CancelWorkflowExecutionResponse | None = None,
+) -> None:
+    """With --json: the one object that says where a wait stopped early (timeout or interrupted)."""
+    if console.json:
+        console.out(to_json(stopped_to_dict(outcome, execution_id, last_status, message=message, cancel=cancel)))
 
 
 def _confirm(console: Console, question: str) -> bool:
@@ -659,7 +794,7 @@ def _confirm(console: Console, question: str) -> bool:
 
 def _executions_get(args: argparse.Namespace, client: EigenpalClient, console: Console) -> int:
     execution = client.workflows.executions.get(args.execution_id, include_steps=args.steps)
-    console.out(to_json(execution.to_dict()) if console.json else execution_block(execution))
+    console.out(to_json(execution) if console.json else execution_block(execution))
     return ExitCode.OK
 
 
@@ -683,7 +818,7 @@ def _executions_list(args: argparse.Namespace, client: EigenpalClient, console: 
 
 def _executions_cancel(args: argparse.Namespace, client: EigenpalClient, console: Console) -> int:
     outcome = client.workflows.executions.cancel(args.execution_id)
-    console.out(to_json(outcome.to_dict()) if console.json else cancel_line(outcome))
+    console.out(to_json(outcome) if console.json else cancel_line(outcome))
     return ExitCode.OK
 
 
@@ -698,7 +833,7 @@ def _executions_wait(args: argparse.Namespace, client: EigenpalClient, console: 
             client, console, watch.execution_id, watch.status, workflow=None, cancel=args.cancel_on_interrupt
         )
     except EigenpalTimeoutError as error:
-        return console.fail(error, hint=_timeout_hint(error, args.cancel_on_timeout))
+        return _timed_out(console, error, args.cancel_on_timeout)
     return _print_result(console, result)
 
 

@@ -363,7 +363,10 @@ def test_exit_1_when_the_execution_fails(cli_env: dict[str, str]) -> None:
     [
         (["bogus"], "invalid choice: 'bogus'"),
         (["run", "extract-invoice", "-i", "contract_document=@missing.pdf"], "input 'contract_document': file not"),
-        (["executions", "list", "echo", "--status", "done"], "status='done'"),
+        # A near-miss of a known status is refused before any request (other values go to the server).
+        (["executions", "list", "echo", "--status", "completd"], "--status 'completd' is not an execution status"),
+        (["executions", "list", "echo", "--from", "yesterday"], "argument --from: not a date: 'yesterday'; use ISO"),
+        (["run", "echo", "--version", "1.0.0"], "pin the workflow version with --workflow-version 1.0.0"),
     ],
 )
 def test_exit_2_on_usage_errors(cli_env: dict[str, str], args: list[str], message: str, workdir: Path) -> None:
@@ -423,6 +426,20 @@ def test_exit_5_on_timeout_names_the_execution_and_last_status(cli_env: dict[str
     assert "Traceback" not in done.stderr
 
 
+def test_json_timeout_prints_one_object_with_the_execution_and_last_status(cli_env: dict[str, str]) -> None:
+    done = cli(cli_env, "run", "sleep", "-i", "seconds=5", "--wait", "--timeout", "0.5", "--json")
+    assert done.returncode == 5
+    stopped = json.loads(done.stdout)  # one JSON document, nothing else on stdout
+    assert re.fullmatch(r"exec_\w+", stopped["executionId"])
+    assert stopped["status"] in {"created", "pending", "running"}
+    assert stopped["outcome"] == "timeout"
+    assert len([line for line in done.stderr.splitlines() if line.startswith("error:")]) == 1
+
+    shown = cli(cli_env, "executions", "get", stopped["executionId"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", json.loads(shown.stdout)["createdAt"])
+
+
 def test_exit_6_on_an_api_error_with_its_request_id(cli_env: dict[str, str]) -> None:
     done = cli(cli_env, "executions", "get", "exec_does_not_exist")
     assert done.returncode == 6
@@ -457,6 +474,23 @@ def test_exit_130_on_sigint_cancels_with_cancel_on_interrupt(
     assert f"{execution_id}: cancel" in err  # "cancelled" or "cancellation-requested"
     assert "Traceback" not in err
     assert out == ""
+    assert wait_for_status(cli_client, execution_id, {"cancelled"}) == "cancelled"
+
+
+def test_sigint_with_json_prints_one_object_naming_the_execution(
+    cli_env: dict[str, str], cli_client: EigenpalClient
+) -> None:
+    running = start(cli_env, "run", "sleep", "-i", "seconds=10", "--wait", "--json", "--cancel-on-interrupt")
+    execution_id, _ = first_status_line(running.err)
+    running.process.send_signal(signal.SIGINT)
+    code, out, err = running.finish()
+    assert code == 130
+    stopped = json.loads(out)
+    assert stopped["executionId"] == execution_id
+    assert stopped["status"] in {"created", "pending", "running"}
+    assert stopped["outcome"] == "interrupted"
+    assert stopped["cancel"]["executionId"] == execution_id
+    assert "Traceback" not in err
     assert wait_for_status(cli_client, execution_id, {"cancelled"}) == "cancelled"
 
 

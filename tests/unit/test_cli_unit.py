@@ -341,8 +341,8 @@ def test_result_json_uses_api_names_and_iso_dates() -> None:
         "status": "completed",
         "result": {"invoiceNumber": "INV-1"},
         "error": None,
-        "createdAt": "2026-11-27T03:40:01.250000+00:00",
-        "completedAt": "2026-11-27T03:40:03.500000+00:00",
+        "createdAt": "2026-11-27T03:40:01.250000Z",
+        "completedAt": "2026-11-27T03:40:03.500000Z",
     }
 
 
@@ -351,7 +351,7 @@ def test_models_serialise_through_to_dict() -> None:
         "id": "exec_22",
         "workflowId": "wf_echo",
         "status": "running",
-        "createdAt": "2026-11-27T03:40:01.250000+00:00",
+        "createdAt": "2026-11-27T03:40:01.250000Z",
     }
 
 
