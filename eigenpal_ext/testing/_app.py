@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 import secrets
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -72,7 +73,8 @@ class ServerState:
     body_read_timeout_seconds: float = 30.0
     faults: FaultInjector | None = None
     body_reads: BodyReads | None = None
-    idempotent_replays: int = 0
+    idempotent_replays: int = 0  # all tenants (for tests); /admin/stats shows each tenant its own
+    replays_by_tenant: Counter[str] = attrs.field(factory=Counter)
 
 
 class ApiError(Exception):
@@ -190,9 +192,28 @@ def decoded_segments(raw_path: bytes) -> list[str]:
     return [unquote(segment, errors="strict") for segment in path.strip("/").split("/")] if path.strip("/") else []
 
 
+MAX_REQUEST_HEAD_BYTES = 16 * 1024  # h11's limit on an incomplete head, applied to every request
+
+
+def head_too_large(scope: Scope) -> ApiError | None:
+    """414 for a request target, 431 for a request head (line and headers), past ``MAX_REQUEST_HEAD_BYTES``."""
+    target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + 1
+    if target > MAX_REQUEST_HEAD_BYTES:
+        message = f"the request line is longer than {MAX_REQUEST_HEAD_BYTES} bytes"
+        return ApiError(414, [_issue("request", message, "bad_request")])
+    head = target + sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
+    if head > MAX_REQUEST_HEAD_BYTES:
+        message = f"the request line and headers are longer than {MAX_REQUEST_HEAD_BYTES} bytes"
+        return ApiError(431, [_issue("request", message, "bad_request")])
+    return None
+
+
 async def dispatch(request: Request, state: ServerState) -> Response:
     request_id = request.scope["state"]["request_id"]
     try:
+        too_large = head_too_large(request.scope)
+        if too_large is not None:
+            raise too_large
         try:
             segments = decoded_segments(request.scope.get("raw_path") or request.url.path.encode())
         except UnicodeDecodeError as exc:
@@ -321,6 +342,7 @@ async def run_workflow(request: Request, state: ServerState, tenant: str, params
     else:
         _delete_stored(files)
         state.idempotent_replays += 1
+        state.replays_by_tenant[tenant] += 1
         if execution.workflow_id != workflow.id:
             raise ApiError(
                 400,
@@ -494,13 +516,19 @@ async def review_decision(request: Request, state: ServerState, tenant: str, par
 
 
 async def admin_stats(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
-    executions = state.store.all_executions(tenant)
-    by_status: dict[str, int] = {}
-    for execution in executions:
-        by_status[execution.status] = by_status.get(execution.status, 0) + 1
-    faults = dict(state.faults.counts) if state.faults is not None else {}
-    return 200, {"executions": len(executions), "byStatus": by_status, "idempotentReplays": state.idempotent_replays,
-                 "faults": faults}  # fmt: skip
+    """The calling tenant's counters only: its executions by status, its replayed runs, faults injected
+    into its requests. Counted in SQL, so no stored row is decoded."""
+    by_status = state.store.count_by_status(tenant)
+    faults = dict(state.faults.counts_by_tenant.get(tenant, {})) if state.faults is not None else {}
+    return 200, {"executions": sum(by_status.values()), "byStatus": by_status,
+                 "idempotentReplays": state.replays_by_tenant[tenant], "faults": faults}  # fmt: skip
+
+
+def tenant_of(state: ServerState, scope: Scope) -> str | None:
+    """The tenant whose key a request carries (None without a valid key), for counting before dispatch."""
+    header = next((value for name, value in scope.get("headers", []) if name == b"authorization"), b"")
+    scheme, _, key = header.decode("latin-1").partition(" ")
+    return state.api_keys.get(key.strip()) if scheme.lower() == "bearer" else None
 
 
 async def healthz(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:

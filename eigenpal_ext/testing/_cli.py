@@ -1,7 +1,8 @@
 """``eigenpal-dev-server`` (also ``python -m eigenpal_ext.testing``): the local server from a terminal.
 
-Prints one line with the URL and key once it listens (port 0 picks a free port), then serves until
-Ctrl-C. Only loopback by default; data stays in memory unless ``--data-dir`` is given.
+Prints one line with the URL and keys once it listens (port 0 picks a free port; keys other than the
+public development key shortened), then serves until Ctrl-C. Only loopback by default; data stays in
+memory unless ``--data-dir`` is given.
 ``--write-sample-invoice PATH`` writes the sample invoice PDF the examples upload, and exits.
 The help text is plain text (argparse prints it as it is), so it carries no reStructuredText markup.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -103,6 +104,22 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     )
 
 
+def redact_key(key: str) -> str:
+    """A key as the banner shows it: at most its first 4 characters (a quarter of it), then an ellipsis."""
+    return key[: min(4, len(key) // 4)] + "…"
+
+
+def describe_keys(api_keys: Mapping[str, str]) -> str:
+    """The banner's key part. The built-in development key is public and shown whole, so the default
+    banner can be pasted; keys you chose are secrets and are shown shortened, with their tenant when
+    it has a name of its own (a key given without ``=TENANT`` is its own tenant's name)."""
+    shown = [
+        key if key == DEFAULT_API_KEY else redact_key(key) + ("" if tenant == key else f" (tenant {tenant})")
+        for key, tenant in api_keys.items()
+    ]
+    return ("API key: " if len(shown) == 1 else "API keys: ") + ", ".join(shown)
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -125,8 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # checkpoint and the store closes (an in-memory server removes its temporary files).
     signal.signal(signal.SIGTERM, _interrupt)
     server = LocalEigenpalServer(config, host=args.host, port=args.port).start()
-    keys = ", ".join(config.api_keys)
-    print(f"eigenpal-dev-server listening on {server.base_url} (API key: {keys})", flush=True)
+    print(f"eigenpal-dev-server listening on {server.base_url} ({describe_keys(config.api_keys)})", flush=True)
     server.serve_forever()
     return 0
 

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import random
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -66,13 +66,26 @@ def silence_injected_drops() -> None:
 
 
 class FaultInjector:
-    """ASGI middleware; ``counts`` records what it injected (for tests and ``/admin/stats``)."""
+    """ASGI middleware; ``counts`` records what it injected (for tests), ``counts_by_tenant`` the same per
+    tenant of the request's key, as ``tenant_of`` tells (for ``/admin/stats``, which shows each its own)."""
 
-    def __init__(self, app: ASGIApp, config: FaultConfig, *, envelope: Callable[[Scope, int, str, str], bytes]) -> None:
-        self.app, self.config, self._envelope = app, config, envelope
+    def __init__(
+        self,
+        app: ASGIApp,
+        config: FaultConfig,
+        *,
+        envelope: Callable[[Scope, int, str, str], bytes],
+        tenant_of: Callable[[Scope], str | None] = lambda scope: None,
+    ) -> None:
+        self.app, self.config, self._envelope, self._tenant_of = app, config, envelope, tenant_of
         self._random = random.Random(config.seed)
         self._lock = threading.Lock()
         self.counts: Counter[str] = Counter()
+        self.counts_by_tenant: defaultdict[str | None, Counter[str]] = defaultdict(Counter)
+
+    def _count(self, scope: Scope, kind: str) -> None:
+        self.counts[kind] += 1
+        self.counts_by_tenant[self._tenant_of(scope)][kind] += 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.config.active or not str(scope["path"]).startswith("/api/v1/"):
@@ -82,15 +95,15 @@ class FaultInjector:
         if delay:
             await asyncio.sleep(delay)
         if fault == "503":
-            self.counts["503"] += 1
+            self._count(scope, "503")
             await self._answer(scope, send, 503, "unavailable", "injected fault: service unavailable, retry later")
         elif fault == "429":
-            self.counts["429"] += 1
+            self._count(scope, "429")
             await self._answer(
                 scope, send, 429, "rate_limited", "injected fault: rate limit exceeded", retry_after=True
             )
         elif fault == "drop":
-            self.counts["drop_after" if after else "drop_before"] += 1
+            self._count(scope, "drop_after" if after else "drop_before")
             if after:
                 await self.app(scope, receive, _swallow)
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})

@@ -18,9 +18,10 @@ from typing import Any, Self
 import attrs
 import uvicorn
 
-from eigenpal_ext.testing._app import ServerState, create_app, envelope_bytes
+from eigenpal_ext.testing._app import ServerState, create_app, envelope_bytes, tenant_of
 from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
+from eigenpal_ext.testing._http_protocol import EnvelopeH11Protocol
 from eigenpal_ext.testing._spec import SpecValidator
 from eigenpal_ext.testing._store import Store
 from eigenpal_ext.testing._workflows import configured_workflows
@@ -95,7 +96,12 @@ class LocalEigenpalServer:
             silence_injected_drops()
 
             def injector(app: Any) -> FaultInjector:
-                return FaultInjector(app, self.config.faults, envelope=envelope_bytes)
+                return FaultInjector(
+                    app,
+                    self.config.faults,
+                    envelope=envelope_bytes,
+                    tenant_of=lambda scope: tenant_of(self.state, scope),
+                )
 
         self.app = create_app(self.state, faults_injector=injector)
         self._socket: socket.socket | None = None
@@ -128,8 +134,9 @@ class LocalEigenpalServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((self.host, self._requested_port))
         config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=2
-        )
+            self.app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=2,
+            http=EnvelopeH11Protocol,
+        )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True,
                                         name="eigenpal-dev-server")  # fmt: skip
