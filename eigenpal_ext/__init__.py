@@ -7,8 +7,12 @@ The public names are exactly those in ``__all__`` (pinned by tests/unit/test_exp
 
 __version__ = "0.1.0"
 
-from eigenpal_api.models import CancelOutcome, ExecutionStatus
+from typing import TYPE_CHECKING, Any
 
+# Imported with the package: the clients and the errors, which need nothing beyond httpx. Everything else
+# (the generated models, the waiting and fan-out code, asyncio, date parsing, the CLI) is loaded where it is
+# first used; the names below that live there are loaded on first access (PEP 562 ``__getattr__``), and
+# tests/unit/test_lazy_imports.py pins which modules ``import eigenpal_ext`` must not load.
 from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
 from eigenpal_ext._errors import (
     EigenpalAPIError,
@@ -26,11 +30,42 @@ from eigenpal_ext._errors import (
     EigenpalValidationError,
     ErrorIssue,
 )
-from eigenpal_ext._fanout import RunOutcome
-from eigenpal_ext._polling import TERMINAL_STATUSES, ExecutionResult, is_terminal
 
-TERMINAL = TERMINAL_STATUSES
-"""Alias of ``TERMINAL_STATUSES`` under the name the product documentation uses."""
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come from __getattr__
+    from eigenpal_api.models import CancelOutcome, ExecutionStatus
+
+    from eigenpal_ext._fanout import RunOutcome
+    from eigenpal_ext._polling import TERMINAL_STATUSES, ExecutionResult, is_terminal
+
+    TERMINAL = TERMINAL_STATUSES
+    """Alias of ``TERMINAL_STATUSES`` under the name the product documentation uses."""
+
+# Public name -> (module, attribute) for the names loaded on first access.
+_LAZY: dict[str, tuple[str, str]] = {
+    "CancelOutcome": ("eigenpal_api.models", "CancelOutcome"),
+    "ExecutionStatus": ("eigenpal_api.models", "ExecutionStatus"),
+    "RunOutcome": ("eigenpal_ext._fanout", "RunOutcome"),
+    "ExecutionResult": ("eigenpal_ext._polling", "ExecutionResult"),
+    "TERMINAL_STATUSES": ("eigenpal_ext._polling", "TERMINAL_STATUSES"),
+    "TERMINAL": ("eigenpal_ext._polling", "TERMINAL_STATUSES"),
+    "is_terminal": ("eigenpal_ext._polling", "is_terminal"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value  # once loaded, a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "TERMINAL",

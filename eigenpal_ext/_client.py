@@ -13,15 +13,13 @@ borrows it (``_pool.py``): closing the borrower leaves the pool open, closing th
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
-import attrs
-import eigenpal_api
 import httpx
 
 from eigenpal_ext import _config
@@ -31,7 +29,11 @@ from eigenpal_ext._public import public
 from eigenpal_ext._retry import RetryPolicy
 from eigenpal_ext._telemetry import telemetry_headers
 from eigenpal_ext._transport import AsyncRetryTransport, RetryTransport
-from eigenpal_ext.workflows import AsyncWorkflows, Workflows
+
+if TYPE_CHECKING:
+    import eigenpal_api
+
+    from eigenpal_ext.workflows import AsyncWorkflows, Workflows
 
 # httpx_args keys that the client sets itself; each has its own argument.
 _RESERVED_HTTPX_ARGS = {
@@ -42,15 +44,21 @@ _RESERVED_HTTPX_ARGS = {
 }
 
 
-@attrs.frozen
-class ClientSettings:
-    """What a client was configured with. The API key is kept out of ``repr``."""
+class ClientSettings(NamedTuple):
+    """What a client was configured with. The API key (and the headers carrying it) are kept out of ``repr``.
 
-    api_key: str = attrs.field(repr=False)
+    A NamedTuple, not attrs or a dataclass: this module is loaded by ``import eigenpal_ext``, which stays free
+    of both (attrs, or dataclasses' ``inspect``, would cost more than a fifth of ``import httpx``).
+    """
+
+    api_key: str
     base_url: str
     timeout: httpx.Timeout
     retry: RetryPolicy
-    headers: Mapping[str, str] = attrs.field(repr=False)
+    headers: Mapping[str, str]
+
+    def __repr__(self) -> str:
+        return f"ClientSettings(base_url={self.base_url!r}, timeout={self.timeout!r}, retry={self.retry!r})"
 
 
 def resolve_settings(
@@ -103,7 +111,7 @@ def derive_settings(
         merged = httpx.Headers(settings.headers)
         merged.update(check_extra_headers(headers))
         changes["headers"] = dict(merged.items())
-    return attrs.evolve(settings, **changes)
+    return settings._replace(**changes)
 
 
 def check_max_retries(max_retries: int) -> int:
@@ -243,6 +251,13 @@ class _ClientBase:
         return f"{type(self).__name__}(base_url={self._settings.base_url!r})"
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported when first awaited: only async code pays for importing asyncio."""
+    import asyncio  # noqa: PLC0415
+
+    await asyncio.sleep(seconds)
+
+
 _LIMITS = httpx.Limits(
     max_connections=_config.MAX_CONNECTIONS, max_keepalive_connections=_config.MAX_KEEPALIVE_CONNECTIONS
 )
@@ -322,10 +337,23 @@ class EigenpalClient(_ClientBase):
             idempotent_runs=idempotent_runs,
         )
         self._http = httpx.Client(**http_client_arguments(settings, self._retrying, httpx_args))
-        self.workflows = Workflows(self)
-        self.raw = eigenpal_api.Client(base_url=settings.base_url).set_httpx_client(self._http)
+
+    # Built on first use, so that importing the package and making a client load neither the resources
+    # (with the generated models) nor the generated client.
+    @functools.cached_property
+    def workflows(self) -> Workflows:
+        """``client.workflows`` (and ``client.workflows.executions``)."""
+        from eigenpal_ext.workflows import Workflows  # noqa: PLC0415 - loaded on first use
+
+        return Workflows(self)
+
+    @functools.cached_property
+    def raw(self) -> eigenpal_api.Client:
         """The generated low-level client on this client's pool (auth, telemetry and retries included):
         ``get_execution.sync(execution_id, client=client.raw)``."""
+        import eigenpal_api  # noqa: PLC0415 - loaded on first use
+
+        return eigenpal_api.Client(base_url=self._settings.base_url).set_httpx_client(self._http)
 
     def _learned_idempotency(self) -> bool:
         return self._retrying.keys_honoured
@@ -384,7 +412,7 @@ class AsyncEigenpalClient(_ClientBase):
             owner=None,
             httpx_args=httpx_args,
             idempotent_runs=idempotent_runs,
-            sleep=asyncio.sleep,
+            sleep=_asyncio_sleep,
             clock=time.monotonic,
         )
 
@@ -412,10 +440,21 @@ class AsyncEigenpalClient(_ClientBase):
             idempotent_runs=idempotent_runs,
         )
         self._http = httpx.AsyncClient(**http_client_arguments(settings, self._retrying, httpx_args))
-        self.workflows = AsyncWorkflows(self)
-        self.raw = eigenpal_api.Client(base_url=settings.base_url).set_async_httpx_client(self._http)
+
+    @functools.cached_property
+    def workflows(self) -> AsyncWorkflows:
+        """``client.workflows`` (and ``client.workflows.executions``), every call awaited."""
+        from eigenpal_ext.workflows import AsyncWorkflows  # noqa: PLC0415 - loaded on first use
+
+        return AsyncWorkflows(self)
+
+    @functools.cached_property
+    def raw(self) -> eigenpal_api.Client:
         """The generated low-level client on this client's pool:
         ``await get_execution.asyncio(execution_id, client=client.raw)``."""
+        import eigenpal_api  # noqa: PLC0415 - loaded on first use
+
+        return eigenpal_api.Client(base_url=self._settings.base_url).set_async_httpx_client(self._http)
 
     def _learned_idempotency(self) -> bool:
         return self._retrying.keys_honoured

@@ -46,9 +46,8 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Self
 
-import attrs
 import httpx
 
 from eigenpal_ext._public import public
@@ -185,14 +184,59 @@ class EigenpalError(Exception):
 
 
 @public
-@attrs.frozen
 class ErrorIssue:
-    """One entry of the API error envelope's ``issues``: which field was wrong, and why."""
+    """One entry of the API error envelope's ``issues``: which field was wrong, and why.
 
-    field: str = ""
-    message: str = ""
-    code: str = ""
-    severity: str = "error"
+    Immutable, compared and hashed by value. A plain class rather than attrs or a dataclass: this module is
+    loaded by ``import eigenpal_ext``, which stays free of both (attrs, or dataclasses' ``inspect``, would
+    cost more than a fifth of ``import httpx``).
+    """
+
+    __slots__ = ("_values",)
+    _values: tuple[str, str, str, str]  # field, message, code, severity
+
+    def __init__(self, field: str = "", message: str = "", code: str = "", severity: str = "error") -> None:
+        object.__setattr__(self, "_values", (field, message, code, severity))
+
+    @property
+    def field(self) -> str:
+        """Where the problem is, e.g. ``body.input.invoice``."""
+        return self._values[0]
+
+    @property
+    def message(self) -> str:
+        return self._values[1]
+
+    @property
+    def code(self) -> str:
+        return self._values[2]
+
+    @property
+    def severity(self) -> str:
+        return self._values[3]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"ErrorIssue is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"ErrorIssue is immutable; cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ErrorIssue):
+            return NotImplemented
+        return self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(self._values)
+
+    def __repr__(self) -> str:
+        return (
+            f"ErrorIssue(field={self.field!r}, message={self.message!r}, code={self.code!r}, "
+            f"severity={self.severity!r})"
+        )
+
+    def __reduce__(self) -> "tuple[type[ErrorIssue], tuple[str, str, str, str]]":
+        return (ErrorIssue, self._values)
 
     @classmethod
     def from_json(cls, raw: object) -> "ErrorIssue | None":
@@ -464,8 +508,7 @@ def _as_utc(moment: datetime) -> datetime:
 # HTTP responses
 
 
-@attrs.frozen
-class _ParsedBody:
+class _ParsedBody(NamedTuple):
     """What could be salvaged from an error body, whatever its shape."""
 
     body: object = None

@@ -21,8 +21,8 @@ Rules (the transport in ``_transport.py`` applies them; nothing here sleeps or s
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-import attrs
 import httpx
 
 from eigenpal_ext import _config
@@ -42,9 +42,9 @@ MAX_RETRIES_EXTENSION = "eigenpal_max_retries"
 DEADLINE_EXTENSION = "eigenpal_deadline"
 
 
-@attrs.frozen
-class RetryPolicy:
-    """Retry knobs; defaults from ``_config``."""
+class RetryPolicy(NamedTuple):
+    """Retry knobs; defaults from ``_config``. (A NamedTuple: ``import eigenpal_ext`` loads neither attrs nor
+    dataclasses.)"""
 
     max_retries: int = _config.DEFAULT_MAX_RETRIES
     initial_delay_seconds: float = _config.RETRY_INITIAL_DELAY_SECONDS

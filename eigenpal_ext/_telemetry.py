@@ -7,7 +7,6 @@ mistake ``eigenpal-ext 0.1.0`` for an ancient official ``python 0.1.0``.
 
 from __future__ import annotations
 
-import platform
 import sys
 from functools import cache
 
@@ -28,6 +27,8 @@ def runtime_tag() -> str:
     """
     implementation = sys.implementation
     if implementation.name == "cpython":
+        import platform  # noqa: PLC0415 - a few ms; paid when the first client is made, not at import
+
         return "python-" + platform.python_version()
     version = implementation.version
     return f"{implementation.name}-{version.major}.{version.minor}.{version.micro}"
@@ -35,6 +36,8 @@ def runtime_tag() -> str:
 
 def os_tag() -> str:
     """``linux-x86_64``, ``darwin-arm64``, ..."""
+    import platform  # noqa: PLC0415 - see runtime_tag
+
     return f"{platform.system().lower()}-{platform.machine().lower()}"
 
 

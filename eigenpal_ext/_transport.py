@@ -11,7 +11,6 @@ which makes runs safe to repeat (see ``_retry.py``).
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -116,12 +115,16 @@ class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
         inner: httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         idempotent_runs: bool | None = None,
     ) -> None:
         super().__init__(policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs)
+        if sleep is None:
+            import asyncio  # noqa: PLC0415 - the async client's own sleep; importing asyncio is left to async code
+
+            sleep = asyncio.sleep
         self._inner, self._sleep = inner, sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
