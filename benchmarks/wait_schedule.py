@@ -2,21 +2,28 @@
 
 Simulated time, no network: the client talks to an ``httpx.MockTransport`` fake API whose execution runs for a
 given duration on a fake clock, and the client's ``_clock``/``_sleep`` read and advance that clock. Each request
-costs ``latency`` seconds (half on the way in, when the server decides its answer, half on the way back).
+costs ``latency`` seconds (half on the way in, when the server decides its answer, half on the way back). The
+fake API does not echo ``Idempotency-Key`` (like EigenPal as documented), so the client uses its poll schedule;
+``server_hold=True`` is simulated too (the fake API holds the run request up to 60 s).
 
 For each duration it prints, for eigenpal-ext's ``run_and_wait`` and for a baseline that polls every 2 s like
 the official SDK 0.4.12 (trigger, then GET, sleep 2 s, GET, ...):
 
 - requests: the trigger plus every poll;
-- detection delay: when the call returned minus when the execution ended on the server.
+- detection delay (lag): when the call returned minus when the execution ended on the server.
 
-Usage: ``python benchmarks/wait_schedule.py [--latency 0.05] [--durations 0.3,3,30,120]``. The figures are
-deterministic, so there is nothing to repeat or take a median of.
+A single run length can be hit or missed by luck of alignment, so ``spread_figures`` (used by ``run.py``) also
+judges the schedule over a spread: the mean lag and the total requests over many run lengths, log-spaced from
+0.3 to 15 s.
+
+Usage: ``python benchmarks/wait_schedule.py [--latency 0.05] [--durations 0.3,1,3.1,7,12.9,30,120]``. The
+figures are deterministic, so there is nothing to repeat or take a median of.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -28,6 +35,9 @@ EXECUTION_ID = "exec_bench"
 POLL_PATH = f"/api/v1/workflows/executions/{EXECUTION_ID}"
 BASELINE_POLL_INTERVAL_SECONDS = 2.0
 TIMEOUT_SECONDS = 300.0
+HOLD_WINDOW_SECONDS = 60.0
+SPREAD_RUNS = 60
+SPREAD_SHORTEST, SPREAD_LONGEST = 0.3, 15.0
 
 
 class FakeTime:
@@ -62,6 +72,15 @@ class SimulatedApi:
         try:
             if request.method == "POST" and request.url.path.endswith("/run"):
                 self.started_at = self.time.now
+                hold = request.url.params.get("wait_for_completion")
+                if hold is None:
+                    return httpx.Response(201, json={"executionId": EXECUTION_ID})
+                # The server hold: answer when the execution ends, or when the window closes.
+                window = min(float(hold), HOLD_WINDOW_SECONDS)
+                if self.duration <= window:
+                    self.time.now = self.finished_at
+                    return httpx.Response(201, json={"executionId": EXECUTION_ID, "status": "completed"})
+                self.time.now += window
                 return httpx.Response(201, json={"executionId": EXECUTION_ID})
             if request.method == "GET" and request.url.path == POLL_PATH:
                 done = self.started_at is not None and self.time.now >= self.finished_at
@@ -87,10 +106,12 @@ class Figures:
     detection_delay: float
 
 
-def measure_run_and_wait(duration: float, latency: float) -> Figures:
+def measure_run_and_wait(duration: float, latency: float, *, server_hold: bool = False) -> Figures:
     api = SimulatedApi(duration, latency)
     with api.client() as client:
-        result = client.workflows.executions.run_and_wait("extract-invoice", timeout_seconds=TIMEOUT_SECONDS)
+        result = client.workflows.executions.run_and_wait(
+            "extract-invoice", timeout_seconds=TIMEOUT_SECONDS, server_hold=server_hold
+        )
     assert result.status == "completed"
     return Figures(api.requests, api.time.now - api.finished_at)
 
@@ -109,6 +130,35 @@ def measure_fixed_polling(duration: float, latency: float) -> Figures:
         else:
             raise RuntimeError("the baseline timed out")
     return Figures(api.requests, api.time.now - api.finished_at)
+
+
+@dataclass(frozen=True)
+class SpreadFigures:
+    mean_lag: float
+    requests: int
+
+
+def spread_durations(count: int = SPREAD_RUNS) -> list[float]:
+    """``count`` run lengths, log-spaced from 0.3 to 15 s (as many short runs as long ones, per decade)."""
+    ratio = SPREAD_LONGEST / SPREAD_SHORTEST
+    return [SPREAD_SHORTEST * ratio ** (index / (count - 1)) for index in range(count)]
+
+
+def spread_figures(latency: float = 0.05) -> dict[str, SpreadFigures]:
+    """Mean lag and total requests over the spread: ``fixed`` 2 s polling, ``ours`` defaults, ``hold``."""
+    durations = spread_durations()
+    measures: dict[str, Callable[[float], Figures]] = {
+        "fixed": lambda d: measure_fixed_polling(d, latency),
+        "ours": lambda d: measure_run_and_wait(d, latency),
+        "hold": lambda d: measure_run_and_wait(d, latency, server_hold=True),
+    }
+    figures = {}
+    for name, measure in measures.items():
+        samples = [measure(duration) for duration in durations]
+        figures[name] = SpreadFigures(
+            mean_lag=sum(s.detection_delay for s in samples) / len(samples), requests=sum(s.requests for s in samples)
+        )
+    return figures
 
 
 def print_table(durations: list[float], latency: float) -> None:
@@ -132,7 +182,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request (default 0.05)")
     parser.add_argument(
-        "--durations", default="0.3,3,30,120", help="execution durations in seconds (default 0.3,3,30,120)"
+        "--durations",
+        default="0.3,1,3.1,7,12.9,30,120",
+        help="execution durations in seconds (default 0.3,1,3.1,7,12.9,30,120)",
     )
     args = parser.parse_args()
     durations = [float(value) for value in args.durations.split(",")]
@@ -143,13 +195,25 @@ def main() -> None:
         f"timeout {TIMEOUT_SECONDS:g} s"
     )
     print(
-        f"run_and_wait: first poll right after the trigger, then {config.FIRST_POLL_DELAY_SECONDS:g} s growing "
+        f"run_and_wait: first poll {config.FIRST_POLL_DELAY_SECONDS:g} s after the trigger, then delays growing "
         f"x{config.POLL_BACKOFF_FACTOR:g} up to poll_interval_seconds={config.DEFAULT_POLL_INTERVAL_SECONDS:g} s"
     )
     print(f"baseline: trigger, poll, sleep {BASELINE_POLL_INTERVAL_SECONDS:g} s, poll, ... (official SDK 0.4.12)")
     print("requests = trigger + polls; detected +s = time the call returned - time the execution ended;")
     print("extra requests = run_and_wait's requests - the baseline's (the price of the fast start)\n")
     print_table(durations, args.latency)
+    spread = spread_figures(args.latency)
+    fixed = spread["fixed"]
+    print(
+        f"\nover {SPREAD_RUNS} run lengths log-spaced {SPREAD_SHORTEST:g}-{SPREAD_LONGEST:g} s "
+        f"(fixed 2 s polling: mean lag {fixed.mean_lag:.3f} s, {fixed.requests} requests):"
+    )
+    for name, label in (("ours", "run_and_wait"), ("hold", "run_and_wait(server_hold=True)")):
+        figures = spread[name]
+        print(
+            f"  {label:<32} mean lag {figures.mean_lag:.3f} s ({figures.mean_lag / fixed.mean_lag:.2f}x), "
+            f"{figures.requests} requests ({figures.requests / fixed.requests:.2f}x)"
+        )
 
 
 if __name__ == "__main__":
