@@ -21,7 +21,7 @@ help:
 	@echo "make typecheck        mypy --strict"
 	@echo "make pytest           the test suite only"
 	@echo "make schemathesis     schemathesis (all checks and phases, 100 examples) against a local server"
-	@echo "make bench            benchmarks that print figures (wait schedule, upload memory)"
+	@echo "make bench            raw httpx, the official SDK and eigenpal-ext side by side (figures, ~5 min)"
 
 # --- setup: idempotent; each half reinstalls only when its manifest changed --------------------------
 setup: $(VENV)/.installed node_modules/.installed
@@ -76,10 +76,10 @@ test: setup check-generated lint-spec lint typecheck pytest
 schemathesis: $(VENV)/.installed
 	$(PY) scripts/run_schemathesis.py --max-examples 100
 
-# Benchmarks print figures; they assert nothing (speed and memory are never asserted by tests).
+# Benchmarks print figures; they assert nothing (speed and memory are never asserted by tests). The import
+# figures come from a runtime-only venv that benchmarks/run.py makes (once) under .bench/.
 bench: $(VENV)/.installed
-	$(PY) benchmarks/wait_schedule.py
-	$(PY) benchmarks/upload_memory.py
+	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .bench
