@@ -42,6 +42,11 @@ _RESERVED_HTTPX_ARGS = {
     "timeout": "timeout_seconds",
     "transport": "transport",
 }
+# httpx_args keys that configure the connections themselves. httpx applies them only to a transport it builds,
+# and this client always hands httpx its own (the retrying one), so they configure the pool's transport here:
+# passed to httpx.Client they would be ignored (verify, cert, limits) or get a transport of their own that
+# bypasses retries and the with_options pool (proxy).
+_POOL_HTTPX_ARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
 
 
 class ClientSettings(NamedTuple):
@@ -160,6 +165,36 @@ def default_timeout(timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
     return httpx.Timeout(seconds, connect=min(seconds, _config.DEFAULT_CONNECT_TIMEOUT_SECONDS))
 
 
+def split_httpx_args(
+    httpx_args: Mapping[str, Any] | None, *, custom_transport: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``httpx_args`` as (arguments of the pool's transport, arguments of ``httpx.Client``), checked.
+
+    With ``transport=`` given, the connection arguments belong to that transport and are refused here
+    (``trust_env`` excepted: httpx.Client also reads it, for ``.netrc`` credentials).
+    """
+    extra = dict(httpx_args or {})
+    _check_reserved(extra)
+    pool = {key: extra.pop(key) for key in _POOL_HTTPX_ARGS if key in extra}
+    if "trust_env" in pool:
+        extra["trust_env"] = pool["trust_env"]
+    if custom_transport:
+        given = [key for key in pool if key != "trust_env"]
+        if given:
+            raise ValueError(
+                f"httpx_args[{given[0]!r}] configures the connections, which transport= replaces: "
+                "configure the transport you pass instead"
+            )
+    pool.setdefault("limits", _LIMITS)
+    return pool, extra
+
+
+def _check_reserved(httpx_args: Mapping[str, Any]) -> None:
+    for key, argument in _RESERVED_HTTPX_ARGS.items():
+        if key in httpx_args:
+            raise ValueError(f"httpx_args[{key!r}] is set by the client; use the {argument}= argument instead")
+
+
 def http_client_arguments(
     settings: ClientSettings,
     transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
@@ -167,9 +202,7 @@ def http_client_arguments(
 ) -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client``/``httpx.AsyncClient``: ours, then the user's extras."""
     extra = dict(httpx_args or {})
-    for key, argument in _RESERVED_HTTPX_ARGS.items():
-        if key in extra:
-            raise ValueError(f"httpx_args[{key!r}] is set by the client; use the {argument}= argument instead")
+    _check_reserved(extra)
     own = {"base_url": settings.base_url, "headers": dict(settings.headers), "timeout": settings.timeout}
     return {**own, "transport": transport, **extra}
 
@@ -301,12 +334,13 @@ class EigenpalClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        pool = transport if transport is not None else httpx.HTTPTransport(limits=_LIMITS)
+        pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
+        pool = transport if transport is not None else httpx.HTTPTransport(**pool_args)
         self._build(
             settings,
             pool,
             owner=None,
-            httpx_args=httpx_args,
+            httpx_args=client_args,
             idempotent_runs=idempotent_runs,
             sleep=time.sleep,
             clock=time.monotonic,
@@ -405,12 +439,13 @@ class AsyncEigenpalClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        pool = transport if transport is not None else httpx.AsyncHTTPTransport(limits=_LIMITS)
+        pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
+        pool = transport if transport is not None else httpx.AsyncHTTPTransport(**pool_args)
         self._build(
             settings,
             pool,
             owner=None,
-            httpx_args=httpx_args,
+            httpx_args=client_args,
             idempotent_runs=idempotent_runs,
             sleep=_asyncio_sleep,
             clock=time.monotonic,

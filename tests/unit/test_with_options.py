@@ -139,6 +139,8 @@ class CountingServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.connections = 0
         self.requests: list[dict[str, str]] = []
+        self.paths: list[str] = []
+        self.statuses: list[int] = []  # answered first, one per request; then 200
         self.lock = threading.Lock()
 
     @property
@@ -159,8 +161,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         with self.server.lock:
             self.server.requests.append({name.lower(): value for name, value in self.headers.items()})
-        body = json.dumps(WORKFLOW).encode()
-        self.send_response(200)
+            self.server.paths.append(self.path)
+            status = self.server.statuses.pop(0) if self.server.statuses else 200
+        body = json.dumps(WORKFLOW if status == 200 else {"message": "try again"}).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -261,3 +265,41 @@ def test_async_options_apply() -> None:
             assert recorder.last.extensions["timeout"]["read"] == 4.0
 
     asyncio.run(scenario())
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Connection arguments in httpx_args configure the shared pool (and so reach with_options clients)
+
+
+def test_a_proxy_goes_through_retries_and_is_shared_by_with_options(server: CountingServer) -> None:
+    # The counting server plays the proxy: httpx sends it absolute-form requests for the (never resolved) host.
+    server.statuses = [503]
+    client = EigenpalClient(api_key=API_KEY, base_url="http://eigenpal.invalid", httpx_args={"proxy": server.base_url})
+    client._sleep = lambda seconds: None
+    with client:
+        assert client.workflows.get("wf_1").id == "wf_1"  # the 503 was retried: the proxy is behind the retries
+        client.with_options(timeout_seconds=5).workflows.get("wf_1")
+    assert server.paths == ["http://eigenpal.invalid/api/v1/workflows/wf_1"] * 3
+    assert server.connections == 1
+
+
+def test_connection_arguments_configure_the_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    recorded: dict[str, Any] = {}
+
+    class RecordingTransport(httpx.HTTPTransport):
+        def __init__(self, **kwargs: Any) -> None:
+            recorded.update(kwargs)
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(httpx, "HTTPTransport", RecordingTransport)
+    limits = httpx.Limits(max_connections=3)
+    EigenpalClient(api_key=API_KEY, httpx_args={"limits": limits, "verify": False, "http1": True}).close()
+    # Before, httpx.Client dropped these silently: it applies them only to a transport it builds itself.
+    assert recorded == {"limits": limits, "verify": False, "http1": True}
+
+
+def test_connection_arguments_with_a_custom_transport_are_refused() -> None:
+    mock = httpx.MockTransport(Recorder())
+    with pytest.raises(ValueError, match=r"httpx_args\['verify'\] configures the connections, which transport="):
+        EigenpalClient(api_key=API_KEY, transport=mock, httpx_args={"verify": False})
+    EigenpalClient(api_key=API_KEY, transport=mock, httpx_args={"trust_env": False}).close()  # httpx.Client's too
