@@ -228,7 +228,11 @@ _CLI_NAMES = {
 }
 _ASSIGNED_NAMES = "|".join(_CLI_NAMES)
 _BARE_NAMES = "|".join(name for name in _CLI_NAMES if "_" in name)
-_SDK_NAME = re.compile(rf"\b(?:(?P<assigned>{_ASSIGNED_NAMES})=|(?P<bare>{_BARE_NAMES})\b)")
+# A quoted literal (a value the SDK echoes with repr) is matched first and kept as it is: it is user data.
+_SDK_NAME = re.compile(
+    rf"(?P<quoted>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+    rf"|\b(?:(?P<assigned>{_ASSIGNED_NAMES})=|(?P<bare>{_BARE_NAMES})\b)"
+)
 # The SDK's hint after a lost run answer, as the command that does the same.
 _SDK_LIST_HINT = re.compile(r"client\.workflows\.executions\.list\('([^']*)', from_date='([^']*)'\)")
 
@@ -238,6 +242,8 @@ def cli_words(text: str) -> str:
     ``WORKFLOW``, and the Python recovery hint for a lost run → the ``eigenpal executions list`` command."""
 
     def spell(match: re.Match[str]) -> str:
+        if match["quoted"]:
+            return match["quoted"]
         if match["assigned"]:
             return f"{_CLI_NAMES[match['assigned']]} "
         return _CLI_NAMES[match["bare"]]
@@ -263,8 +269,10 @@ def error_line(error: BaseException, *, hint: str | None = None) -> str:
             ids.append(f"request id {error.request_id}")
         if ids:
             text = f"{text} ({', '.join(ids)})"
-    elif isinstance(error, UsageError | ValueError | TypeError | OSError):
-        text = cli_words(str(error))
+    elif isinstance(error, UsageError | OSError):
+        text = str(error)  # written for the command line already (or by the OS, about a path)
+    elif isinstance(error, ValueError | TypeError):
+        text = cli_words(str(error))  # the SDK's check of an argument, in its Python names
     else:
         text = f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
     if hint:

@@ -16,7 +16,16 @@ import pytest
 
 from eigenpal_ext import EigenpalClient, __version__
 from eigenpal_ext._errors import error_from_transport
-from eigenpal_ext.cli import CLI_DATE_FORMS, Console, ExitCode, build_parser, cli_words, error_line, main
+from eigenpal_ext.cli import (
+    CLI_DATE_FORMS,
+    Console,
+    ExitCode,
+    UsageError,
+    build_parser,
+    cli_words,
+    error_line,
+    main,
+)
 
 BASE_URL = "https://eigenpal.test"
 CREATED_AT = "2026-11-27T03:40:01.250+00:00"
@@ -195,6 +204,17 @@ def test_the_lost_run_hint_is_a_command() -> None:
 def test_cli_words_leaves_other_text_alone() -> None:
     assert cli_words("input 'a': file not found: /tmp/x") == "input 'a': file not found: /tmp/x"
     assert cli_words("limit=500 is above 100") == "--limit 500 is above 100"
+    # Values the SDK echoes are user data, even when they look like an argument name.
+    assert cli_words("workflow_id must be a slug, got 'workflow_id'") == "WORKFLOW must be a slug, got 'workflow_id'"
+    assert cli_words('status="x status=y" is odd') == '--status "x status=y" is odd'
+    assert cli_words(r"got 'it\'s from_date' and from_date") == r"got 'it\'s from_date' and --from"
+
+
+def test_usage_and_os_errors_are_printed_as_written() -> None:
+    assert error_line(UsageError("input 'from_date': file not found: /tmp/workflow_id.pdf")) == (
+        "error: input 'from_date': file not found: /tmp/workflow_id.pdf"
+    )
+    assert error_line(FileNotFoundError("no such file: /tmp/to_date.pdf")) == "error: no such file: /tmp/to_date.pdf"
 
 
 # ----------------------------------------------------------------------------------------------------------------
