@@ -199,8 +199,17 @@ def call_timeout(
 # --- response parsing -------------------------------------------------------------------------------------
 
 
-def parser(model: type[_Model], *, execution_id: str | None = None) -> Callable[[httpx.Response], Any]:
-    """Any 2xx with a body matching ``model`` → the model; anything else → a typed error."""
+def parser(
+    model: type[_Model],
+    *,
+    execution_id: str | None = None,
+    reader: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None,
+) -> Callable[[httpx.Response], Any]:
+    """Any 2xx with a body matching ``model`` → the model; anything else → a typed error.
+
+    ``reader`` adapts a body shape the API may also send to the one ``model`` reads (see
+    ``execution_status_body``); the model's ``raw`` is still the body as received.
+    """
 
     def parse(response: httpx.Response) -> Any:
         if not response.is_success:
@@ -216,12 +225,25 @@ def parser(model: type[_Model], *, execution_id: str | None = None) -> Callable[
                 response, reason=f"expected a JSON object, got {type(data).__name__}", execution_id=execution_id
             )
         try:
-            return model.from_dict(data)
+            parsed = model.from_dict(data if reader is None else reader(data))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             reason = f"{model.__name__} could not be read ({type(exc).__name__}: {exc})"
             raise unusable_success_response(response, reason=reason, execution_id=execution_id) from exc
+        parsed.raw = data
+        return parsed
 
     return parse
+
+
+def execution_status_body(data: dict[str, Any]) -> Mapping[str, Any]:
+    """Get-execution's second shape, ``ExecutionSummary`` (keyed by ``id``), read as a status: ``id`` is the id.
+
+    The API declares its answer as either shape; the status model keys on ``executionId``. The summary's own
+    keys (``id``, ``workflowId``, ...) stay in ``additional_properties``.
+    """
+    if "executionId" not in data and isinstance(data.get("id"), str):
+        return {**data, "executionId": data["id"]}
+    return data
 
 
 def transport_errors(
@@ -357,17 +379,35 @@ def _run_parser(workflow_id: str) -> Callable[[httpx.Response], RunWorkflowRespo
     def parse(response: httpx.Response) -> RunWorkflowResponse:
         try:
             parsed: RunWorkflowResponse = parse_model(response)
+            if not isinstance(parsed.execution_id, str) or not parsed.execution_id.strip():
+                reason = f"executionId is {parsed.execution_id!r}, not an execution id"
+                raise unusable_success_response(response, reason=reason)
         except EigenpalError as exc:
             if response.is_success:
-                # The server accepted the run, so an execution exists even though its id is unreadable.
-                exc.message += (
-                    f"; the run was accepted, so an execution exists: find it with "
-                    f"client.workflows.executions.list({workflow_id!r}, from_date='now()-10m')"
-                )
+                # The server accepted the run, so an execution exists even though the body was not usable.
+                known_id = _execution_id_in(response)
+                if known_id is not None:
+                    exc.execution_id = exc.execution_id or known_id
+                    exc.message += f"; the run was accepted as execution {known_id}"
+                else:
+                    exc.message += (
+                        f"; the run was accepted, so an execution exists: find it with "
+                        f"client.workflows.executions.list({workflow_id!r}, from_date='now()-10m')"
+                    )
             raise
         return parsed
 
     return parse
+
+
+def _execution_id_in(response: httpx.Response) -> str | None:
+    """The ``executionId`` an unusable run answer still carried, if it carried a usable one."""
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    value = data.get("executionId") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def get_execution_call(
@@ -379,7 +419,7 @@ def get_execution_call(
     request = get_execution._get_kwargs(execution_id, include_steps=IncludeSteps.TRUE if include_steps else UNSET)
     return Call(
         request,
-        parser(WorkflowExecutionStatusResponse, execution_id=execution_id),
+        parser(WorkflowExecutionStatusResponse, execution_id=execution_id, reader=execution_status_body),
         transport_errors(execution_id=execution_id),
         timeout,
         max_retries,

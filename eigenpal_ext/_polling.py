@@ -39,6 +39,13 @@ from eigenpal_ext._public import public
 TERMINAL_STATUSES: frozenset[ExecutionStatus] = frozenset(
     {ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, ExecutionStatus.CANCELLED, ExecutionStatus.REJECTED}
 )
+# Statuses the server may send that this client does not know (one added after this release, say `expired`)
+# are surfaced as they are (an ExecutionStatus whose value is the server's string) and are not terminal:
+# `is_terminal` is False for them. The waiters (`wait`, `run_and_wait`) still stop on one when the execution
+# also carries `completedAt`: the server stamps that only on an execution that has ended, so a new terminal
+# status ends the wait at once instead of spinning until the timeout. A known non-terminal status
+# (running, ...) never ends a wait, whatever else the body carries.
+KNOWN_STATUSES: frozenset[str] = frozenset(member.value for member in ExecutionStatus)
 # The shortest timeout a poll gets when the deadline is close: below this a request rarely succeeds.
 MIN_POLL_REQUEST_TIMEOUT_SECONDS = 1.0
 
@@ -46,6 +53,18 @@ MIN_POLL_REQUEST_TIMEOUT_SECONDS = 1.0
 def is_terminal(status: str | ExecutionStatus | None) -> bool:
     """True for completed, failed, cancelled and rejected; False for any other value, unknown ones too."""
     return status is not None and status in TERMINAL_STATUSES
+
+
+def is_finished(execution: WorkflowExecutionStatusResponse) -> bool:
+    """True when a wait should stop on this status: a terminal one, or an unknown one with ``completedAt``."""
+    if is_terminal(execution.status):
+        return True
+    return str(execution.status) not in KNOWN_STATUSES and _has_completed_at(execution)
+
+
+def _has_completed_at(execution: WorkflowExecutionStatusResponse) -> bool:
+    # `raw` too: a completedAt this client could not read as a time (completed_at None) is still a stamp.
+    return execution.completed_at is not None or execution.raw.get("completedAt") not in (None, "")
 
 
 def poll_delays(poll_interval_seconds: float) -> Iterator[float]:
@@ -68,9 +87,11 @@ def is_transient(error: EigenpalError) -> bool:
 class ExecutionResult:
     """Where a waited-for execution ended. Absent values are ``None``.
 
-    ``status`` is one of ``TERMINAL_STATUSES``; ``result`` is set when it is ``completed`` and ``error``
-    when it is ``failed``. ``execution`` is the last status response as the server sent it (with any
-    field this client does not know in ``execution.additional_properties``).
+    ``status`` is one of ``TERMINAL_STATUSES``, or a status this client does not know that came with
+    ``completedAt`` (see ``TERMINAL_STATUSES``); ``result`` is set when it is ``completed`` and ``error``
+    when it is ``failed``. ``created_at``/``completed_at`` are None when absent or not readable as a time;
+    the values as sent are in ``execution.raw``. ``execution`` is the last status response as the server
+    sent it (with any field this client does not know in ``execution.additional_properties``).
     """
 
     execution_id: str
@@ -109,9 +130,12 @@ class ExecutionResult:
         return data
 
     @classmethod
-    def from_status(cls, execution: WorkflowExecutionStatusResponse) -> ExecutionResult:
+    def from_status(
+        cls, execution: WorkflowExecutionStatusResponse, *, execution_id: str | None = None
+    ) -> ExecutionResult:
+        """The result for ``execution``; ``execution_id`` (the id that was polled) wins over the body's."""
         return cls(
-            execution_id=execution.execution_id,
+            execution_id=execution_id or execution.execution_id,
             status=execution.status,
             result=_none_if_unset(execution.result),
             error=_none_if_unset(execution.error),
@@ -184,7 +208,9 @@ class WaitState:
             self.last_status = status
             if self.on_status is not None:
                 self.on_status(execution)
-        return ExecutionResult.from_status(execution) if is_terminal(execution.status) else None
+        if not is_finished(execution):
+            return None
+        return ExecutionResult.from_status(execution, execution_id=self.execution_id)
 
     def failed_poll(self, error: EigenpalError) -> None:
         """Record a poll that failed; re-raise (with the execution id) unless it is worth retrying."""

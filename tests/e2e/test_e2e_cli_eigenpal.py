@@ -447,6 +447,12 @@ def test_exit_6_on_an_api_error_with_its_request_id(cli_env: dict[str, str]) -> 
     assert re.fullmatch(r"error: HTTP 404: .*exec_does_not_exist.* \(request id req_\w+\)\n", done.stderr)
 
 
+def test_a_status_the_client_does_not_know_is_judged_by_the_server(cli_env: dict[str, str]) -> None:
+    done = cli(cli_env, "executions", "list", "echo", "--status", "done")
+    assert done.returncode == 6
+    assert re.fullmatch(r"error: HTTP 400: query\.status: .*'done'.* \(request id req_\w+\)\n", done.stderr)
+
+
 def test_exit_7_on_a_connection_error(cli_env: dict[str, str]) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago, and now has nobody listening
         probe.bind(("127.0.0.1", 0))

@@ -381,7 +381,8 @@ def test_list_filters_pagination_and_order(e2e_server: LocalEigenpalServer) -> N
         completed = executions.list("echo", status=["completed"])
         assert completed.total == 3
         assert [item.id for item in completed.data] == echo_ids[::-1], "newest first"
-        created = [item.created_at for item in completed.data]
+        created = [item.created_at for item in completed.data if item.created_at is not None]
+        assert len(created) == len(completed.data)
         assert created == sorted(created, reverse=True)
         for item in completed.data:
             assert item.workflow_id == "wf_echo"

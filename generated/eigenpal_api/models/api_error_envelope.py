@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.api_error_issue import ApiErrorIssue
@@ -23,11 +23,13 @@ class ApiErrorEnvelope:
     """ The problems found; the first one is the headline. """
     request_id: str
     """ Request id, also echoed in the `x-request-id` header. """
-    hint: str | Unset = UNSET
+    hint: str | None = None
     """ Suggested fix for known error patterns. """
-    docs_url: str | Unset = UNSET
+    docs_url: str | None = None
     """ Link to relevant documentation. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         issues = []
@@ -82,6 +84,7 @@ class ApiErrorEnvelope:
         )
 
         api_error_envelope.additional_properties = d
+        api_error_envelope.raw = src_dict
         return api_error_envelope
 
     @property

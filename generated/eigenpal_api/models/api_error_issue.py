@@ -22,8 +22,11 @@ class ApiErrorIssue:
     code: str
     """ Machine-readable code (`invalid_value`, `required`, `not_found`, `unauthorized`, `rate_limited`, ...). """
     severity: ApiErrorIssueSeverity
-    """ How serious an issue is. """
+    """ An issue severity as an error body carries it: one of `ApiErrorIssueSeverity`, or a value added later.
+    Decision: any string is accepted, so a new severity (say `info`) never hides the error. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         field = self.field
@@ -66,6 +69,7 @@ class ApiErrorIssue:
         )
 
         api_error_issue.additional_properties = d
+        api_error_issue.raw = src_dict
         return api_error_issue
 
     @property

@@ -19,13 +19,15 @@ class CancelWorkflowExecutionResponse:
     execution_id: str
     """ Execution id. """
     status: CancelOutcome
-    """ What a cancel request did: `cancelled` (the execution changed state), `cancellation-requested` (the worker
-    will stop it at its next checkpoint) or `already-terminal` (nothing done). """
+    """ A cancel outcome as a response carries it: one of `CancelOutcome`, or a value added later. Decision: any
+    string is accepted, so a new outcome does not make a successful cancel unreadable. """
     was_status: ExecutionStatus
-    """ Lifecycle status of an execution: created → pending → running → (waiting) → finalizing → completed, or
-    failed / cancelled / rejected. Terminal: completed, failed, cancelled, rejected. Clients must accept values not
-    listed here (treat them as non-terminal). """
+    """ An execution status as a response carries it: one of `ExecutionStatus`, or a value added later. Decision:
+    any string is accepted, because the server may add a status (say `expired`) before clients are regenerated;
+    clients treat an unknown status as non-terminal unless the execution also carries `completedAt`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         execution_id = self.execution_id
@@ -62,6 +64,7 @@ class CancelWorkflowExecutionResponse:
         )
 
         cancel_workflow_execution_response.additional_properties = d
+        cancel_workflow_execution_response.raw = src_dict
         return cancel_workflow_execution_response
 
     @property

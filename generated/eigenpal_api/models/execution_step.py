@@ -7,50 +7,44 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_timestamp
 
 T = TypeVar("T", bound="ExecutionStep")
 
 
 @_attrs_define
 class ExecutionStep:
-    """One step's record in the per-step payload (`includeSteps=true`)."""
+    """One step's record in the per-step payload (`includeSteps=true`), as clients read it. Decision: no key is required
+    and every key may hold other JSON, because the 0.4.12 sources define no schema for the per-step payload; these are
+    the keys commonly seen.
 
-    step_id: str
+    """
+
+    step_id: str | None = None
     """ Id of the step in the workflow definition. """
-    status: str
+    status: str | None = None
     """ The step's status (`pending`, `running`, `completed`, `failed`, `skipped`, ...); an open string because step
     statuses are not part of the public enum. """
-    started_at: datetime.datetime | None | Unset = UNSET
+    started_at: datetime.datetime | None = None
     """ When the step started. """
-    completed_at: datetime.datetime | None | Unset = UNSET
+    completed_at: datetime.datetime | None = None
     """ When the step ended. """
-    output: Any | Unset = UNSET
+    output: Any | None = None
     """ The step's output, when it produced one. """
-    error: None | str | Unset = UNSET
+    error: None | str = None
     """ The step's error message, when it failed. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         step_id = self.step_id
 
         status = self.status
 
-        started_at: None | str | Unset
-        if isinstance(self.started_at, Unset):
-            started_at = UNSET
-        elif isinstance(self.started_at, datetime.datetime):
-            started_at = self.started_at.isoformat()
-        else:
-            started_at = self.started_at
+        started_at: str | None = None if self.started_at is None else self.started_at.isoformat()
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+        completed_at: str | None = None if self.completed_at is None else self.completed_at.isoformat()
 
         output = self.output
 
@@ -62,12 +56,11 @@ class ExecutionStep:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "stepId": step_id,
-                "status": status,
-            }
-        )
+        field_dict.update({})
+        if step_id is not UNSET:
+            field_dict["stepId"] = step_id
+        if status is not UNSET:
+            field_dict["status"] = status
         if started_at is not UNSET:
             field_dict["startedAt"] = started_at
         if completed_at is not UNSET:
@@ -82,43 +75,13 @@ class ExecutionStep:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        step_id = d.pop("stepId")
+        step_id = d.pop("stepId", UNSET)
 
-        status = d.pop("status")
+        status = d.pop("status", UNSET)
 
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_at_type_0 = datetime.datetime.fromisoformat(data)
+        started_at = parse_timestamp(d.pop("startedAt", None))
 
-                return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        started_at = _parse_started_at(d.pop("startedAt", UNSET))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completedAt", UNSET))
+        completed_at = parse_timestamp(d.pop("completedAt", None))
 
         output = d.pop("output", UNSET)
 
@@ -141,6 +104,7 @@ class ExecutionStep:
         )
 
         execution_step.additional_properties = d
+        execution_step.raw = src_dict
         return execution_step
 
     @property

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.execution_status import ExecutionStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.execution_summary_workflow import ExecutionSummaryWorkflow
@@ -26,26 +26,30 @@ class ExecutionSummary:
     workflow_id: str
     """ Id of the workflow that ran. """
     status: ExecutionStatus
-    """ Lifecycle status of an execution: created → pending → running → (waiting) → finalizing → completed, or
-    failed / cancelled / rejected. Terminal: completed, failed, cancelled, rejected. Clients must accept values not
-    listed here (treat them as non-terminal). """
-    created_at: datetime.datetime
-    """ ISO-8601 creation timestamp. """
-    trigger_type: None | str | Unset = UNSET
+    """ An execution status as a response carries it: one of `ExecutionStatus`, or a value added later. Decision:
+    any string is accepted, because the server may add a status (say `expired`) before clients are regenerated;
+    clients treat an unknown status as non-terminal unless the execution also carries `completedAt`. """
+    created_at: datetime.datetime | None
+    """ A point in time, normally ISO-8601 (`2026-05-09T12:00:00.000Z`). Decision: any string is accepted, because
+    the 0.4.12 models type every timestamp as a plain string with no format; clients read ISO-8601 (and other common
+    forms) and keep the value as sent otherwise. """
+    trigger_type: None | str = None
     """ How the run was started (`api`, `scheduled`, `manual`, ...; an open string). """
-    trigger_input: Any | Unset = UNSET
+    trigger_input: Any | None = None
     """ The original input map, useful for a replay. """
-    result: Any | Unset = UNSET
+    result: Any | None = None
     """ Workflow output (when status is `completed`). """
-    error: None | str | Unset = UNSET
+    error: None | str = None
     """ Error message (when status is `failed`). """
-    started_at: datetime.datetime | None | Unset = UNSET
+    started_at: datetime.datetime | None = None
     """ When a worker started the execution. """
-    completed_at: datetime.datetime | None | Unset = UNSET
+    completed_at: datetime.datetime | None = None
     """ When the execution reached a terminal status. """
-    workflow: ExecutionSummaryWorkflow | None | Unset = UNSET
+    workflow: ExecutionSummaryWorkflow | None = None
     """ The owning workflow; null when it has been deleted. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.execution_summary_workflow import ExecutionSummaryWorkflow  # noqa: PLC0415
@@ -56,7 +60,7 @@ class ExecutionSummary:
 
         status = self.status.value
 
-        created_at = self.created_at.isoformat()
+        created_at: str | None = None if self.created_at is None else self.created_at.isoformat()
 
         trigger_type: None | str | Unset
         if isinstance(self.trigger_type, Unset):
@@ -74,21 +78,9 @@ class ExecutionSummary:
         else:
             error = self.error
 
-        started_at: None | str | Unset
-        if isinstance(self.started_at, Unset):
-            started_at = UNSET
-        elif isinstance(self.started_at, datetime.datetime):
-            started_at = self.started_at.isoformat()
-        else:
-            started_at = self.started_at
+        started_at: str | None = None if self.started_at is None else self.started_at.isoformat()
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+        completed_at: str | None = None if self.completed_at is None else self.completed_at.isoformat()
 
         workflow: dict[str, Any] | None | Unset
         if isinstance(self.workflow, Unset):
@@ -136,7 +128,7 @@ class ExecutionSummary:
 
         status = ExecutionStatus(d.pop("status"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+        created_at = parse_timestamp(d.pop("createdAt", None))
 
         def _parse_trigger_type(data: object) -> None | str | Unset:
             if data is None:
@@ -160,39 +152,9 @@ class ExecutionSummary:
 
         error = _parse_error(d.pop("error", UNSET))
 
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_at_type_0 = datetime.datetime.fromisoformat(data)
+        started_at = parse_timestamp(d.pop("startedAt", None))
 
-                return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        started_at = _parse_started_at(d.pop("startedAt", UNSET))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completedAt", UNSET))
+        completed_at = parse_timestamp(d.pop("completedAt", None))
 
         def _parse_workflow(data: object) -> ExecutionSummaryWorkflow | None | Unset:
             if data is None:
@@ -226,6 +188,7 @@ class ExecutionSummary:
         )
 
         execution_summary.additional_properties = d
+        execution_summary.raw = src_dict
         return execution_summary
 
     @property

@@ -18,6 +18,8 @@ class ExecutionSummaryWorkflow:
     name: str
     """ Workflow name (slug). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -48,6 +50,7 @@ class ExecutionSummaryWorkflow:
         )
 
         execution_summary_workflow.additional_properties = d
+        execution_summary_workflow.raw = src_dict
         return execution_summary_workflow
 
     @property

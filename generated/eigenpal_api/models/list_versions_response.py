@@ -26,6 +26,8 @@ class ListVersionsResponse:
     offset: int
     """ The offset used. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         data = []
@@ -78,6 +80,7 @@ class ListVersionsResponse:
         )
 
         list_versions_response.additional_properties = d
+        list_versions_response.raw = src_dict
         return list_versions_response
 
     @property

@@ -23,9 +23,11 @@ class RunOverrides:
 
     """
 
-    steps: RunOverridesSteps | Unset = UNSET
+    steps: RunOverridesSteps | None = None
     """ Step id → the output that replaces that step's output. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         steps: dict[str, Any] | Unset = UNSET
@@ -57,6 +59,7 @@ class RunOverrides:
         )
 
         run_overrides.additional_properties = d
+        run_overrides.raw = src_dict
         return run_overrides
 
     @property

@@ -18,6 +18,8 @@ class RunOverridesSteps:
     """Step id → the output that replaces that step's output."""
 
     additional_properties: dict[str, RunOverridesStepsAdditionalProperty] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
@@ -42,6 +44,7 @@ class RunOverridesSteps:
             additional_properties[prop_name] = additional_property
 
         run_overrides_steps.additional_properties = additional_properties
+        run_overrides_steps.raw = src_dict
         return run_overrides_steps
 
     @property

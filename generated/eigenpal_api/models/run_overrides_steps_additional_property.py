@@ -14,6 +14,8 @@ class RunOverridesStepsAdditionalProperty:
     """The replacement output of one step."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
@@ -27,6 +29,7 @@ class RunOverridesStepsAdditionalProperty:
         run_overrides_steps_additional_property = cls()
 
         run_overrides_steps_additional_property.additional_properties = d
+        run_overrides_steps_additional_property.raw = src_dict
         return run_overrides_steps_additional_property
 
     @property

@@ -21,13 +21,15 @@ T = TypeVar("T", bound="RunWorkflowBody")
 class RunWorkflowBody:
     """JSON body of a run. Every field is optional."""
 
-    input_: RunWorkflowBodyInput | Unset = UNSET
+    input_: RunWorkflowBodyInput | None = None
     """ Workflow inputs keyed by input name. """
-    overrides: None | RunOverrides | Unset = UNSET
+    overrides: None | RunOverrides = None
     """ Per-step output overrides for a replay (null or absent for none). """
-    trigger: RunTrigger | Unset = UNSET
+    trigger: RunTrigger | None = None
     """ Caller surface recorded on the execution (`api` when omitted). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.run_overrides import RunOverrides  # noqa: PLC0415
@@ -104,6 +106,7 @@ class RunWorkflowBody:
         )
 
         run_workflow_body.additional_properties = d
+        run_workflow_body.raw = src_dict
         return run_workflow_body
 
     @property

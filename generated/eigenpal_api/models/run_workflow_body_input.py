@@ -14,6 +14,8 @@ class RunWorkflowBodyInput:
     """Workflow inputs keyed by input name."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
@@ -27,6 +29,7 @@ class RunWorkflowBodyInput:
         run_workflow_body_input = cls()
 
         run_workflow_body_input.additional_properties = d
+        run_workflow_body_input.raw = src_dict
         return run_workflow_body_input
 
     @property

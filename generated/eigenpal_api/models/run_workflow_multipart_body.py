@@ -20,10 +20,12 @@ class RunWorkflowMultipartBody:
 
     """
 
-    field_json: str | Unset = UNSET
+    field_json: str | None = None
     """ JSON text of `{"input": {...scalar inputs}, "overrides": {...}, "trigger": "api"}`, each key present only
     when non-empty; left out when empty. """
     additional_properties: dict[str, File] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         field_json = self.field_json
@@ -65,6 +67,7 @@ class RunWorkflowMultipartBody:
             additional_properties[prop_name] = additional_property
 
         run_workflow_multipart_body.additional_properties = additional_properties
+        run_workflow_multipart_body.raw = src_dict
         return run_workflow_multipart_body
 
     @property

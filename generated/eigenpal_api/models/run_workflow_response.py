@@ -18,22 +18,22 @@ class RunWorkflowResponse:
 
     execution_id: str
     """ The new execution's id (e.g. `exec_xyz`). """
-    status: ExecutionStatus | Unset = UNSET
-    """ Lifecycle status of an execution: created → pending → running → (waiting) → finalizing → completed, or
-    failed / cancelled / rejected. Terminal: completed, failed, cancelled, rejected. Clients must accept values not
-    listed here (treat them as non-terminal). """
-    result: Any | Unset = UNSET
+    status: ExecutionStatus | None = None
+    """ An execution status as a response carries it: one of `ExecutionStatus`, or a value added later. Decision:
+    any string is accepted, because the server may add a status (say `expired`) before clients are regenerated;
+    clients treat an unknown status as non-terminal unless the execution also carries `completedAt`. """
+    result: Any | None = None
     """ Workflow output (when status is `completed`). """
-    error: None | str | Unset = UNSET
+    error: None | str = None
     """ Error message (when status is `failed`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         execution_id = self.execution_id
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status: str | None = None if self.status is None else self.status.value
 
         result = self.result
 
@@ -64,12 +64,8 @@ class RunWorkflowResponse:
         d = dict(src_dict)
         execution_id = d.pop("executionId")
 
-        _status = d.pop("status", UNSET)
-        status: ExecutionStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = ExecutionStatus(_status)
+        _status = d.pop("status", None)
+        status = ExecutionStatus(_status) if isinstance(_status, str) else None
 
         result = d.pop("result", UNSET)
 
@@ -90,6 +86,7 @@ class RunWorkflowResponse:
         )
 
         run_workflow_response.additional_properties = d
+        run_workflow_response.raw = src_dict
         return run_workflow_response
 
     @property

@@ -8,11 +8,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.execution_status import ExecutionStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.execution_step import ExecutionStep
-    from ..models.run_overrides import RunOverrides
 
 
 T = TypeVar("T", bound="WorkflowExecutionStatusResponse")
@@ -28,39 +27,38 @@ class WorkflowExecutionStatusResponse:
     execution_id: str
     """ Execution id. """
     status: ExecutionStatus
-    """ Lifecycle status of an execution: created → pending → running → (waiting) → finalizing → completed, or
-    failed / cancelled / rejected. Terminal: completed, failed, cancelled, rejected. Clients must accept values not
-    listed here (treat them as non-terminal). """
-    created_at: datetime.datetime
-    """ ISO-8601 creation timestamp. """
-    completed_at: datetime.datetime | None | Unset = UNSET
+    """ An execution status as a response carries it: one of `ExecutionStatus`, or a value added later. Decision:
+    any string is accepted, because the server may add a status (say `expired`) before clients are regenerated;
+    clients treat an unknown status as non-terminal unless the execution also carries `completedAt`. """
+    created_at: datetime.datetime | None
+    """ A point in time, normally ISO-8601 (`2026-05-09T12:00:00.000Z`). Decision: any string is accepted, because
+    the 0.4.12 models type every timestamp as a plain string with no format; clients read ISO-8601 (and other common
+    forms) and keep the value as sent otherwise. """
+    completed_at: datetime.datetime | None = None
     """ ISO-8601 completion timestamp; set only in terminal states. """
-    result: Any | Unset = UNSET
+    result: Any | None = None
     """ Workflow output (when status is `completed`); null or absent otherwise. """
-    error: None | str | Unset = UNSET
+    error: None | str = None
     """ Error message (when status is `failed`); null or absent otherwise. """
-    steps: list[ExecutionStep] | Unset = UNSET
-    """ Per-step records, in execution order; only with `includeSteps=true`. """
-    overrides: None | RunOverrides | Unset = UNSET
-    """ The overrides the run was started with; only with `includeSteps=true`. """
+    steps: Any | list[ExecutionStep] | None = None
+    """ The per-step records, only with `includeSteps=true`: usually a list of step objects in execution order.
+    Decision: any JSON is accepted (a map keyed by step id, a list of strings, null, ...), because the 0.4.12
+    sources define no shape for it; clients read a list of objects as steps and keep any other value as sent. """
+    overrides: Any | None = None
+    """ The overrides the run was started with; only with `includeSteps=true`. Decision: any JSON, as sent, since
+    the 0.4.12 sources define no shape for the per-step payload. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.run_overrides import RunOverrides  # noqa: PLC0415
-
         execution_id = self.execution_id
 
         status = self.status.value
 
-        created_at = self.created_at.isoformat()
+        created_at: str | None = None if self.created_at is None else self.created_at.isoformat()
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+        completed_at: str | None = None if self.completed_at is None else self.completed_at.isoformat()
 
         result = self.result
 
@@ -70,20 +68,11 @@ class WorkflowExecutionStatusResponse:
         else:
             error = self.error
 
-        steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.steps, Unset):
-            steps = []
-            for steps_item_data in self.steps:
-                steps_item = steps_item_data.to_dict()
-                steps.append(steps_item)
+        steps: Any = self.steps
+        if isinstance(steps, list):
+            steps = [item.to_dict() if hasattr(item, "to_dict") else item for item in steps]
 
-        overrides: dict[str, Any] | None | Unset
-        if isinstance(self.overrides, Unset):
-            overrides = UNSET
-        elif isinstance(self.overrides, RunOverrides):
-            overrides = self.overrides.to_dict()
-        else:
-            overrides = self.overrides
+        overrides = self.overrides
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,31 +99,15 @@ class WorkflowExecutionStatusResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.execution_step import ExecutionStep  # noqa: PLC0415
-        from ..models.run_overrides import RunOverrides  # noqa: PLC0415
 
         d = dict(src_dict)
         execution_id = d.pop("executionId")
 
         status = ExecutionStatus(d.pop("status"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+        created_at = parse_timestamp(d.pop("createdAt", None))
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completedAt", UNSET))
+        completed_at = parse_timestamp(d.pop("completedAt", None))
 
         result = d.pop("result", UNSET)
 
@@ -147,31 +120,27 @@ class WorkflowExecutionStatusResponse:
 
         error = _parse_error(d.pop("error", UNSET))
 
-        _steps = d.pop("steps", UNSET)
-        steps: list[ExecutionStep] | Unset = UNSET
-        if _steps is not UNSET:
-            steps = []
-            for steps_item_data in _steps:
-                steps_item = ExecutionStep.from_dict(steps_item_data)
-
-                steps.append(steps_item)
-
-        def _parse_overrides(data: object) -> None | RunOverrides | Unset:
-            if data is None:
-                return data
+        def _parse_steps(data: object) -> Any | list[ExecutionStep] | Unset:
             if isinstance(data, Unset):
                 return data
             try:
-                if not isinstance(data, dict):
+                if not isinstance(data, list):
                     raise TypeError()
-                overrides_type_0 = RunOverrides.from_dict(data)
+                steps_type_0 = []
+                _steps_type_0 = data
+                for steps_type_0_item_data in _steps_type_0:
+                    steps_type_0_item = ExecutionStep.from_dict(steps_type_0_item_data)
 
-                return overrides_type_0
+                    steps_type_0.append(steps_type_0_item)
+
+                return steps_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RunOverrides | Unset, data)
+            return cast(Any | list[ExecutionStep] | Unset, data)
 
-        overrides = _parse_overrides(d.pop("overrides", UNSET))
+        steps = _parse_steps(d.pop("steps", UNSET))
+
+        overrides = d.pop("overrides", UNSET)
 
         workflow_execution_status_response = cls(
             execution_id=execution_id,
@@ -185,6 +154,7 @@ class WorkflowExecutionStatusResponse:
         )
 
         workflow_execution_status_response.additional_properties = d
+        workflow_execution_status_response.raw = src_dict
         return workflow_execution_status_response
 
     @property

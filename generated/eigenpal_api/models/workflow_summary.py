@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_timestamp
 
 T = TypeVar("T", bound="WorkflowSummary")
 
@@ -18,21 +18,27 @@ class WorkflowSummary:
 
     id: str
     """ Workflow id (e.g. `wf_abc123`). """
-    created_at: datetime.datetime
-    """ ISO-8601 creation timestamp. """
-    name: None | str | Unset = UNSET
+    created_at: datetime.datetime | None
+    """ A point in time, normally ISO-8601 (`2026-05-09T12:00:00.000Z`). Decision: any string is accepted, because
+    the 0.4.12 models type every timestamp as a plain string with no format; clients read ISO-8601 (and other common
+    forms) and keep the value as sent otherwise. """
+    name: None | str = None
     """ Human-readable name from the workflow YAML, also its slug (e.g. `extract-invoice`); null while no version
     has been published. """
-    version: None | str | Unset = UNSET
+    version: None | str = None
     """ Current release tag (e.g. `1.2.4`); null until a version is published. """
-    updated_at: datetime.datetime | Unset = UNSET
-    """ ISO-8601 timestamp of the last change. """
+    updated_at: datetime.datetime | None = None
+    """ A point in time, normally ISO-8601 (`2026-05-09T12:00:00.000Z`). Decision: any string is accepted, because
+    the 0.4.12 models type every timestamp as a plain string with no format; clients read ISO-8601 (and other common
+    forms) and keep the value as sent otherwise. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        created_at = self.created_at.isoformat()
+        created_at: str | None = None if self.created_at is None else self.created_at.isoformat()
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -46,9 +52,7 @@ class WorkflowSummary:
         else:
             version = self.version
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+        updated_at: str | None = None if self.updated_at is None else self.updated_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -72,7 +76,7 @@ class WorkflowSummary:
         d = dict(src_dict)
         id = d.pop("id")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+        created_at = parse_timestamp(d.pop("createdAt", None))
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:
@@ -92,12 +96,7 @@ class WorkflowSummary:
 
         version = _parse_version(d.pop("version", UNSET))
 
-        _updated_at = d.pop("updatedAt", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+        updated_at = parse_timestamp(d.pop("updatedAt", None))
 
         workflow_summary = cls(
             id=id,
@@ -108,6 +107,7 @@ class WorkflowSummary:
         )
 
         workflow_summary.additional_properties = d
+        workflow_summary.raw = src_dict
         return workflow_summary
 
     @property

@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_timestamp
 
 T = TypeVar("T", bound="WorkflowVersion")
 
@@ -20,15 +20,19 @@ class WorkflowVersion:
     """ Version id (e.g. `wfh_xyz`); stable, use it to pin runs. """
     workflow_id: str
     """ Id of the workflow this version belongs to. """
-    version: None | str | Unset = UNSET
+    version: None | str = None
     """ Release tag of this version (e.g. `1.2.3`). """
-    yaml_content: str | Unset = UNSET
+    yaml_content: str | None = None
     """ The workflow YAML at this version. """
-    is_current: bool | Unset = UNSET
+    is_current: bool | None = None
     """ True for the workflow's currently published version. """
-    created_at: datetime.datetime | Unset = UNSET
-    """ ISO-8601 creation timestamp. """
+    created_at: datetime.datetime | None = None
+    """ A point in time, normally ISO-8601 (`2026-05-09T12:00:00.000Z`). Decision: any string is accepted, because
+    the 0.4.12 models type every timestamp as a plain string with no format; clients read ISO-8601 (and other common
+    forms) and keep the value as sent otherwise. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -45,9 +49,7 @@ class WorkflowVersion:
 
         is_current = self.is_current
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        created_at: str | None = None if self.created_at is None else self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,12 +90,7 @@ class WorkflowVersion:
 
         is_current = d.pop("isCurrent", UNSET)
 
-        _created_at = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        created_at = parse_timestamp(d.pop("createdAt", None))
 
         workflow_version = cls(
             id=id,
@@ -105,6 +102,7 @@ class WorkflowVersion:
         )
 
         workflow_version.additional_properties = d
+        workflow_version.raw = src_dict
         return workflow_version
 
     @property

@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
+from ...models.execution_summary import ExecutionSummary
 from ...models.include_steps import IncludeSteps
 from ...models.workflow_execution_status_response import WorkflowExecutionStatusResponse
 from ...types import UNSET, Response, Unset
@@ -42,9 +43,25 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | WorkflowExecutionStatusResponse | None:
+) -> ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse | None:
     if response.status_code == 200:
-        response_200 = WorkflowExecutionStatusResponse.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> ExecutionSummary | WorkflowExecutionStatusResponse:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = WorkflowExecutionStatusResponse.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = ExecutionSummary.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -86,7 +103,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | WorkflowExecutionStatusResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,14 +117,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | WorkflowExecutionStatusResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
-    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the response is
-    one open schema rather than the 0.4.12 `oneOf` with `ExecutionSummary`, because that branch keys on
-    `id` while the live per-step payload carries `executionId`, and the `oneOf` made clients drop the
-    steps or crash.
+    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the answer is
+    `anyOf` the status shape (keyed by `executionId`) and the `ExecutionSummary` shape (keyed by `id`),
+    because the 0.4.12 schema declares both (as a `oneOf`, which open objects carrying both keys would
+    fail); clients read either, taking `id` as the execution id when `executionId` is absent.
 
     Args:
         execution_id (str):
@@ -119,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | WorkflowExecutionStatusResponse]
+        Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]
     """
 
     kwargs = _get_kwargs(
@@ -139,14 +156,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> ApiErrorEnvelope | WorkflowExecutionStatusResponse | None:
+) -> ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse | None:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
-    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the response is
-    one open schema rather than the 0.4.12 `oneOf` with `ExecutionSummary`, because that branch keys on
-    `id` while the live per-step payload carries `executionId`, and the `oneOf` made clients drop the
-    steps or crash.
+    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the answer is
+    `anyOf` the status shape (keyed by `executionId`) and the `ExecutionSummary` shape (keyed by `id`),
+    because the 0.4.12 schema declares both (as a `oneOf`, which open objects carrying both keys would
+    fail); clients read either, taking `id` as the execution id when `executionId` is absent.
 
     Args:
         execution_id (str):
@@ -158,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | WorkflowExecutionStatusResponse
+        ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse
     """
 
     return sync_detailed(
@@ -173,14 +190,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | WorkflowExecutionStatusResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
-    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the response is
-    one open schema rather than the 0.4.12 `oneOf` with `ExecutionSummary`, because that branch keys on
-    `id` while the live per-step payload carries `executionId`, and the `oneOf` made clients drop the
-    steps or crash.
+    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the answer is
+    `anyOf` the status shape (keyed by `executionId`) and the `ExecutionSummary` shape (keyed by `id`),
+    because the 0.4.12 schema declares both (as a `oneOf`, which open objects carrying both keys would
+    fail); clients read either, taking `id` as the execution id when `executionId` is absent.
 
     Args:
         execution_id (str):
@@ -192,7 +209,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | WorkflowExecutionStatusResponse]
+        Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]
     """
 
     kwargs = _get_kwargs(
@@ -210,14 +227,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> ApiErrorEnvelope | WorkflowExecutionStatusResponse | None:
+) -> ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse | None:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
-    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the response is
-    one open schema rather than the 0.4.12 `oneOf` with `ExecutionSummary`, because that branch keys on
-    `id` while the live per-step payload carries `executionId`, and the `oneOf` made clients drop the
-    steps or crash.
+    the body also carries the per-step payload (`steps`, `overrides`, ...). Decision: the answer is
+    `anyOf` the status shape (keyed by `executionId`) and the `ExecutionSummary` shape (keyed by `id`),
+    because the 0.4.12 schema declares both (as a `oneOf`, which open objects carrying both keys would
+    fail); clients read either, taking `id` as the execution id when `executionId` is absent.
 
     Args:
         execution_id (str):
@@ -229,7 +246,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | WorkflowExecutionStatusResponse
+        ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse
     """
 
     return (
