@@ -14,6 +14,8 @@ here, where anything unusable becomes a typed ``EigenpalError``.
 from __future__ import annotations
 
 import difflib
+import math
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
@@ -45,14 +47,20 @@ from eigenpal_ext._dates import DateInput, date_range_query
 from eigenpal_ext._errors import (
     EigenpalConnectionError,
     EigenpalError,
+    error_from_oversized,
     error_from_response,
     error_from_transport,
+    is_wrong_host_answer,
     unusable_success_response,
 )
 from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
-from eigenpal_ext._retry import DEADLINE_EXTENSION, IDEMPOTENCY_HEADER, MAX_RETRIES_EXTENSION
+from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge
+from eigenpal_ext._retry import IDEMPOTENCY_HEADER, MAX_RETRIES_EXTENSION
 
 T = TypeVar("T")
+# What may travel in an HTTP header value that this client builds from an argument: visible ASCII.
+_HEADER_SAFE_RE = re.compile(r"[\x21-\x7e]+")
+MAX_IDEMPOTENCY_KEY_CHARS = 255
 KNOWN_STATUSES: tuple[str, ...] = tuple(member.value for member in ExecutionStatus)
 
 
@@ -102,6 +110,30 @@ def require_id(value: object, argument: str) -> str:
     return value
 
 
+def check_header_value(value: object, argument: str, *, max_chars: int = MAX_IDEMPOTENCY_KEY_CHARS) -> str:
+    """A value sent as an HTTP header: 1..max_chars visible ASCII characters (no spaces, CR, LF, NUL...)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
+    if not _HEADER_SAFE_RE.fullmatch(value) or len(value) > max_chars:
+        raise ValueError(
+            f"{argument} must be 1 to {max_chars} visible ASCII characters (letters, digits, punctuation; "
+            f"no spaces or control characters), got {value[:80]!r}"
+        )
+    return value
+
+
+def check_flag(value: object, argument: str) -> bool:
+    """Boolean switches take only True or False: a truthy string such as "no" must not turn one on."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{argument} must be True or False, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def check_callback(value: object, argument: str) -> None:
+    if value is not None and not callable(value):
+        raise TypeError(f"{argument} must be a function (or None), got {type(value).__name__}")
+
+
 def check_int(value: object, argument: str, *, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{argument} must be an int, got {type(value).__name__}")
@@ -129,6 +161,11 @@ def status_filter(status: str | ExecutionStatus | Sequence[str | ExecutionStatus
     """
     if status is None:
         return None
+    if not isinstance(status, str | Sequence) or isinstance(status, bytes):
+        raise TypeError(
+            f"status must be an execution status or a list of them (e.g. 'running' or ['failed', 'rejected']), "
+            f"got {type(status).__name__}"
+        )
     items = [status] if isinstance(status, str) else list(status)
     if not items:
         return None
@@ -171,7 +208,7 @@ def normalise_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any] |
     for step_id, output in steps.items():
         if not isinstance(output, Mapping):
             raise TypeError(f"overrides['steps'][{step_id!r}] must be a mapping (the step's replacement output)")
-    return {"steps": check_json_value(dict(steps), "overrides['steps']")}
+    return {"steps": check_json_value(dict(steps), "overrides['steps']", depth=3)}
 
 
 # --- timeouts ---------------------------------------------------------------------------------------------
@@ -182,8 +219,13 @@ def call_timeout(
 ) -> httpx.Timeout | None:
     """The per-call timeout: an override for every phase, and room for a server hold on the read."""
     if timeout_seconds is not None:
-        if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int | float) or timeout_seconds <= 0:
-            raise ValueError(f"timeout_seconds must be a positive number of seconds, got {timeout_seconds!r}")
+        if (
+            isinstance(timeout_seconds, bool)
+            or not isinstance(timeout_seconds, int | float)
+            or not math.isfinite(timeout_seconds)
+            or timeout_seconds <= 0
+        ):
+            raise ValueError(f"timeout_seconds must be a positive number of seconds (finite), got {timeout_seconds!r}")
         base = httpx.Timeout(float(timeout_seconds))
     elif hold_seconds is None:
         return None
@@ -220,13 +262,17 @@ def parser(
             raise unusable_success_response(
                 response, reason=f"the body is not JSON ({exc})", execution_id=execution_id
             ) from exc
+        except RecursionError as exc:
+            raise unusable_success_response(
+                response, reason="the JSON is nested too deeply to read", execution_id=execution_id
+            ) from exc
         if not isinstance(data, dict):
             raise unusable_success_response(
                 response, reason=f"expected a JSON object, got {type(data).__name__}", execution_id=execution_id
             )
         try:
             parsed = model.from_dict(data if reader is None else reader(data))
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
             reason = f"{model.__name__} could not be read ({type(exc).__name__}: {exc})"
             raise unusable_success_response(response, reason=reason, execution_id=execution_id) from exc
         parsed.raw = data
@@ -252,6 +298,10 @@ def transport_errors(
     """Turns whatever httpx raised while sending into an ``EigenpalError`` carrying what is known."""
 
     def convert(exc: httpx.HTTPError) -> EigenpalError:
+        if isinstance(exc, ResponseTooLarge):
+            return error_from_oversized(
+                exc, execution_id=execution_id, execution_may_exist=execution_may_exist, workflow_id=workflow_id
+            )
         if isinstance(exc, httpx.TransportError):
             return error_from_transport(
                 exc, execution_id=execution_id, execution_may_exist=execution_may_exist, workflow_id=workflow_id
@@ -319,7 +369,7 @@ def run_workflow_call(
 ) -> Call[RunWorkflowResponse]:
     workflow_id = require_id(workflow_id, "workflow_id")
     if idempotency_key is not None:
-        require_id(idempotency_key, "idempotency_key")
+        check_header_value(idempotency_key, "idempotency_key")
     hold = (
         None
         if wait_for_completion is None
@@ -383,8 +433,9 @@ def _run_parser(workflow_id: str) -> Callable[[httpx.Response], RunWorkflowRespo
                 reason = f"executionId is {parsed.execution_id!r}, not an execution id"
                 raise unusable_success_response(response, reason=reason)
         except EigenpalError as exc:
-            if response.is_success:
+            if response.is_success and not is_wrong_host_answer(response):
                 # The server accepted the run, so an execution exists even though the body was not usable.
+                # (Not for a web page: that answer came from the wrong host, which started nothing.)
                 known_id = _execution_id_in(response)
                 if known_id is not None:
                     exc.execution_id = exc.execution_id or known_id
@@ -404,7 +455,7 @@ def _execution_id_in(response: httpx.Response) -> str | None:
     """The ``executionId`` an unusable run answer still carried, if it carried a usable one."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     value = data.get("executionId") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.strip() else None

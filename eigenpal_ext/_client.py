@@ -14,7 +14,9 @@ borrows it (``_pool.py``): closing the borrower leaves the pool open, closing th
 from __future__ import annotations
 
 import functools
+import math
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Self
 import httpx
 
 from eigenpal_ext import _config
+from eigenpal_ext._limits import check_max_response_bytes, install_deadline_backend
 from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._pool import AsyncBorrowedTransport, BorrowedTransport
 from eigenpal_ext._public import public
@@ -47,6 +50,11 @@ _RESERVED_HTTPX_ARGS = {
 # passed to httpx.Client they would be ignored (verify, cert, limits) or get a transport of their own that
 # bypasses retries and the with_options pool (proxy).
 _POOL_HTTPX_ARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+# An API key goes into a header: visible ASCII only (no spaces, no control characters).
+_API_KEY_RE = re.compile(r"[\x21-\x7e]+")
+_HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE_RE = re.compile(r"[\x20-\x7e\t]*")
+_USERINFO_RE = re.compile(r"(//)[^/?#@]*@")
 
 
 class ClientSettings(NamedTuple):
@@ -75,19 +83,15 @@ def resolve_settings(
     default_headers: Mapping[str, str] | None,
     environ: Mapping[str, str] = os.environ,
 ) -> ClientSettings:
-    key = api_key if api_key is not None else environ.get(_config.API_KEY_ENV)
-    if not key or not isinstance(key, str) or not key.strip():
-        raise ValueError(
-            f"no EigenPal API key: pass api_key=... or set the {_config.API_KEY_ENV} environment variable "
-            "(keys are made at app.eigenpal.com → Settings → API Keys)"
-        )
+    key = check_api_key(api_key if api_key is not None else environ.get(_config.API_KEY_ENV))
     url = normalise_base_url(
         base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
     )
     check_max_retries(max_retries)
-    headers = {**telemetry_headers(), **dict(default_headers or {}), "Authorization": f"Bearer {key.strip()}"}
+    check_default_headers(default_headers)
+    headers = {**telemetry_headers(), **dict(default_headers or {}), "Authorization": f"Bearer {key}"}
     return ClientSettings(
-        api_key=key.strip(),
+        api_key=key,
         base_url=url,
         timeout=default_timeout(timeout_seconds),
         retry=RetryPolicy(max_retries=max_retries),
@@ -137,30 +141,85 @@ def check_extra_headers(headers: Mapping[str, str]) -> dict[str, str]:
                 "headers cannot set Authorization: it comes from the client's API key; "
                 "create another client for another key"
             )
+    check_default_headers(headers, "headers")
     return dict(headers)
 
 
+def check_api_key(key: object) -> str:
+    """The key, stripped of surrounding whitespace; refused (never echoed) unless it can travel in a header."""
+    if not key or not isinstance(key, str) or not key.strip():
+        raise ValueError(
+            f"no EigenPal API key: pass api_key=... or set the {_config.API_KEY_ENV} environment variable "
+            "(keys are made at app.eigenpal.com → Settings → API Keys)"
+        )
+    key = key.strip()
+    if not _API_KEY_RE.fullmatch(key):
+        # The key itself stays out of the message: it would end up in tracebacks and logs.
+        raise ValueError(
+            f"the EigenPal API key (api_key or {_config.API_KEY_ENV}) contains whitespace, control or non-ASCII "
+            f"characters ({len(key)} characters given); copy it again from app.eigenpal.com → Settings → API Keys"
+        )
+    return key
+
+
+def check_default_headers(headers: Mapping[str, str] | None, argument: str = "default_headers") -> None:
+    """Names must be HTTP tokens and values printable ASCII, so nothing can be injected (values not echoed)."""
+    if headers is None:
+        return
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"{argument} must be a mapping of header names to values, got {type(headers).__name__}")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME_RE.fullmatch(name):
+            raise ValueError(f"{argument}: {shown_text(name)} is not a valid HTTP header name")
+        if not isinstance(value, str) or not _HEADER_VALUE_RE.fullmatch(value):
+            raise ValueError(
+                f"{argument}[{name!r}] must be a string of printable ASCII characters "
+                "(no CR, LF or other control characters)"
+            )
+
+
+def shown_text(value: object) -> str:
+    """``repr`` of a value for an error message, with a URL's ``user:password@`` hidden."""
+    return _USERINFO_RE.sub(r"\1***@", repr(value))
+
+
 def normalise_base_url(base_url: str) -> str:
-    """The instance root, without a trailing slash; a trailing ``/api/v1`` is removed (paths carry it)."""
+    """The instance root, without a trailing slash; a trailing ``/api/v1`` is removed (paths carry it).
+
+    Credentials in the URL (``https://user:password@host``) are refused: httpx would send them as Basic
+    auth in place of the API key, and the URL shows up in reprs and error messages.
+    """
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a string such as {_config.DEFAULT_BASE_URL!r}")
+    if _USERINFO_RE.search(base_url):
+        raise ValueError(
+            f"base_url must not contain credentials (user:password@), got {shown_text(base_url)}; "
+            "the API key goes in api_key= or EIGENPAL_API_KEY"
+        )
     url = base_url.strip().rstrip("/")
     if url.endswith(_config.API_PREFIX):
         url = url[: -len(_config.API_PREFIX)].rstrip("/")
     parsed = httpx.URL(url) if "://" in url else None
     if parsed is None or parsed.scheme not in {"http", "https"} or not parsed.host:
-        raise ValueError(f"base_url must be an http(s) URL such as {_config.DEFAULT_BASE_URL!r}, got {base_url!r}")
-    if parsed.query or parsed.fragment:
-        raise ValueError(f"base_url must not have a query or fragment, got {base_url!r}")
+        raise ValueError(
+            f"base_url must be an http(s) URL such as {_config.DEFAULT_BASE_URL!r}, got {shown_text(base_url)}"
+        )
+    if parsed.query or parsed.fragment or parsed.userinfo:
+        raise ValueError(f"base_url must not have a query, fragment or credentials, got {shown_text(base_url)}")
     return url
 
 
 def default_timeout(timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(timeout_seconds, httpx.Timeout):
         return timeout_seconds
-    if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int | float) or timeout_seconds <= 0:
+    if (
+        isinstance(timeout_seconds, bool)
+        or not isinstance(timeout_seconds, int | float)
+        or not math.isfinite(timeout_seconds)
+        or timeout_seconds <= 0
+    ):
         # None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
-        raise ValueError(f"timeout_seconds must be a positive number of seconds, got {timeout_seconds!r}")
+        raise ValueError(f"timeout_seconds must be a positive number of seconds (finite), got {timeout_seconds!r}")
     seconds = float(timeout_seconds)
     return httpx.Timeout(seconds, connect=min(seconds, _config.DEFAULT_CONNECT_TIMEOUT_SECONDS))
 
@@ -207,6 +266,11 @@ def http_client_arguments(
     return {**own, "transport": transport, **extra}
 
 
+def check_idempotent_runs(value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(f"idempotent_runs must be True, False or None, got {type(value).__name__}")
+
+
 class _ClientBase:
     """What both clients expose about their configuration, and ``with_options``."""
 
@@ -216,6 +280,7 @@ class _ClientBase:
     _owner: _ClientBase | None
     _httpx_args: Mapping[str, Any] | None
     _idempotent_runs: bool | None
+    _max_response_bytes: int
     _sleep: Any  # a blocking or an awaitable sleep, per client
     _clock: Callable[[], float]
 
@@ -248,6 +313,7 @@ class _ClientBase:
             owner=self._owner or self,
             httpx_args=self._httpx_args,
             idempotent_runs=True if self._learned_idempotency() else self._idempotent_runs,
+            max_response_bytes=self._max_response_bytes,
             sleep=self._sleep,
             clock=self._clock,
         )
@@ -261,6 +327,7 @@ class _ClientBase:
         owner: _ClientBase | None,
         httpx_args: Mapping[str, Any] | None,
         idempotent_runs: bool | None,
+        max_response_bytes: int,
         sleep: Any,
         clock: Callable[[], float],
     ) -> None:
@@ -311,7 +378,10 @@ class EigenpalClient(_ClientBase):
     ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply), and
     ``httpx_args`` for anything else httpx accepts (``proxy``, ``verify``, ``event_hooks``, ...), and
     ``idempotent_runs``: whether the server deduplicates runs by ``Idempotency-Key`` (None: learn it
-    from the server's answers; then an interrupted run is retried instead of reported as lost).
+    from the server's answers; then an interrupted run is retried instead of reported as lost), and
+    ``max_response_bytes``, the largest answer (decoded) one request may bring (64 MiB; a bigger one raises
+    ``EigenpalResponseTooLargeError``). ``timeout_seconds`` bounds each call as a whole, body and retries
+    included: the longest of an ``httpx.Timeout``'s phases is the budget of the whole call.
     """
 
     def __init__(
@@ -325,8 +395,11 @@ class EigenpalClient(_ClientBase):
         transport: httpx.BaseTransport | None = None,
         httpx_args: Mapping[str, Any] | None = None,
         idempotent_runs: bool | None = None,
+        max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         configure_from_env()
+        check_idempotent_runs(idempotent_runs)
+        check_max_response_bytes(max_response_bytes)
         settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
@@ -336,12 +409,15 @@ class EigenpalClient(_ClientBase):
         )
         pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
         pool = transport if transport is not None else httpx.HTTPTransport(**pool_args)
+        # Each socket operation of the pool is clipped to the deadline of the request in progress (_limits).
+        install_deadline_backend(pool)
         self._build(
             settings,
             pool,
             owner=None,
             httpx_args=client_args,
             idempotent_runs=idempotent_runs,
+            max_response_bytes=max_response_bytes,
             sleep=time.sleep,
             clock=time.monotonic,
         )
@@ -354,6 +430,7 @@ class EigenpalClient(_ClientBase):
         owner: _ClientBase | None,
         httpx_args: Mapping[str, Any] | None,
         idempotent_runs: bool | None,
+        max_response_bytes: int,
         sleep: Callable[[float], None],
         clock: Callable[[], float],
     ) -> None:
@@ -363,12 +440,14 @@ class EigenpalClient(_ClientBase):
         self._sleep: Callable[[float], None] = sleep
         self._clock: Callable[[], float] = clock
         sending = pool if owner is None else BorrowedTransport(pool, owner._pool_closed)
+        self._max_response_bytes = max_response_bytes
         self._retrying = RetryTransport(
             sending,
             settings.retry,
             sleep=lambda seconds: self._sleep(seconds),
             clock=lambda: self._clock(),
             idempotent_runs=idempotent_runs,
+            max_response_bytes=max_response_bytes,
         )
         self._http = httpx.Client(**http_client_arguments(settings, self._retrying, httpx_args))
 
@@ -430,8 +509,11 @@ class AsyncEigenpalClient(_ClientBase):
         transport: httpx.AsyncBaseTransport | None = None,
         httpx_args: Mapping[str, Any] | None = None,
         idempotent_runs: bool | None = None,
+        max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         configure_from_env()
+        check_idempotent_runs(idempotent_runs)
+        check_max_response_bytes(max_response_bytes)
         settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
@@ -447,6 +529,7 @@ class AsyncEigenpalClient(_ClientBase):
             owner=None,
             httpx_args=client_args,
             idempotent_runs=idempotent_runs,
+            max_response_bytes=max_response_bytes,
             sleep=_asyncio_sleep,
             clock=time.monotonic,
         )
@@ -459,6 +542,7 @@ class AsyncEigenpalClient(_ClientBase):
         owner: _ClientBase | None,
         httpx_args: Mapping[str, Any] | None,
         idempotent_runs: bool | None,
+        max_response_bytes: int,
         sleep: Callable[[float], Awaitable[None]],
         clock: Callable[[], float],
     ) -> None:
@@ -467,12 +551,14 @@ class AsyncEigenpalClient(_ClientBase):
         self._sleep: Callable[[float], Awaitable[None]] = sleep
         self._clock: Callable[[], float] = clock
         sending = pool if owner is None else AsyncBorrowedTransport(pool, owner._pool_closed)
+        self._max_response_bytes = max_response_bytes
         self._retrying = AsyncRetryTransport(
             sending,
             settings.retry,
             sleep=lambda seconds: self._sleep(seconds),
             clock=lambda: self._clock(),
             idempotent_runs=idempotent_runs,
+            max_response_bytes=max_response_bytes,
         )
         self._http = httpx.AsyncClient(**http_client_arguments(settings, self._retrying, httpx_args))
 

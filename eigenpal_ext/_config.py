@@ -15,7 +15,13 @@ DEFAULT_CONNECT_TIMEOUT_SECONDS: Final = 10.0
 # A held run (wait_for_completion=N) gets a read timeout of N plus this margin: the server answers once
 # the window closes, plus its own processing and the network, so N alone would lose the execution id.
 HOLD_READ_TIMEOUT_MARGIN_SECONDS: Final = 15.0
+# The largest answer (decoded) one request may bring; EigenPal answers are small JSON documents, so this
+# only stops a misbehaving server or proxy (or a gzip bomb) from filling memory. EigenpalClient(max_response_bytes=).
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
 MAX_SERVER_HOLD_SECONDS: Final = 60
+# run_and_wait(server_hold=True) asks for a hold that ends this long before its deadline, so the server's
+# answer, and the execution id in it, arrives before the trigger request is cut off at the deadline.
+HOLD_DEADLINE_MARGIN_SECONDS: Final = 2.0
 
 # Retries of idempotent requests (and of runs that certainly did not reach the server).
 DEFAULT_MAX_RETRIES: Final = 2

@@ -14,6 +14,7 @@ raise plain ``ValueError``/``TypeError``, because they are bugs in the calling c
     │   ├── EigenpalServerError            5xx
     │   ├── EigenpalUnexpectedStatusError  any other status
     │   └── EigenpalResponseError          2xx whose body is not the JSON we expect (wrong base_url?)
+    │       └── EigenpalResponseTooLargeError  an answer over the client's max_response_bytes (any status)
     ├── EigenpalConnectionError            no usable answer: refused, dropped, DNS...
     └── EigenpalTimeoutError               a request timed out, or a wait passed its deadline
 
@@ -33,8 +34,11 @@ Mapping rules (an error body is the ``ApiErrorEnvelope`` of ``openapi.yaml``: ``
   rather than the API, so the message says so.
 - httpx transport errors are wrapped instead of leaking out raw, and say whether the request may have reached
   the server, because a lost answer to a run request can leave an execution running whose id nobody knows.
-- The API key never appears in a message or repr: any server-echoed copy of the key is redacted, in messages
-  and in ``EigenpalAPIError.headers`` alike, and the headers' repr hides every credential-like value.
+- The API key never appears in a message or repr: any server-echoed copy of the key is redacted from every
+  field of an error (message, request id, issues, hint, docs URL, body) and from ``EigenpalAPIError.headers``,
+  and the headers' repr hides every credential-like value.
+- Server-supplied text cannot forge output: ``str()`` of an error escapes control characters (a newline in an
+  execution id prints as ``\\n``), and texts taken from a body have their whitespace collapsed.
 
 Every public class here is named ``eigenpal_ext.<Name>`` (``@public``), as users import it: tracebacks read
 ``eigenpal_ext.EigenpalAuthError: HTTP 401: ...``, not the private module that implements it.
@@ -50,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, Self
 
 import httpx
 
+from eigenpal_ext._limits import DeadlineExceeded, ResponseTooLarge
 from eigenpal_ext._public import public
 
 if TYPE_CHECKING:
@@ -65,14 +70,17 @@ __all__ = [
     "EigenpalPayloadTooLargeError",
     "EigenpalRateLimitError",
     "EigenpalResponseError",
+    "EigenpalResponseTooLargeError",
     "EigenpalServerError",
     "EigenpalTimeoutError",
     "EigenpalUnexpectedStatusError",
     "EigenpalValidationError",
     "ErrorIssue",
     "ResponseHeaders",
+    "error_from_oversized",
     "error_from_response",
     "error_from_transport",
+    "is_wrong_host_answer",
     "parse_retry_after",
     "unusable_success_response",
 ]
@@ -164,8 +172,11 @@ class EigenpalError(Exception):
         return self
 
     def __str__(self) -> str:
+        # Escaped here, where an error becomes text (logs, tracebacks, CLI): ids and messages can carry
+        # server-supplied values, and a newline in one must not forge a second log line.
         ids = [f"{name}={value}" for name, value in self._ids() if value]
-        return f"{self.message} ({', '.join(ids)})" if ids else self.message
+        text = f"{self.message} ({', '.join(ids)})" if ids else self.message
+        return escape_controls(text)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={value!r}" for name, value in self._repr_fields())
@@ -371,7 +382,32 @@ class EigenpalUnexpectedStatusError(EigenpalAPIError):
 
 @public
 class EigenpalResponseError(EigenpalAPIError):
-    """A 2xx whose body is not the JSON the API promises: usually a base_url pointing at a web page."""
+    """An answer this client cannot use: a 2xx whose body is not the JSON the API promises (usually a base_url
+    pointing at a web page, or JSON nested too deeply to read), pagination that does not advance, or (the
+    subclass) an answer over the size cap."""
+
+
+@public
+class EigenpalResponseTooLargeError(EigenpalResponseError):
+    """The answer (decoded) was larger than the client's ``max_response_bytes``; it was not read to the end."""
+
+    limit_bytes: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        limit_bytes: int,
+        request_id: str | None = None,
+        execution_id: str | None = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    ) -> None:
+        super().__init__(message, status=status, request_id=request_id, execution_id=execution_id, headers=headers)
+        self.limit_bytes = limit_bytes
+
+    def _repr_fields(self) -> list[tuple[str, object]]:
+        return [*super()._repr_fields(), ("limit_bytes", self.limit_bytes)]
 
 
 def _get_execution_may_exist(error: "EigenpalConnectionError | EigenpalTimeoutError") -> bool:
@@ -541,8 +577,9 @@ _DEFAULT_TEXTS: Final[Mapping[int, str]] = {
 def error_from_response(response: httpx.Response, *, execution_id: str | None = None) -> EigenpalAPIError:
     """Map an already-read error response to the typed error for its status; never raises on odd bodies."""
     status = response.status_code
-    parsed = _parse_body(response)
-    request_id = parsed.request_id or _header(response, "x-request-id")
+    secrets = _secrets_of(_response_request(response))
+    parsed = _parse_body(response, secrets)
+    request_id = parsed.request_id or _redact_or_none(_clean_or_none(_header(response, "x-request-id")), secrets)
     retry_after = parse_retry_after(_header(response, "retry-after")) if status == 429 else None
 
     media_type = _non_json_media_type(response)
@@ -554,7 +591,6 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
             text = f"{text} (hint: {parsed.hint})"
     if retry_after is not None:
         text = f"{text} (retry after {retry_after:g}s)"
-    secrets = _secrets_of(_response_request(response))
     message = _redact(f"HTTP {status}: {text}", secrets)
     headers = _response_headers(response, secrets)
 
@@ -589,18 +625,18 @@ def unusable_success_response(
 ) -> EigenpalResponseError:
     """The error for a 2xx whose body is not JSON or does not match the API schema (``reason`` says how)."""
     status = response.status_code
-    parsed = _parse_body(response)
+    secrets = _secrets_of(_response_request(response))
+    parsed = _parse_body(response, secrets)
     media_type = _non_json_media_type(response)
     if media_type is not None:
         text = _wrong_host_text(response, media_type, gateway_likely=False)
     else:
         text = f"the server's answer did not match the API contract: {reason}"
-    secrets = _secrets_of(_response_request(response))
     return EigenpalResponseError(
         _redact(f"HTTP {status}: {text}", secrets),
         status=status,
         issues=parsed.issues,
-        request_id=parsed.request_id or _header(response, "x-request-id"),
+        request_id=parsed.request_id or _redact_or_none(_clean_or_none(_header(response, "x-request-id")), secrets),
         hint=parsed.hint,
         docs_url=parsed.docs_url,
         body=parsed.body,
@@ -612,6 +648,44 @@ def unusable_success_response(
 def _response_headers(response: httpx.Response, secrets: Sequence[str]) -> ResponseHeaders:
     """The response's headers for the error, with any echo of the client's own API key redacted."""
     return ResponseHeaders((name, _redact(value, secrets)) for name, value in response.headers.multi_items())
+
+
+def is_wrong_host_answer(response: httpx.Response) -> bool:
+    """A Content-Type that is set but not JSON: the answer came from a web page, not from the API."""
+    return _non_json_media_type(response) is not None
+
+
+def error_from_oversized(
+    exc: ResponseTooLarge,
+    *,
+    execution_id: str | None = None,
+    execution_may_exist: bool = False,
+    workflow_id: str | None = None,
+) -> EigenpalResponseTooLargeError:
+    """The error for an answer over ``max_response_bytes`` (raised by the transport while reading it)."""
+    request = _exception_request(exc)
+    host = request.url.host if request is not None and request.url.host else "the server"
+    limit = exc.limit_bytes
+    text = (
+        f"HTTP {exc.status_code}: the answer from {host} is larger than this client's limit of {limit} bytes "
+        f"({limit / 1048576:g} MiB, max_response_bytes) and was not read"
+    )
+    if execution_may_exist and execution_id is None and 200 <= exc.status_code < 300:
+        workflow = repr(workflow_id) if workflow_id is not None else "<workflow>"
+        text += (
+            f"; the run was accepted, so an execution exists: find it with "
+            f"client.workflows.executions.list({workflow}, from_date='now()-10m')"
+        )
+    secrets = _secrets_of(request)
+    request_id = _clean_or_none(exc.headers.get("x-request-id", "").strip() or None)
+    return EigenpalResponseTooLargeError(
+        _redact(text, secrets),
+        status=exc.status_code,
+        limit_bytes=limit,
+        request_id=_redact_or_none(request_id, secrets),
+        execution_id=execution_id,
+        headers=ResponseHeaders((name, _redact(value, secrets)) for name, value in exc.headers.multi_items()),
+    )
 
 
 def _class_for_status(status: int) -> type[EigenpalAPIError]:
@@ -646,15 +720,18 @@ def _default_text(status: int) -> str:
     return f"unexpected status {status}"
 
 
-def _parse_body(response: httpx.Response) -> _ParsedBody:
+def _parse_body(response: httpx.Response, secrets: Sequence[str] = ()) -> _ParsedBody:
+    """What the body says, with every copy of ``secrets`` replaced (before decoding, and in decoded strings)."""
     try:
         content = response.content
     except httpx.ResponseNotRead:
         return _ParsedBody()
     if not content.strip():
         return _ParsedBody()
+    for secret in secrets:
+        content = content.replace(secret.encode("utf-8", "replace"), _REDACTED.encode("ascii"))
     try:
-        decoded: object = json.loads(content)
+        decoded: object = _redact_json(json.loads(content), secrets)
     except (ValueError, RecursionError):
         # ValueError covers JSONDecodeError, UnicodeDecodeError and over-long integers; RecursionError covers
         # pathologically nested arrays. Neither may hide the status from the caller.
@@ -671,6 +748,31 @@ def _parse_body(response: httpx.Response) -> _ParsedBody:
         docs_url=_clean_or_none(decoded.get("docsUrl")),
         text=_fallback_text(decoded),
     )
+
+
+def _redact_json(value: object, secrets: Sequence[str]) -> object:
+    """``value`` with ``secrets`` replaced in every string and key, walked without recursion (bodies can be deep).
+
+    Catches copies that the byte-level replacement missed because JSON escaped them (``\\/``, ``\\u0041``).
+    """
+    if not secrets:
+        return value
+    root: list[object] = [value]
+    stack: list[tuple[list[object] | dict[Any, object], Any]] = [(root, 0)]
+    while stack:
+        holder, slot = stack.pop()
+        item = holder[slot]
+        if isinstance(item, str):
+            holder[slot] = _redact(item, secrets)
+        elif isinstance(item, list):
+            stack.extend((item, index) for index in range(len(item)))
+        elif isinstance(item, dict):
+            if any(isinstance(key, str) and _redact(key, secrets) != key for key in item):
+                renamed = {(_redact(k, secrets) if isinstance(k, str) else k): v for k, v in item.items()}
+                item.clear()
+                item.update(renamed)
+            stack.extend((item, key) for key in item)
+    return root[0]
 
 
 def _parse_issues(raw: object) -> tuple[ErrorIssue, ...]:
@@ -775,12 +877,20 @@ def error_from_transport(
     """
     request = _exception_request(exc)
     host = request.url.host if request is not None and request.url.host else "the server"
+    if request_sent is None and isinstance(exc, DeadlineExceeded):
+        request_sent = exc.request_sent
     sent = request_sent if request_sent is not None else not isinstance(exc, _NOT_SENT)
     # A run that never left this process created nothing: no "may exist" warning for it.
     execution_may_exist = execution_may_exist and sent
 
     timeout_seconds: float | None = None
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, DeadlineExceeded):
+        timeout_seconds = exc.budget_seconds
+        text = (
+            f"request timed out: no complete answer from {host} within {timeout_seconds:g}s "
+            "(the deadline covers the whole request: connecting, sending, the answer's body and retries)"
+        )
+    elif isinstance(exc, httpx.TimeoutException):
         phase = next((name for kind, name in _TIMEOUT_PHASES if isinstance(exc, kind)), None)
         timeout_seconds = _configured_timeout(request, phase)
         text = _timeout_text(phase, host, timeout_seconds)
@@ -838,7 +948,7 @@ def _transport_summary(exc: httpx.TransportError, host: str) -> str:
     return template.format(host=host)
 
 
-def _exception_request(exc: httpx.TransportError) -> httpx.Request | None:
+def _exception_request(exc: httpx.HTTPError) -> httpx.Request | None:
     try:
         return exc.request
     except RuntimeError:
@@ -879,6 +989,17 @@ def _redact(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
+def _redact_or_none(text: str | None, secrets: Sequence[str]) -> str | None:
+    return None if text is None else _redact(text, secrets)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every non-printable character escaped (``\\n``, ``\\x1b``, ``\\u2028``): one harmless line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
 def _scalar_text(value: object) -> str:
     if isinstance(value, str):
         return _clean(value)
@@ -894,8 +1015,9 @@ def _clean_or_none(value: object) -> str | None:
 
 
 def _clean(text: str) -> str:
-    # Collapsing whitespace keeps a server-supplied newline from forging extra log lines.
-    return _truncate(" ".join(text.split()), _MAX_TEXT_CHARS)
+    # Collapsing whitespace keeps a server-supplied newline from forging extra log lines; other control
+    # characters (a terminal escape sequence, say) are escaped.
+    return _truncate(escape_controls(" ".join(text.split())), _MAX_TEXT_CHARS)
 
 
 def _truncate(text: str, limit: int) -> str:

@@ -23,6 +23,7 @@ import json
 import math
 import mimetypes
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -33,6 +34,11 @@ from typing import IO, Any
 import attrs
 
 FALLBACK_MIME_TYPE = "application/octet-stream"
+# Arrays and objects nest at most this deep in a run's JSON body, whose root object is level 1
+# (``{"input": {}}`` nests 2 deep): deep enough for any real document, far from Python's recursion limit.
+MAX_REQUEST_JSON_DEPTH = 64
+# type/subtype, then optional parameters; printable ASCII only (a CR/LF would inject multipart headers).
+_MIME_TYPE_RE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(;[\x20-\x7e]*)?")
 # Pipes and sockets are copied to a temporary file; up to this size it stays in memory.
 SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
@@ -79,40 +85,112 @@ def split_run_inputs(inputs: Mapping[str, Any] | None) -> RunInputs:
     for key, value in inputs.items():
         if not isinstance(key, str):
             raise TypeError(f"input keys must be strings; got {key!r} ({type(key).__name__})")
+        _check_text(key, "input", (None, key))
         file_input = _as_file_input(key, value)
         if file_input is not None:
+            check_part_headers(key, file_input.filename, file_input.mime_type)
             files.append(file_input)
         else:
-            json_inputs[key] = check_json_value(value, f"input[{key!r}]")
+            json_inputs[key] = check_json_value(value, f"input[{key!r}]", depth=3)
     return RunInputs(json_inputs=json_inputs, files=tuple(files))
 
 
-def check_json_value(value: Any, where: str) -> Any:
-    """Return ``value`` as plain JSON data (tuples become lists); raise naming ``where`` if it can't be."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{where} is {value!r}, which JSON cannot represent")
-        return value
-    if isinstance(value, Mapping):
+def check_json_value(value: Any, where: str, *, depth: int = 1) -> Any:
+    """Return ``value`` as plain JSON data (tuples become lists); raise naming ``where`` if it can't be.
+
+    ``depth`` is the level ``value`` sits at in the request body, whose root object is level 1 (an input
+    value is at level 3: ``{"input": {"name": value}}``); arrays and objects may nest up to
+    ``MAX_REQUEST_JSON_DEPTH`` levels. Walked without recursion, so no input can raise ``RecursionError``
+    (and a list that contains itself is reported as too deep). Strings must be encodable as UTF-8.
+    """
+    root: list[Any] = [None]
+    # (item, where to store its checked copy, its level, its path as a (parent path, key) chain)
+    stack: _Pending = [(value, root, 0, depth, None)]
+    while stack:
+        item, holder, slot, level, path = stack.pop()
+        if item is None or isinstance(item, bool | int):
+            holder[slot] = item
+        elif isinstance(item, str):
+            holder[slot] = _check_text(item, where, path)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise ValueError(f"{_where(where, path)} is {item!r}, which JSON cannot represent")
+            holder[slot] = item
+        elif isinstance(item, Mapping | list | tuple):
+            if level > MAX_REQUEST_JSON_DEPTH:
+                raise ValueError(
+                    f"{_where(where, path)} nests arrays/objects deeper than {MAX_REQUEST_JSON_DEPTH} levels "
+                    "(counted from the request body); flatten the value"
+                )
+            holder[slot] = _open_container(item, where, level, path, stack)
+        elif _looks_like_file(item):
+            raise TypeError(
+                f"{_where(where, path)} is a file ({type(item).__name__}); files are supported only as top-level "
+                "inputs (the API does not accept files nested in lists or objects)"
+            )
+        else:
+            raise TypeError(
+                f"{_where(where, path)} is a {type(item).__name__}, which cannot be sent as JSON; use str, int, "
+                "float, bool, None, lists and dicts (convert dates with .isoformat())"
+            )
+    return root[0]
+
+
+_Path = tuple[Any, str | int] | None
+_Pending = list[tuple[Any, Any, Any, int, _Path]]
+
+
+def _open_container(item: Mapping[Any, Any] | list[Any] | tuple[Any, ...], where: str, level: int, path: _Path,
+                    stack: _Pending) -> dict[str, Any] | list[Any]:  # fmt: skip
+    """An empty copy of ``item`` to fill, with each child pushed on ``stack`` to be checked into it."""
+    if isinstance(item, Mapping):
         checked: dict[str, Any] = {}
-        for key, item in value.items():
+        for key, child in item.items():
             if not isinstance(key, str):
-                raise TypeError(f"{where} has a non-string key {key!r}; JSON object keys must be strings")
-            checked[key] = check_json_value(item, f"{where}[{key!r}]")
+                raise TypeError(f"{_where(where, path)} has a non-string key {key!r}; JSON object keys must be strings")
+            _check_text(key, where, path)
+            checked[key] = None
+            stack.append((child, checked, key, level + 1, (path, key)))
         return checked
-    if isinstance(value, list | tuple):
-        return [check_json_value(item, f"{where}[{index}]") for index, item in enumerate(value)]
-    if _looks_like_file(value):
-        raise TypeError(
-            f"{where} is a file ({type(value).__name__}); files are supported only as top-level inputs "
-            "(the API does not accept files nested in lists or objects)"
+    items: list[Any] = [None] * len(item)
+    stack.extend((child, items, index, level + 1, (path, index)) for index, child in enumerate(item))
+    return items
+
+
+def _where(where: str, path: _Path) -> str:
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    return where + "".join(f"[{key!r}]" for key in reversed(keys))
+
+
+def _check_text(text: str, where: str, path: _Path) -> str:
+    """Strings travel as UTF-8: a lone surrogate (e.g. from a bad decode) cannot, so it is refused here."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"{_where(where, path)} contains {text[exc.start]!r} at index {exc.start}, a lone surrogate "
+                "that cannot be encoded as UTF-8"
+            ) from None
+    return text
+
+
+def check_part_headers(key: str, filename: str, mime_type: str) -> None:
+    """A file part's name and type go into the multipart headers: no control characters may reach them."""
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in filename) or not filename:
+        raise ValueError(
+            f"input[{key!r}]: the file name {filename!r} contains control characters (CR, LF, NUL...); "
+            "rename the file or pass {'content': ..., 'filename': 'a-clean-name.pdf'}"
         )
-    raise TypeError(
-        f"{where} is a {type(value).__name__}, which cannot be sent as JSON; use str, int, float, bool, None, "
-        "lists and dicts (convert dates with .isoformat())"
-    )
+    _check_text(filename, f"input[{key!r}] filename", None)
+    if not _MIME_TYPE_RE.fullmatch(mime_type):
+        raise ValueError(
+            f"input[{key!r}]['mime_type'] must be a media type such as 'application/pdf' (printable ASCII, "
+            f"no CR/LF), got {mime_type!r}"
+        )
 
 
 def json_part(inputs: RunInputs, overrides: Mapping[str, Any] | None, trigger: str | None) -> str | None:

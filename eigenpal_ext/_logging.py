@@ -16,6 +16,8 @@ from typing import TextIO
 
 import httpx
 
+from eigenpal_ext._errors import escape_controls
+
 LOGGER_NAME = "eigenpal_ext"
 LOG_ENV = "EIGENPAL_LOG"
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
@@ -66,7 +68,7 @@ def log_response(request: httpx.Request, response: httpx.Response, seconds: floa
             request.url.path,
             response.status_code,
             seconds,
-            response.headers.get("x-request-id", "-"),
+            escape_controls(response.headers.get("x-request-id", "-")),  # server-supplied
         )
 
 

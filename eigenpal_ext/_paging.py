@@ -11,6 +11,12 @@ iteration started may or may not be yielded (most sort before the current offset
 from before the current offset while iterating (the v1 API has no delete, but an operator could purge),
 later items would move forward by as many places and that many could be missed; restart the
 iteration (or filter with ``to_date``) if that matters.
+
+A server that ignores ``offset`` (the same page forever, with a huge ``total``) must not make ``iter()``
+loop forever: a page that brings no new item can happen legitimately (a burst of new executions pushes a
+whole page of seen ones forward), but ``MAX_PAGES_WITHOUT_NEW_ITEMS`` of them in a row cannot, and raise
+``EigenpalResponseError`` (so the caller learns that the listing is incomplete, rather than silently
+getting its first page).
 """
 
 from __future__ import annotations
@@ -23,11 +29,14 @@ import httpx
 
 from eigenpal_ext import _calls
 from eigenpal_ext._dates import DateInput, date_range_query
+from eigenpal_ext._errors import EigenpalResponseError
 from eigenpal_ext._send import send, send_async
 from eigenpal_ext._waiting import Send
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
+# Consecutive pages with nothing new after which the server is taken to ignore offset.
+MAX_PAGES_WITHOUT_NEW_ITEMS = 3
 
 
 class _Page(Protocol):
@@ -53,16 +62,18 @@ def check_paging(page_size: int, limit: int | None) -> None:
 
 def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> PageFlow:
     """Request pages with ``page_call(offset, size)``; yield each item once, at most ``limit`` of them."""
-    offset, yielded = 0, 0
+    offset, yielded, stale_pages = 0, 0, 0
     seen: set[str] = set()
     while limit is None or yielded < limit:
         size = page_size if limit is None else min(page_size, limit - yielded)
         page: _Page = yield Send(page_call(offset, size))
+        new_items = 0
         for item in page.data:
             key = str(getattr(item, "id", id(item)))
             if key in seen:
                 continue  # pushed into this page by items created at the front meanwhile
             seen.add(key)
+            new_items += 1
             yield Item(item)
             yielded += 1
             if limit is not None and yielded >= limit:
@@ -70,6 +81,17 @@ def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size:
         offset += len(page.data)
         if not page.data or len(page.data) < size or offset >= page.total:
             return
+        stale_pages = 0 if new_items else stale_pages + 1
+        if stale_pages >= MAX_PAGES_WITHOUT_NEW_ITEMS:
+            raise not_advancing(offset, stale_pages, yielded, page.total)
+
+
+def not_advancing(offset: int, pages: int, yielded: int, total: int) -> EigenpalResponseError:
+    return EigenpalResponseError(
+        f"pagination stopped: {pages} pages in a row (up to offset {offset}) brought no item not already seen, "
+        f"so the server seems to ignore offset; {yielded} distinct items were yielded of the {total} it reports",
+        status=200,
+    )
 
 
 def iterate(flow: PageFlow, http: httpx.Client) -> Iterator[Any]:

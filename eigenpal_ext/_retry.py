@@ -38,8 +38,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Per-request override of the client's max_retries, set by callers that retry on their own terms
 # (the waiters poll with 0 and keep their own deadline).
 MAX_RETRIES_EXTENSION = "eigenpal_max_retries"
-# Per-request deadline, on the client's monotonic clock: no retry sleeps past it (run_and_wait's trigger).
-DEADLINE_EXTENSION = "eigenpal_deadline"
+# No retry sleep goes past a request's deadline (its budget, or an attached one: see _limits.py).
 
 
 class RetryPolicy(NamedTuple):
@@ -94,10 +93,9 @@ def backoff_delay(policy: RetryPolicy, attempt: int, jitter: float) -> float:
     return base * (0.5 + jitter / 2)
 
 
-def within_deadline(request: httpx.Request, delay: float | None, now: float) -> float | None:
+def within_deadline(deadline: float | None, delay: float | None, now: float) -> float | None:
     """``delay``, unless sleeping it would pass the request's deadline (then None: give up now)."""
-    deadline: object = request.extensions.get(DEADLINE_EXTENSION)
-    if delay is None or (isinstance(deadline, int | float) and now + delay >= deadline):
+    if delay is None or (deadline is not None and now + delay >= deadline):
         return None
     return delay
 
@@ -111,6 +109,7 @@ def delay_after_response(
     now: float,
     *,
     keys_honoured: bool = False,
+    deadline: float | None = None,
 ) -> float | None:
     """Seconds to wait before sending ``request`` again, or None to return ``response`` as it is."""
     if attempt >= allowed_retries(policy, request) or response.status_code not in RETRYABLE_STATUSES:
@@ -119,10 +118,10 @@ def delay_after_response(
         return None
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     if retry_after is None:
-        return within_deadline(request, backoff_delay(policy, attempt, jitter), now)
+        return within_deadline(deadline, backoff_delay(policy, attempt, jitter), now)
     if retry_after > policy.retry_after_cap_seconds:
         return None
-    return within_deadline(request, retry_after, now)
+    return within_deadline(deadline, retry_after, now)
 
 
 def delay_after_error(
@@ -134,10 +133,11 @@ def delay_after_error(
     now: float,
     *,
     keys_honoured: bool = False,
+    deadline: float | None = None,
 ) -> float | None:
     """Seconds to wait before sending ``request`` again after ``error``, or None to let it propagate."""
     if attempt >= allowed_retries(policy, request):
         return None
     if not safe_to_repeat(request, keys_honoured=keys_honoured) and not isinstance(error, NOT_SENT_ERRORS):
         return None
-    return within_deadline(request, backoff_delay(policy, attempt, jitter), now)
+    return within_deadline(deadline, backoff_delay(policy, attempt, jitter), now)

@@ -4,9 +4,11 @@ Retrying below the client keeps one policy for everything that goes through the 
 methods and the raw ``eigenpal_api`` calls made with ``client.raw``. A retried request is the same
 ``httpx.Request``; httpx re-reads a multipart body from the start (it seeks each file to 0), so a retried
 upload resends the whole file. Each attempt reads its whole response body (EigenPal answers are small
-JSON documents), so a connection lost in the middle of an answer is an attempt that failed. The
-transport also remembers whether the server honours ``Idempotency-Key`` (it echoes the key back),
-which makes runs safe to repeat (see ``_retry.py``).
+JSON documents), so a connection lost in the middle of an answer is an attempt that failed. The body is
+read within the request's deadline and size cap (``_limits.py``): the deadline covers every attempt and
+every retry sleep, and an answer over the cap is never retried. The transport also remembers whether the
+server honours ``Idempotency-Key`` (it echoes the key back), which makes runs safe to repeat (see
+``_retry.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,17 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from eigenpal_ext import _config
+from eigenpal_ext._limits import (
+    AttemptClock,
+    DeadlineExceeded,
+    ResponseTooLarge,
+    install_socket_deadline,
+    read_bounded,
+    request_deadline,
+    reset_socket_deadline,
+    with_body,
+)
 from eigenpal_ext._logging import log_failure, log_request, log_response, logger
 from eigenpal_ext._retry import RetryPolicy, delay_after_error, delay_after_response, echoes_idempotency_key
 
@@ -31,27 +44,50 @@ class _RetryDecisions:
         jitter: Callable[[], float],
         clock: Callable[[], float],
         idempotent_runs: bool | None,
+        max_response_bytes: int,
     ) -> None:
         self._policy, self._jitter, self._clock = policy, jitter, clock
+        self.max_response_bytes = max_response_bytes
         # None: learn it from the server (an echoed Idempotency-Key); True/False: the caller decided.
         self._learn_idempotency = idempotent_runs is None
         self.keys_honoured = bool(idempotent_runs)
 
-    def after_error(self, request: httpx.Request, error: httpx.TransportError, attempt: int) -> float | None:
+    def start(self, request: httpx.Request) -> AttemptClock:
+        """The request's deadline (see ``_limits``), fixed when it is first sent and shared by its retries."""
+        now = self._clock()
+        return AttemptClock(request_deadline(request, now), self._clock, started=now)
+
+    @staticmethod
+    def timed_out(request: httpx.Request, error: httpx.TransportError, clock: AttemptClock) -> httpx.TransportError:
+        """``error``, or ``DeadlineExceeded`` when it is the deadline (not a phase timeout) that cut it short."""
+        if isinstance(error, DeadlineExceeded) or not isinstance(error, httpx.TimeoutException) or not clock.expired():
+            return error
+        return clock.exceeded(request, request_sent=not isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout))
+
+    def too_large(self, request: httpx.Request, response: httpx.Response) -> ResponseTooLarge:
+        return ResponseTooLarge(response, limit_bytes=self.max_response_bytes, request=request)
+
+    def after_error(
+        self, request: httpx.Request, error: httpx.TransportError, attempt: int, deadline: float | None
+    ) -> float | None:
         delay = delay_after_error(
-            self._policy, request, error, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured
-        )
+            self._policy, request, error, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured,
+            deadline=deadline,
+        )  # fmt: skip
         if delay is not None:
             self._log(request, type(error).__name__, attempt, delay)
         return delay
 
-    def after_response(self, request: httpx.Request, response: httpx.Response, attempt: int) -> float | None:
+    def after_response(
+        self, request: httpx.Request, response: httpx.Response, attempt: int, deadline: float | None
+    ) -> float | None:
         if self._learn_idempotency and not self.keys_honoured and echoes_idempotency_key(request, response):
             self.keys_honoured = True
             logger.debug("the server honours Idempotency-Key: runs may be retried safely from now on")
         delay = delay_after_response(
-            self._policy, request, response, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured
-        )
+            self._policy, request, response, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured,
+            deadline=deadline,
+        )  # fmt: skip
         if delay is not None:
             self._log(request, f"HTTP {response.status_code}", attempt, delay)
         return delay
@@ -75,33 +111,56 @@ class RetryTransport(_RetryDecisions, httpx.BaseTransport):
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         idempotent_runs: bool | None = None,
+        max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        super().__init__(policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs)
+        super().__init__(
+            policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs, max_response_bytes=max_response_bytes
+        )
         self._inner, self._sleep = inner, sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        clock = self.start(request)
         attempt = 0
         while True:
             log_request(request, attempt)
             started = time.monotonic()
+            token = install_socket_deadline(clock.socket_deadline())
             try:
+                if clock.expired():
+                    raise clock.exceeded(request, request_sent=attempt > 0)
                 response = self._inner.handle_request(request)
                 # Read the body here, inside the retry loop: a connection dropped after the headers
                 # fails while reading the body, and must be retried (or reported) like any other drop.
-                response.read()
-            except httpx.TransportError as error:
+                response = self._read(request, response, clock)
+            except httpx.TransportError as raw_error:
+                error = self.timed_out(request, raw_error, clock)
                 log_failure(request, error, time.monotonic() - started)
-                delay = self.after_error(request, error, attempt)
+                delay = self.after_error(request, error, attempt, clock.deadline)
                 if delay is None:
-                    raise
+                    if error is raw_error:
+                        raise
+                    raise error from raw_error
             else:
                 log_response(request, response, time.monotonic() - started)
-                delay = self.after_response(request, response, attempt)
+                delay = self.after_response(request, response, attempt, clock.deadline)
                 if delay is None:
                     return response
                 response.close()
+            finally:
+                reset_socket_deadline(token)
             self._sleep(delay)
             attempt += 1
+
+    def _read(self, request: httpx.Request, response: httpx.Response, clock: AttemptClock) -> httpx.Response:
+        try:
+            body = read_bounded(
+                response.iter_bytes(), limit_bytes=self.max_response_bytes, attempt=clock,
+                on_limit=lambda: self.too_large(request, response),
+                on_deadline=lambda: clock.exceeded(request, request_sent=True),
+            )  # fmt: skip
+        finally:
+            response.close()
+        return with_body(response, body, request)
 
     def close(self) -> None:
         self._inner.close()
@@ -119,8 +178,11 @@ class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         idempotent_runs: bool | None = None,
+        max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        super().__init__(policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs)
+        super().__init__(
+            policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs, max_response_bytes=max_response_bytes
+        )
         if sleep is None:
             import asyncio  # noqa: PLC0415 - the async client's own sleep; importing asyncio is left to async code
 
@@ -128,26 +190,54 @@ class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
         self._inner, self._sleep = inner, sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import asyncio  # noqa: PLC0415 - loaded already by whoever awaits this; kept out of `import eigenpal_ext`
+
+        clock = self.start(request)
         attempt = 0
         while True:
             log_request(request, attempt)
             started = time.monotonic()
             try:
-                response = await self._inner.handle_async_request(request)
-                await response.aread()  # inside the loop, for the same reason as in RetryTransport
-            except httpx.TransportError as error:
+                left = clock.remaining()
+                if left is not None and left <= 0:
+                    raise clock.exceeded(request, request_sent=attempt > 0)
+                # The same bounds as RetryTransport, plus asyncio.timeout: exact, whatever the inner transport.
+                async with asyncio.timeout(left):
+                    response = await self._inner.handle_async_request(request)
+                    response = await self._read(request, response, clock)
+            except TimeoutError as cut:
+                error: httpx.TransportError = clock.exceeded(request, request_sent=True)
                 log_failure(request, error, time.monotonic() - started)
-                delay = self.after_error(request, error, attempt)
+                raise error from cut
+            except httpx.TransportError as raw_error:
+                error = self.timed_out(request, raw_error, clock)
+                log_failure(request, error, time.monotonic() - started)
+                delay = self.after_error(request, error, attempt, clock.deadline)
                 if delay is None:
-                    raise
+                    if error is raw_error:
+                        raise
+                    raise error from raw_error
             else:
                 log_response(request, response, time.monotonic() - started)
-                delay = self.after_response(request, response, attempt)
+                delay = self.after_response(request, response, attempt, clock.deadline)
                 if delay is None:
                     return response
                 await response.aclose()
             await self._sleep(delay)
             attempt += 1
+
+    async def _read(self, request: httpx.Request, response: httpx.Response, clock: AttemptClock) -> httpx.Response:
+        parts: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self.too_large(request, response)
+                parts.append(chunk)
+        finally:
+            await response.aclose()
+        return with_body(response, b"".join(parts), request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

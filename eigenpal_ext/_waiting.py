@@ -59,6 +59,8 @@ class WaitOptions:
 
     def __attrs_post_init__(self) -> None:
         check_wait_arguments(self.poll_interval_seconds, self.timeout_seconds)
+        _calls.check_callback(self.on_status, "on_status")
+        _calls.check_flag(self.cancel_on_timeout, "cancel_on_timeout")
 
     def start(self) -> Deadline:
         return Deadline(self.timeout_seconds, self.clock)
@@ -87,6 +89,7 @@ def run_and_wait_flow(
     server_hold: bool,
 ) -> Flow:
     """Trigger a run (no hold unless asked, so the id comes back at once), then poll it."""
+    _calls.check_flag(server_hold, "server_hold")
     deadline = options.start()
     call = _trigger_call(
         deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
@@ -131,8 +134,13 @@ def _trigger_call(
     default_timeout: httpx.Timeout,
 ) -> _calls.Call[RunWorkflowResponse]:
     """The run request of run_and_wait: held only on request, and never retried past the deadline."""
+    # The hold ends HOLD_DEADLINE_MARGIN_SECONDS before the wait's deadline, so that the server's answer (and
+    # with it the execution id) arrives in time: the trigger itself is cut off at the deadline.
     # min() first: an unbounded wait (timeout_seconds=math.inf) holds the maximum; int(inf) would raise.
-    hold = int(min(deadline.remaining(), _config.MAX_SERVER_HOLD_SECONDS)) if server_hold else None
+    hold: int | None = None
+    if server_hold:
+        hold = int(min(deadline.remaining() - _config.HOLD_DEADLINE_MARGIN_SECONDS, _config.MAX_SERVER_HOLD_SECONDS))
+        hold = hold if hold >= 1 else None
     call = _calls.run_workflow_call(
         workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
         wait_for_completion=hold, timeout_seconds=None, default_timeout=default_timeout,

@@ -666,7 +666,10 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
             triggered = client.workflows.run(args.workflow, inputs, version=args.workflow_version, trigger="cli")
         except KeyboardInterrupt:
             return _interrupted(client, console, None, None, workflow=args.workflow, cancel=False)
-        console.out(to_json({"executionId": triggered.execution_id}) if console.json else triggered.execution_id)
+        # printable(): the id comes from the server, and a newline in it must not print a forged second line.
+        console.out(
+            to_json({"executionId": triggered.execution_id}) if console.json else printable(triggered.execution_id)
+        )
         return ExitCode.OK
 
     progress = console.progress(subject=f"{args.workflow}: starting")
@@ -715,7 +718,7 @@ def _timed_out(console: Console, error: EigenpalTimeoutError, cancelled: bool) -
 def _timeout_hint(error: EigenpalTimeoutError, cancelled: bool) -> str | None:
     if cancelled or not error.execution_id:
         return None
-    return f"it may still finish: eigenpal executions wait {error.execution_id}"
+    return f"it may still finish: eigenpal executions wait {printable(error.execution_id)}"
 
 
 def _print_result(console: Console, result: ExecutionResult) -> int:
@@ -743,7 +746,11 @@ def _interrupted(
         console.err(message)
         _print_stopped(console, "interrupted", None, last_status, message)
         return ExitCode.INTERRUPTED
-    message = f"interrupted: execution {execution_id} is still running (last status: {last_status or 'unknown'})"
+    # printable(): the id and status come from the server; a newline in one must not forge a second line.
+    message = (
+        f"interrupted: execution {printable(execution_id)} is still running "
+        f"(last status: {printable(last_status) or 'unknown'})"
+    )
     console.err(message)
     outcome: CancelWorkflowExecutionResponse | None = None
     try:
@@ -758,10 +765,11 @@ def _cancel_if_wanted(
     client: EigenpalClient, console: Console, execution_id: str, *, cancel: bool
 ) -> CancelWorkflowExecutionResponse | None:
     """Cancel the interrupted execution if asked to (or if the user says so); the cancel's answer, if sent."""
+    shown = printable(execution_id)
     if not cancel and _is_terminal(console.stdin):
-        cancel = _confirm(console, f"Cancel execution {execution_id}? [y/N] ")
+        cancel = _confirm(console, f"Cancel execution {shown}? [y/N] ")
     if not cancel:
-        console.err(f"it keeps running; cancel it with: eigenpal executions cancel {execution_id}")
+        console.err(f"it keeps running; cancel it with: eigenpal executions cancel {shown}")
         return None
     try:
         outcome = client.workflows.executions.cancel(execution_id)

@@ -29,6 +29,7 @@ EXPECTED_ALL = [
     "EigenpalPayloadTooLargeError",
     "EigenpalRateLimitError",
     "EigenpalResponseError",
+    "EigenpalResponseTooLargeError",
     "EigenpalServerError",
     "EigenpalTimeoutError",
     "EigenpalUnexpectedStatusError",

@@ -694,8 +694,9 @@ def test_wait_keeps_its_deadline_too() -> None:
 # --- server hold ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("timeout", "hold"), [(300.0, 60), (20.0, 20), (20.9, 20), (60.0, 60)])
-def test_server_hold_asks_for_min_of_remaining_and_60(timeout: float, hold: int) -> None:
+@pytest.mark.parametrize(("timeout", "hold"), [(300.0, 60), (20.0, 18), (20.9, 18), (60.0, 58), (62.5, 60)])
+def test_server_hold_ends_two_seconds_before_the_deadline_and_at_most_after_60(timeout: float, hold: int) -> None:
+    # The answer must arrive before the deadline, where the trigger request is cut off.
     api = FakeApi(finishes_after=1.0)
 
     result = run_and_wait(api, timeout_seconds=timeout, server_hold=True)
@@ -703,6 +704,16 @@ def test_server_hold_asks_for_min_of_remaining_and_60(timeout: float, hold: int)
     run = api.runs[0].request
     assert run.url.params["wait_for_completion"] == str(hold)
     assert run.extensions["timeout"]["read"] >= hold + 15
+    assert result.status == "completed"
+
+
+@pytest.mark.parametrize("timeout", [2.5, 1.0])
+def test_server_hold_is_not_asked_for_when_less_than_a_second_would_be_left(timeout: float) -> None:
+    api = FakeApi(finishes_after=0.5)
+
+    result = run_and_wait(api, timeout_seconds=timeout, server_hold=True)
+
+    assert "wait_for_completion" not in api.runs[0].request.url.params
     assert result.status == "completed"
 
 

@@ -1,0 +1,226 @@
+"""Bounds on what one request may cost: a total deadline and a cap on the size of the answer.
+
+httpx's timeouts apply per phase and per read, so a server that trickles a byte every half second, or
+sends a gigabyte (or a small gzip that expands to one), keeps a request alive or fills memory. The
+retry transports (``_transport.py``) use what is here to hold two promises for every request:
+
+- **Deadline.** A request ends by its deadline, body included, retries included. The deadline is the
+  earliest of (a) the request's start plus its *budget*, the longest of its httpx phase timeouts (so
+  ``timeout_seconds=2`` means 2 s for the whole request; a held run's budget is its longer read
+  timeout), and (b) the absolute deadline a caller attached (``run_and_wait`` attaches its wait
+  deadline to the trigger). It is enforced at every socket operation: ``DeadlineBackend`` wraps the
+  network backend of the client's own connection pool and clips each connect/read/write timeout to the
+  time left, so even a server that trickles its *headers* cannot stretch a request. Between body
+  chunks the deadline is checked again, and the async transport also runs each attempt under
+  ``asyncio.timeout``. Passing the deadline raises ``DeadlineExceeded`` (an ``httpx`` timeout),
+  which ``_errors`` maps to ``EigenpalTimeoutError``.
+- **Size.** The body is read in chunks as httpx decodes it, and the *decoded* bytes are counted, so a
+  gzip bomb is stopped at the cap like a plain huge answer (peak memory: the cap plus one decoded
+  chunk). Passing the cap raises ``ResponseTooLarge``, which ``_errors`` maps to
+  ``EigenpalResponseTooLargeError``; it is never retried (the same request would get the same answer).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+import ssl
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
+
+import httpcore
+import httpx
+
+# Per-request absolute deadline, on the client's (injectable) monotonic clock (see _retry.py).
+DEADLINE_EXTENSION: Final = "eigenpal_deadline"
+# The deadline the socket layer enforces, on the real monotonic clock; set around each attempt.
+_SOCKET_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "eigenpal_socket_deadline", default=None
+)
+# Below this a socket timeout is not worth trying (and 0 would make the socket non-blocking).
+_MIN_SOCKET_TIMEOUT: Final = 0.001
+
+
+class DeadlineExceeded(httpx.TimeoutException):
+    """The request's total deadline passed (``budget_seconds`` after it started, or the caller's deadline)."""
+
+    def __init__(self, *, budget_seconds: float, request_sent: bool, request: httpx.Request) -> None:
+        super().__init__(f"no complete answer within {budget_seconds:g}s", request=request)
+        self.budget_seconds = budget_seconds
+        self.request_sent = request_sent
+
+
+class ResponseTooLarge(httpx.HTTPError):
+    """The decoded answer passed ``limit_bytes``. Not a transport error: retrying cannot help."""
+
+    def __init__(self, response: httpx.Response, *, limit_bytes: int, request: httpx.Request) -> None:
+        super().__init__(f"the answer is larger than the {limit_bytes} byte limit")
+        self.request = request
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.limit_bytes = limit_bytes
+
+
+def check_max_response_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_response_bytes must be an int >= 1 (bytes), got {value!r}")
+    return value
+
+
+def budget_seconds(timeouts: object) -> float | None:
+    """The whole-request budget from httpx's per-phase timeouts: the longest phase; None if all unbounded."""
+    if not isinstance(timeouts, Mapping):
+        return None
+    values = [v for v in timeouts.values() if isinstance(v, int | float) and not isinstance(v, bool) and v > 0]
+    return float(max(values)) if values else None
+
+
+def request_deadline(request: httpx.Request, now: float) -> float | None:
+    """When ``request`` must be over, on the client clock: its budget from ``now``, or an earlier attached one."""
+    candidates: list[float] = []
+    budget = budget_seconds(request.extensions.get("timeout"))
+    if budget is not None:
+        candidates.append(now + budget)
+    attached: object = request.extensions.get(DEADLINE_EXTENSION)
+    if isinstance(attached, int | float) and not isinstance(attached, bool) and math.isfinite(attached):
+        candidates.append(float(attached))
+    return min(candidates) if candidates else None
+
+
+class AttemptClock:
+    """One request's deadline (over all its attempts): time left, and the socket-level deadline to install."""
+
+    def __init__(self, deadline: float | None, clock: Callable[[], float], *, started: float) -> None:
+        self.deadline, self._clock, self._started = deadline, clock, started
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - self._clock()
+
+    def expired(self) -> bool:
+        left = self.remaining()
+        return left is not None and left <= 0
+
+    def socket_deadline(self) -> float | None:
+        """The same instant on the real monotonic clock (the client clock may be simulated in tests)."""
+        left = self.remaining()
+        return None if left is None else time.monotonic() + left
+
+    def exceeded(self, request: httpx.Request, *, request_sent: bool) -> DeadlineExceeded:
+        budget = (self.deadline - self._started) if self.deadline is not None else 0.0
+        return DeadlineExceeded(budget_seconds=budget, request_sent=request_sent, request=request)
+
+
+def install_socket_deadline(deadline: float | None) -> contextvars.Token[float | None]:
+    return _SOCKET_DEADLINE.set(deadline)
+
+
+def reset_socket_deadline(token: contextvars.Token[float | None]) -> None:
+    _SOCKET_DEADLINE.reset(token)
+
+
+def read_bounded(chunks: Iterable[bytes], *, limit_bytes: int, attempt: AttemptClock, on_limit: Callable[[], Exception],
+                 on_deadline: Callable[[], Exception]) -> bytes:  # fmt: skip
+    """Join decoded ``chunks``; raise ``on_limit()`` past ``limit_bytes`` and ``on_deadline()`` past the deadline."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit_bytes:
+            raise on_limit()
+        if attempt.expired():
+            raise on_deadline()
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def with_body(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
+    """A copy of ``response`` carrying its already-decoded ``body`` (so no Content-Encoding any more)."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in {"content-encoding", "content-length", "transfer-encoding"}
+    ]
+    return httpx.Response(
+        response.status_code, headers=headers, content=body, extensions=response.extensions, request=request
+    )
+
+
+# --- the socket layer: every connect/read/write clipped to the time left -----------------------------------
+
+
+def _clip(timeout: float | None, phase: str) -> float | None:
+    deadline = _SOCKET_DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left < _MIN_SOCKET_TIMEOUT:
+        errors: dict[str, type[httpcore.TimeoutException]] = {
+            "connect": httpcore.ConnectTimeout,
+            "write": httpcore.WriteTimeout,
+        }
+        raise errors.get(phase, httpcore.ReadTimeout)("the request's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clip(timeout, "read"))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clip(timeout, "write"))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _clip(timeout, "connect")))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """A network backend whose streams never block past the deadline of the request in progress."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, _clip(timeout, "connect"), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_unix_socket(path, _clip(timeout, "connect"), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def install_deadline_backend(transport: httpx.BaseTransport) -> bool:
+    """Give an ``httpx.HTTPTransport``'s connection pool the deadline-aware backend; False if not possible.
+
+    httpx does not let a caller choose the network backend of ``HTTPTransport``, so this reaches into
+    its pool (``_pool._network_backend``, stable across httpx 0.2x and httpcore 1.x). Where that is not
+    there (another transport), the deadline is still checked between body chunks and bounds each phase.
+    """
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if not isinstance(backend, httpcore.NetworkBackend) or isinstance(backend, DeadlineBackend):
+        return False
+    pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
+    return True
