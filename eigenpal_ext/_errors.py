@@ -887,7 +887,7 @@ def error_from_transport(
     if isinstance(exc, DeadlineExceeded):
         timeout_seconds = exc.budget_seconds
         text = (
-            f"request timed out: no complete answer from {host} within {timeout_seconds:g}s "
+            f"request timed out: no complete answer from {host} within {round(timeout_seconds, 2):g}s "
             "(the deadline covers the whole request: connecting, sending, the answer's body and retries)"
         )
     elif isinstance(exc, httpx.TimeoutException):

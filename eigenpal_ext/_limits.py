@@ -15,9 +15,11 @@ retry transports (``_transport.py``) use what is here to hold two promises for e
   ``asyncio.timeout``. Passing the deadline raises ``DeadlineExceeded`` (an ``httpx`` timeout),
   which ``_errors`` maps to ``EigenpalTimeoutError``.
 - **Size.** The body is read in chunks as httpx decodes it, and the *decoded* bytes are counted, so a
-  gzip bomb is stopped at the cap like a plain huge answer (peak memory: the cap plus one decoded
-  chunk). Passing the cap raises ``ResponseTooLarge``, which ``_errors`` maps to
-  ``EigenpalResponseTooLargeError``; it is never retried (the same request would get the same answer).
+  gzip bomb is stopped at the cap like a plain huge answer. A compressed body is handed to the decoder
+  in slices of ``COMPRESSED_SLICE_BYTES`` (4 KiB), so one decoded chunk is at most about 4 MiB (deflate
+  expands at most ~1030:1) and peak memory stays near the cap, not the cap plus a 64 MiB burst. Passing
+  the cap raises ``ResponseTooLarge``, which ``_errors`` maps to ``EigenpalResponseTooLargeError``; it is
+  never retried (the same request would get the same answer).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import contextvars
 import math
 import ssl
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 import httpcore
@@ -38,6 +40,8 @@ DEADLINE_EXTENSION: Final = "eigenpal_deadline"
 _SOCKET_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "eigenpal_socket_deadline", default=None
 )
+# A compressed body reaches the decoder in slices this small (see the module docstring).
+COMPRESSED_SLICE_BYTES: Final = 4096
 # Below this a socket timeout is not worth trying (and 0 would make the socket non-blocking).
 _MIN_SOCKET_TIMEOUT: Final = 0.001
 
@@ -132,6 +136,50 @@ def read_bounded(chunks: Iterable[bytes], *, limit_bytes: int, attempt: AttemptC
             raise on_deadline()
         parts.append(chunk)
     return b"".join(parts)
+
+
+class _Sliced(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body stream re-cut into slices of at most ``size`` bytes (sync or async, as the inner one is)."""
+
+    def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, size: int) -> None:
+        self._inner, self._size = inner, size
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        for chunk in self._inner:
+            yield from self._slices(chunk)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        async for chunk in self._inner:
+            for piece in self._slices(chunk):
+                yield piece
+
+    def _slices(self, chunk: bytes) -> Iterator[bytes]:
+        if len(chunk) <= self._size:
+            yield chunk
+            return
+        for start in range(0, len(chunk), self._size):
+            yield chunk[start : start + self._size]
+
+    def close(self) -> None:
+        if isinstance(self._inner, httpx.SyncByteStream):
+            self._inner.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._inner, httpx.AsyncByteStream):
+            await self._inner.aclose()
+
+
+def slice_compressed(response: httpx.Response) -> None:
+    """Feed a compressed body to httpx's decoder in small slices, so no single decoded chunk is huge."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if (
+        encoding
+        and encoding != "identity"
+        and isinstance(response.stream, httpx.SyncByteStream | httpx.AsyncByteStream)
+    ):
+        response.stream = _Sliced(response.stream, COMPRESSED_SLICE_BYTES)
 
 
 def with_body(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:

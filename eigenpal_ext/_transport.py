@@ -28,6 +28,7 @@ from eigenpal_ext._limits import (
     read_bounded,
     request_deadline,
     reset_socket_deadline,
+    slice_compressed,
     with_body,
 )
 from eigenpal_ext._logging import log_failure, log_request, log_response, logger
@@ -152,6 +153,7 @@ class RetryTransport(_RetryDecisions, httpx.BaseTransport):
             attempt += 1
 
     def _read(self, request: httpx.Request, response: httpx.Response, clock: AttemptClock) -> httpx.Response:
+        slice_compressed(response)
         try:
             body = read_bounded(
                 response.iter_bytes(), limit_bytes=self.max_response_bytes, attempt=clock,
@@ -227,6 +229,7 @@ class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
             attempt += 1
 
     async def _read(self, request: httpx.Request, response: httpx.Response, clock: AttemptClock) -> httpx.Response:
+        slice_compressed(response)
         parts: list[bytes] = []
         size = 0
         try:

@@ -46,8 +46,9 @@ rejected execution is returned, not raised: check ``result.status``.
 RUN_AND_WAIT_DOC = """Start ``workflow_id`` with ``input`` and wait for the execution to end.
 
 The run is triggered without a hold, so its id is known at once, then polled as in ``wait``;
-``timeout_seconds`` covers both. ``server_hold=True`` asks the server to hold the trigger request for
-``min(remaining, 60)`` s first; its one failure mode: if the connection drops during the hold, the
+``timeout_seconds`` covers both, the trigger request included. ``server_hold=True`` asks the server to
+hold the trigger request for ``min(remaining - 2, 60)`` s first (so its answer arrives before the
+deadline); its one failure mode: if the connection drops during the hold, the
 execution exists but its id never arrived (the error says so and how to find it).
 """
 

@@ -215,3 +215,25 @@ def test_a_run_answered_with_json_nested_100k_deep_is_a_typed_error() -> None:
 
     assert isinstance(error, EigenpalResponseError)
     assert "nested too deeply" in error.message
+
+
+def test_a_normal_gzip_answer_is_still_decoded_sync_and_async() -> None:
+    # Compressed bodies reach the decoder in small slices (to bound a bomb); an honest one must read the same.
+    import gzip
+    import json
+
+    from tests.e2e.hostile_server import execution_status
+
+    status = {**execution_status("exec_1"), "result": {"pad": "x" * 200_000}}
+    payload = gzip.compress(json.dumps(status).encode())
+
+    async def read_async(base_url: str) -> object:
+        async with AsyncEigenpalClient(api_key=KEY, base_url=base_url) as client:
+            return await client.workflows.executions.get("exec_1")
+
+    with HostileServer(serve_gzip(payload)) as server, client_for(server) as client:
+        execution = client.workflows.executions.get("exec_1")
+        from_async = asyncio.run(read_async(server.base_url))
+
+    assert execution.result == {"pad": "x" * 200_000}
+    assert from_async.result == execution.result  # type: ignore[attr-defined]
