@@ -73,8 +73,12 @@ class Executions:
     def get(
         self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
-        """The execution's status; with ``include_steps=True`` also ``.steps`` (and more keys in
-        ``.additional_properties``)."""
+        """The execution's status; with ``include_steps=True`` also the per-step payload.
+
+        ``.steps`` is a list of ``ExecutionStep`` when the server sends a list of objects, else the JSON as
+        sent; other per-step keys are in ``.additional_properties``, the body as received in ``.raw``.
+        A body in the API's ``ExecutionSummary`` shape (``id``, no ``executionId``) is read too.
+        """
         timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
         return send(
             self._client._http, _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
@@ -218,7 +222,7 @@ class AsyncExecutions:
     async def get(
         self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
-        """The execution's status; with ``include_steps=True`` also ``.steps``."""
+        """The execution's status; with ``include_steps=True`` also the per-step payload (as in the sync client)."""
         timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
         return await send_async(
             self._client._http, _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)

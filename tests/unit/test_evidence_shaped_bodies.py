@@ -29,6 +29,8 @@ from eigenpal._generated.models import RunWorkflowResponse as Official040RunResp
 from eigenpal._generated.models import WorkflowExecutionStatusResponse as Official040StatusResponse
 from eigenpal._generated.models import WorkflowSummary as Official040WorkflowSummary
 from eigenpal_api.models import ExecutionStatus, ExecutionStep, WorkflowExecutionStatusResponse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eigenpal_ext import (
     AsyncEigenpalClient,
@@ -39,6 +41,7 @@ from eigenpal_ext import (
     ExecutionResult,
     is_terminal,
 )
+from eigenpal_ext._calls import execution_status_body, parser
 
 BASE_URL = "https://eigenpal.test"
 API_KEY = "eg_test_key_0123456789"
@@ -689,3 +692,47 @@ def test_optional_fields_read_as_none_under_mypy() -> None:
     created: datetime | None = execution.created_at
     assert (completed, error, created) == (None, None, ISO_DT)
     assert "Unset" not in repr(execution)
+
+
+# --- any JSON where the evidence leaves the shape open never raises ---------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40)
+    | st.sampled_from([ISO, RFC_1123, "", "2026-05-09", "0", "9999-12-31T23:59:59+14:00"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(derandomize=True, deadline=None, max_examples=300)
+@given(
+    created=JSON_VALUES,
+    completed=JSON_VALUES,
+    steps=JSON_VALUES,
+    overrides=JSON_VALUES,
+    status_text=st.text(max_size=20),
+    summary_shape=st.booleans(),
+)
+def test_property_open_fields_never_raise(
+    created: Any, completed: Any, steps: Any, overrides: Any, status_text: str, summary_shape: bool
+) -> None:
+    key = "id" if summary_shape else "executionId"
+    body = {key: "exec_1", "status": status_text, "createdAt": created, "completedAt": completed}
+    body.update(steps=steps, overrides=overrides)
+    parse = parser(WorkflowExecutionStatusResponse, reader=execution_status_body)
+
+    parsed = parse(httpx.Response(200, json=body))
+
+    assert parsed.execution_id == "exec_1"
+    assert parsed.status == status_text
+    assert parsed.raw == body
+    for moment in (parsed.created_at, parsed.completed_at):
+        assert moment is None or moment.tzinfo is not None
+    if not isinstance(steps, list) or not all(isinstance(item, dict) for item in steps):
+        assert parsed.steps == steps
+    assert parsed.overrides == overrides
+    parsed.to_dict()

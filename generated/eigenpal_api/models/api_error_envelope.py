@@ -62,6 +62,9 @@ class ApiErrorEnvelope:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.api_error_issue import ApiErrorIssue  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"ApiErrorEnvelope is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         issues = []
         _issues = d.pop("issues")

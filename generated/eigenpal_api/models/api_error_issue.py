@@ -52,6 +52,9 @@ class ApiErrorIssue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"ApiErrorIssue is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         field = d.pop("field")
 

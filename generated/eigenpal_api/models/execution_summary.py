@@ -121,6 +121,9 @@ class ExecutionSummary:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.execution_summary_workflow import ExecutionSummaryWorkflow  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"ExecutionSummary is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         id = d.pop("id")
 

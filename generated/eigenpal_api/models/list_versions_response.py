@@ -58,6 +58,9 @@ class ListVersionsResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.workflow_version import WorkflowVersion  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"ListVersionsResponse is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         data = []
         _data = d.pop("data")

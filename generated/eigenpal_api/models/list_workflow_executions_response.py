@@ -58,6 +58,9 @@ class ListWorkflowExecutionsResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.execution_summary import ExecutionSummary  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"ListWorkflowExecutionsResponse is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         data = []
         _data = d.pop("data")

@@ -46,6 +46,9 @@ class RunOverrides:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.run_overrides_steps import RunOverridesSteps  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunOverrides is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         _steps = d.pop("steps", UNSET)
         steps: RunOverridesSteps | Unset

@@ -34,6 +34,9 @@ class RunOverridesSteps:
             RunOverridesStepsAdditionalProperty,  # noqa: PLC0415
         )
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunOverridesSteps is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         run_overrides_steps = cls()
 

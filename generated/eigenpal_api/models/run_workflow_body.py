@@ -67,6 +67,9 @@ class RunWorkflowBody:
         from ..models.run_overrides import RunOverrides  # noqa: PLC0415
         from ..models.run_workflow_body_input import RunWorkflowBodyInput  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunWorkflowBody is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         _input_ = d.pop("input", UNSET)
         input_: RunWorkflowBodyInput | Unset

@@ -25,6 +25,9 @@ class RunWorkflowBodyInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunWorkflowBodyInput is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         run_workflow_body_input = cls()
 

@@ -61,6 +61,9 @@ class RunWorkflowResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunWorkflowResponse is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         execution_id = d.pop("executionId")
 

@@ -100,6 +100,11 @@ class WorkflowExecutionStatusResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.execution_step import ExecutionStep  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(
+                f"WorkflowExecutionStatusResponse is read from a JSON object, not {type(src_dict).__name__}"
+            )
         d = dict(src_dict)
         execution_id = d.pop("executionId")
 

@@ -72,6 +72,9 @@ class WorkflowVersion:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"WorkflowVersion is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         id = d.pop("id")
 
