@@ -8,18 +8,20 @@ PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest test schemathesis bench clean
+.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest matrix check-dist test schemathesis bench clean
 
 help:
 	@echo "make demo             run extract-invoice on a sample PDF against a local EigenPal server"
 	@echo "make setup            create .venv with the project (editable, [server]) and the dev group; install the spec linters"
-	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck and pytest"
+	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck, pytest, matrix and check-dist"
 	@echo "make generate         regenerate generated/eigenpal_api from openapi.yaml"
 	@echo "make check-generated  fail with a diff if generated/ differs from a fresh generation"
 	@echo "make lint-spec        Redocly and Spectral on openapi.yaml"
 	@echo "make lint             ruff check + ruff format --check"
 	@echo "make typecheck        mypy --strict"
 	@echo "make pytest           the test suite only"
+	@echo "make matrix           unit and generated-layer suites under Python 3.11, 3.12 and 3.13 (nox)"
+	@echo "make check-dist       build wheel+sdist, twine check, install the wheel in fresh venvs, use it from outside"
 	@echo "make schemathesis     schemathesis (all checks and phases, 100 examples) against a local server"
 	@echo "make bench            raw httpx, the official SDK and eigenpal-ext side by side (figures, ~5 min)"
 
@@ -69,7 +71,17 @@ typecheck: $(VENV)/.installed
 pytest: $(VENV)/.installed
 	$(BIN)/pytest
 
-test: setup check-generated lint-spec lint typecheck pytest
+# The unit and generated-layer suites under every supported Python (noxfile.py); a missing interpreter
+# fails the run. The session venvs live in .nox/ and are reused (their install step still runs).
+matrix: $(VENV)/.installed
+	$(BIN)/nox
+
+# The distributions as a user gets them: built, checked, installed in fresh venvs (runtime only, then
+# [server]) and used from a scratch project outside the repository (scripts/check_dist.py).
+check-dist: $(VENV)/.installed
+	$(PY) scripts/check_dist.py
+
+test: setup check-generated lint-spec lint typecheck pytest matrix check-dist
 
 # Every schemathesis check and phase against a local server, from openapi.yaml; exits non-zero on any
 # failure. `make pytest` runs the same with 20 examples (tests/e2e/test_e2e_schemathesis.py).
@@ -82,4 +94,4 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .bench
+	rm -rf $(VENV) node_modules .nox .mypy_cache .ruff_cache .pytest_cache .hypothesis .bench
