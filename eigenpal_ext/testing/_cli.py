@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-upload-mib", type=float, default=2048.0, help="413 above this request size")
     parser.add_argument("--workers", type=int, default=4, help="worker threads running executions")
     parser.add_argument("--body-timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="408 when no part of a request body arrives for this long (default 30)")  # fmt: skip
+                        help="408 when a request head or body makes no progress this long (default 30)")  # fmt: skip
     parser.add_argument("--step-seconds", type=float, default=0.02, help="pause before each workflow step")
     parser.add_argument("--write-sample-invoice", type=Path, metavar="PATH",
                         help="write a 2-page sample invoice PDF (INV-2026-0042) to PATH and exit")  # fmt: skip

@@ -21,7 +21,7 @@ import uvicorn
 from eigenpal_ext.testing._app import ServerState, create_app, envelope_bytes, tenant_of
 from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
-from eigenpal_ext.testing._http_protocol import EnvelopeH11Protocol
+from eigenpal_ext.testing._http_protocol import envelope_protocol
 from eigenpal_ext.testing._spec import SpecValidator
 from eigenpal_ext.testing._store import Store
 from eigenpal_ext.testing._workflows import configured_workflows
@@ -42,7 +42,8 @@ class ServerConfig:
     ``data_dir`` None keeps everything in memory; ``hold_window_seconds`` caps ``wait_for_completion``
     (60 like EigenPal; tests shorten it); ``max_upload_bytes`` answers 413 above it; ``workflows`` adds
     workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``);
-    ``body_read_timeout_seconds`` answers 408 to a client that sends no part of its body for that long.
+    ``body_read_timeout_seconds`` answers 408 to a client that sends no part of its body for that long
+    (and to one whose request head is not complete that long after it connected or got its last answer).
     """
 
     api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
@@ -135,7 +136,7 @@ class LocalEigenpalServer:
         self._socket.bind((self.host, self._requested_port))
         config = uvicorn.Config(
             self.app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=2,
-            http=EnvelopeH11Protocol,
+            http=envelope_protocol(head_timeout_seconds=self.config.body_read_timeout_seconds),
         )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True,

@@ -2,10 +2,11 @@
 
 A client that stops sending mid-body gets a 408 envelope once ``body_read_timeout_seconds`` pass without
 progress (0.5 s here, so no test waits long; the default stays 30 s), and its partial upload is deleted.
-A slow client that keeps sending is not cut off. ``stop()`` ends uploads in flight with a 503 envelope
-instead of leaving them to uvicorn's graceful-shutdown timeout (which answered a text/plain 500 after
-2 s). A server killed mid-upload leaves a partial file; the next server on the same data directory
-removes it before serving.
+A slow client that keeps sending is not cut off. A request head must be complete within the same time
+(from the connection, or from the previous answer): half a head gets a 408, nothing at all a close.
+``stop()`` ends uploads in flight with a 503 envelope instead of leaving them to uvicorn's
+graceful-shutdown timeout (which answered a text/plain 500 after 2 s). A server killed mid-upload
+leaves a partial file; the next server on the same data directory removes it before serving.
 """
 
 from __future__ import annotations
@@ -100,6 +101,35 @@ def test_a_slow_client_that_keeps_sending_is_not_cut_off(server: LocalEigenpalSe
 
     assert len(pieces) * pause > 2 * IDLE_SECONDS
     assert answer.status == 201, answer.body
+
+
+def test_a_client_stalling_mid_head_gets_408(server: LocalEigenpalServer) -> None:
+    with RawConnection(server.port) as connection:
+        connection.send(b"POST /api/v1/workflows/echo/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+        answer = connection.read_response(deadline_seconds=IDLE_SECONDS + 5)
+        closed = connection.closed_by_server(deadline_seconds=2.0)
+
+    assert answer.status == 408
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.issues[0]["message"] == f"the request head did not arrive within {IDLE_SECONDS:g} s"
+    assert closed
+
+
+def test_a_client_that_connects_and_sends_nothing_is_disconnected(server: LocalEigenpalServer) -> None:
+    with RawConnection(server.port) as connection:
+        assert connection.closed_by_server(deadline_seconds=IDLE_SECONDS + 5)
+
+
+def test_the_head_deadline_restarts_after_each_answer(server: LocalEigenpalServer) -> None:
+    with RawConnection(server.port) as connection:
+        for _ in range(3):  # three requests on one connection, each well within the deadline
+            connection.send(request_head("GET", "/healthz", key=None))
+            assert connection.read_response().status == 200
+            time.sleep(IDLE_SECONDS / 3)
+        connection.send(b"GET /healthz HTTP/1.1\r\n")  # then half a head, and silence
+        answer = connection.read_response(deadline_seconds=IDLE_SECONDS + 5)
+
+    assert answer.status == 408
 
 
 def test_stop_ends_an_upload_in_flight_with_503_and_deletes_its_file(tmp_path: Path) -> None:
