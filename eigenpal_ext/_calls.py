@@ -85,6 +85,9 @@ class Call(Generic[T]):
 
     def httpx_kwargs(self) -> dict[str, Any]:
         kwargs = dict(self.request)
+        if not kwargs.get("params"):
+            # Even an empty ``params`` makes httpx rebuild and re-parse the URL; most calls have none.
+            kwargs.pop("params", None)
         if self.timeout is not None:
             kwargs["timeout"] = self.timeout
         extensions: dict[str, object] = {}

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import httpx
 
-from eigenpal_ext import _config
+from eigenpal_ext import _config, _urls
 from eigenpal_ext._limits import check_max_response_bytes, install_deadline_backend
 from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._pool import AsyncBorrowedTransport, BorrowedTransport
@@ -449,7 +449,7 @@ class EigenpalClient(_ClientBase):
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
         )
-        self._http = httpx.Client(**http_client_arguments(settings, self._retrying, httpx_args))
+        self._http = _urls.Client(**http_client_arguments(settings, self._retrying, httpx_args))
 
     # Built on first use, so that importing the package and making a client load neither the resources
     # (with the generated models) nor the generated client.
@@ -560,7 +560,7 @@ class AsyncEigenpalClient(_ClientBase):
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
         )
-        self._http = httpx.AsyncClient(**http_client_arguments(settings, self._retrying, httpx_args))
+        self._http = _urls.AsyncClient(**http_client_arguments(settings, self._retrying, httpx_args))
 
     @functools.cached_property
     def workflows(self) -> AsyncWorkflows:

@@ -32,7 +32,13 @@ from eigenpal_ext._limits import (
     with_body,
 )
 from eigenpal_ext._logging import log_failure, log_request, log_response, logger
-from eigenpal_ext._retry import RetryPolicy, delay_after_error, delay_after_response, echoes_idempotency_key
+from eigenpal_ext._retry import (
+    RETRYABLE_STATUSES,
+    RetryPolicy,
+    delay_after_error,
+    delay_after_response,
+    echoes_idempotency_key,
+)
 
 
 class _RetryDecisions:
@@ -82,9 +88,17 @@ class _RetryDecisions:
     def after_response(
         self, request: httpx.Request, response: httpx.Response, attempt: int, deadline: float | None
     ) -> float | None:
-        if self._learn_idempotency and not self.keys_honoured and echoes_idempotency_key(request, response):
+        # Only runs (POST) carry a key; a GET's headers are not searched for one.
+        if (
+            self._learn_idempotency
+            and not self.keys_honoured
+            and request.method == "POST"
+            and echoes_idempotency_key(request, response)
+        ):
             self.keys_honoured = True
             logger.debug("the server honours Idempotency-Key: runs may be retried safely from now on")
+        if response.status_code not in RETRYABLE_STATUSES:
+            return None  # the common case, decided before drawing jitter or reading the clock
         delay = delay_after_response(
             self._policy, request, response, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured,
             deadline=deadline,
