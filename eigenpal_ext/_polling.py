@@ -4,10 +4,12 @@ The sync and async waiters (``executions.py``) are loops around ``WaitState``: t
 hand it (or a transient error) to the state, and sleep for the delay it returns. Everything that decides
 something lives here, with the clock injected, so it is tested without sleeping.
 
-Schedule: the first poll comes right away, the next after ``FIRST_POLL_DELAY_SECONDS`` (0.1 s), and
-each later delay grows by ``POLL_BACKOFF_FACTOR`` up to ``poll_interval_seconds``. A run that ends in
-0.3 s is seen under 0.2 s after it ends; a long run costs the same requests per minute as fixed polling
-(plus about five for the fast start).
+Schedule: delays of ``FIRST_POLL_DELAY_SECONDS`` (0.7 s), growing by ``POLL_BACKOFF_FACTOR`` (1.2x) at
+each poll up to ``poll_interval_seconds`` (default 1.5 s), which is both the ceiling and the steady interval
+of a long run: 0.7, 0.84, 1.0, 1.2, 1.45, 1.5, 1.5, ... ``wait`` polls right away first (the execution may
+have ended long ago); ``run_and_wait`` sleeps the first delay after the trigger (a run just started has
+rarely ended). Over runs of 0.3-15 s (log-spaced, so as many short runs as long ones) that is about half
+the lag of fixed 2 s polling for about 1.2x its requests; ``benchmarks/wait_schedule.py`` shows the figures.
 
 Deadline: no sleep goes past it, and each poll's own timeout is clipped to what is left (with a small
 floor), so a wait overruns ``timeout_seconds`` by at most one request in flight.
@@ -68,7 +70,7 @@ def _has_completed_at(execution: WorkflowExecutionStatusResponse) -> bool:
 
 
 def poll_delays(poll_interval_seconds: float) -> Iterator[float]:
-    """Delays between polls: 0.1 s, then 1.5 times longer each time, capped at ``poll_interval_seconds``."""
+    """Delays between polls: 0.7 s, then 1.2 times longer each time, capped at ``poll_interval_seconds``."""
     delay = min(_config.FIRST_POLL_DELAY_SECONDS, poll_interval_seconds)
     while True:
         yield delay

@@ -9,6 +9,7 @@ The decisions themselves (schedule, deadline, transient errors, ``on_status``) l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
@@ -20,10 +21,19 @@ from eigenpal_api.models import (
     RunWorkflowResponse,
     WorkflowExecutionStatusResponse,
 )
+from eigenpal_api.types import Unset
 
 from eigenpal_ext import _calls, _config
 from eigenpal_ext._errors import EigenpalError
-from eigenpal_ext._polling import Deadline, ExecutionResult, WaitState, cancel_note, check_wait_arguments
+from eigenpal_ext._polling import (
+    Deadline,
+    ExecutionResult,
+    WaitState,
+    cancel_note,
+    check_wait_arguments,
+    is_terminal,
+)
+from eigenpal_ext._retry import IDEMPOTENCY_HEADER
 
 StatusCallback = Callable[[WorkflowExecutionStatusResponse], object]
 
@@ -86,20 +96,93 @@ def run_and_wait_flow(
     version: str | None,
     overrides: Mapping[str, Any] | None,
     trigger: str | RunTrigger | None,
-    server_hold: bool,
+    server_hold: bool | None,
+    keys_honoured: Callable[[], bool] = lambda: False,
 ) -> Flow:
-    """Trigger a run (no hold unless asked, so the id comes back at once), then poll it."""
-    _calls.check_flag(server_hold, "server_hold")
+    """Trigger a run, then wait for it: by the server hold where that is safe or asked for, else by polling.
+
+    ``server_hold``: True holds the trigger itself; False never holds; None (the default) holds where the
+    server has shown it honours ``Idempotency-Key`` (``keys_honoured()``, learned by the transport from
+    the echoed key) and nobody asked for ``on_status`` progress, which a held request cannot give. There a
+    hold is safe: a hold cut off is replayed with the same key and returns the same execution, so its id is
+    never lost. A trigger not held returns the id at once; then, if the server turns out to honour keys,
+    the wait is the same run sent again with the same key and a hold ("give me that execution, once it
+    ends"), unless the run uploads files (a replay would upload them again); otherwise the poll schedule
+    of ``_polling`` applies. A held answer that reports the end is followed by one GET for the full record.
+    """
+    if server_hold is not None:
+        _calls.check_flag(server_hold, "server_hold")
     deadline = options.start()
+    hold_trigger = server_hold if server_hold is not None else (keys_honoured() and options.on_status is None)
     call = _trigger_call(
         deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
-        server_hold=server_hold, default_timeout=options.client_timeout,
+        server_hold=hold_trigger, default_timeout=options.client_timeout,
     )  # fmt: skip
     triggered: RunWorkflowResponse = yield Send(call)
-    return (yield from _poll_until_terminal(options.state(triggered.execution_id, deadline), options.cancel_on_timeout))
+    state = options.state(triggered.execution_id, deadline)
+    ended = hold_trigger and is_terminal(_status_of(triggered))
+    may_replay = server_hold is None and options.on_status is None and "files" not in call.request
+    if not ended and may_replay and keys_honoured():
+        replay = functools.partial(
+            _trigger_call, deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
+            server_hold=True, default_timeout=options.client_timeout,
+            idempotency_key=call.request["headers"][IDEMPOTENCY_HEADER],
+        )  # fmt: skip
+        yield from _hold_by_replay(state, replay, options.clock)
+        ended = True  # held as long as it could: look at the execution now rather than after a delay
+    return (yield from _poll_until_terminal(state, options.cancel_on_timeout, poll_first=ended))
 
 
-def _poll_until_terminal(state: WaitState, cancel_on_timeout: bool) -> Flow:
+def _status_of(answer: RunWorkflowResponse) -> str | None:
+    status = answer.status
+    return None if isinstance(status, Unset) else str(status)
+
+
+def _hold_by_replay(
+    state: WaitState, replay: Callable[[], _calls.Call[RunWorkflowResponse]], clock: Callable[[], float]
+) -> Generator[Effect, Any, None]:
+    """Send the run again, held, until the server reports the end, the deadline nears, or holding stops working.
+
+    Returns when the caller should poll: at the end, when less than a second is left, after a transient
+    failure, or when a hold came back early without an end (a server that does not hold replays), so a
+    server that misbehaves costs one extra request, never a loop.
+    """
+    while state.deadline.remaining() >= 1:
+        started = clock()
+        call = replay()
+        held = call.request["params"].get("wait_for_completion")
+        if not held:
+            return  # too close to the deadline to hold at all
+        try:
+            answer: RunWorkflowResponse = yield Send(call)
+        except EigenpalError as error:
+            state.failed_poll(error)  # re-raises, with the execution id, unless it is transient
+            return
+        if answer.execution_id != state.execution_id or is_terminal(_status_of(answer)):
+            return
+        if clock() - started < held / 2:
+            return
+
+
+def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool) -> Generator[Effect, Any, None]:
+    """Sleep until the next poll; past the deadline, raise the timeout (after the cancel, if asked)."""
+    delay = state.next_delay()
+    if delay is not None:
+        yield Sleep(delay)
+        return
+    note = ""
+    if cancel_on_timeout:
+        try:
+            outcome: CancelWorkflowExecutionResponse = yield Send(_timeout_cancel_call(state))
+            note = cancel_note(str(outcome.status), None)
+        except EigenpalError as error:
+            note = cancel_note(None, error)
+    raise state.timeout_error(cancel_note=note)
+
+
+def _poll_until_terminal(state: WaitState, cancel_on_timeout: bool, *, poll_first: bool = True) -> Flow:
+    if not poll_first:
+        yield from _sleep_or_time_out(state, cancel_on_timeout)
     while True:
         try:
             execution: WorkflowExecutionStatusResponse = yield Send(_poll_call(state))
@@ -109,17 +192,7 @@ def _poll_until_terminal(state: WaitState, cancel_on_timeout: bool) -> Flow:
             result = state.observe(execution)
             if result is not None:
                 return result
-        delay = state.next_delay()
-        if delay is None:
-            note = ""
-            if cancel_on_timeout:
-                try:
-                    outcome: CancelWorkflowExecutionResponse = yield Send(_timeout_cancel_call(state))
-                    note = cancel_note(str(outcome.status), None)
-                except EigenpalError as error:
-                    note = cancel_note(None, error)
-            raise state.timeout_error(cancel_note=note)
-        yield Sleep(delay)
+        yield from _sleep_or_time_out(state, cancel_on_timeout)
 
 
 def _trigger_call(
@@ -132,6 +205,7 @@ def _trigger_call(
     trigger: str | RunTrigger | None,
     server_hold: bool,
     default_timeout: httpx.Timeout,
+    idempotency_key: str | None = None,
 ) -> _calls.Call[RunWorkflowResponse]:
     """The run request of run_and_wait: held only on request, and never retried past the deadline."""
     # The hold ends HOLD_DEADLINE_MARGIN_SECONDS before the wait's deadline, so that the server's answer (and
@@ -144,6 +218,7 @@ def _trigger_call(
     call = _calls.run_workflow_call(
         workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
         wait_for_completion=hold, timeout_seconds=None, default_timeout=default_timeout,
+        idempotency_key=idempotency_key,
     )  # fmt: skip
     return attrs.evolve(call, deadline=deadline.ends_at)
 

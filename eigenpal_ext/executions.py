@@ -36,7 +36,8 @@ StatusFilter = str | ExecutionStatus | Sequence[str | ExecutionStatus] | None
 
 WAIT_DOC = """Poll ``execution_id`` until it is terminal; return an ``ExecutionResult``.
 
-Polls right away, then after 0.1 s, backing off to ``poll_interval_seconds``. Transient failures
+Polls right away, then after 0.7 s, each delay 1.2x the last up to ``poll_interval_seconds`` (default
+1.5 s: the longest delay, and the steady interval of a long wait). Transient failures
 (429, 5xx, dropped connections, timeouts) are polled through. ``on_status(execution)`` is called once
 per status change. After ``timeout_seconds`` raises ``EigenpalTimeoutError`` with ``execution_id`` and
 ``last_status`` (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or
@@ -45,11 +46,18 @@ rejected execution is returned, not raised: check ``result.status``.
 
 RUN_AND_WAIT_DOC = """Start ``workflow_id`` with ``input`` and wait for the execution to end.
 
-The run is triggered without a hold, so its id is known at once, then polled as in ``wait``;
-``timeout_seconds`` covers both, the trigger request included. ``server_hold=True`` asks the server to
-hold the trigger request for ``min(remaining - 2, 60)`` s first (so its answer arrives before the
-deadline); its one failure mode: if the connection drops during the hold, the
-execution exists but its id never arrived (the error says so and how to find it).
+``timeout_seconds`` covers the trigger and the wait. How it waits depends on ``server_hold``:
+
+- None (default): where the server has shown that it honours ``Idempotency-Key`` (it echoes the key) and
+  no ``on_status`` asks for progress, the server holds the request until the run ends (up to 60 s at a
+  time): no polling, no lag. That is safe because a hold cut off is sent again with the same key and gets
+  the same execution back. Otherwise (EigenPal documents no such key) the run is triggered without a
+  hold, so its id is known at once, and polled: first after 0.7 s, then as in ``wait``.
+- True: the trigger itself is held for ``min(remaining - 2, 60)`` s (so its answer arrives before the
+  deadline), whatever the server is known to honour;
+  on a server that does not honour the key, a connection dropped during the hold leaves an execution
+  whose id never arrived (the error says so and how to find it).
+- False: never held; always polled.
 """
 
 
@@ -165,12 +173,13 @@ class Executions:
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
-        server_hold: bool = False,
+        server_hold: bool | None = None,
     ) -> ExecutionResult:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         flow = run_and_wait_flow(
-            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger, server_hold=server_hold
-        )
+            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
+            server_hold=server_hold, keys_honoured=self._client._learned_idempotency,
+        )  # fmt: skip
         return drive(flow, self._client._http, self._client._sleep)
 
     def run_many(
@@ -303,12 +312,13 @@ class AsyncExecutions:
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
-        server_hold: bool = False,
+        server_hold: bool | None = None,
     ) -> ExecutionResult:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         flow = run_and_wait_flow(
-            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger, server_hold=server_hold
-        )
+            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
+            server_hold=server_hold, keys_honoured=self._client._learned_idempotency,
+        )  # fmt: skip
         return await drive_async(flow, self._client._http, self._client._sleep)
 
     async def run_many(

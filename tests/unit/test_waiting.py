@@ -3,9 +3,10 @@
 Everything runs on simulated time: the client's ``_clock``/``_sleep`` are a ``FakeTime`` and the API is a
 ``FakeApi`` behind ``httpx.MockTransport`` whose answers depend on the fake clock. Nothing sleeps for real.
 
-The schedule figures asserted below follow from the documented rule (first poll right after the trigger,
-then 0.1 s, growing x1.5 up to ``poll_interval_seconds``). With 0 latency the polls land at
-0, 0.1, 0.25, 0.475, 0.8125, 1.31875, 2.078125, 3.2171875, 4.92578125, 6.92578125, then every 2 s.
+The schedule figures asserted below follow from the documented rule (``run_and_wait``: first poll 0.7 s
+after the trigger, each later delay 1.2x the last, up to ``poll_interval_seconds``, default 1.5 s; ``wait``
+polls right away first). With 0 latency ``run_and_wait``'s polls land at
+0.7, 1.54, 2.548, 3.7576, 5.20912, 6.70912, then every 1.5 s.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ CREATED_AT = "2026-05-09T12:00:00Z"
 RESULT = {"invoice_total": 1234.5, "currency": "EUR"}
 
 # Poll times (seconds after the trigger) that the schedule implies at 0 latency.
-SCHEDULE_POLL_TIMES = [0.0, 0.1, 0.25, 0.475, 0.8125, 1.31875, 2.078125, 3.2171875, 4.92578125, 6.92578125]
-SCHEDULE_SLEEPS = [0.1, 0.15, 0.225, 0.3375, 0.50625, 0.759375, 1.1390625, 1.70859375, 2.0, 2.0]
+SCHEDULE_POLL_TIMES = [0.7, 1.54, 2.548, 3.7576, 5.20912, 6.70912, 8.20912, 9.70912, 11.20912, 12.70912]
+SCHEDULE_SLEEPS = [0.7, 0.84, 1.008, 1.2096, 1.45152, 1.5, 1.5, 1.5, 1.5, 1.5]
+# wait() on an existing execution polls right away, then keeps the same delays.
+WAIT_POLL_TIMES = [0.0, *SCHEDULE_POLL_TIMES]
 
 Action = Callable[[httpx.Request], httpx.Response]
 
@@ -290,18 +293,18 @@ def test_trigger_is_sent_without_a_server_hold_then_the_execution_is_polled_by_i
 # --- the poll schedule ------------------------------------------------------------------------------------
 
 
-def test_first_poll_comes_right_after_the_trigger_without_sleeping() -> None:
+def test_first_poll_comes_0_7s_after_the_trigger() -> None:
     api = FakeApi(finishes_after=0.0)
 
     result = run_and_wait(api)
 
     assert result.status == "completed"
     assert len(api.sent) == 2
-    assert api.sent[1].sleeps_before == 0
-    assert api.time.sleeps == []
+    assert api.sent[1].sleeps_before == 1
+    assert api.time.sleeps == [0.7]
 
 
-def test_sleeps_start_at_0_1_grow_by_1_5_and_cap_at_the_poll_interval() -> None:
+def test_sleeps_start_at_0_7_grow_by_1_2_and_cap_at_the_poll_interval() -> None:
     api = FakeApi(finishes_after=None)
 
     with pytest.raises(EigenpalTimeoutError):
@@ -309,18 +312,34 @@ def test_sleeps_start_at_0_1_grow_by_1_5_and_cap_at_the_poll_interval() -> None:
 
     sleeps = api.time.sleeps
     assert sleeps[:10] == approx_list(SCHEDULE_SLEEPS)
-    assert max(sleeps) == 2.0
+    assert max(sleeps) == 1.5
     # Every sleep after the ramp is the full interval, except the last one, clipped to the deadline.
-    assert all(s == 2.0 for s in sleeps[8:-1])
-    assert 0 < sleeps[-1] <= 2.0
+    assert all(s == 1.5 for s in sleeps[5:-1])
+    assert 0 < sleeps[-1] <= 1.5
     assert sum(sleeps) == pytest.approx(60.0)
 
 
 @pytest.mark.parametrize(
     ("poll_interval", "expected_start"),
     [
-        (0.5, [0.1, 0.15, 0.225, 0.3375, 0.5, 0.5, 0.5]),
-        (5.0, [0.1, 0.15, 0.225, 0.3375, 0.50625, 0.759375, 1.1390625, 1.70859375, 2.562890625, 3.8443359375, 5.0]),
+        (0.5, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]),
+        (
+            5.0,
+            [
+                0.7,
+                0.84,
+                1.008,
+                1.2096,
+                1.45152,
+                1.741824,
+                2.0901888,
+                2.50822656,
+                3.009871872,
+                3.6118462464,
+                4.33421549568,
+                5.0,
+            ],
+        ),
         (0.05, [0.05, 0.05, 0.05, 0.05]),
     ],
 )
@@ -334,45 +353,50 @@ def test_the_cap_is_poll_interval_seconds(poll_interval: float, expected_start: 
     assert max(api.time.sleeps) == pytest.approx(poll_interval)
 
 
-def test_a_3s_execution_is_detected_0_217s_after_it_ends_with_9_requests() -> None:
+def test_a_3s_execution_is_detected_0_758s_after_it_ends_with_5_requests() -> None:
     api = FakeApi(finishes_after=3.0)
 
     result = run_and_wait(api)
 
     assert result.status == "completed"
-    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:8])
+    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:4])
     detection_delay = api.time.now - api.finished_at
-    # The poll at 2.078125 s sees "running"; the next, 1.1390625 s later at 3.2171875 s, sees "completed".
-    assert detection_delay == pytest.approx(0.2171875)
-    assert detection_delay < 2.0
-    assert len(api.sent) == 9  # 1 trigger + 8 polls
-    assert len(api.polls) == 8
+    # The poll at 2.548 s sees "running"; the next, 1.2096 s later at 3.7576 s, sees "completed".
+    assert detection_delay == pytest.approx(0.7576)
+    assert len(api.sent) == 5  # 1 trigger + 4 polls (fixed 2 s polling: 1 + 3, seen 1 s after the end)
+    assert len(api.polls) == 4
 
 
-def test_a_0_3s_execution_is_seen_within_0_175s_after_it_ends() -> None:
+def test_a_0_3s_execution_is_seen_0_4s_after_it_ends_with_2_requests() -> None:
     api = FakeApi(finishes_after=0.3)
 
     result = run_and_wait(api)
 
     assert result.status == "completed"
-    # Polls at 0, 0.1, 0.25 (running), 0.475 (completed): 0.175 s after the end, which is the "~0.15 s" the
-    # schedule allows (the next poll after 0.25 s comes 0.225 s later). A fixed 2 s poll would take 1.7 s.
-    detection_delay = api.time.now - api.finished_at
-    assert detection_delay == pytest.approx(0.175)
-    assert detection_delay <= 0.175 + 1e-9
-    assert len(api.sent) == 5
+    # The first poll, at 0.7 s, sees the end: 0.4 s after it. Fixed 2 s polling: 3 requests, 1.7 s after it.
+    assert api.time.now - api.finished_at == pytest.approx(0.4)
+    assert len(api.sent) == 2
 
 
-def test_a_120s_execution_costs_no_more_polls_than_fixed_2s_polling_plus_the_fast_start() -> None:
+def test_a_120s_execution_polls_every_poll_interval_after_the_ramp() -> None:
     api = FakeApi(finishes_after=120.0)
 
     result = run_and_wait(api)
 
     assert result.status == "completed"
-    assert len(api.polls) <= 120 / 2 + 8
-    # 9 ramp polls up to 4.92578125 s, then every 2 s from 6.92578125 s to 120.92578125 s (58 polls).
-    assert len(api.polls) == 67
-    assert api.time.now - api.finished_at == pytest.approx(0.92578125)
+    # 5 ramp polls up to 5.20912 s, then every 1.5 s from 6.70912 s to 120.70912 s (77 polls).
+    assert len(api.polls) == 82
+    assert len(api.polls) <= 120 / 1.5 + 5
+    assert api.time.now - api.finished_at == pytest.approx(0.70912)
+
+
+def test_a_longer_poll_interval_costs_fewer_requests_on_a_long_run() -> None:
+    api = FakeApi(finishes_after=120.0)
+
+    result = run_and_wait(api, poll_interval_seconds=2.0)
+
+    assert result.status == "completed"
+    assert len(api.polls) <= 120 / 2.0 + 6
     assert api.time.now - api.finished_at <= 2.0
 
 
@@ -464,7 +488,7 @@ def test_a_rate_limited_trigger_is_retried_when_retry_after_fits_in_the_deadline
 
     assert result.status == "completed"
     assert len(api.runs) == 2
-    assert api.time.sleeps == [1.0]
+    assert api.time.sleeps == [1.0, 0.7]
 
 
 # --- cancel on timeout ---------------------------------------------------------------------------------------
@@ -531,28 +555,28 @@ def test_transient_poll_failures_are_polled_through_at_one_request_each(failure:
 
     assert result.status == "completed"
     assert result.result == RESULT
-    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:8])
-    assert len(api.sent) == 9
+    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:4])
+    assert len(api.sent) == 5
     # Exactly one sleep (the wait's own) between consecutive polls: no hidden retry sleeps either.
-    assert [b.sleeps_before - a.sleeps_before for a, b in zip(api.polls, api.polls[1:], strict=False)] == [1] * 7
+    assert [b.sleeps_before - a.sleeps_before for a, b in zip(api.polls, api.polls[1:], strict=False)] == [1] * 3
     for poll in api.polls:
         assert poll.request.extensions["eigenpal_max_retries"] == 0
 
 
 def test_a_rate_limited_poll_waits_at_least_retry_after() -> None:
     api = FakeApi(
-        finishes_after=3.0,
-        poll_script=[None, respond(429, headers={"Retry-After": "1"}, json={"issues": []})],
+        finishes_after=5.0,
+        poll_script=[None, respond(429, headers={"Retry-After": "2"}, json={"issues": []})],
     )
 
     result = run_and_wait(api)
 
     assert result.status == "completed"
-    assert api.time.sleeps[0] == pytest.approx(0.1)
-    assert api.time.sleeps[1] >= 1.0
-    # One request for the 429, then the schedule resumes where it was (0.225, 0.3375, ...).
-    assert api.poll_times == approx_list([0.0, 0.1, 1.1, 1.325, 1.6625, 2.16875, 2.928125, 4.0671875])
-    assert api.time.sleeps[2] == pytest.approx(0.225)
+    assert api.time.sleeps[:2] == approx_list([0.7, 0.84])
+    assert api.time.sleeps[2] == pytest.approx(2.0)  # the schedule's 1.008 s, raised to the Retry-After
+    # One request for the 429, then the schedule resumes where it was (1.2096, 1.45152, ...).
+    assert api.poll_times == approx_list([0.7, 1.54, 3.54, 4.7496, 6.20112])
+    assert api.time.sleeps[3] == pytest.approx(1.2096)
     assert api.polls[1].request.extensions["eigenpal_max_retries"] == 0
 
 
@@ -562,7 +586,7 @@ def test_a_retry_after_longer_than_what_is_left_is_clipped_to_the_deadline() -> 
     with pytest.raises(EigenpalTimeoutError) as caught:
         run_and_wait(api, timeout_seconds=5.0)
 
-    assert api.time.sleeps == [5.0]
+    assert api.time.sleeps == approx_list([0.7, 4.3])  # the Retry-After, clipped to what is left
     assert len(api.polls) == 2
     assert caught.value.last_status == "running"
 
@@ -616,9 +640,9 @@ def test_a_404_while_waiting_on_an_existing_execution_carries_its_id() -> None:
 
 def test_on_status_is_called_once_per_status_change_in_order() -> None:
     def status_at(elapsed: float) -> str:
-        if elapsed < 0.5:
+        if elapsed < 1.0:
             return "created"
-        if elapsed < 1.5:
+        if elapsed < 2.0:
             return "pending"
         return "running" if elapsed < 4.0 else "completed"
 
@@ -630,7 +654,7 @@ def test_on_status_is_called_once_per_status_change_in_order() -> None:
     assert [str(s.status) for s in seen] == ["created", "pending", "running", "completed"]
     assert all(isinstance(s, WorkflowExecutionStatusResponse) for s in seen)
     assert all(s.execution_id == EXECUTION_ID for s in seen)
-    assert len(api.polls) == 9  # 4 created, 2 pending, 2 running, 1 completed
+    assert len(api.polls) == 5  # created at 0.7 s, pending at 1.54 s, running twice, completed at 5.20912 s
     assert seen[-1].result == RESULT
     assert result.status == "completed"
 
@@ -649,7 +673,7 @@ def test_an_unknown_status_is_non_terminal_and_surfaced_via_on_status() -> None:
     assert seen == ["queued", "running", "completed"]
     assert result.status == "completed"
     assert result.result == RESULT
-    assert len(api.polls) == 7  # 5 queued (0 .. 0.8125 s), running at 1.31875 s, completed at 2.078125 s
+    assert len(api.polls) == 3  # queued at 0.7 s, running at 1.54 s, completed at 2.548 s
 
 
 def test_an_execution_stuck_in_an_unknown_status_times_out_with_that_status() -> None:
@@ -673,7 +697,7 @@ def test_wait_on_an_existing_execution_polls_with_the_same_schedule_and_sends_no
 
     assert api.runs == []
     assert all(s.request.method == "GET" for s in api.sent)
-    assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:8])
+    assert api.poll_times == approx_list(WAIT_POLL_TIMES[:5])
     assert result.execution_id == EXECUTION_ID
     assert result.status == "completed"
     assert result.result == RESULT

@@ -1,0 +1,253 @@
+"""``run_and_wait`` and the server hold: used by default where the server has shown it honours Idempotency-Key.
+
+Simulated time, like tests/unit/test_waiting.py: a fake API behind ``httpx.MockTransport`` whose one
+execution ends ``duration`` seconds after the first run request, which can echo ``Idempotency-Key`` (and
+then answers a repeated key with the same execution) and can hold a run request (``wait_for_completion``)
+by moving the fake clock to the end of the run or of the window. Nothing sleeps for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from eigenpal_ext import AsyncEigenpalClient, EigenpalClient, ExecutionResult
+
+EXECUTION_ID = "exec_1"
+POLL_PATH = f"/api/v1/workflows/executions/{EXECUTION_ID}"
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class HoldingApi:
+    duration: float = 3.0
+    echoes_keys: bool = True
+    holds_replays: bool = True
+    new_id_on_replay: bool = False
+    time: FakeTime = field(default_factory=FakeTime)
+    started_at: float | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    sent: list[httpx.Request] = field(default_factory=list)
+
+    @property
+    def finished_at(self) -> float:
+        assert self.started_at is not None
+        return self.started_at + self.duration
+
+    def done(self) -> bool:
+        return self.started_at is not None and self.time.now >= self.finished_at - 1e-12
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request)
+        if request.method == "GET":
+            status = "completed" if self.done() else "running"
+            body: dict[str, Any] = {"executionId": EXECUTION_ID, "status": status, "createdAt": "2026-05-09T12:00:00Z"}
+            return httpx.Response(200, json=body)
+        key = request.headers["Idempotency-Key"]
+        replay = key in self.keys
+        if not replay:
+            self.started_at = self.time.now
+        execution_id = f"exec_{len(self.keys) + 1}" if self.new_id_on_replay or not replay else self.keys[key]
+        self.keys.setdefault(key, execution_id)
+        answer: dict[str, Any] = {"executionId": execution_id}
+        hold = request.url.params.get("wait_for_completion")
+        if hold is not None and (self.holds_replays or not replay):
+            self.time.now = min(self.finished_at, self.time.now + float(hold))
+            if self.done():
+                answer["status"] = "completed"
+        headers = {"Idempotency-Key": key} if self.echoes_keys else {}
+        return httpx.Response(201, json=answer, headers=headers)
+
+    def client(self, **kwargs: Any) -> EigenpalClient:
+        client = EigenpalClient(
+            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(self.handler), **kwargs
+        )
+        client._clock, client._sleep = self.time.clock, self.time.sleep
+        return client
+
+    @property
+    def runs(self) -> list[httpx.Request]:
+        return [r for r in self.sent if r.method == "POST"]
+
+    @property
+    def polls(self) -> list[httpx.Request]:
+        return [r for r in self.sent if r.method == "GET"]
+
+
+def run_and_wait(api: HoldingApi, client: EigenpalClient | None = None, **kwargs: Any) -> ExecutionResult:
+    with client or api.client() as used:
+        return used.workflows.executions.run_and_wait("sleep", input={"seconds": api.duration}, **kwargs)
+
+
+def test_a_server_that_echoes_the_key_is_waited_on_by_a_held_replay_no_polling() -> None:
+    api = HoldingApi(duration=3.0)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    trigger, replay = api.runs
+    assert "wait_for_completion" not in trigger.url.params  # the id comes back at once
+    assert replay.headers["Idempotency-Key"] == trigger.headers["Idempotency-Key"]
+    assert replay.url.params["wait_for_completion"] == "60"
+    assert replay.content == trigger.content
+    assert len(api.polls) == 1  # the full record, once the hold reported the end
+    assert api.time.now == pytest.approx(api.finished_at)  # no lag
+    assert len(api.keys) == 1  # one execution
+
+
+def test_once_the_server_is_known_to_honour_keys_the_trigger_itself_is_held() -> None:
+    api = HoldingApi(duration=3.0)
+    client = api.client()
+    with client:
+        client.workflows.executions.run_and_wait("sleep", input={"seconds": 3})
+        api.sent.clear()
+        api.time.now += 10.0
+
+        result = client.workflows.executions.run_and_wait("sleep", input={"seconds": 3})
+
+    assert result.status == "completed"
+    assert [r.method for r in api.sent] == ["POST", "GET"]
+    assert api.sent[0].url.params["wait_for_completion"] == "60"
+    assert api.time.now == pytest.approx(api.finished_at)
+
+
+def test_a_run_longer_than_the_hold_is_held_again() -> None:
+    api = HoldingApi(duration=100.0)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert [r.url.params.get("wait_for_completion") for r in api.runs] == [None, "60", "60"]
+    assert len(api.polls) == 1
+    assert api.time.now == pytest.approx(100.0)
+
+
+def test_the_hold_never_asks_past_the_deadline() -> None:
+    api = HoldingApi(duration=100.0)
+
+    with pytest.raises(Exception, match="did not finish within 20s"):
+        run_and_wait(api, timeout_seconds=20.0)
+
+    assert [r.url.params.get("wait_for_completion") for r in api.runs] == [None, "20"]
+    assert api.time.now == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "why"),
+    [
+        ({"server_hold": False}, "server_hold=False"),
+        ({"on_status": lambda execution: None}, "on_status asks for progress a hold cannot give"),
+    ],
+)
+def test_no_hold_when_asked_not_to_or_when_progress_is_wanted(kwargs: dict[str, Any], why: str) -> None:
+    api = HoldingApi(duration=3.0)
+
+    result = run_and_wait(api, **kwargs)
+
+    assert result.status == "completed", why
+    assert len(api.runs) == 1
+    assert "wait_for_completion" not in api.runs[0].url.params
+    assert len(api.polls) == 4  # the poll schedule: 0.7, 1.54, 2.548, 3.7576 s
+
+
+def test_no_hold_on_a_client_told_the_server_does_not_honour_keys() -> None:
+    api = HoldingApi(duration=3.0)
+
+    result = run_and_wait(api, client=api.client(idempotent_runs=False))
+
+    assert result.status == "completed"
+    assert len(api.runs) == 1
+    assert len(api.polls) == 4
+
+
+def test_no_hold_on_a_server_that_does_not_echo_the_key() -> None:
+    api = HoldingApi(duration=3.0, echoes_keys=False)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert len(api.runs) == 1
+    assert "wait_for_completion" not in api.runs[0].url.params
+    assert len(api.polls) == 4
+
+
+def test_server_hold_true_holds_the_trigger_on_any_server_two_requests() -> None:
+    api = HoldingApi(duration=3.0, echoes_keys=False)
+
+    result = run_and_wait(api, server_hold=True)
+
+    assert result.status == "completed"
+    assert [r.method for r in api.sent] == ["POST", "GET"]
+    assert api.sent[0].url.params["wait_for_completion"] == "60"
+    assert api.time.now == pytest.approx(api.finished_at)
+
+
+def test_a_run_with_a_file_is_not_replayed_since_that_would_upload_it_again() -> None:
+    api = HoldingApi(duration=3.0)
+
+    with api.client() as client:
+        result = client.workflows.executions.run_and_wait("sleep", input={"doc": io.BytesIO(b"%PDF-1.4")})
+
+    assert result.status == "completed"
+    assert len(api.runs) == 1
+    assert len(api.polls) == 4
+
+
+def test_a_server_that_does_not_hold_replays_costs_one_request_then_the_poll_schedule() -> None:
+    api = HoldingApi(duration=3.0, holds_replays=False)
+
+    result = run_and_wait(api)
+
+    assert result.status == "completed"
+    assert len(api.runs) == 2  # one replay came back at once: not sent again
+    assert len(api.polls) <= 5
+
+
+def test_a_replay_answered_with_another_execution_is_not_repeated_and_the_first_is_polled() -> None:
+    api = HoldingApi(duration=3.0, new_id_on_replay=True)
+
+    result = run_and_wait(api)
+
+    assert result.execution_id == EXECUTION_ID
+    assert len(api.runs) == 2
+    assert all(p.url.path == POLL_PATH for p in api.polls)
+
+
+def test_the_async_client_makes_the_same_requests() -> None:
+    def requests(api: HoldingApi) -> list[tuple[str, str | None]]:
+        return [(r.method, r.url.params.get("wait_for_completion")) for r in api.sent]
+
+    sync_api = HoldingApi(duration=70.0)
+    run_and_wait(sync_api)
+
+    async_api = HoldingApi(duration=70.0)
+
+    async def scenario() -> ExecutionResult:
+        async with AsyncEigenpalClient(
+            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(async_api.handler)
+        ) as client:
+            client._clock, client._sleep = async_api.time.clock, async_api.time.async_sleep
+            return await client.workflows.executions.run_and_wait("sleep", input={"seconds": 70})
+
+    result = asyncio.run(scenario())
+
+    assert result.status == "completed"
+    assert requests(async_api) == requests(sync_api) == [("POST", None), ("POST", "60"), ("POST", "60"), ("GET", None)]
