@@ -211,8 +211,11 @@ def execution_block(execution: WorkflowExecutionStatusResponse) -> str:
         ]
     )
     block = _with_result(block, execution.result)
-    if isinstance(execution.steps, list):
-        block = f"{block}\nsteps:\n{steps_table(execution.steps)}"
+    steps = execution.steps
+    if isinstance(steps, list) and all(isinstance(step, ExecutionStep) for step in steps):
+        block = f"{block}\nsteps:\n{steps_table(steps)}"
+    elif steps is not None:  # a per-step payload in another shape: shown as the JSON the server sent
+        block = f"{block}\nsteps:\n{to_json(steps)}"
     return block
 
 

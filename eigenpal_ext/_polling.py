@@ -24,7 +24,6 @@ from typing import Any
 
 import attrs
 from eigenpal_api.models import ExecutionStatus, WorkflowExecutionStatusResponse
-from eigenpal_api.types import Unset
 
 from eigenpal_ext import _config
 from eigenpal_ext._errors import (
@@ -139,16 +138,12 @@ class ExecutionResult:
         return cls(
             execution_id=execution_id or execution.execution_id,
             status=execution.status,
-            result=_none_if_unset(execution.result),
-            error=_none_if_unset(execution.error),
+            result=execution.result,
+            error=execution.error,
             created_at=execution.created_at,
-            completed_at=_none_if_unset(execution.completed_at),
+            completed_at=execution.completed_at,
             execution=execution,
         )
-
-
-def _none_if_unset(value: Any) -> Any:
-    return None if isinstance(value, Unset) else value
 
 
 @attrs.define

@@ -383,6 +383,20 @@ def test_execution_block_with_steps() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("steps", "shown"),
+    [
+        (["read", "extract"], ["steps:", "[", '  "read",', '  "extract"', "]"]),
+        ({"read": {"status": "done"}}, ["steps:", "{", '  "read": {', '    "status": "done"', "  }", "}"]),
+    ],
+)
+def test_execution_block_shows_steps_of_another_shape_as_sent(steps: object, shown: list[str]) -> None:
+    execution = WorkflowExecutionStatusResponse.from_dict(
+        {"executionId": "exec_1", "status": "running", "createdAt": "2026-11-27T03:40:01Z", "steps": steps}
+    )
+    assert execution_block(execution).splitlines()[-len(shown) :] == shown
+
+
 def test_cancel_line_and_more_hint() -> None:
     outcome = CancelWorkflowExecutionResponse.from_dict(
         {"executionId": "exec_1", "status": "cancellation-requested", "wasStatus": "running"}
