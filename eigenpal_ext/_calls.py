@@ -110,6 +110,19 @@ class Call(Generic[T]):
 def require_id(value: object, argument: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{argument} must be a non-empty string, got {value!r}")
+    return check_encodable(value, argument)
+
+
+def check_encodable(value: str, argument: str) -> str:
+    """A string that goes into a URL travels as UTF-8: a lone surrogate cannot, so it is refused here."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"{argument} contains {value[exc.start]!r} at index {exc.start}, a lone surrogate that cannot be "
+                "encoded as UTF-8"
+            ) from None
     return value
 
 
@@ -521,7 +534,7 @@ def _opt_str(value: object, argument: str) -> str | Unset:
         return UNSET
     if not isinstance(value, str):
         raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
-    return value
+    return check_encodable(value, argument)
 
 
 def _or_unset(value: str | None) -> str | Unset:

@@ -161,6 +161,8 @@ class EigenpalError(Exception):
     request_id: str | None
 
     def __init__(self, message: str, *, execution_id: str | None = None, request_id: str | None = None) -> None:
+        # Messages quote server-supplied values (execution ids, texts); no control character may reach a log.
+        message = escape_controls(message)
         super().__init__(message)
         self.message = message
         self.execution_id = execution_id

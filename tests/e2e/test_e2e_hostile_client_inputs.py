@@ -201,6 +201,19 @@ def test_a_lone_surrogate_in_a_json_input_is_a_value_error(recording: HostileSer
     assert recording.requests == []
 
 
+def test_a_lone_surrogate_in_a_url_bound_argument_is_a_value_error(recording: HostileServer) -> None:
+    with client_for(recording) as client:
+        with pytest.raises(ValueError, match="workflow_id contains"):
+            client.workflows.get("wf_\udc80")
+        with pytest.raises(ValueError, match="version contains"):
+            client.workflows.run("extract-invoice", {"n": 1}, version="v\ud800")
+        with pytest.raises(ValueError, match="search contains"):
+            client.workflows.list(search="\udc80")
+        with pytest.raises(ValueError, match="execution_id contains"):
+            client.workflows.executions.get("exec_\udc80")
+    assert recording.requests == []
+
+
 # --- item 8: argument types ---------------------------------------------------------------------------------
 
 
@@ -270,6 +283,7 @@ def test_an_execution_id_with_a_newline_cannot_forge_log_lines(caplog: pytest.Lo
         logging.getLogger("app").error("%s", caught.value)
 
     assert caught.value.execution_id == FORGED_ID  # the value itself is kept, for API calls
+    assert "\n" not in caught.value.message
     text = str(caught.value)
     assert "\n" not in text
     assert "\x1b" not in text

@@ -270,7 +270,8 @@ def test_error_line_is_one_harmless_line() -> None:
     line = error_line(error)
     assert "\n" not in line
     assert "\x1b" not in line
-    assert line.startswith("error: HTTP 502: line one line two \\x1b[31mred")
+    # The error itself escapes control characters (a newline shows as \n), so the line stays faithful.
+    assert line.startswith("error: HTTP 502: line one\\nline two \\x1b[31mred")
 
 
 def test_unexpected_error_line_points_at_debug() -> None:
