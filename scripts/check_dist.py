@@ -51,7 +51,7 @@ def test_arithmetic():
 
 def test_the_eigenpal_plugin_is_loaded_and_imported_no_server_code(pytestconfig):
     assert pytestconfig.pluginmanager.has_plugin("eigenpal")
-    assert "eigenpal_ext.testing" not in sys.modules
+    assert "eigenpal_ext" not in sys.modules  # the plugin imports only pytest until a fixture is used
     assert not [name for name in sys.modules if name.split(".")[0] in {SERVER_MODULES!r}]
 """
 
@@ -151,7 +151,7 @@ def check_wheel(wheel: Path) -> None:
         metadata = archive.read(f"{info}/METADATA").decode()
         entry_points = archive.read(f"{info}/entry_points.txt").decode()
     required = {
-        "eigenpal_ext/__init__.py", "eigenpal_ext/py.typed", "eigenpal_ext/pytest_plugin.py",
+        "eigenpal_ext/__init__.py", "eigenpal_ext/py.typed", "pytest_eigenpal.py",
         "eigenpal_ext/testing/__init__.py", "eigenpal_ext/testing/openapi.yaml",
         "eigenpal_api/__init__.py", "eigenpal_api/py.typed", f"{info}/licenses/LICENSE",
     }  # fmt: skip
@@ -168,7 +168,7 @@ def check_wheel(wheel: Path) -> None:
     check(runtime == RUNTIME_DEPENDENCIES, f"runtime dependencies are {runtime}")
     check("License-Expression: MIT" in headers, "no License-Expression: MIT")
     for point in ("eigenpal = eigenpal_ext.cli:main", "eigenpal-dev-server = eigenpal_ext._dev_server:main",
-                  "eigenpal = eigenpal_ext.pytest_plugin"):  # fmt: skip
+                  "eigenpal = pytest_eigenpal"):  # fmt: skip
         check(point in entry_points, f"entry point missing: {point}")
 
 

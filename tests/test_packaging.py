@@ -40,7 +40,7 @@ def test_the_wheel_ships_both_packages_the_spec_and_the_entry_points(tmp_path: P
         packaged_spec = wheel.read("eigenpal_ext/testing/openapi.yaml")
 
     assert {"eigenpal_api/py.typed", "eigenpal_ext/py.typed", "eigenpal_api/api/workflows/run_workflow.py"} <= names
-    assert {"eigenpal_ext/pytest_plugin.py", "eigenpal_ext/_dev_server.py"} <= names
+    assert {"pytest_eigenpal.py", "eigenpal_ext/_dev_server.py"} <= names
     assert f"eigenpal_ext-{eigenpal_ext.__version__}.dist-info/licenses/LICENSE" in names
     assert "eigenpal_ext/testing/_app.py" in names
     assert packaged_spec == (ROOT / "openapi.yaml").read_bytes()
@@ -55,7 +55,7 @@ def test_the_wheel_ships_both_packages_the_spec_and_the_entry_points(tmp_path: P
     assert "Requires-Python: >=3.11" in metadata
     assert "eigenpal-dev-server = eigenpal_ext._dev_server:main" in entry_points
     assert "eigenpal = eigenpal_ext.cli:main" in entry_points
-    assert "eigenpal = eigenpal_ext.pytest_plugin" in entry_points
+    assert "eigenpal = pytest_eigenpal" in entry_points
 
 
 def test_the_wheel_metadata_is_complete_and_has_one_version(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ the error envelope), persists to SQLite, runs the built-in workflows ``extract-i
         final = client.workflows.executions.run_and_wait("echo", input={"hello": "world"})
 
 From a terminal: ``eigenpal-dev-server`` (or ``python -m eigenpal_ext.testing``). In pytest: the
-``eigenpal_server`` fixture and its relatives (see ``eigenpal_ext.pytest_plugin``), whose types are here.
+``eigenpal_server`` fixture and its relatives (the ``pytest_eigenpal`` plugin), whose types are here.
 
 Without the extra, importing this package raises ``ModuleNotFoundError`` with one line naming what is
 missing and ``pip install "eigenpal-ext[server]"``, before any of the server's modules is imported.

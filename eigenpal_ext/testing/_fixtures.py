@@ -1,6 +1,6 @@
 """What the pytest fixtures give a test: a running local server with a ready client, and the factory type.
 
-The fixtures themselves live in ``eigenpal_ext.pytest_plugin``, which pytest loads in every project that
+The fixtures themselves live in ``pytest_eigenpal``, which pytest loads in every project that
 has eigenpal-ext installed; these types live here, with the server, so that loading the plugin imports
 nothing of the server until a test asks for a fixture.
 """

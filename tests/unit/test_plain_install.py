@@ -21,7 +21,7 @@ from eigenpal_ext._extras import SERVER_EXTRA_MODULES, require_server_extra
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_LINE = 'pip install "eigenpal-ext[server]"'
 SERVER_MODULES = [module for module, _ in SERVER_EXTRA_MODULES]
-PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "eigenpal_ext.pytest_plugin")
+PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_eigenpal")
 
 UNRELATED_TEST = """
 import sys
@@ -32,9 +32,10 @@ def test_unrelated():
 
 
 def test_the_plugin_is_loaded_and_has_imported_no_server_code(pytestconfig):
-    assert pytestconfig.pluginmanager.has_plugin("eigenpal_ext.pytest_plugin")
+    assert pytestconfig.pluginmanager.has_plugin("pytest_eigenpal")
     loaded = {name for name, module in sys.modules.items() if module is not None and name.split(".")[0] in {MODULES}}
-    assert "eigenpal_ext.testing" not in sys.modules
+    assert "eigenpal_ext" not in sys.modules  # not even the client: the plugin imports only pytest
+    assert "httpx" not in sys.modules
     assert not loaded, loaded
 """
 
@@ -87,7 +88,7 @@ def test_the_dev_server_command_without_the_extra_prints_one_line_and_exits_2(
 
 
 def test_without_the_extra_the_client_and_the_cli_work(tmp_path: Path) -> None:
-    imports = "import eigenpal_api, eigenpal_ext, eigenpal_ext.cli, eigenpal_ext.pytest_plugin"
+    imports = "import eigenpal_api, eigenpal_ext, eigenpal_ext.cli, pytest_eigenpal"
     result = run(tmp_path, "-c", f"{imports}; print(eigenpal_ext.__version__)", block_server_extra=True)
     assert result.returncode == 0, result.stderr
     help_run = run(tmp_path, "-m", "eigenpal_ext.cli", "--help", block_server_extra=True)

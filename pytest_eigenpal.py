@@ -1,8 +1,10 @@
 """pytest fixtures for testing code that uses EigenPal against the local server (real sockets, loopback).
 
 pytest loads this module in every project where eigenpal-ext is installed (a ``pytest11`` entry point),
-so it imports nothing beyond pytest itself: the server (extra ``eigenpal-ext[server]``) is imported only
-inside a fixture, when a test asks for one. Without the extra, such a test errors with the install command.
+so it imports nothing beyond pytest itself: it is a top-level module of the distribution rather than a
+submodule of ``eigenpal_ext`` because importing any submodule runs ``eigenpal_ext/__init__`` (httpx and
+the client, some 80 ms), and the server (extra ``eigenpal-ext[server]``) is imported only inside a
+fixture, when a test asks for one. Without the extra, such a test errors with the install command.
 
     def test_invoice_flow(eigenpal_server):
         final = eigenpal_server.client.workflows.executions.run_and_wait("echo", input={"n": 1})
