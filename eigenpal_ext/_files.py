@@ -137,6 +137,7 @@ def check_json_value(value: Any, where: str, *, depth: int = 1) -> Any:
 
 
 _Path = tuple[Any, str | int] | None
+_MAX_PATH_KEYS_SHOWN = 8
 _Pending = list[tuple[Any, Any, Any, int, _Path]]
 
 
@@ -162,7 +163,12 @@ def _where(where: str, path: _Path) -> str:
     while path is not None:
         path, key = path
         keys.append(key)
-    return where + "".join(f"[{key!r}]" for key in reversed(keys))
+    keys.reverse()
+    if len(keys) > _MAX_PATH_KEYS_SHOWN:  # a path 64 levels deep would fill a screen
+        hidden = len(keys) - _MAX_PATH_KEYS_SHOWN
+        shown = [f"[{key!r}]" for key in keys[:4]] + [f"[...{hidden} more...]"] + [f"[{key!r}]" for key in keys[-4:]]
+        return where + "".join(shown)
+    return where + "".join(f"[{key!r}]" for key in keys)
 
 
 def _check_text(text: str, where: str, path: _Path) -> str:
