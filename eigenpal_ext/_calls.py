@@ -43,7 +43,6 @@ from eigenpal_api.models import (
 from eigenpal_api.types import UNSET, File, Unset
 
 from eigenpal_ext import _config
-from eigenpal_ext._dates import DateInput, date_range_query
 from eigenpal_ext._errors import (
     EigenpalConnectionError,
     EigenpalError,
@@ -56,6 +55,7 @@ from eigenpal_ext._errors import (
 from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
 from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge
 from eigenpal_ext._retry import IDEMPOTENCY_HEADER, MAX_RETRIES_EXTENSION
+from eigenpal_ext.dates import DateInput, date_range_query
 
 T = TypeVar("T")
 # What may travel in an HTTP header value that this client builds from an argument: visible ASCII.

@@ -28,10 +28,10 @@ import attrs
 import httpx
 
 from eigenpal_ext import _calls
-from eigenpal_ext._dates import DateInput, date_range_query
 from eigenpal_ext._errors import EigenpalResponseError
 from eigenpal_ext._send import send, send_async
 from eigenpal_ext._waiting import Send
+from eigenpal_ext.dates import DateInput, date_range_query
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100

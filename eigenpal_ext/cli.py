@@ -78,9 +78,9 @@ from eigenpal_ext._cli_render import (
     workflows_table,
 )
 from eigenpal_ext._client import EigenpalClient
-from eigenpal_ext._dates import resolve_date
 from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError, EigenpalTimeoutError
 from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext.dates import resolve_date
 
 PROG = "eigenpal"
 # The API's cap on one page (the same for every list); the SDK checks it too, but under its own argument names.

@@ -23,11 +23,11 @@ from eigenpal_api.models import (
 )
 
 from eigenpal_ext import _calls, _config, _paging
-from eigenpal_ext._dates import DateInput
 from eigenpal_ext._fanout import Backpressure, RunOutcome, check_run_many, outcome_of, outcome_of_async, run_one_flow
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._send import drive, drive_async, send, send_async
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
+from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
     from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
@@ -107,7 +107,7 @@ class Executions:
         """One page of the workflow's executions. ``status``: a status or a list of them (statuses this client
         does not know are sent as given); ``from_date`` / ``to_date``: datetime (naive = UTC), date,
         timedelta (now minus), ISO-8601 or ``"now()-7d"`` (ISO-8601, ``now()`` and ``now()-7d`` strings are
-        sent as written; see ``_dates``). ``limit`` is any integer >= 1; the server may cap it."""
+        sent as written; see ``eigenpal_ext.dates``). ``limit`` is any integer >= 1; the server may cap it."""
         call = _calls.list_executions_call(
             workflow_id,
             status=status,

@@ -32,27 +32,16 @@ from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from eigenpal_ext._dates import format_utc, resolve_date
+from eigenpal_ext.dates import format_utc, resolve_date
 from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
 from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, parse_request_json
 from eigenpal_ext.testing._spec import Issue, SpecValidator
-from eigenpal_ext.testing._store import Execution, NewExecution, Store, StoredFile
+from eigenpal_ext.testing._store import KNOWN_STATUSES, Execution, NewExecution, Store, StoredFile
 from eigenpal_ext.testing._uploads import MultipartRun, UploadError, read_multipart_run
 from eigenpal_ext.testing._workflows import Workflow
 
-KNOWN_STATUSES = (
-    "created",
-    "pending",
-    "running",
-    "waiting",
-    "finalizing",
-    "completed",
-    "failed",
-    "cancelled",
-    "rejected",
-)
 HOLD_POLL_SECONDS = 0.02
 SQLITE_MAX_INTEGER = 2**63 - 1  # `offset` has no maximum in the spec; SQLite cannot bind a larger int
 

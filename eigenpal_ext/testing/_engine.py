@@ -23,12 +23,11 @@ from typing import Any
 
 import attrs
 
-from eigenpal_ext.testing._store import TERMINAL, Execution, Store, now_text
+from eigenpal_ext.testing._store import NOT_TERMINAL, TERMINAL, Execution, Store, now_text
 from eigenpal_ext.testing._workflows import Parked, ReviewRejected, StepContext, Workflow, WorkflowFailure
 
 logger = logging.getLogger("eigenpal_ext.testing")
 
-NOT_TERMINAL = ("created", "pending", "running", "waiting", "finalizing")
 _DONE_STEP = frozenset({"completed", "overridden"})
 
 

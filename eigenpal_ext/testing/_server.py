@@ -13,9 +13,10 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
 
 import attrs
+import httpx
 import uvicorn
 
 from eigenpal_ext.testing._app import ServerState, create_app, envelope_bytes, tenant_of
@@ -26,8 +27,35 @@ from eigenpal_ext.testing._spec import SpecValidator
 from eigenpal_ext.testing._store import Store
 from eigenpal_ext.testing._workflows import configured_workflows
 
+if TYPE_CHECKING:
+    from eigenpal_ext import AsyncEigenpalClient, EigenpalClient
+
 DEFAULT_API_KEY = "eg_dev_local_key"
 LOOPBACK = "127.0.0.1"
+
+
+class ClientOptions(TypedDict, total=False):
+    """The ``EigenpalClient`` options ``LocalEigenpalServer.client()`` passes on (it sets key and URL itself)."""
+
+    timeout_seconds: float | httpx.Timeout
+    max_retries: int
+    default_headers: Mapping[str, str]
+    transport: httpx.BaseTransport
+    httpx_args: Mapping[str, Any]  # the client's own type: keyword arguments for httpx.Client
+    idempotent_runs: bool
+    max_response_bytes: int
+
+
+class AsyncClientOptions(TypedDict, total=False):
+    """The ``AsyncEigenpalClient`` options ``LocalEigenpalServer.async_client()`` passes on."""
+
+    timeout_seconds: float | httpx.Timeout
+    max_retries: int
+    default_headers: Mapping[str, str]
+    transport: httpx.AsyncBaseTransport
+    httpx_args: Mapping[str, Any]
+    idempotent_runs: bool
+    max_response_bytes: int
 
 
 def _default_keys() -> dict[str, str]:
@@ -174,17 +202,17 @@ class LocalEigenpalServer:
         finally:
             self.stop()
 
-    def client(self, **kwargs: Any) -> Any:
-        """An ``EigenpalClient`` for this server (close it, or use it in a ``with`` block)."""
+    def client(self, **options: Unpack[ClientOptions]) -> EigenpalClient:
+        """An ``EigenpalClient`` for this server (close it, or use a ``with`` block); ``options`` as the client's."""
         from eigenpal_ext import EigenpalClient  # noqa: PLC0415 - keep the server importable on its own
 
-        return EigenpalClient(api_key=self.api_key, base_url=self.base_url, **kwargs)
+        return EigenpalClient(api_key=self.api_key, base_url=self.base_url, **options)
 
-    def async_client(self, **kwargs: Any) -> Any:
-        """An ``AsyncEigenpalClient`` for this server."""
+    def async_client(self, **options: Unpack[AsyncClientOptions]) -> AsyncEigenpalClient:
+        """An ``AsyncEigenpalClient`` for this server; ``options`` as the client's."""
         from eigenpal_ext import AsyncEigenpalClient  # noqa: PLC0415
 
-        return AsyncEigenpalClient(api_key=self.api_key, base_url=self.base_url, **kwargs)
+        return AsyncEigenpalClient(api_key=self.api_key, base_url=self.base_url, **options)
 
     def __enter__(self) -> Self:
         return self.start()

@@ -25,13 +25,19 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from eigenpal_api.models import ExecutionStatus
 
-from eigenpal_ext._dates import format_utc
+from eigenpal_ext import TERMINAL_STATUSES
+from eigenpal_ext.dates import format_utc
 from eigenpal_ext.testing._json_limits import load_stored_json, unreadable
 
 logger = logging.getLogger("eigenpal_ext.testing")
 
-TERMINAL = frozenset({"completed", "failed", "cancelled", "rejected"})
+# The statuses are the contract's (the generated enum) and the client's idea of terminal, as plain strings:
+# that is what the database stores and compares.
+KNOWN_STATUSES = tuple(status.value for status in ExecutionStatus)
+TERMINAL = frozenset(status.value for status in TERMINAL_STATUSES)
+NOT_TERMINAL = tuple(status for status in KNOWN_STATUSES if status not in TERMINAL)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (

@@ -1,4 +1,4 @@
-"""Tests for eigenpal_ext._dates: examples for every accepted form, plus properties checked with hypothesis."""
+"""Tests for eigenpal_ext.dates: examples for every accepted form, plus properties checked with hypothesis."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eigenpal_ext._dates import DateInput, date_range_query, format_utc, resolve_date
+from eigenpal_ext.dates import DateInput, date_range_query, format_utc, resolve_date
 
 NOW = datetime(2026, 11, 27, 3, 13, 4, 123456, tzinfo=UTC)
 WIRE_FORMAT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

@@ -43,7 +43,7 @@ DEFERRED = (
     "eigenpal_ext._waiting",
     "eigenpal_ext._fanout",
     "eigenpal_ext._paging",
-    "eigenpal_ext._dates",
+    "eigenpal_ext.dates",
     "eigenpal_ext._files",
 )
 

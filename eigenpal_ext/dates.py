@@ -1,6 +1,9 @@
 """Date handling for the executions list's ``fromDate``/``toDate`` query parameters.
 
-This module owns turning the user's ``from_date``/``to_date`` values into what goes on the wire. Everything
+This module owns turning the user's ``from_date``/``to_date`` values into what goes on the wire. It is
+public (``from eigenpal_ext.dates import resolve_date``) because two sides read the same grammar: the
+client, checking arguments before it sends them, and the local server (``eigenpal_ext.testing``), reading
+the ``fromDate``/``toDate`` it receives; neither reaches into the other's private modules. Everything
 here is a pure function: no I/O, and the clock is read only as the default of the ``now`` parameter, so
 callers and tests can pin "now" explicitly.
 
