@@ -36,9 +36,9 @@ from eigenpal_ext.dates import format_utc, resolve_date
 from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
-from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, parse_request_json
+from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, JsonTooLarge, parse_request_json
 from eigenpal_ext.testing._spec import Issue, SpecValidator
-from eigenpal_ext.testing._store import KNOWN_STATUSES, Execution, NewExecution, Store, StoredFile
+from eigenpal_ext.testing._store import KNOWN_STATUSES, TERMINAL, Execution, NewExecution, Store, StoredFile
 from eigenpal_ext.testing._uploads import MultipartRun, UploadError, read_multipart_run
 from eigenpal_ext.testing._workflows import Workflow
 
@@ -357,9 +357,9 @@ async def hold_until_terminal(state: ServerState, execution_id: str, seconds: fl
     loop = asyncio.get_running_loop()
     ends = loop.time() + seconds
     while True:
-        execution = state.store.get(execution_id)
-        if execution is not None and execution.is_terminal:
-            return execution
+        progress = state.store.progress(execution_id)  # the row is decoded only once it is terminal
+        if progress is not None and progress[0] in TERMINAL:
+            return state.store.get(execution_id)
         if loop.time() >= ends:
             return None
         await asyncio.sleep(min(HOLD_POLL_SECONDS, max(0.0, ends - loop.time())))
@@ -431,6 +431,8 @@ def _parse_json_body(raw: bytes, state: ServerState, *, field: str) -> dict[str,
         return {}
     try:
         value = parse_request_json(raw)
+    except JsonTooLarge as exc:
+        raise ApiError(413, [_issue(field, str(exc), "too_large")]) from exc
     except JsonTooDeep as exc:
         where = field if exc.key is None else f"{field}.{exc.key}"
         raise ApiError(400, [_issue(where, str(exc), "invalid_value")]) from exc

@@ -228,10 +228,12 @@ class Engine:
     def _checkpoint(self, execution_id: str) -> None:
         if self._stopping.is_set():
             raise _Shutdown
-        execution = self.store.get(execution_id)
-        if execution is None or execution.status in TERMINAL:
+        # Only status and cancel request: decoding the whole row (input, steps, result: up to MiBs of
+        # JSON) at every checkpoint would make a large input cost its decoding many times over.
+        progress = self.store.progress(execution_id)
+        if progress is None or progress[0] in TERMINAL:
             raise _Shutdown  # someone else finished it (a cancel of a created execution)
-        if execution.cancel_requested_at is not None:
+        if progress[1] is not None:
             raise _CancelRequested
 
     def _pause(self, execution_id: str, seconds: float) -> None:

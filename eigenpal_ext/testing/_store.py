@@ -3,8 +3,9 @@
 With a data directory, everything lives under it (``eigenpal.sqlite3`` in WAL mode, ``files/``), so
 stopping and restarting the server loses nothing. Without one (the in-memory mode for tests) the
 database is ``:memory:`` and files go to a temporary directory removed on ``close()``. Opening a data
-directory removes upload files no execution refers to (the partial uploads of a killed server). A
-stored JSON value that cannot be decoded safely reads back as a placeholder (``_json_limits``).
+directory removes upload files no execution refers to (the partial uploads of a killed server), and
+opening a database of an older server replaces values nesting too deep to read back safely by a
+placeholder, once (``_json_limits``).
 
 One connection, guarded by a lock: the server's request handlers and its worker threads all go through
 this class, and SQLite serialises writers anyway. Timestamps are stored as ISO-8601 UTC strings with
@@ -29,7 +30,7 @@ from eigenpal_api.models import ExecutionStatus
 
 from eigenpal_ext import TERMINAL_STATUSES
 from eigenpal_ext.dates import format_utc
-from eigenpal_ext.testing._json_limits import load_stored_json, unreadable
+from eigenpal_ext.testing._json_limits import load_stored_json, stored_json_problem, unreadable
 
 logger = logging.getLogger("eigenpal_ext.testing")
 
@@ -166,7 +167,40 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self.bounded_values = self._bound_stored_json()
         self.swept_uploads = self._sweep_orphan_uploads() if self.persistent else 0
+
+    def _bound_stored_json(self) -> int:
+        """Once per database: replace stored JSON values too deep to read back safely; how many.
+
+        A server without the request depth limit could store values nesting ~1000 levels deep, which made
+        every later read of the row fail. Such values become the ``unreadable`` placeholder here, and the
+        database is marked (``PRAGMA user_version``) so the check never runs again: every value stored since
+        is bounded by the request limit.
+        """
+        with self._lock:
+            if self._db.execute("PRAGMA user_version").fetchone()[0] >= _JSON_BOUNDED_VERSION:
+                return 0
+            replaced = 0
+            self._db.execute("BEGIN")
+            try:
+                rows = self._db.execute(f"SELECT id, {', '.join(_JSON_COLUMNS)} FROM executions").fetchall()
+                for row in rows:
+                    for column in _JSON_COLUMNS:
+                        problem = None if row[column] is None else stored_json_problem(row[column])
+                        if problem is None:
+                            continue
+                        value = [] if column == "steps_json" else unreadable(problem)
+                        self._db.execute(f"UPDATE executions SET {column} = ? WHERE id = ?",
+                                         (json.dumps(value), row["id"]))  # fmt: skip
+                        logger.warning("execution %s: %s %s; replaced by a placeholder", row["id"], column, problem)
+                        replaced += 1
+                self._db.execute(f"PRAGMA user_version = {_JSON_BOUNDED_VERSION}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            return replaced
 
     def _sweep_orphan_uploads(self) -> int:
         """Delete the upload files no execution refers to; how many.
@@ -265,6 +299,14 @@ class Store:
             return self._one("SELECT * FROM executions WHERE id = ?", (execution_id,))
         return self._one("SELECT * FROM executions WHERE id = ? AND tenant = ?", (execution_id, tenant))
 
+    def progress(self, execution_id: str) -> tuple[str, str | None] | None:
+        """``(status, cancel_requested_at)`` without decoding the row's JSON (for frequent checks)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT status, cancel_requested_at FROM executions WHERE id = ?", (execution_id,)
+            ).fetchone()
+        return None if row is None else (row["status"], row["cancel_requested_at"])
+
     def files_of(self, execution_id: str) -> list[StoredFile]:
         with self._lock:
             rows = self._db.execute(
@@ -351,6 +393,8 @@ class Store:
 
 
 _JSON_FIELDS = {"result": "result_json", "steps": "steps_json", "overrides": "overrides_json"}
+_JSON_COLUMNS = ("input_json", "overrides_json", "result_json", "steps_json")
+_JSON_BOUNDED_VERSION = 1  # PRAGMA user_version once every stored JSON value is known to read back safely
 
 
 def _encode_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from eigenpal_ext.testing import LocalEigenpalServer, ServerConfig
-from eigenpal_ext.testing._json_limits import MAX_REQUEST_DEPTH, MAX_STORED_DEPTH
+from eigenpal_ext.testing._json_limits import MAX_REQUEST_CONTAINERS, MAX_REQUEST_DEPTH, MAX_STORED_DEPTH
 from tests.e2e.hostile_server_raw import (
     RawConnection,
     RawResponse,
@@ -96,6 +96,22 @@ def test_a_too_deep_multipart_json_part_is_refused(server: LocalEigenpalServer) 
     assert server.store.count_executions() == 0
 
 
+def test_a_body_of_too_many_objects_is_refused_before_it_is_parsed(server: LocalEigenpalServer) -> None:
+    # 4 MiB of {} are 1.3 million objects: ten such runs in parallel once took the server to 1.2 GiB.
+    def body(objects: int) -> str:
+        return '{"input": {"x": [' + ",".join(["{}"] * objects) + "]}}"  # 3 more: the body, input and x
+
+    refused = send(server, json_request(RUN_ECHO, body(1_300_000), key=server.api_key))
+    assert refused.status == 413, refused.body[:300]
+    assert refused.issues[0]["message"].startswith(f"the body holds more than {MAX_REQUEST_CONTAINERS} arrays")
+    assert server.store.count_executions() == 0
+
+    one_too_many = send(server, json_request(RUN_ECHO, body(MAX_REQUEST_CONTAINERS - 2), key=server.api_key))
+    assert one_too_many.status == 413
+    at_the_limit = send(server, json_request(RUN_ECHO, body(MAX_REQUEST_CONTAINERS - 3), key=server.api_key))
+    assert at_the_limit.status == 201, at_the_limit.body[:300]
+
+
 def test_the_deepest_accepted_input_is_stored_and_read_back_also_after_a_restart(tmp_path: Path) -> None:
     # {"input": {"deep": [[...]]}}: the body nests exactly MAX_REQUEST_DEPTH levels.
     inner = MAX_REQUEST_DEPTH - 2
@@ -152,6 +168,7 @@ def test_a_row_stored_too_deep_by_an_older_server_never_answers_500(tmp_path: Pa
     store_deep_row(tmp_path / "data" / "eigenpal.sqlite3", execution_id="exec_deep_legacy", depth=depth)
     with sqlite3.connect(tmp_path / "data" / "eigenpal.sqlite3") as db:
         db.execute("UPDATE executions SET workflow_id = ? WHERE id = 'exec_deep_legacy'", (workflow_id,))
+        db.execute("PRAGMA user_version = 0")  # as an older server left its database: never checked
 
     with LocalEigenpalServer(config) as restarted:
         reads = reads_of(restarted, "exec_deep_legacy")
@@ -165,3 +182,8 @@ def test_a_row_stored_too_deep_by_an_older_server_never_answers_500(tmp_path: Pa
         assert [item["id"] for item in listed] == ["exec_deep_legacy"]
         assert "unreadable" in listed[0]["triggerInput"]
         assert reads["stats"].json()["byStatus"] == {"completed": 1}
+        assert restarted.store.bounded_values == 4  # input, overrides, result and steps, replaced once
+
+    with LocalEigenpalServer(config) as again:  # the placeholders were stored: the next start checks nothing
+        assert again.store.bounded_values == 0
+        assert reads_of(again, "exec_deep_legacy")["execution"].json() == execution
