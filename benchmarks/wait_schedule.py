@@ -92,12 +92,13 @@ class SimulatedApi:
             self.time.now += self.latency / 2  # the response travels back
 
     def client(self) -> EigenpalClient:
-        client = EigenpalClient(
-            api_key="eg_bench_0123456789", base_url="https://eigenpal.test", transport=httpx.MockTransport(self.handler)
+        return EigenpalClient(
+            api_key="eg_bench_0123456789",
+            base_url="https://eigenpal.test",
+            transport=httpx.MockTransport(self.handler),
+            clock=self.time.clock,
+            sleep=self.time.sleep,
         )
-        client._clock = self.time.clock
-        client._sleep = self.time.sleep
-        return client
 
 
 @dataclass(frozen=True)

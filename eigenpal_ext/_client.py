@@ -266,6 +266,12 @@ def http_client_arguments(
     return {**own, "transport": transport, **extra}
 
 
+def check_time_source(value: object, argument: str) -> None:
+    """``sleep=``/``clock=``: None (the real ones) or a callable."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{argument} must be a callable or None, got {type(value).__name__}")
+
+
 def check_idempotent_runs(value: object) -> None:
     if value is not None and not isinstance(value, bool):
         raise TypeError(f"idempotent_runs must be True, False or None, got {type(value).__name__}")
@@ -373,15 +379,21 @@ class EigenpalClient(_ClientBase):
     Arguments: ``api_key`` (else ``EIGENPAL_API_KEY``), ``base_url`` (else ``EIGENPAL_BASE_URL``, else
     ``https://app.eigenpal.com``; a trailing ``/api/v1`` is accepted), ``timeout_seconds`` per request
     (a float, or an ``httpx.Timeout`` for per-phase control; every method also takes its own
-    ``timeout_seconds``), ``max_retries`` for idempotent requests (see ``_retry.py``),
+    ``timeout_seconds``), ``max_retries``: how often a request is sent again after a dropped connection,
+    a timeout, 408, 429 or 5xx (GETs and cancels; a run only when it certainly did not reach the server,
+    on 429, or once the server has shown it honours ``Idempotency-Key``), with exponential backoff or
+    the server's ``Retry-After``,
     ``default_headers`` added to every request (they may override the telemetry headers),
     ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply), and
     ``httpx_args`` for anything else httpx accepts (``proxy``, ``verify``, ``event_hooks``, ...), and
     ``idempotent_runs``: whether the server deduplicates runs by ``Idempotency-Key`` (None: learn it
     from the server's answers; then an interrupted run is retried instead of reported as lost), and
     ``max_response_bytes``, the largest answer (decoded) one request may bring (64 MiB; a bigger one raises
-    ``EigenpalResponseTooLargeError``). ``timeout_seconds`` bounds each call as a whole, body and retries
-    included: the longest of an ``httpx.Timeout``'s phases is the budget of the whole call.
+    ``EigenpalResponseTooLargeError``), and ``sleep``/``clock``: the blocking sleep and the monotonic clock
+    used by retries and waits (default ``time.sleep`` and ``time.monotonic``; pass a simulated time to
+    test code that waits without waiting; ``with_options`` clients keep them). ``timeout_seconds`` bounds
+    each call as a whole, body and retries included: the longest of an ``httpx.Timeout``'s phases is the
+    budget of the whole call.
     """
 
     def __init__(
@@ -396,9 +408,13 @@ class EigenpalClient(_ClientBase):
         httpx_args: Mapping[str, Any] | None = None,
         idempotent_runs: bool | None = None,
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         configure_from_env()
         check_idempotent_runs(idempotent_runs)
+        check_time_source(sleep, "sleep")
+        check_time_source(clock, "clock")
         check_max_response_bytes(max_response_bytes)
         settings = resolve_settings(
             api_key=api_key,
@@ -418,8 +434,8 @@ class EigenpalClient(_ClientBase):
             httpx_args=client_args,
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
-            sleep=time.sleep,
-            clock=time.monotonic,
+            sleep=sleep if sleep is not None else time.sleep,
+            clock=clock if clock is not None else time.monotonic,
         )
 
     def _build(
@@ -436,7 +452,7 @@ class EigenpalClient(_ClientBase):
     ) -> None:
         self._settings, self._pool, self._owner = settings, pool, owner
         self._httpx_args, self._idempotent_runs = httpx_args, idempotent_runs
-        # Injectable for tests that simulate time; the retry transport and the waiters read them.
+        # The constructor's sleep=/clock= (simulated time in tests); the retry transport and the waiters use them.
         self._sleep: Callable[[float], None] = sleep
         self._clock: Callable[[], float] = clock
         sending = pool if owner is None else BorrowedTransport(pool, owner._pool_closed)
@@ -444,8 +460,8 @@ class EigenpalClient(_ClientBase):
         self._retrying = RetryTransport(
             sending,
             settings.retry,
-            sleep=lambda seconds: self._sleep(seconds),
-            clock=lambda: self._clock(),
+            sleep=sleep,
+            clock=clock,
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
         )
@@ -456,9 +472,17 @@ class EigenpalClient(_ClientBase):
     @functools.cached_property
     def workflows(self) -> Workflows:
         """``client.workflows`` (and ``client.workflows.executions``)."""
-        from eigenpal_ext.workflows import Workflows  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._send import Requestor  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext.workflows import Workflows  # noqa: PLC0415
 
-        return Workflows(self)
+        requestor = Requestor(
+            self._http,
+            sleep=self._sleep,
+            clock=self._clock,
+            timeout=self.timeout,
+            keys_honoured=self._learned_idempotency,
+        )
+        return Workflows(requestor)
 
     @functools.cached_property
     def raw(self) -> eigenpal_api.Client:
@@ -495,7 +519,9 @@ class AsyncEigenpalClient(_ClientBase):
     ...     final = await client.workflows.executions.run_and_wait("extract-invoice", input={...})
 
     Close it with ``await client.aclose()`` or ``async with``; nothing is closed from ``__del__``
-    (closing from a finaliser runs on whatever event loop is current, or none).
+    (closing from a finaliser runs on whatever event loop is current, or none). The arguments are those of
+    ``EigenpalClient``, except that ``transport`` is an ``httpx.AsyncBaseTransport`` and ``sleep`` is awaited
+    (``async def sleep(seconds)``; default ``asyncio.sleep``).
     """
 
     def __init__(
@@ -510,9 +536,13 @@ class AsyncEigenpalClient(_ClientBase):
         httpx_args: Mapping[str, Any] | None = None,
         idempotent_runs: bool | None = None,
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         configure_from_env()
         check_idempotent_runs(idempotent_runs)
+        check_time_source(sleep, "sleep")
+        check_time_source(clock, "clock")
         check_max_response_bytes(max_response_bytes)
         settings = resolve_settings(
             api_key=api_key,
@@ -530,8 +560,8 @@ class AsyncEigenpalClient(_ClientBase):
             httpx_args=client_args,
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
-            sleep=_asyncio_sleep,
-            clock=time.monotonic,
+            sleep=sleep if sleep is not None else _asyncio_sleep,
+            clock=clock if clock is not None else time.monotonic,
         )
 
     def _build(
@@ -555,8 +585,8 @@ class AsyncEigenpalClient(_ClientBase):
         self._retrying = AsyncRetryTransport(
             sending,
             settings.retry,
-            sleep=lambda seconds: self._sleep(seconds),
-            clock=lambda: self._clock(),
+            sleep=sleep,
+            clock=clock,
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
         )
@@ -565,9 +595,17 @@ class AsyncEigenpalClient(_ClientBase):
     @functools.cached_property
     def workflows(self) -> AsyncWorkflows:
         """``client.workflows`` (and ``client.workflows.executions``), every call awaited."""
-        from eigenpal_ext.workflows import AsyncWorkflows  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._send import AsyncRequestor  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext.workflows import AsyncWorkflows  # noqa: PLC0415
 
-        return AsyncWorkflows(self)
+        requestor = AsyncRequestor(
+            self._http,
+            sleep=self._sleep,
+            clock=self._clock,
+            timeout=self.timeout,
+            keys_honoured=self._learned_idempotency,
+        )
+        return AsyncWorkflows(requestor)
 
     @functools.cached_property
     def raw(self) -> eigenpal_api.Client:

@@ -21,9 +21,10 @@ from eigenpal_api.models import RunTrigger
 from eigenpal_ext._calls import check_int
 from eigenpal_ext._errors import EigenpalError, EigenpalRateLimitError
 from eigenpal_ext._files import split_run_inputs
+from eigenpal_ext._flow import Flow, Sleep
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._public import public
-from eigenpal_ext._waiting import Flow, Sleep, WaitOptions, run_and_wait_flow
+from eigenpal_ext._waiting import WaitOptions, run_and_wait_flow
 
 # When a 429 carries no Retry-After, the batch pauses this long before triggering again.
 DEFAULT_BACKOFF_SECONDS = 1.0
@@ -89,7 +90,7 @@ def run_one_flow(
     version: str | None,
     overrides: Mapping[str, Any] | None,
     trigger: str | RunTrigger | None,
-) -> Flow:
+) -> Flow[ExecutionResult]:
     """``run_and_wait`` for one input, pausing with the batch and re-triggering after a 429."""
     started = options.clock()
     while True:

@@ -1,4 +1,4 @@
-"""Auto-pagination, written once: a flow that yields requests and items, driven sync or async.
+"""Auto-pagination, written once: a flow that sends page requests and emits items (protocol in ``_flow``).
 
 ``page_size`` is how many items one request asks for; ``limit`` caps how many items are yielded in
 total (so ``limit=1`` makes exactly one request for one item, the trap of SDKs that conflate the two).
@@ -21,19 +21,16 @@ getting its first page).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol
 
-import attrs
 import httpx
 
 from eigenpal_ext import _calls
 from eigenpal_ext._errors import EigenpalResponseError
-from eigenpal_ext._send import send, send_async
-from eigenpal_ext._waiting import Send
+from eigenpal_ext._flow import Emit, IterFlow, Send
 from eigenpal_ext.dates import DateInput, date_range_query
 
-T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 # Consecutive pages with nothing new after which the server is taken to ignore offset.
 MAX_PAGES_WITHOUT_NEW_ITEMS = 3
@@ -44,23 +41,13 @@ class _Page(Protocol):
     total: int
 
 
-@attrs.frozen
-class Item:
-    """Yield this item to the caller."""
-
-    value: Any
-
-
-PageFlow = Generator[Send | Item, Any, None]
-
-
 def check_paging(page_size: int, limit: int | None) -> None:
     _calls.check_int(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
     if limit is not None:
         _calls.check_int(limit, "limit", minimum=0)
 
 
-def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> PageFlow:
+def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> IterFlow:
     """Request pages with ``page_call(offset, size)``; yield each item once, at most ``limit`` of them."""
     offset, yielded, stale_pages = 0, 0, 0
     seen: set[str] = set()
@@ -74,7 +61,7 @@ def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size:
                 continue  # pushed into this page by items created at the front meanwhile
             seen.add(key)
             new_items += 1
-            yield Item(item)
+            yield Emit(item)
             yielded += 1
             if limit is not None and yielded >= limit:
                 return
@@ -94,34 +81,7 @@ def not_advancing(offset: int, pages: int, yielded: int, total: int) -> Eigenpal
     )
 
 
-def iterate(flow: PageFlow, http: httpx.Client) -> Iterator[Any]:
-    effect = next(flow, None)
-    while effect is not None:
-        if isinstance(effect, Item):
-            yield effect.value
-            effect = next(flow, None)
-        else:
-            effect = _resume(flow, send(http, effect.call))
-
-
-async def iterate_async(flow: PageFlow, http: httpx.AsyncClient) -> AsyncIterator[Any]:
-    effect = next(flow, None)
-    while effect is not None:
-        if isinstance(effect, Item):
-            yield effect.value
-            effect = next(flow, None)
-        else:
-            effect = _resume(flow, await send_async(http, effect.call))
-
-
-def _resume(flow: PageFlow, value: Any) -> Send | Item | None:
-    try:
-        return flow.send(value)
-    except StopIteration:
-        return None
-
-
-def start(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> PageFlow:
+def start(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> IterFlow:
     """Check every argument now (building a first request sends nothing), then return the lazy flow."""
     check_paging(page_size, limit)
     page_call(0, 1).close()

@@ -1,8 +1,8 @@
 """Waiting for an execution, as pure logic: terminal set, poll schedule, deadline, one state machine.
 
-The sync and async waiters (``executions.py``) are loops around ``WaitState``: they fetch the status,
-hand it (or a transient error) to the state, and sleep for the delay it returns. Everything that decides
-something lives here, with the clock injected, so it is tested without sleeping.
+The waiting flows (``_waiting``, run by either client) are loops around ``WaitState``: they fetch the
+status, hand it (or a transient error) to the state, and sleep for the delay it returns. Everything that
+decides something lives here, with the clock injected, so it is tested without sleeping.
 
 Schedule: delays of ``FIRST_POLL_DELAY_SECONDS`` (0.7 s), growing by ``POLL_BACKOFF_FACTOR`` (1.2x) at
 each poll up to ``poll_interval_seconds`` (default 1.5 s), which is both the ceiling and the steady interval
@@ -209,15 +209,19 @@ class WaitState:
             return None
         return ExecutionResult.from_status(execution, execution_id=self.execution_id)
 
-    def failed_poll(self, error: EigenpalError) -> None:
-        """Record a poll that failed; re-raise (with the execution id) unless it is worth retrying."""
+    def failed_poll(self, error: EigenpalError) -> bool:
+        """Record a poll that failed and stamp the execution id on ``error``; True if it is worth polling again.
+
+        On False the caller re-raises ``error`` (with a bare ``raise``, so its traceback stays top-down).
+        """
         self.polls += 1
         error.execution_id = error.execution_id or self.execution_id
         if not is_transient(error):
-            raise error
+            return False
         self.last_error = error
         if isinstance(error, EigenpalRateLimitError) and error.retry_after is not None:
             self._retry_after = error.retry_after
+        return True
 
     def next_delay(self) -> float | None:
         """Seconds to sleep before the next poll, or None when the deadline has passed."""

@@ -1,83 +1,100 @@
-"""Sending calls and driving flows (sync and async): the only place where this layer does I/O.
+"""The requestor: what the resources need of their client, and the only place where this layer does I/O.
 
-``send``/``send_async`` send one prepared ``Call`` through the client's pool, turn any httpx exception
-into an ``EigenpalError`` (no raw httpx error reaches a user), parse the response with the call's
-parser, and close the files the call opened. ``drive``/``drive_async`` run a ``_waiting`` flow: they
-perform each effect it yields (send a call, sleep) and feed the outcome back.
+The client builds one ``Requestor`` (``AsyncRequestor`` for the async client) when its resources are first
+used and hands it to them; the resources (``workflows.py``, ``executions.py``) and the execution handles
+reach the network, the clock and the sleep only through it, never through the client's private fields:
+
+- ``send(call)`` sends one prepared ``Call`` through the client's pool, turns any httpx exception into an
+  ``EigenpalError`` (no raw httpx error reaches a user), parses the response with the call's parser, and
+  closes the files the call opened;
+- ``run(flow)`` / ``iterate(flow)`` drive a flow (the protocol is documented in ``_flow``) with this
+  client's ``send`` and ``sleep``;
+- ``clock``, ``sleep``, ``timeout`` (the client's default per-request timeout) and ``keys_honoured()``
+  (whether the server has shown it honours ``Idempotency-Key``) are what the waiting logic reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import httpx
 
 from eigenpal_ext._calls import Call
-from eigenpal_ext._errors import EigenpalError
-from eigenpal_ext._polling import ExecutionResult
-from eigenpal_ext._waiting import Flow, Send
+from eigenpal_ext._flow import Flow, IterFlow, iterate, iterate_async, run, run_async
 
 T = TypeVar("T")
 
 
-def send(http: httpx.Client, call: Call[T]) -> T:
-    try:
+class Requestor:
+    """The sync client's I/O, clock and defaults, as the resources see them."""
+
+    __slots__ = ("clock", "http", "keys_honoured", "sleep", "timeout")
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        sleep: Callable[[float], None],
+        clock: Callable[[], float],
+        timeout: httpx.Timeout,
+        keys_honoured: Callable[[], bool],
+    ) -> None:
+        self.http, self.sleep, self.clock, self.timeout = http, sleep, clock, timeout
+        self.keys_honoured = keys_honoured
+
+    def send(self, call: Call[T]) -> T:
+        """Send ``call``; its parsed answer, or an ``EigenpalError``."""
         try:
-            response = http.request(**call.httpx_kwargs())
-        except httpx.HTTPError as exc:
-            raise call.on_transport_error(exc) from exc
-        return call.parse(response)
-    finally:
-        call.close()
+            try:
+                response = self.http.request(**call.httpx_kwargs())
+            except httpx.HTTPError as exc:
+                raise call.on_transport_error(exc) from exc
+            return call.parse(response)
+        finally:
+            call.close()
+
+    def run(self, flow: Flow[T]) -> T:
+        """Drive ``flow`` to its end with this client's I/O; its return value."""
+        return run(flow, self.send, self.sleep)
+
+    def iterate(self, flow: IterFlow) -> Iterator[Any]:
+        """Drive ``flow`` lazily, yielding what it emits."""
+        return iterate(flow, self.send)
 
 
-async def send_async(http: httpx.AsyncClient, call: Call[T]) -> T:
-    try:
+class AsyncRequestor:
+    """The async client's I/O, clock and defaults, as the resources see them."""
+
+    __slots__ = ("clock", "http", "keys_honoured", "sleep", "timeout")
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        sleep: Callable[[float], Awaitable[None]],
+        clock: Callable[[], float],
+        timeout: httpx.Timeout,
+        keys_honoured: Callable[[], bool],
+    ) -> None:
+        self.http, self.sleep, self.clock, self.timeout = http, sleep, clock, timeout
+        self.keys_honoured = keys_honoured
+
+    async def send(self, call: Call[T]) -> T:
+        """Send ``call``; its parsed answer, or an ``EigenpalError``."""
         try:
-            response = await http.request(**call.httpx_kwargs())
-        except httpx.HTTPError as exc:
-            raise call.on_transport_error(exc) from exc
-        return call.parse(response)
-    finally:
-        call.close()
+            try:
+                response = await self.http.request(**call.httpx_kwargs())
+            except httpx.HTTPError as exc:
+                raise call.on_transport_error(exc) from exc
+            return call.parse(response)
+        finally:
+            call.close()
 
+    async def run(self, flow: Flow[T]) -> T:
+        """Drive ``flow`` to its end with this client's I/O; its return value."""
+        return await run_async(flow, self.send, self.sleep)
 
-def drive(flow: Flow, http: httpx.Client, sleep: Callable[[float], None]) -> ExecutionResult:
-    try:
-        effect = next(flow)
-        while True:
-            if isinstance(effect, Send):
-                try:
-                    outcome = send(http, effect.call)
-                except EigenpalError as error:
-                    effect = flow.throw(error)
-                    continue
-                effect = flow.send(outcome)
-            else:
-                sleep(effect.seconds)
-                effect = flow.send(None)
-    except StopIteration as finished:
-        result: ExecutionResult = finished.value
-        return result
-
-
-async def drive_async(
-    flow: Flow, http: httpx.AsyncClient, sleep: Callable[[float], Awaitable[None]]
-) -> ExecutionResult:
-    try:
-        effect = next(flow)
-        while True:
-            if isinstance(effect, Send):
-                try:
-                    outcome = await send_async(http, effect.call)
-                except EigenpalError as error:
-                    effect = flow.throw(error)
-                    continue
-                effect = flow.send(outcome)
-            else:
-                await sleep(effect.seconds)
-                effect = flow.send(None)
-    except StopIteration as finished:
-        result: ExecutionResult = finished.value
-        return result
+    def iterate(self, flow: IterFlow) -> AsyncIterator[Any]:
+        """Drive ``flow`` lazily (``async for``), yielding what it emits."""
+        return iterate_async(flow, self.send)

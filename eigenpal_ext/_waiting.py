@@ -1,16 +1,15 @@
-"""``wait`` and ``run_and_wait`` written once, as generators that yield what to do next.
+"""``wait`` and ``run_and_wait`` written once, as flows (the protocol is documented in ``_flow``).
 
-A flow yields ``Send(call)`` (the driver sends the call and resumes the flow with the parsed result,
-or throws the ``EigenpalError`` into it) and ``Sleep(seconds)``; it returns the ``ExecutionResult``.
-``_send.drive`` runs a flow with the sync client's I/O and ``_send.drive_async`` with the async
-client's, so both clients share one implementation of the waiting logic, not two copies of a loop.
+``wait_flow`` polls an execution until it ends; ``run_and_wait_flow`` triggers a run and then waits for it,
+by the server's hold where that is safe, else by polling. The clients run these flows with their own I/O
+(``Requestor.run``), so both share one implementation of the waiting logic, not two copies of a loop.
 The decisions themselves (schedule, deadline, transient errors, ``on_status``) live in ``_polling``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -25,6 +24,7 @@ from eigenpal_api.types import Unset
 
 from eigenpal_ext import _calls, _config
 from eigenpal_ext._errors import EigenpalError
+from eigenpal_ext._flow import Flow, Send, Sleep
 from eigenpal_ext._polling import (
     Deadline,
     ExecutionResult,
@@ -36,24 +36,6 @@ from eigenpal_ext._polling import (
 from eigenpal_ext._retry import IDEMPOTENCY_HEADER
 
 StatusCallback = Callable[[WorkflowExecutionStatusResponse], object]
-
-
-@attrs.frozen
-class Send:
-    """Send this call; resume with its parsed result (or its ``EigenpalError`` thrown in)."""
-
-    call: _calls.Call[Any]
-
-
-@attrs.frozen
-class Sleep:
-    """Sleep this long (the client's ``_sleep``), then resume."""
-
-    seconds: float
-
-
-Effect = Send | Sleep
-Flow = Generator[Effect, Any, ExecutionResult]
 
 
 @attrs.frozen
@@ -82,7 +64,7 @@ class WaitOptions:
         )
 
 
-def wait_flow(execution_id: str, options: WaitOptions) -> Flow:
+def wait_flow(execution_id: str, options: WaitOptions) -> Flow[ExecutionResult]:
     """Poll an existing execution until it is terminal or the deadline passes."""
     state = options.state(_calls.require_id(execution_id, "execution_id"), options.start())
     return (yield from _poll_until_terminal(state, options.cancel_on_timeout))
@@ -98,7 +80,7 @@ def run_and_wait_flow(
     trigger: str | RunTrigger | None,
     server_hold: bool | None,
     keys_honoured: Callable[[], bool] = lambda: False,
-) -> Flow:
+) -> Flow[ExecutionResult]:
     """Trigger a run, then wait for it: by the server hold where that is safe or asked for, else by polling.
 
     ``server_hold``: True holds the trigger itself; False never holds; None (the default) holds where the
@@ -140,7 +122,7 @@ def _status_of(answer: RunWorkflowResponse) -> str | None:
 
 def _hold_by_replay(
     state: WaitState, replay: Callable[[], _calls.Call[RunWorkflowResponse]], clock: Callable[[], float]
-) -> Generator[Effect, Any, None]:
+) -> Flow[None]:
     """Send the run again, held, until the server reports the end, the deadline nears, or holding stops working.
 
     Returns when the caller should poll: at the end, when less than a second is left, after a transient
@@ -156,7 +138,8 @@ def _hold_by_replay(
         try:
             answer: RunWorkflowResponse = yield Send(call)
         except EigenpalError as error:
-            state.failed_poll(error)  # re-raises, with the execution id, unless it is transient
+            if not state.failed_poll(error):
+                raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
             return
         if answer.execution_id != state.execution_id or is_terminal(_status_of(answer)):
             return
@@ -164,7 +147,7 @@ def _hold_by_replay(
             return
 
 
-def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool) -> Generator[Effect, Any, None]:
+def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool) -> Flow[None]:
     """Sleep until the next poll; past the deadline, raise the timeout (after the cancel, if asked)."""
     delay = state.next_delay()
     if delay is not None:
@@ -180,14 +163,17 @@ def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool) -> Generator[E
     raise state.timeout_error(cancel_note=note)
 
 
-def _poll_until_terminal(state: WaitState, cancel_on_timeout: bool, *, poll_first: bool = True) -> Flow:
+def _poll_until_terminal(
+    state: WaitState, cancel_on_timeout: bool, *, poll_first: bool = True
+) -> Flow[ExecutionResult]:
     if not poll_first:
         yield from _sleep_or_time_out(state, cancel_on_timeout)
     while True:
         try:
             execution: WorkflowExecutionStatusResponse = yield Send(_poll_call(state))
         except EigenpalError as error:
-            state.failed_poll(error)  # re-raises, with the execution id, unless it is transient
+            if not state.failed_poll(error):
+                raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
         else:
             result = state.observe(execution)
             if result is not None:

@@ -25,12 +25,11 @@ from eigenpal_api.models import (
 from eigenpal_ext import _calls, _config, _paging
 from eigenpal_ext._fanout import Backpressure, RunOutcome, check_run_many, outcome_of, outcome_of_async, run_one_flow
 from eigenpal_ext._polling import ExecutionResult
-from eigenpal_ext._send import drive, drive_async, send, send_async
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
 from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
-    from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
+    from eigenpal_ext._send import AsyncRequestor, Requestor
 
 StatusFilter = str | ExecutionStatus | Sequence[str | ExecutionStatus] | None
 
@@ -75,8 +74,8 @@ then the rejected run is sent again (nothing was created, so nothing is duplicat
 class Executions:
     """``client.workflows.executions``."""
 
-    def __init__(self, client: EigenpalClient) -> None:
-        self._client = client
+    def __init__(self, requestor: Requestor) -> None:
+        self._requestor = requestor
 
     def get(
         self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
@@ -87,9 +86,9 @@ class Executions:
         sent; other per-step keys are in ``.additional_properties``, the body as received in ``.raw``.
         A body in the API's ``ExecutionSummary`` shape (``id``, no ``executionId``) is read too.
         """
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
-        return send(
-            self._client._http, _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        return self._requestor.send(
+            _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
         )
 
     def list(
@@ -116,9 +115,9 @@ class Executions:
             example_id=example_id,
             limit=limit,
             offset=offset,
-            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
         )
-        return send(self._client._http, call)
+        return self._requestor.send(call)
 
     def iter(
         self,
@@ -132,7 +131,7 @@ class Executions:
         limit: int | None = None,
         timeout_seconds: float | None = None,
     ) -> Iterator[ExecutionSummary]:
-        """Every execution matching the filters, across pages, fetched lazily (see ``_paging``).
+        """Every execution matching the filters, across pages, fetched lazily.
 
         ``page_size`` (1..100) is the size of each request; ``limit`` caps the number yielded, so
         ``limit=1`` makes one request. Dates this client resolves (datetime, timedelta, ``now-1d``) are
@@ -140,14 +139,14 @@ class Executions:
         """
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
-            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
         )  # fmt: skip
-        return _paging.iterate(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
 
     def cancel(self, execution_id: str, *, timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
-        return send(self._client._http, _calls.cancel_execution_call(execution_id, timeout=timeout))
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        return self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
 
     def wait(
         self,
@@ -159,7 +158,7 @@ class Executions:
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        return drive(wait_flow(execution_id, options), self._client._http, self._client._sleep)
+        return self._requestor.run(wait_flow(execution_id, options))
 
     def run_and_wait(
         self,
@@ -178,9 +177,9 @@ class Executions:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         flow = run_and_wait_flow(
             workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
-            server_hold=server_hold, keys_honoured=self._client._learned_idempotency,
+            server_hold=server_hold, keys_honoured=self._requestor.keys_honoured,
         )  # fmt: skip
-        return drive(flow, self._client._http, self._client._sleep)
+        return self._requestor.run(flow)
 
     def run_many(
         self,
@@ -197,14 +196,14 @@ class Executions:
     ) -> builtins.list[RunOutcome]:
         items = check_run_many(inputs, concurrency)
         options = self._options(poll_interval_seconds, timeout_seconds, None, False)
-        backpressure = Backpressure(self._client._clock)
-        http, sleep = self._client._http, self._client._sleep
+        backpressure = Backpressure(self._requestor.clock)
+        requestor = self._requestor
 
         def one(index: int, item: Mapping[str, Any] | None) -> RunOutcome:
             flow = run_one_flow(
                 workflow_id, item, options, backpressure, version=version, overrides=overrides, trigger=trigger
             )
-            outcome = outcome_of(index, item, lambda: drive(flow, http, sleep))
+            outcome = outcome_of(index, item, lambda: requestor.run(flow))
             if on_outcome is not None:
                 on_outcome(outcome)
             return outcome
@@ -218,23 +217,23 @@ class Executions:
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
     ) -> WaitOptions:
         return WaitOptions(
-            poll_interval, timeout, on_status, cancel_on_timeout, self._client._clock, self._client.timeout
+            poll_interval, timeout, on_status, cancel_on_timeout, self._requestor.clock, self._requestor.timeout
         )
 
 
 class AsyncExecutions:
     """``client.workflows.executions`` of the async client: the same methods, awaited."""
 
-    def __init__(self, client: AsyncEigenpalClient) -> None:
-        self._client = client
+    def __init__(self, requestor: AsyncRequestor) -> None:
+        self._requestor = requestor
 
     async def get(
         self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
         """The execution's status; with ``include_steps=True`` also the per-step payload (as in the sync client)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
-        return await send_async(
-            self._client._http, _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        return await self._requestor.send(
+            _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
         )
 
     async def list(
@@ -258,9 +257,9 @@ class AsyncExecutions:
             example_id=example_id,
             limit=limit,
             offset=offset,
-            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
         )
-        return await send_async(self._client._http, call)
+        return await self._requestor.send(call)
 
     def iter(
         self,
@@ -277,16 +276,16 @@ class AsyncExecutions:
         """Every execution matching the filters, across pages (``async for``); see the sync client."""
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
-            timeout=_calls.call_timeout(timeout_seconds, self._client.timeout),
+            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
         )  # fmt: skip
-        return _paging.iterate_async(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
 
     async def cancel(
         self, execution_id: str, *, timeout_seconds: float | None = None
     ) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel (idempotent)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
-        return await send_async(self._client._http, _calls.cancel_execution_call(execution_id, timeout=timeout))
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        return await self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
 
     async def wait(
         self,
@@ -298,7 +297,7 @@ class AsyncExecutions:
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        return await drive_async(wait_flow(execution_id, options), self._client._http, self._client._sleep)
+        return await self._requestor.run(wait_flow(execution_id, options))
 
     async def run_and_wait(
         self,
@@ -317,9 +316,9 @@ class AsyncExecutions:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         flow = run_and_wait_flow(
             workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
-            server_hold=server_hold, keys_honoured=self._client._learned_idempotency,
+            server_hold=server_hold, keys_honoured=self._requestor.keys_honoured,
         )  # fmt: skip
-        return await drive_async(flow, self._client._http, self._client._sleep)
+        return await self._requestor.run(flow)
 
     async def run_many(
         self,
@@ -336,8 +335,8 @@ class AsyncExecutions:
     ) -> builtins.list[RunOutcome]:
         items = check_run_many(inputs, concurrency)
         options = self._options(poll_interval_seconds, timeout_seconds, None, False)
-        backpressure = Backpressure(self._client._clock)
-        http, sleep = self._client._http, self._client._sleep
+        backpressure = Backpressure(self._requestor.clock)
+        requestor = self._requestor
         slots = asyncio.Semaphore(concurrency)
 
         async def one(index: int, item: Mapping[str, Any] | None) -> RunOutcome:
@@ -345,7 +344,7 @@ class AsyncExecutions:
                 workflow_id, item, options, backpressure, version=version, overrides=overrides, trigger=trigger
             )
             async with slots:
-                outcome = await outcome_of_async(index, item, lambda: drive_async(flow, http, sleep))
+                outcome = await outcome_of_async(index, item, lambda: requestor.run(flow))
             if on_outcome is not None:
                 on_outcome(outcome)
             return outcome
@@ -358,5 +357,5 @@ class AsyncExecutions:
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
     ) -> WaitOptions:
         return WaitOptions(
-            poll_interval, timeout, on_status, cancel_on_timeout, self._client._clock, self._client.timeout
+            poll_interval, timeout, on_status, cancel_on_timeout, self._requestor.clock, self._requestor.timeout
         )

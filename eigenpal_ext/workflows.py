@@ -1,7 +1,8 @@
 """The workflows resource: ``client.workflows.list/get/versions/run`` (sync and async shells).
 
 Each method checks its arguments and builds its request through ``_calls`` (shared by both shells),
-then sends it. ``client.workflows.executions`` is the executions resource.
+then sends it with the requestor the client handed over (``_send``). ``client.workflows.executions`` is
+the executions resource.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from eigenpal_api.models import (
 )
 
 from eigenpal_ext import _calls, _paging
-from eigenpal_ext._send import send, send_async
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
 if TYPE_CHECKING:
-    from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
+    from eigenpal_ext._send import AsyncRequestor, Requestor
 
 RUN_DOC = """Start an execution of ``workflow_id`` (an id like ``wf_abc123`` or a slug like ``extract-invoice``).
 
@@ -45,9 +45,9 @@ own, e.g. to make a retry from another process safe; by default each call gets a
 class Workflows:
     """``client.workflows``: list, get, versions, run."""
 
-    def __init__(self, client: EigenpalClient) -> None:
-        self._client = client
-        self.executions = Executions(client)
+    def __init__(self, requestor: Requestor) -> None:
+        self._requestor = requestor
+        self.executions = Executions(requestor)
 
     def list(
         self,
@@ -60,11 +60,11 @@ class Workflows:
         timeout_seconds: float | None = None,
     ) -> ListWorkflowsResponse:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
             search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
         )
-        return send(self._client._http, call)
+        return self._requestor.send(call)
 
     def iter(
         self,
@@ -76,27 +76,27 @@ class Workflows:
         limit: int | None = None,
         timeout_seconds: float | None = None,
     ) -> Iterator[WorkflowSummary]:
-        """Every workflow matching the filters, across pages, fetched lazily (see ``_paging``).
+        """Every workflow matching the filters, across pages, fetched lazily.
 
         ``page_size`` (1..100) is the size of each request; ``limit`` caps the number yielded.
         """
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
         pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
-        return _paging.iterate(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
 
     def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
         """One workflow, by id or slug."""
-        call = _calls.get_workflow_call(workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._client.timeout))
-        return send(self._client._http, call)
+        call = _calls.get_workflow_call(
+            workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        )
+        return self._requestor.send(call)
 
     def versions(
         self, workflow_id: str, *, limit: int = 50, offset: int | None = None, timeout_seconds: float | None = None
     ) -> ListVersionsResponse:
         """One page of the workflow's released versions, newest first."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
-        return send(
-            self._client._http, _calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout)
-        )
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        return self._requestor.send(_calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout))
 
     def run(
         self,
@@ -118,10 +118,10 @@ class Workflows:
             trigger=trigger,
             wait_for_completion=wait_for_completion,
             timeout_seconds=timeout_seconds,
-            default_timeout=self._client.timeout,
+            default_timeout=self._requestor.timeout,
             idempotency_key=idempotency_key,
         )
-        return send(self._client._http, call)
+        return self._requestor.send(call)
 
     run.__doc__ = RUN_DOC
 
@@ -129,9 +129,9 @@ class Workflows:
 class AsyncWorkflows:
     """``client.workflows`` of the async client: the same methods, awaited."""
 
-    def __init__(self, client: AsyncEigenpalClient) -> None:
-        self._client = client
-        self.executions = AsyncExecutions(client)
+    def __init__(self, requestor: AsyncRequestor) -> None:
+        self._requestor = requestor
+        self.executions = AsyncExecutions(requestor)
 
     async def list(
         self,
@@ -144,11 +144,11 @@ class AsyncWorkflows:
         timeout_seconds: float | None = None,
     ) -> ListWorkflowsResponse:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
             search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
         )
-        return await send_async(self._client._http, call)
+        return await self._requestor.send(call)
 
     def iter(
         self,
@@ -161,22 +161,24 @@ class AsyncWorkflows:
         timeout_seconds: float | None = None,
     ) -> AsyncIterator[WorkflowSummary]:
         """Every workflow matching the filters, across pages (``async for``); see the sync client."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
         pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
-        return _paging.iterate_async(_paging.start(pages, page_size=page_size, limit=limit), self._client._http)
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
 
     async def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
         """One workflow, by id or slug."""
-        call = _calls.get_workflow_call(workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._client.timeout))
-        return await send_async(self._client._http, call)
+        call = _calls.get_workflow_call(
+            workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        )
+        return await self._requestor.send(call)
 
     async def versions(
         self, workflow_id: str, *, limit: int = 50, offset: int | None = None, timeout_seconds: float | None = None
     ) -> ListVersionsResponse:
         """One page of the workflow's released versions, newest first."""
-        timeout = _calls.call_timeout(timeout_seconds, self._client.timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
         call = _calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout)
-        return await send_async(self._client._http, call)
+        return await self._requestor.send(call)
 
     async def run(
         self,
@@ -198,9 +200,9 @@ class AsyncWorkflows:
             trigger=trigger,
             wait_for_completion=wait_for_completion,
             timeout_seconds=timeout_seconds,
-            default_timeout=self._client.timeout,
+            default_timeout=self._requestor.timeout,
             idempotency_key=idempotency_key,
         )
-        return await send_async(self._client._http, call)
+        return await self._requestor.send(call)
 
     run.__doc__ = RUN_DOC

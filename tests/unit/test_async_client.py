@@ -2,7 +2,7 @@
 
 Each test drives the client with ``asyncio.run`` (no pytest-asyncio). The API is a fake behind
 ``httpx.MockTransport`` (which serves async clients too); time is simulated through the client's
-``_clock``/``_sleep`` (an ``async def`` here), so nothing sleeps for real. The waiting scenarios run on
+``clock=``/``sleep=`` arguments (an ``async def`` sleep here), so nothing sleeps for real. The waiting scenarios run on
 both clients and must produce the same sleeps and the same requests: sync and async share the schedule.
 """
 
@@ -144,17 +144,17 @@ class FakeApi:
 
 def async_client(api: FakeApi, **kwargs: Any) -> AsyncEigenpalClient:
     client = AsyncEigenpalClient(
-        api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(api.handler), **kwargs
-    )
-    client._clock = api.time.clock
-    client._sleep = api.time.async_sleep
+        api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(api.handler),
+        clock=api.time.clock, sleep=api.time.async_sleep, **kwargs,
+    )  # fmt: skip
     return client
 
 
 def sync_client(api: FakeApi, **kwargs: Any) -> EigenpalClient:
-    client = EigenpalClient(api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(api.handler), **kwargs)
-    client._clock = api.time.clock
-    client._sleep = api.time.sleep
+    client = EigenpalClient(
+        api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(api.handler),
+        clock=api.time.clock, sleep=api.time.sleep, **kwargs,
+    )  # fmt: skip
     return client
 
 

@@ -88,13 +88,15 @@ def make_client() -> Iterator[Callable[[FakeApi], EigenpalClient]]:
     clients: list[EigenpalClient] = []
 
     def build(api: FakeApi) -> EigenpalClient:
-        client = EigenpalClient(api_key="eg_unit_key", base_url=BASE_URL, transport=httpx.MockTransport(api))
         now = [0.0]
 
         def sleep(seconds: float) -> None:
             now[0] += seconds
 
-        client._sleep, client._clock = sleep, lambda: now[0]
+        client = EigenpalClient(
+            api_key="eg_unit_key", base_url=BASE_URL, transport=httpx.MockTransport(api),
+            sleep=sleep, clock=lambda: now[0],
+        )  # fmt: skip
         clients.append(client)
         return client
 

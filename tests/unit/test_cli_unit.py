@@ -626,8 +626,9 @@ def fake_api() -> FakeApi:
 
 @pytest.fixture
 def fake_client(fake_api: FakeApi) -> Iterator[EigenpalClient]:
-    with EigenpalClient(api_key="k", base_url=BASE_URL, transport=httpx.MockTransport(fake_api)) as client:
-        client._sleep = lambda _seconds: None
+    with EigenpalClient(
+        api_key="k", base_url=BASE_URL, transport=httpx.MockTransport(fake_api), sleep=lambda _seconds: None
+    ) as client:
         yield client
 
 

@@ -69,9 +69,8 @@ class Recorder:
 
 def make_client(recorder: Recorder, **kwargs: Any) -> tuple[EigenpalClient, list[float]]:
     options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-    client = EigenpalClient(transport=httpx.MockTransport(recorder), **options)
     sleeps: list[float] = []
-    client._sleep = sleeps.append
+    client = EigenpalClient(transport=httpx.MockTransport(recorder), sleep=sleeps.append, **options)
     return client, sleeps
 
 

@@ -187,10 +187,9 @@ def test_a_wait_that_passes_its_deadline_names_the_execution_and_its_last_status
     def sleep(seconds: float) -> None:
         clock[0] += seconds
 
-    with EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(answer)) as client:
-        client._sleep, client._clock = sleep, lambda: clock[0]
-        with pytest.raises(EigenpalTimeoutError) as caught:
-            client.workflows.executions.wait("exec_9", timeout_seconds=5, poll_interval_seconds=1)
+    client = EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(answer), sleep=sleep, clock=lambda: clock[0])
+    with client, pytest.raises(EigenpalTimeoutError) as caught:
+        client.workflows.executions.wait("exec_9", timeout_seconds=5, poll_interval_seconds=1)
     error = caught.value
     assert error.execution_id == "exec_9"
     assert error.execution_may_exist is True

@@ -564,8 +564,10 @@ class Script:
 
 def sync_client(script: Script) -> Iterator[EigenpalClient]:
     time = FakeTime()
-    with EigenpalClient(api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(script.handler)) as client:
-        client._sleep, client._clock = time.sleep, time.clock
+    with EigenpalClient(
+        api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(script.handler),
+        sleep=time.sleep, clock=time.clock,
+    ) as client:  # fmt: skip
         yield client
 
 
@@ -582,8 +584,9 @@ def waited(script: Script, *, mode: str, timeout_seconds: float = 30.0) -> Execu
     async def scenario() -> ExecutionResult:
         time = FakeTime()
         transport = httpx.MockTransport(script.handler)
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE_URL, transport=transport) as client:
-            client._sleep, client._clock = time.async_sleep, time.clock
+        async with AsyncEigenpalClient(
+            api_key=API_KEY, base_url=BASE_URL, transport=transport, sleep=time.async_sleep, clock=time.clock
+        ) as client:
             if mode == "run":
                 return await client.workflows.executions.run_and_wait("wf_1", {}, timeout_seconds=timeout_seconds)
             return await client.workflows.executions.wait("exec_1", timeout_seconds=timeout_seconds)

@@ -35,8 +35,12 @@ def scripted(*steps: str, echo: bool) -> tuple[Handler, list[httpx.Request]]:
 
 
 def client_for(handler: Handler, **kwargs: object) -> EigenpalClient:
-    client = EigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(handler), **kwargs)  # type: ignore[arg-type]
-    client._sleep = lambda seconds: None
+    client = EigenpalClient(
+        api_key="k" * 12,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda seconds: None,
+        **kwargs,  # type: ignore[arg-type]
+    )
     return client
 
 

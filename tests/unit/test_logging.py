@@ -33,8 +33,7 @@ def test_debug_logs_requests_responses_and_retries_without_the_key() -> None:
         body: dict[str, object] = {"id": "wf", "createdAt": "2026-11-27T10:00:00Z"} if status == 200 else {}
         return httpx.Response(status, json=body, headers={"x-request-id": f"req_{status}"})
 
-    with EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(flaky)) as client:
-        client._sleep = lambda seconds: None
+    with EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(flaky), sleep=lambda seconds: None) as client:
         client.workflows.get("wf")
     text = stream.getvalue()
     assert "-> GET https://app.eigenpal.com/api/v1/workflows/wf" in text

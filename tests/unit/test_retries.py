@@ -1,6 +1,6 @@
 """The retry policy as users see it: which requests are sent again, how often, and after how long.
 
-Attempts are counted in the mock transport; sleeps are recorded through ``client._sleep`` (never slept).
+Attempts are counted in the mock transport; sleeps are recorded through the client's ``sleep=`` argument (never slept).
 """
 
 from __future__ import annotations
@@ -79,9 +79,8 @@ def status(code: int, **kwargs: Any) -> httpx.Response:
 
 def make_client(script: Handler, **kwargs: Any) -> tuple[EigenpalClient, list[float]]:
     options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-    client = EigenpalClient(transport=httpx.MockTransport(script), **options)
     sleeps: list[float] = []
-    client._sleep = sleeps.append
+    client = EigenpalClient(transport=httpx.MockTransport(script), sleep=sleeps.append, **options)
     return client, sleeps
 
 
@@ -333,9 +332,8 @@ def _upload_inputs(tmp_path: Path, kind: str) -> dict[str, Any]:
 @pytest.mark.parametrize("kind", ["path", "bytesio", "content"])
 def test_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind: str) -> None:
     transport = StreamingTransport([status(429, headers={"Retry-After": "0"}), created()])
-    client = EigenpalClient(api_key=API_KEY, base_url=BASE, transport=transport)
     sleeps: list[float] = []
-    client._sleep = sleeps.append
+    client = EigenpalClient(api_key=API_KEY, base_url=BASE, transport=transport, sleep=sleeps.append)
     result = client.workflows.run("wf_1", input=_upload_inputs(tmp_path, kind))
     assert result.execution_id == "exec_1"
     assert sleeps == [0.0]
@@ -381,8 +379,9 @@ def test_async_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind:
         sleeps.append(seconds)
 
     async def main() -> RunWorkflowResponse:
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE, transport=transport) as client:
-            client._sleep = record_sleep
+        async with AsyncEigenpalClient(
+            api_key=API_KEY, base_url=BASE, transport=transport, sleep=record_sleep
+        ) as client:
             return await client.workflows.run("wf_1", input=_upload_inputs(tmp_path, kind))
 
     assert asyncio.run(main()).execution_id == "exec_1"
@@ -510,8 +509,7 @@ def run_async(
 
     async def main() -> Any:
         options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-        async with AsyncEigenpalClient(transport=httpx.MockTransport(script), **options) as client:
-            client._sleep = record_sleep
+        async with AsyncEigenpalClient(transport=httpx.MockTransport(script), sleep=record_sleep, **options) as client:
             return await scenario(client)
 
     return asyncio.run(main()), sleeps

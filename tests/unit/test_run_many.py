@@ -53,8 +53,9 @@ class FakeRuns:
 
 
 def sync_client(fake: FakeRuns, sleeps: list[float]) -> EigenpalClient:
-    client = EigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(fake.handler), max_retries=0)
-    client._sleep = sleeps.append
+    client = EigenpalClient(
+        api_key="k" * 12, transport=httpx.MockTransport(fake.handler), max_retries=0, sleep=sleeps.append
+    )
     return client
 
 
@@ -107,12 +108,12 @@ def test_the_async_client_runs_the_same_batch_with_tasks() -> None:
     fake = FakeRuns(rejections=2)
 
     async def main() -> list[RunOutcome]:
-        async with AsyncEigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(fake.handler)) as client:
+        async def no_sleep(seconds: float) -> None:
+            return None
 
-            async def no_sleep(seconds: float) -> None:
-                return None
-
-            client._sleep = no_sleep
+        async with AsyncEigenpalClient(
+            api_key="k" * 12, transport=httpx.MockTransport(fake.handler), sleep=no_sleep
+        ) as client:
             return await client.workflows.executions.run_many("echo", [{"n": n} for n in range(20)], concurrency=5)
 
     outcomes = asyncio.run(main())

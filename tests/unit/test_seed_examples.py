@@ -119,9 +119,10 @@ def api() -> FakeApi:
 
 @pytest.fixture
 def client(api: FakeApi) -> Iterator[EigenpalClient]:
-    client = EigenpalClient(api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(api.handler))
-    client._sleep = api.time.sleep
-    client._clock = api.time.clock
+    client = EigenpalClient(
+        api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(api.handler),
+        sleep=api.time.sleep, clock=api.time.clock,
+    )  # fmt: skip
     with client:
         yield client
 

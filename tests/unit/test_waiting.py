@@ -1,6 +1,6 @@
 """Tests for waiting on executions: ``executions.run_and_wait`` / ``executions.wait`` on the sync client.
 
-Everything runs on simulated time: the client's ``_clock``/``_sleep`` are a ``FakeTime`` and the API is a
+Everything runs on simulated time: the client's ``clock=``/``sleep=`` come from a ``FakeTime`` and the API is a
 ``FakeApi`` behind ``httpx.MockTransport`` whose answers depend on the fake clock. Nothing sleeps for real.
 
 The schedule figures asserted below follow from the documented rule (``run_and_wait``: first poll 0.7 s
@@ -170,10 +170,9 @@ class FakeApi:
 
 def make_client(api: FakeApi, **kwargs: Any) -> EigenpalClient:
     client = EigenpalClient(
-        api_key="eg_test_key_0123456789", base_url=BASE_URL, transport=httpx.MockTransport(api.handler), **kwargs
-    )
-    client._clock = api.time.clock
-    client._sleep = api.time.sleep
+        api_key="eg_test_key_0123456789", base_url=BASE_URL, transport=httpx.MockTransport(api.handler),
+        clock=api.time.clock, sleep=api.time.sleep, **kwargs,
+    )  # fmt: skip
     return client
 
 

@@ -78,9 +78,9 @@ class HoldingApi:
 
     def client(self, **kwargs: Any) -> EigenpalClient:
         client = EigenpalClient(
-            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(self.handler), **kwargs
-        )
-        client._clock, client._sleep = self.time.clock, self.time.sleep
+            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(self.handler),
+            clock=self.time.clock, sleep=self.time.sleep, **kwargs,
+        )  # fmt: skip
         return client
 
     @property
@@ -244,9 +244,9 @@ def test_the_async_client_makes_the_same_requests() -> None:
 
     async def scenario() -> ExecutionResult:
         async with AsyncEigenpalClient(
-            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(async_api.handler)
-        ) as client:
-            client._clock, client._sleep = async_api.time.clock, async_api.time.async_sleep
+            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(async_api.handler),
+            clock=async_api.time.clock, sleep=async_api.time.async_sleep,
+        ) as client:  # fmt: skip
             return await client.workflows.executions.run_and_wait("sleep", input={"seconds": 70})
 
     result = asyncio.run(scenario())

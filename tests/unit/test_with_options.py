@@ -46,8 +46,13 @@ class Recorder:
 
 
 def sync_client(recorder: Recorder, **kwargs: Any) -> EigenpalClient:
-    client = EigenpalClient(api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(recorder), **kwargs)
-    client._sleep = lambda seconds: None
+    client = EigenpalClient(
+        api_key=API_KEY,
+        base_url=BASE_URL,
+        transport=httpx.MockTransport(recorder),
+        sleep=lambda seconds: None,
+        **kwargs,
+    )
     return client
 
 
@@ -250,12 +255,12 @@ def test_async_options_apply() -> None:
     recorder = Recorder(status=503)
 
     async def scenario() -> None:
-        client = AsyncEigenpalClient(api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(recorder))
-
         async def no_sleep(seconds: float) -> None:
             return None
 
-        client._sleep = no_sleep
+        client = AsyncEigenpalClient(
+            api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(recorder), sleep=no_sleep
+        )
         async with client:
             derived = client.with_options(max_retries=0, timeout_seconds=4, headers={"X-Trace": "a"})
             with pytest.raises(EigenpalServerError):
@@ -274,8 +279,10 @@ def test_async_options_apply() -> None:
 def test_a_proxy_goes_through_retries_and_is_shared_by_with_options(server: CountingServer) -> None:
     # The counting server plays the proxy: httpx sends it absolute-form requests for the (never resolved) host.
     server.statuses = [503]
-    client = EigenpalClient(api_key=API_KEY, base_url="http://eigenpal.invalid", httpx_args={"proxy": server.base_url})
-    client._sleep = lambda seconds: None
+    client = EigenpalClient(
+        api_key=API_KEY, base_url="http://eigenpal.invalid", httpx_args={"proxy": server.base_url},
+        sleep=lambda seconds: None,
+    )  # fmt: skip
     with client:
         assert client.workflows.get("wf_1").id == "wf_1"  # the 503 was retried: the proxy is behind the retries
         client.with_options(timeout_seconds=5).workflows.get("wf_1")
