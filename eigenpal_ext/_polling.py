@@ -7,9 +7,10 @@ decides something lives here, with the clock injected, so it is tested without s
 Schedule: delays of ``FIRST_POLL_DELAY_SECONDS`` (0.7 s), growing by ``POLL_BACKOFF_FACTOR`` (1.2x) at
 each poll up to ``poll_interval_seconds`` (default 1.5 s), which is both the ceiling and the steady interval
 of a long run: 0.7, 0.84, 1.0, 1.2, 1.45, 1.5, 1.5, ... ``wait`` polls right away first (the execution may
-have ended long ago); ``run_and_wait`` sleeps the first delay after the trigger (a run just started has
-rarely ended). Over runs of 0.3-15 s (log-spaced, so as many short runs as long ones) that is about half
-the lag of fixed 2 s polling for about 1.2x its requests; ``benchmarks/wait_schedule.py`` shows the figures.
+have ended long ago); ``run_and_wait`` first sleeps 0.7 s after the trigger (a run just started has rarely
+ended), then waits the same way, so its polls come at 0.7, 1.4, 2.24, 3.25, 4.46, 5.91, 7.41, ... s.
+Over runs of 0.3-15 s (log-spaced, so as many short runs as long ones) that is about half the lag of
+fixed 2 s polling for about 1.2x its requests; ``benchmarks/wait_schedule.py`` shows the figures.
 
 Deadline: no sleep goes past it, and each poll's own timeout is clipped to what is left (with a small
 floor), so a wait overruns ``timeout_seconds`` by at most one request in flight.
@@ -222,6 +223,14 @@ class WaitState:
         if isinstance(error, EigenpalRateLimitError) and error.retry_after is not None:
             self._retry_after = error.retry_after
         return True
+
+    def first_delay(self) -> float | None:
+        """Before the first poll of a run just triggered: the schedule's first delay, not taken from it, so the
+        polls after it keep the whole schedule (run_and_wait sleeps 0.7, then 0.7, 0.84, ... like ``wait``)."""
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            return None
+        return min(_config.FIRST_POLL_DELAY_SECONDS, self.poll_interval_seconds, remaining)
 
     def next_delay(self) -> float | None:
         """Seconds to sleep before the next poll, or None when the deadline has passed."""

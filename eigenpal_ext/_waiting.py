@@ -147,9 +147,9 @@ def _hold_by_replay(
             return
 
 
-def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool) -> Flow[None]:
+def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool, *, first: bool = False) -> Flow[None]:
     """Sleep until the next poll; past the deadline, raise the timeout (after the cancel, if asked)."""
-    delay = state.next_delay()
+    delay = state.first_delay() if first else state.next_delay()
     if delay is not None:
         yield Sleep(delay)
         return
@@ -167,7 +167,7 @@ def _poll_until_terminal(
     state: WaitState, cancel_on_timeout: bool, *, poll_first: bool = True
 ) -> Flow[ExecutionResult]:
     if not poll_first:
-        yield from _sleep_or_time_out(state, cancel_on_timeout)
+        yield from _sleep_or_time_out(state, cancel_on_timeout, first=True)
     while True:
         try:
             execution: WorkflowExecutionStatusResponse = yield Send(_poll_call(state))

@@ -5,8 +5,8 @@ Everything runs on simulated time: the client's ``clock=``/``sleep=`` come from 
 
 The schedule figures asserted below follow from the documented rule (``run_and_wait``: first poll 0.7 s
 after the trigger, each later delay 1.2x the last, up to ``poll_interval_seconds``, default 1.5 s; ``wait``
-polls right away first). With 0 latency ``run_and_wait``'s polls land at
-0.7, 1.54, 2.548, 3.7576, 5.20912, 6.70912, then every 1.5 s.
+polls right away first, and ``run_and_wait`` sleeps 0.7 s and then waits like it). With 0 latency
+``run_and_wait``'s polls land at 0.7, 1.4, 2.24, 3.248, 4.4576, 5.90912, 7.40912, then every 1.5 s.
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ CREATED_AT = "2026-05-09T12:00:00Z"
 RESULT = {"invoice_total": 1234.5, "currency": "EUR"}
 
 # Poll times (seconds after the trigger) that the schedule implies at 0 latency.
-SCHEDULE_POLL_TIMES = [0.7, 1.54, 2.548, 3.7576, 5.20912, 6.70912, 8.20912, 9.70912, 11.20912, 12.70912]
-SCHEDULE_SLEEPS = [0.7, 0.84, 1.008, 1.2096, 1.45152, 1.5, 1.5, 1.5, 1.5, 1.5]
-# wait() on an existing execution polls right away, then keeps the same delays.
-WAIT_POLL_TIMES = [0.0, *SCHEDULE_POLL_TIMES]
+SCHEDULE_POLL_TIMES = [0.7, 1.4, 2.24, 3.248, 4.4576, 5.90912, 7.40912, 8.90912, 10.40912, 11.90912]
+SCHEDULE_SLEEPS = [0.7, 0.7, 0.84, 1.008, 1.2096, 1.45152, 1.5, 1.5, 1.5, 1.5]
+# wait() on an existing execution polls right away, then sleeps 0.7, 0.84, ...
+WAIT_POLL_TIMES = [0.0, 0.7, 1.54, 2.548, 3.7576, 5.20912, 6.70912]
 
 Action = Callable[[httpx.Request], httpx.Response]
 
@@ -313,7 +313,7 @@ def test_sleeps_start_at_0_7_grow_by_1_2_and_cap_at_the_poll_interval() -> None:
     assert sleeps[:10] == approx_list(SCHEDULE_SLEEPS)
     assert max(sleeps) == 1.5
     # Every sleep after the ramp is the full interval, except the last one, clipped to the deadline.
-    assert all(s == 1.5 for s in sleeps[5:-1])
+    assert all(s == 1.5 for s in sleeps[6:-1])
     assert 0 < sleeps[-1] <= 1.5
     assert sum(sleeps) == pytest.approx(60.0)
 
@@ -325,6 +325,7 @@ def test_sleeps_start_at_0_7_grow_by_1_2_and_cap_at_the_poll_interval() -> None:
         (
             5.0,
             [
+                0.7,
                 0.7,
                 0.84,
                 1.008,
@@ -352,7 +353,7 @@ def test_the_cap_is_poll_interval_seconds(poll_interval: float, expected_start: 
     assert max(api.time.sleeps) == pytest.approx(poll_interval)
 
 
-def test_a_3s_execution_is_detected_0_758s_after_it_ends_with_5_requests() -> None:
+def test_a_3s_execution_is_detected_0_248s_after_it_ends_with_5_requests() -> None:
     api = FakeApi(finishes_after=3.0)
 
     result = run_and_wait(api)
@@ -360,8 +361,8 @@ def test_a_3s_execution_is_detected_0_758s_after_it_ends_with_5_requests() -> No
     assert result.status == "completed"
     assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:4])
     detection_delay = api.time.now - api.finished_at
-    # The poll at 2.548 s sees "running"; the next, 1.2096 s later at 3.7576 s, sees "completed".
-    assert detection_delay == pytest.approx(0.7576)
+    # The poll at 2.24 s sees "running"; the next, 1.008 s later at 3.248 s, sees "completed".
+    assert detection_delay == pytest.approx(0.248)
     assert len(api.sent) == 5  # 1 trigger + 4 polls (fixed 2 s polling: 1 + 3, seen 1 s after the end)
     assert len(api.polls) == 4
 
@@ -383,10 +384,10 @@ def test_a_120s_execution_polls_every_poll_interval_after_the_ramp() -> None:
     result = run_and_wait(api)
 
     assert result.status == "completed"
-    # 5 ramp polls up to 5.20912 s, then every 1.5 s from 6.70912 s to 120.70912 s (77 polls).
-    assert len(api.polls) == 82
-    assert len(api.polls) <= 120 / 1.5 + 5
-    assert api.time.now - api.finished_at == pytest.approx(0.70912)
+    # 6 ramp polls up to 5.90912 s, then every 1.5 s from 7.40912 s to 121.40912 s (77 polls).
+    assert len(api.polls) == 83
+    assert len(api.polls) <= 120 / 1.5 + 6
+    assert api.time.now - api.finished_at == pytest.approx(1.40912)
 
 
 def test_a_longer_poll_interval_costs_fewer_requests_on_a_long_run() -> None:
@@ -571,11 +572,11 @@ def test_a_rate_limited_poll_waits_at_least_retry_after() -> None:
     result = run_and_wait(api)
 
     assert result.status == "completed"
-    assert api.time.sleeps[:2] == approx_list([0.7, 0.84])
-    assert api.time.sleeps[2] == pytest.approx(2.0)  # the schedule's 1.008 s, raised to the Retry-After
-    # One request for the 429, then the schedule resumes where it was (1.2096, 1.45152, ...).
-    assert api.poll_times == approx_list([0.7, 1.54, 3.54, 4.7496, 6.20112])
-    assert api.time.sleeps[3] == pytest.approx(1.2096)
+    assert api.time.sleeps[:2] == approx_list([0.7, 0.7])
+    assert api.time.sleeps[2] == pytest.approx(2.0)  # the schedule's 0.84 s, raised to the Retry-After
+    # One request for the 429, then the schedule resumes where it was (1.008, 1.2096, ...).
+    assert api.poll_times == approx_list([0.7, 1.4, 3.4, 4.408, 5.6176])
+    assert api.time.sleeps[3] == pytest.approx(1.008)
     assert api.polls[1].request.extensions["eigenpal_max_retries"] == 0
 
 
@@ -653,7 +654,7 @@ def test_on_status_is_called_once_per_status_change_in_order() -> None:
     assert [str(s.status) for s in seen] == ["created", "pending", "running", "completed"]
     assert all(isinstance(s, WorkflowExecutionStatusResponse) for s in seen)
     assert all(s.execution_id == EXECUTION_ID for s in seen)
-    assert len(api.polls) == 5  # created at 0.7 s, pending at 1.54 s, running twice, completed at 5.20912 s
+    assert len(api.polls) == 5  # created at 0.7 s, pending at 1.4 s, running twice, completed at 4.4576 s
     assert seen[-1].result == RESULT
     assert result.status == "completed"
 
@@ -672,7 +673,7 @@ def test_an_unknown_status_is_non_terminal_and_surfaced_via_on_status() -> None:
     assert seen == ["queued", "running", "completed"]
     assert result.status == "completed"
     assert result.result == RESULT
-    assert len(api.polls) == 3  # queued at 0.7 s, running at 1.54 s, completed at 2.548 s
+    assert len(api.polls) == 3  # queued at 0.7 s, running at 1.4 s, completed at 2.24 s
 
 
 def test_an_execution_stuck_in_an_unknown_status_times_out_with_that_status() -> None:

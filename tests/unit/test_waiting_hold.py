@@ -167,7 +167,7 @@ def test_no_hold_when_asked_not_to_or_when_progress_is_wanted(kwargs: dict[str, 
     assert result.status == "completed", why
     assert len(api.runs) == 1
     assert "wait_for_completion" not in api.runs[0].url.params
-    assert len(api.polls) == 4  # the poll schedule: 0.7, 1.54, 2.548, 3.7576 s
+    assert len(api.polls) == 4  # the poll schedule: 0.7, 1.4, 2.24, 3.248 s
 
 
 def test_no_hold_on_a_client_told_the_server_does_not_honour_keys() -> None:
