@@ -1,7 +1,7 @@
 """How fast does ``run_and_wait`` notice the end of an execution, and how many requests does it cost?
 
 Simulated time, no network: the client talks to an ``httpx.MockTransport`` fake API whose execution runs for a
-given duration on a fake clock, and the client's ``_clock``/``_sleep`` read and advance that clock. Each request
+given duration on a fake clock, and the client's ``clock=``/``sleep=`` read and advance that clock. Each request
 costs ``latency`` seconds (half on the way in, when the server decides its answer, half on the way back). The
 fake API does not echo ``Idempotency-Key`` (like EigenPal as documented), so the client uses its poll schedule;
 ``server_hold=True`` is simulated too (the fake API holds the run request up to 60 s).
