@@ -247,6 +247,35 @@ def scenario_text_parts(scratch: Path) -> list[Row]:
     return [("10 parallel runs of 63 x 1 MiB text parts", ", ".join(sorted(set(answers))), f"{seconds:.2f}", memory)]
 
 
+def scenario_many_objects(scratch: Path) -> list[Row]:
+    with server_process(scratch, "objects") as server:
+        before = server.memory_mib("VmRSS")
+        body = b'{"input": {"x": [' + b",".join([b"{}"] * 1_300_000) + b"]}}"
+        request = head("POST", "/api/v1/workflows/echo/run", length=len(body), content_type="application/json") + body
+        answers: list[str] = []
+        started = time.monotonic()
+        threads = [threading.Thread(target=lambda: answers.append(exchange(server.port, request, wait=120)[0]))
+                   for _ in range(10)]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(150)
+        seconds = time.monotonic() - started
+        peak = server.memory_mib("VmHWM")
+    memory = f"server RSS {before:.0f} MiB, peak {peak:.0f} MiB"
+    return [("10 parallel runs of 4 MiB of {} (1.3 M objects)", ", ".join(sorted(set(answers))), f"{seconds:.2f}",
+             memory)]  # fmt: skip
+
+
+def scenario_head_stall(scratch: Path, stall_seconds: float) -> list[Row]:
+    with server_process(scratch, "head") as server:
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=stall_seconds) as sock:
+            sock.sendall(b"POST /api/v1/workflows/echo/run HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            answer, seconds = read_answer(sock, started, stall_seconds)
+    return [("client stalls in the middle of its request head", answer, f"{seconds:.2f}", "-")]
+
+
 def scenario_stall(scratch: Path, stall_seconds: float) -> list[Row]:
     with server_process(scratch, "stall") as server:
         started = time.monotonic()
@@ -327,7 +356,8 @@ def main() -> None:
         scenarios: list[Callable[[], list[Row]]] = [
             lambda: scenario_deep_json(scratch), lambda: scenario_legacy_row(scratch),
             lambda: scenario_orphans(scratch), lambda: scenario_text_parts(scratch),
-            lambda: scenario_stall(scratch, args.stall_seconds), lambda: scenario_killed(scratch),
+            lambda: scenario_many_objects(scratch), lambda: scenario_stall(scratch, args.stall_seconds),
+            lambda: scenario_head_stall(scratch, args.stall_seconds), lambda: scenario_killed(scratch),
             lambda: scenario_stop(scratch), lambda: scenario_small(scratch),
         ]  # fmt: skip
         print("| hostile input | what happens | seconds | server memory / disk |")
