@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come fro
     from eigenpal_api.models import CancelOutcome, ExecutionStatus
 
     from eigenpal_ext._fanout import RunOutcome
+    from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
     from eigenpal_ext._polling import TERMINAL_STATUSES, ExecutionResult, is_terminal
 
     TERMINAL = TERMINAL_STATUSES
@@ -46,6 +47,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "CancelOutcome": ("eigenpal_api.models", "CancelOutcome"),
     "ExecutionStatus": ("eigenpal_api.models", "ExecutionStatus"),
     "RunOutcome": ("eigenpal_ext._fanout", "RunOutcome"),
+    "ExecutionHandle": ("eigenpal_ext._handle", "ExecutionHandle"),
+    "AsyncExecutionHandle": ("eigenpal_ext._handle", "AsyncExecutionHandle"),
     "ExecutionResult": ("eigenpal_ext._polling", "ExecutionResult"),
     "TERMINAL_STATUSES": ("eigenpal_ext._polling", "TERMINAL_STATUSES"),
     "TERMINAL": ("eigenpal_ext._polling", "TERMINAL_STATUSES"),
@@ -72,6 +75,7 @@ __all__ = [
     "TERMINAL",
     "TERMINAL_STATUSES",
     "AsyncEigenpalClient",
+    "AsyncExecutionHandle",
     "CancelOutcome",
     "EigenpalAPIError",
     "EigenpalAuthError",
@@ -89,6 +93,7 @@ __all__ = [
     "EigenpalUnexpectedStatusError",
     "EigenpalValidationError",
     "ErrorIssue",
+    "ExecutionHandle",
     "ExecutionResult",
     "ExecutionStatus",
     "RunOutcome",

@@ -64,10 +64,81 @@ class WaitOptions:
         )
 
 
-def wait_flow(execution_id: str, options: WaitOptions) -> Flow[ExecutionResult]:
-    """Poll an existing execution until it is terminal or the deadline passes."""
-    state = options.state(_calls.require_id(execution_id, "execution_id"), options.start())
-    return (yield from _poll_until_terminal(state, options.cancel_on_timeout))
+@attrs.frozen
+class Started:
+    """What ``run_and_wait``'s trigger leaves to its wait: one deadline for both, and how to go on.
+
+    ``ended``: the held trigger already reported the end, so the wait polls at once (for the full record)
+    instead of sleeping first. ``replay``: when set, the wait holds by sending the same run again with the
+    same ``Idempotency-Key`` (see ``start_flow``) before it polls.
+    """
+
+    deadline: Deadline
+    ended: bool
+    replay: Callable[[], _calls.Call[RunWorkflowResponse]] | None = None
+
+
+def wait_flow(execution_id: str, options: WaitOptions, started: Started | None = None) -> Flow[ExecutionResult]:
+    """Wait for an execution until it is terminal or the deadline passes.
+
+    Without ``started`` (``wait``, or ``handle.wait()`` after ``run``): a deadline of its own, and a poll
+    right away (the execution may have ended long ago). With ``started`` (``run_and_wait``): the trigger's
+    deadline; a hold by replay if the trigger arranged one; then polls, the first one after the first delay
+    of the schedule unless the end is already known (a run just started has rarely ended).
+    """
+    if started is None:
+        state = options.state(_calls.require_id(execution_id, "execution_id"), options.start())
+        return (yield from _poll_until_terminal(state, options.cancel_on_timeout))
+    state = options.state(execution_id, started.deadline)
+    ended = started.ended
+    if not ended and started.replay is not None:
+        yield from _hold_by_replay(state, started.replay, options.clock)
+        ended = True  # held as long as it could: look at the execution now rather than after a delay
+    return (yield from _poll_until_terminal(state, options.cancel_on_timeout, poll_first=ended))
+
+
+def start_flow(
+    workflow_id: str,
+    inputs: Mapping[str, Any] | None,
+    options: WaitOptions,
+    *,
+    version: str | None,
+    overrides: Mapping[str, Any] | None,
+    trigger: str | RunTrigger | None,
+    server_hold: bool | None,
+    keys_honoured: Callable[[], bool] = lambda: False,
+) -> Flow[tuple[RunWorkflowResponse, Started]]:
+    """The trigger of ``run_and_wait``: the run, clipped to the wait's deadline, held where that is safe.
+
+    ``server_hold``: True holds the trigger itself; False never holds; None (the default) holds where the
+    server has shown it honours ``Idempotency-Key`` (``keys_honoured()``, learned by the transport from
+    the echoed key) and nobody asked for ``on_status`` progress, which a held request cannot give. There a
+    hold is safe: a hold cut off is replayed with the same key and returns the same execution, so its id is
+    never lost. A trigger not held returns the id at once; then, if the server turns out to honour keys,
+    the wait is the same run sent again with the same key and a hold ("give me that execution, once it
+    ends"), unless the run uploads files (a replay would upload them again); otherwise the wait polls on
+    the schedule of ``WaitState``. A held answer that reports the end is followed by one GET for the full
+    record. Returns the run's answer and what its wait needs (``Started``).
+    """
+    if server_hold is not None:
+        _calls.check_flag(server_hold, "server_hold")
+    deadline = options.start()
+    hold_trigger = server_hold if server_hold is not None else (keys_honoured() and options.on_status is None)
+    call = _trigger_call(
+        deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
+        server_hold=hold_trigger, default_timeout=options.client_timeout,
+    )  # fmt: skip
+    triggered: RunWorkflowResponse = yield Send(call)
+    ended = hold_trigger and is_terminal(_status_of(triggered))
+    may_replay = server_hold is None and options.on_status is None and "files" not in call.request
+    replay = None
+    if not ended and may_replay and keys_honoured():
+        replay = functools.partial(
+            _trigger_call, deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
+            server_hold=True, default_timeout=options.client_timeout,
+            idempotency_key=call.request["headers"][IDEMPOTENCY_HEADER],
+        )  # fmt: skip
+    return triggered, Started(deadline, ended, replay)
 
 
 def run_and_wait_flow(
@@ -81,38 +152,12 @@ def run_and_wait_flow(
     server_hold: bool | None,
     keys_honoured: Callable[[], bool] = lambda: False,
 ) -> Flow[ExecutionResult]:
-    """Trigger a run, then wait for it: by the server hold where that is safe or asked for, else by polling.
-
-    ``server_hold``: True holds the trigger itself; False never holds; None (the default) holds where the
-    server has shown it honours ``Idempotency-Key`` (``keys_honoured()``, learned by the transport from
-    the echoed key) and nobody asked for ``on_status`` progress, which a held request cannot give. There a
-    hold is safe: a hold cut off is replayed with the same key and returns the same execution, so its id is
-    never lost. A trigger not held returns the id at once; then, if the server turns out to honour keys,
-    the wait is the same run sent again with the same key and a hold ("give me that execution, once it
-    ends"), unless the run uploads files (a replay would upload them again); otherwise the poll schedule
-    of ``_polling`` applies. A held answer that reports the end is followed by one GET for the full record.
-    """
-    if server_hold is not None:
-        _calls.check_flag(server_hold, "server_hold")
-    deadline = options.start()
-    hold_trigger = server_hold if server_hold is not None else (keys_honoured() and options.on_status is None)
-    call = _trigger_call(
-        deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
-        server_hold=hold_trigger, default_timeout=options.client_timeout,
+    """``start_flow`` then ``wait_flow``, as one flow (``run_many`` runs one per input)."""
+    triggered, started = yield from start_flow(
+        workflow_id, inputs, options, version=version, overrides=overrides, trigger=trigger,
+        server_hold=server_hold, keys_honoured=keys_honoured,
     )  # fmt: skip
-    triggered: RunWorkflowResponse = yield Send(call)
-    state = options.state(triggered.execution_id, deadline)
-    ended = hold_trigger and is_terminal(_status_of(triggered))
-    may_replay = server_hold is None and options.on_status is None and "files" not in call.request
-    if not ended and may_replay and keys_honoured():
-        replay = functools.partial(
-            _trigger_call, deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
-            server_hold=True, default_timeout=options.client_timeout,
-            idempotency_key=call.request["headers"][IDEMPOTENCY_HEADER],
-        )  # fmt: skip
-        yield from _hold_by_replay(state, replay, options.clock)
-        ended = True  # held as long as it could: look at the execution now rather than after a delay
-    return (yield from _poll_until_terminal(state, options.cancel_on_timeout, poll_first=ended))
+    return (yield from wait_flow(triggered.execution_id, options, started))
 
 
 def _status_of(answer: RunWorkflowResponse) -> str | None:

@@ -676,11 +676,11 @@ def _run(args: argparse.Namespace, client: EigenpalClient, console: Console) -> 
     watch = _Watch(progress)
     try:
         with progress:
-            # Trigger, then wait (rather than run_and_wait): the execution id is known the moment the run
-            # is accepted, so a Ctrl-C at any later point can name (and cancel) the execution.
-            triggered = client.workflows.run(args.workflow, inputs, version=args.workflow_version, trigger="cli")
-            watch.execution_id = triggered.execution_id
-            result = client.workflows.executions.wait(triggered.execution_id, on_status=watch, **_wait_arguments(args))
+            # Trigger, then wait on the handle (rather than run_and_wait): the execution id is known the moment
+            # the run is accepted, so a Ctrl-C at any later point can name (and cancel) the execution.
+            handle = client.workflows.run(args.workflow, inputs, version=args.workflow_version, trigger="cli")
+            watch.execution_id = handle.execution_id
+            result = handle.wait(on_status=watch, **_wait_arguments(args))
     except KeyboardInterrupt:
         return _interrupted(
             client, console, watch.execution_id, watch.status, workflow=args.workflow, cancel=args.cancel_on_interrupt

@@ -1,8 +1,8 @@
 """The executions resource: ``client.workflows.executions.get/list/cancel/wait/run_and_wait``.
 
 ``wait`` and ``run_and_wait`` are written once, as flows in ``_waiting`` (decisions in ``_polling``);
-the sync and async classes only drive them with their own I/O, and build every other call with
-``_calls``.
+the sync and async classes only run them with the requestor their client handed over, and build every
+other call with ``_calls``. ``run_and_wait`` is the trigger then ``wait`` on its ``ExecutionHandle``.
 """
 
 from __future__ import annotations
@@ -24,51 +24,15 @@ from eigenpal_api.models import (
 
 from eigenpal_ext import _calls, _config, _paging
 from eigenpal_ext._fanout import Backpressure, RunOutcome, check_run_many, outcome_of, outcome_of_async, run_one_flow
+from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
 from eigenpal_ext._polling import ExecutionResult
-from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
+from eigenpal_ext._waiting import StatusCallback, WaitOptions, start_flow, wait_flow
 from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
     from eigenpal_ext._send import AsyncRequestor, Requestor
 
 StatusFilter = str | ExecutionStatus | Sequence[str | ExecutionStatus] | None
-
-WAIT_DOC = """Poll ``execution_id`` until it is terminal; return an ``ExecutionResult``.
-
-Polls right away, then after 0.7 s, each delay 1.2x the last up to ``poll_interval_seconds`` (default
-1.5 s: the longest delay, and the steady interval of a long wait). Transient failures
-(429, 5xx, dropped connections, timeouts) are polled through. ``on_status(execution)`` is called once
-per status change. After ``timeout_seconds`` raises ``EigenpalTimeoutError`` with ``execution_id`` and
-``last_status`` (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or
-rejected execution is returned, not raised: check ``result.status``.
-"""
-
-RUN_AND_WAIT_DOC = """Start ``workflow_id`` with ``input`` and wait for the execution to end.
-
-``timeout_seconds`` covers the trigger and the wait. How it waits depends on ``server_hold``:
-
-- None (default): where the server has shown that it honours ``Idempotency-Key`` (it echoes the key) and
-  no ``on_status`` asks for progress, the server holds the request until the run ends (up to 60 s at a
-  time): no polling, no lag. That is safe because a hold cut off is sent again with the same key and gets
-  the same execution back. Otherwise (EigenPal documents no such key) the run is triggered without a
-  hold, so its id is known at once, and polled: first after 0.7 s, then as in ``wait``.
-- True: the trigger itself is held for ``min(remaining - 2, 60)`` s (so its answer arrives before the
-  deadline), whatever the server is known to honour;
-  on a server that does not honour the key, a connection dropped during the hold leaves an execution
-  whose id never arrived (the error says so and how to find it).
-- False: never held; always polled.
-"""
-
-
-RUN_MANY_DOC = """Run ``workflow_id`` once per input, at most ``concurrency`` at a time; wait for every one.
-
-Returns one ``RunOutcome`` per input, in input order: ``.result`` (an ``ExecutionResult``, whatever its
-status) or ``.error`` (an ``EigenpalError``), and ``.execution_id`` whenever the execution was created.
-Every input is checked before anything is sent. ``timeout_seconds`` bounds each execution's wait.
-A 429 that outlasts the client's retries pauses the whole batch for the server's ``Retry-After``,
-then the rejected run is sent again (nothing was created, so nothing is duplicated).
-``on_outcome(outcome)`` is called as each input finishes (from a worker thread in the sync client).
-"""
 
 
 class Executions:
@@ -157,6 +121,15 @@ class Executions:
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
+        """Poll ``execution_id`` until it is terminal; return an ``ExecutionResult``.
+
+        Polls right away, then after 0.7 s, each delay 1.2x the last up to ``poll_interval_seconds`` (default
+        1.5 s: the longest delay, and the steady interval of a long wait). Transient failures
+        (429, 5xx, dropped connections, timeouts) are polled through. ``on_status(execution)`` is called once
+        per status change. After ``timeout_seconds`` raises ``EigenpalTimeoutError`` with ``execution_id`` and
+        ``last_status`` (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or
+        rejected execution is returned, not raised: check ``result.status``.
+        """
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return self._requestor.run(wait_flow(execution_id, options))
 
@@ -174,12 +147,35 @@ class Executions:
         cancel_on_timeout: bool = False,
         server_hold: bool | None = None,
     ) -> ExecutionResult:
+        """Start ``workflow_id`` with ``input`` and wait for the execution to end.
+
+        ``timeout_seconds`` covers the trigger and the wait. How it waits depends on ``server_hold``:
+
+        - None (default): where the server has shown that it honours ``Idempotency-Key`` (it echoes the key) and
+          no ``on_status`` asks for progress, the server holds the request until the run ends (up to 60 s at a
+          time): no polling, no lag. That is safe because a hold cut off is sent again with the same key and gets
+          the same execution back. Otherwise (EigenPal documents no such key) the run is triggered without a
+          hold, so its id is known at once, and polled: first after 0.7 s, then as in ``wait``.
+        - True: the trigger itself is held for ``min(remaining - 2, 60)`` s (so its answer arrives before the
+          deadline), whatever the server is known to honour;
+          on a server that does not honour the key, a connection dropped during the hold leaves an execution
+          whose id never arrived (the error says so and how to find it).
+        - False: never held; always polled.
+
+        This is ``workflows.run(...)`` then ``handle.wait(...)``, with the trigger clipped to the wait's
+        deadline.
+        """
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        flow = run_and_wait_flow(
+        start = start_flow(
             workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
             server_hold=server_hold, keys_honoured=self._requestor.keys_honoured,
         )  # fmt: skip
-        return self._requestor.run(flow)
+        triggered, started = self._requestor.run(start)
+        handle = ExecutionHandle._of(triggered, self._requestor, started)
+        return handle.wait(
+            poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds, on_status=on_status,
+            cancel_on_timeout=cancel_on_timeout,
+        )  # fmt: skip
 
     def run_many(
         self,
@@ -194,6 +190,15 @@ class Executions:
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_outcome: Callable[[RunOutcome], object] | None = None,
     ) -> builtins.list[RunOutcome]:
+        """Run ``workflow_id`` once per input, at most ``concurrency`` at a time; wait for every one.
+
+        Returns one ``RunOutcome`` per input, in input order: ``.result`` (an ``ExecutionResult``, whatever its
+        status) or ``.error`` (an ``EigenpalError``), and ``.execution_id`` whenever the execution was created.
+        Every input is checked before anything is sent. ``timeout_seconds`` bounds each execution's wait.
+        A 429 that outlasts the client's retries pauses the whole batch for the server's ``Retry-After``,
+        then the rejected run is sent again (nothing was created, so nothing is duplicated).
+        ``on_outcome(outcome)`` is called as each input finishes (from a worker thread in the sync client).
+        """
         items = check_run_many(inputs, concurrency)
         options = self._options(poll_interval_seconds, timeout_seconds, None, False)
         backpressure = Backpressure(self._requestor.clock)
@@ -210,8 +215,6 @@ class Executions:
 
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eigenpal-run-many") as pool:
             return list(pool.map(one, range(len(items)), items))
-
-    wait.__doc__, run_and_wait.__doc__, run_many.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC, RUN_MANY_DOC
 
     def _options(
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
@@ -296,6 +299,7 @@ class AsyncExecutions:
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
+        """Poll ``execution_id`` until it is terminal; an ``ExecutionResult`` (as in the sync client)."""
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return await self._requestor.run(wait_flow(execution_id, options))
 
@@ -313,12 +317,21 @@ class AsyncExecutions:
         cancel_on_timeout: bool = False,
         server_hold: bool | None = None,
     ) -> ExecutionResult:
+        """Start ``workflow_id`` with ``input`` and wait for the execution to end (as in the sync client).
+
+        ``await workflows.run(...)`` then ``await handle.wait(...)``, with the trigger clipped to the deadline.
+        """
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        flow = run_and_wait_flow(
+        start = start_flow(
             workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
             server_hold=server_hold, keys_honoured=self._requestor.keys_honoured,
         )  # fmt: skip
-        return await self._requestor.run(flow)
+        triggered, started = await self._requestor.run(start)
+        handle = AsyncExecutionHandle._of(triggered, self._requestor, started)
+        return await handle.wait(
+            poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds, on_status=on_status,
+            cancel_on_timeout=cancel_on_timeout,
+        )  # fmt: skip
 
     async def run_many(
         self,
@@ -333,6 +346,10 @@ class AsyncExecutions:
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_outcome: Callable[[RunOutcome], object] | None = None,
     ) -> builtins.list[RunOutcome]:
+        """Run ``workflow_id`` once per input, at most ``concurrency`` at a time (tasks); see the sync client.
+
+        ``on_outcome(outcome)`` is called as each input finishes, on the event loop.
+        """
         items = check_run_many(inputs, concurrency)
         options = self._options(poll_interval_seconds, timeout_seconds, None, False)
         backpressure = Backpressure(self._requestor.clock)
@@ -350,8 +367,6 @@ class AsyncExecutions:
             return outcome
 
         return list(await asyncio.gather(*(one(index, item) for index, item in enumerate(items))))
-
-    wait.__doc__, run_and_wait.__doc__, run_many.__doc__ = WAIT_DOC, RUN_AND_WAIT_DOC, RUN_MANY_DOC
 
     def _options(
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool

@@ -14,32 +14,16 @@ from eigenpal_api.models import (
     ListVersionsResponse,
     ListWorkflowsResponse,
     RunTrigger,
-    RunWorkflowResponse,
     WorkflowKind,
     WorkflowSummary,
 )
 
 from eigenpal_ext import _calls, _paging
+from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
 if TYPE_CHECKING:
     from eigenpal_ext._send import AsyncRequestor, Requestor
-
-RUN_DOC = """Start an execution of ``workflow_id`` (an id like ``wf_abc123`` or a slug like ``extract-invoice``).
-
-Inputs are sent as JSON, or as multipart when a top-level input is a file (``Path``, binary handle,
-or ``{"content": bytes, "filename": str, "mime_type": str}``); files are streamed, never read into
-memory. ``version`` pins a version id, release tag or ``"latest"``; ``overrides`` replaces step outputs
-(``{"steps": {step_id: {...}}}``; the flat ``{step_id: {...}}`` form is accepted too); ``trigger`` is
-``"api"`` (default) or ``"cli"``. ``wait_for_completion`` (0..60 s) asks the server to hold the request
-until the execution ends; the read timeout then grows by the hold plus a margin. Returns the generated
-``RunWorkflowResponse`` (``execution_id``; ``status``/``result``/``error`` when a hold saw the end).
-
-If the connection fails after the request was sent, an execution may exist whose id never arrived:
-the error says so and how to find it. A run is retried only when it certainly did not reach the server,
-or when the server honours the ``Idempotency-Key`` sent with every run (``idempotency_key`` sets your
-own, e.g. to make a retry from another process safe; by default each call gets a fresh one).
-"""
 
 
 class Workflows:
@@ -109,7 +93,25 @@ class Workflows:
         wait_for_completion: int | None = None,
         timeout_seconds: float | None = None,
         idempotency_key: str | None = None,
-    ) -> RunWorkflowResponse:
+    ) -> ExecutionHandle:
+        """Start an execution of ``workflow_id`` (an id like ``wf_abc123`` or a slug like ``extract-invoice``).
+
+        Inputs are sent as JSON, or as multipart when a top-level input is a file (``Path``, binary handle,
+        or ``{"content": bytes, "filename": str, "mime_type": str}``); files are streamed, never read into
+        memory. ``version`` pins a version id, release tag or ``"latest"``; ``overrides`` replaces step
+        outputs (``{"steps": {step_id: {...}}}``; the flat ``{step_id: {...}}`` form is accepted too);
+        ``trigger`` is ``"api"`` (default) or ``"cli"``. ``wait_for_completion`` (0..60 s) asks the server to
+        hold the request until the execution ends; the read timeout then grows by the hold plus a margin.
+
+        Returns an ``ExecutionHandle``: the run's answer (a ``RunWorkflowResponse``: ``execution_id``;
+        ``status``/``result``/``error`` when a hold saw the end) with ``wait()``, ``get()`` and ``cancel()``
+        for the execution it started.
+
+        If the connection fails after the request was sent, an execution may exist whose id never arrived:
+        the error says so and how to find it. A run is retried only when it certainly did not reach the
+        server, or when the server honours the ``Idempotency-Key`` sent with every run (``idempotency_key``
+        sets your own, e.g. to make a retry from another process safe; by default each call gets a fresh one).
+        """
         call = _calls.run_workflow_call(
             workflow_id,
             input,
@@ -121,9 +123,7 @@ class Workflows:
             default_timeout=self._requestor.timeout,
             idempotency_key=idempotency_key,
         )
-        return self._requestor.send(call)
-
-    run.__doc__ = RUN_DOC
+        return ExecutionHandle._of(self._requestor.send(call), self._requestor)
 
 
 class AsyncWorkflows:
@@ -191,7 +191,12 @@ class AsyncWorkflows:
         wait_for_completion: int | None = None,
         timeout_seconds: float | None = None,
         idempotency_key: str | None = None,
-    ) -> RunWorkflowResponse:
+    ) -> AsyncExecutionHandle:
+        """Start an execution of ``workflow_id``; an ``AsyncExecutionHandle`` (arguments as in the sync client).
+
+        The handle is the run's answer (``execution_id``, ...) with ``wait()``, ``get()`` and ``cancel()``
+        awaited.
+        """
         call = _calls.run_workflow_call(
             workflow_id,
             input,
@@ -203,6 +208,4 @@ class AsyncWorkflows:
             default_timeout=self._requestor.timeout,
             idempotency_key=idempotency_key,
         )
-        return await self._requestor.send(call)
-
-    run.__doc__ = RUN_DOC
+        return AsyncExecutionHandle._of(await self._requestor.send(call), self._requestor)
