@@ -74,6 +74,11 @@ class ClientSettings(NamedTuple):
         return f"ClientSettings(base_url={self.base_url!r}, timeout={self.timeout!r}, retry={self.retry!r})"
 
 
+def given_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The key the caller means: ``api_key``, or ``EIGENPAL_API_KEY`` when it is None (not checked here)."""
+    return api_key if api_key is not None else environ.get(_config.API_KEY_ENV)
+
+
 def resolve_settings(
     *,
     api_key: str | None,
@@ -83,7 +88,7 @@ def resolve_settings(
     default_headers: Mapping[str, str] | None,
     environ: Mapping[str, str] = os.environ,
 ) -> ClientSettings:
-    key = check_api_key(api_key if api_key is not None else environ.get(_config.API_KEY_ENV))
+    key = check_api_key(given_api_key(api_key, environ))
     url = normalise_base_url(
         base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
     )

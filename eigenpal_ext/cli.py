@@ -60,7 +60,7 @@ from typing import Any, NoReturn, TextIO
 import attrs
 from eigenpal_api.models import CancelWorkflowExecutionResponse, WorkflowExecutionStatusResponse
 
-from eigenpal_ext import __version__, _config
+from eigenpal_ext import __version__, _calls, _config
 from eigenpal_ext._cli_render import (
     Progress,
     cancel_line,
@@ -77,14 +77,13 @@ from eigenpal_ext._cli_render import (
     workflow_block,
     workflows_table,
 )
-from eigenpal_ext._client import EigenpalClient
+from eigenpal_ext._client import EigenpalClient, given_api_key
 from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError, EigenpalTimeoutError
+from eigenpal_ext._paging import MAX_PAGE_SIZE
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext.dates import resolve_date
 
 PROG = "eigenpal"
-# The API's cap on one page (the same for every list); the SDK checks it too, but under its own argument names.
-MAX_PAGE_SIZE = 100
 
 
 class ExitCode(enum.IntEnum):
@@ -319,14 +318,15 @@ def _offset(text: str) -> int:
 
 
 def _bounded_int(text: str, minimum: int, maximum: int | None) -> int:
+    """A whole number in ``minimum..maximum``, checked by the library's own check (argparse names the option)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        accepted = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
-        raise argparse.ArgumentTypeError(f"must be {accepted}, got {value}")
-    return value
+    try:
+        return _calls.check_int(value, "value", minimum=minimum, maximum=maximum)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("value ")) from None
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -593,7 +593,7 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
 
 
 def _dispatch(args: argparse.Namespace, console: Console) -> int:
-    api_key: str | None = args.api_key or os.environ.get(_config.API_KEY_ENV)
+    api_key = given_api_key(args.api_key or None)  # an empty --api-key "" falls back to the variable too
     if not api_key or not api_key.strip():
         console.err(f"error: no API key: pass --api-key KEY or set the {_config.API_KEY_ENV} environment variable")
         return ExitCode.USAGE

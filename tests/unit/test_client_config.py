@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -24,54 +23,10 @@ from eigenpal_ext import (
     EigenpalError,
     EigenpalServerError,
 )
+from tests.support import API_KEY, BASE_URL, FakeTime, Handler, Recorder, api_response, execution_json, make_client
 
-API_KEY = "eg_test_key_0123456789abcdef"
 ENV_KEY = "eg_env_key_fedcba9876543210"
-BASE = "https://eigenpal.test"
-EXECUTION_URL = f"{BASE}/api/v1/workflows/executions/exec_1"
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def execution_json(execution_id: str = "exec_1", status: str = "running") -> dict[str, Any]:
-    return {"executionId": execution_id, "status": status, "createdAt": "2026-05-09T12:00:00Z"}
-
-
-def api_response(request: httpx.Request) -> httpx.Response:
-    """A valid answer for whichever operation ``request`` is."""
-    path = request.url.path
-    if request.method == "POST" and path.endswith("/run"):
-        return httpx.Response(201, json={"executionId": "exec_1"})
-    if request.method == "POST" and path.endswith("/cancel"):
-        return httpx.Response(200, json={"executionId": "exec_1", "status": "cancelled", "wasStatus": "pending"})
-    if "/workflows/executions/" in path:
-        return httpx.Response(200, json=execution_json())
-    if path.endswith("/executions") or path.endswith("/versions") or path.endswith("/workflows"):
-        return httpx.Response(200, json={"data": [], "total": 0, "limit": 50, "offset": 0})
-    return httpx.Response(200, json={"id": "wf_1", "createdAt": "2026-05-09T12:00:00Z"})
-
-
-class Recorder:
-    """A MockTransport handler that records every request and answers with ``respond``."""
-
-    def __init__(self, respond: Handler = api_response) -> None:
-        self.requests: list[httpx.Request] = []
-        self.respond = respond
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.respond(request)
-
-    @property
-    def last(self) -> httpx.Request:
-        assert self.requests, "no request was sent"
-        return self.requests[-1]
-
-
-def make_client(recorder: Recorder, **kwargs: Any) -> tuple[EigenpalClient, list[float]]:
-    options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-    sleeps: list[float] = []
-    client = EigenpalClient(transport=httpx.MockTransport(recorder), sleep=sleeps.append, **options)
-    return client, sleeps
+EXECUTION_URL = f"{BASE_URL}/api/v1/workflows/executions/exec_1"
 
 
 @pytest.fixture(autouse=True)
@@ -92,7 +47,7 @@ def read_timeout(request: httpx.Request) -> float:
 
 def test_api_key_argument_is_sent_as_bearer_token() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     client.workflows.executions.get("exec_1")
     assert recorder.last.headers["Authorization"] == f"Bearer {API_KEY}"
 
@@ -100,7 +55,7 @@ def test_api_key_argument_is_sent_as_bearer_token() -> None:
 def test_api_key_falls_back_to_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EIGENPAL_API_KEY", ENV_KEY)
     recorder = Recorder()
-    client = EigenpalClient(base_url=BASE, transport=httpx.MockTransport(recorder))
+    client = EigenpalClient(base_url=BASE_URL, transport=httpx.MockTransport(recorder))
     client.workflows.executions.get("exec_1")
     assert recorder.last.headers["Authorization"] == f"Bearer {ENV_KEY}"
 
@@ -108,20 +63,20 @@ def test_api_key_falls_back_to_environment(monkeypatch: pytest.MonkeyPatch) -> N
 def test_api_key_argument_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EIGENPAL_API_KEY", ENV_KEY)
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     client.workflows.executions.get("exec_1")
     assert recorder.last.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
 def test_missing_api_key_names_argument_and_variable() -> None:
     with pytest.raises(ValueError, match="api_key") as info:
-        EigenpalClient(base_url=BASE, transport=httpx.MockTransport(api_response))
+        EigenpalClient(base_url=BASE_URL, transport=httpx.MockTransport(api_response))
     assert "EIGENPAL_API_KEY" in str(info.value)
 
 
 def test_missing_api_key_async_client_too() -> None:
     with pytest.raises(ValueError, match="EIGENPAL_API_KEY"):
-        AsyncEigenpalClient(base_url=BASE, transport=httpx.MockTransport(api_response))
+        AsyncEigenpalClient(base_url=BASE_URL, transport=httpx.MockTransport(api_response))
 
 
 @pytest.mark.parametrize("key", ["", "   "])
@@ -151,28 +106,28 @@ def test_base_url_falls_back_to_environment(monkeypatch: pytest.MonkeyPatch) -> 
 def test_base_url_argument_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EIGENPAL_BASE_URL", "https://env.test")
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     client.workflows.executions.get("exec_1")
     assert recorder.last.url.host == "eigenpal.test"
 
 
 @pytest.mark.parametrize(
     "base_url",
-    [BASE, f"{BASE}/", f"{BASE}/api/v1", f"{BASE}/api/v1/", f"  {BASE}/api/v1/  "],
+    [BASE_URL, f"{BASE_URL}/", f"{BASE_URL}/api/v1", f"{BASE_URL}/api/v1/", f"  {BASE_URL}/api/v1/  "],
 )
 def test_base_url_variants_reach_api_v1_exactly_once(base_url: str) -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder, base_url=base_url)
+    client = make_client(recorder, base_url=base_url)
     client.workflows.executions.get("exec_1")
     client.workflows.list()
     urls = [str(request.url) for request in recorder.requests]
-    assert urls == [EXECUTION_URL, f"{BASE}/api/v1/workflows?limit=50"]
+    assert urls == [EXECUTION_URL, f"{BASE_URL}/api/v1/workflows?limit=50"]
     assert all(url.count("/api/v1") == 1 for url in urls)
 
 
 def test_base_url_with_a_path_prefix_keeps_it() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder, base_url=f"{BASE}/proxy/eigenpal/api/v1/")
+    client = make_client(recorder, base_url=f"{BASE_URL}/proxy/eigenpal/api/v1/")
     client.workflows.executions.get("exec_1")
     assert recorder.last.url.path == "/proxy/eigenpal/api/v1/workflows/executions/exec_1"
 
@@ -196,7 +151,7 @@ def test_non_http_base_url_from_environment_is_refused(monkeypatch: pytest.Monke
 
 def test_client_timeout_reaches_the_request() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder, timeout_seconds=12.5)
+    client = make_client(recorder, timeout_seconds=12.5)
     client.workflows.executions.get("exec_1")
     client.workflows.list()
     assert [read_timeout(request) for request in recorder.requests] == [12.5, 12.5]
@@ -204,7 +159,7 @@ def test_client_timeout_reaches_the_request() -> None:
 
 def test_default_timeout_is_sixty_seconds_with_shorter_connect() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     client.workflows.get("wf_1")
     timeouts = recorder.last.extensions["timeout"]
     assert timeouts["read"] == 60.0
@@ -213,7 +168,7 @@ def test_default_timeout_is_sixty_seconds_with_shorter_connect() -> None:
 
 def test_per_call_timeout_overrides_client_default() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder, timeout_seconds=12.5)
+    client = make_client(recorder, timeout_seconds=12.5)
     client.workflows.executions.get("exec_1", timeout_seconds=3)
     client.workflows.executions.cancel("exec_1", timeout_seconds=4.0)
     client.workflows.get("wf_1", timeout_seconds=5)
@@ -234,7 +189,7 @@ def test_invalid_client_timeout_is_refused(timeout: Any) -> None:
 @pytest.mark.parametrize("timeout", [0, -1, True])
 def test_invalid_per_call_timeout_is_refused_before_any_request(timeout: Any) -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     with pytest.raises(ValueError, match="timeout_seconds"):
         client.workflows.executions.get("exec_1", timeout_seconds=timeout)
     with pytest.raises(ValueError, match="timeout_seconds"):
@@ -244,7 +199,7 @@ def test_invalid_per_call_timeout_is_refused_before_any_request(timeout: Any) ->
 
 def test_held_run_gets_a_read_timeout_longer_than_the_hold() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     client.workflows.run("wf_1", input={"a": 1}, wait_for_completion=60)
     request = recorder.last
     assert request.url.params["wait_for_completion"] == "60"
@@ -258,7 +213,7 @@ def test_held_run_gets_a_read_timeout_longer_than_the_hold() -> None:
 
 def test_held_run_read_timeout_grows_with_a_short_client_timeout() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder, timeout_seconds=5)
+    client = make_client(recorder, timeout_seconds=5)
     client.workflows.run("wf_1", wait_for_completion=30)
     assert read_timeout(recorder.last) >= 30 + 15
     assert recorder.last.extensions["timeout"]["connect"] == 5.0
@@ -266,7 +221,7 @@ def test_held_run_read_timeout_grows_with_a_short_client_timeout() -> None:
 
 def test_unheld_run_keeps_the_default_read_timeout() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     client.workflows.run("wf_1")
     assert read_timeout(recorder.last) == 60.0
     assert "wait_for_completion" not in recorder.last.url.params
@@ -275,7 +230,7 @@ def test_unheld_run_keeps_the_default_read_timeout() -> None:
 @pytest.mark.parametrize(("hold", "error"), [(61, ValueError), (-1, ValueError), (True, TypeError), (1.5, TypeError)])
 def test_invalid_wait_for_completion_is_refused_before_any_request(hold: Any, error: type[Exception]) -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     with pytest.raises(error, match="wait_for_completion"):
         client.workflows.run("wf_1", input={"a": 1}, wait_for_completion=hold)
     assert recorder.requests == []
@@ -292,7 +247,7 @@ def test_invalid_max_retries_is_refused(max_retries: Any) -> None:
 
 def test_telemetry_headers_are_sent() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     client.workflows.executions.get("exec_1")
     headers = recorder.last.headers
     version = eigenpal_ext.__version__
@@ -307,7 +262,7 @@ def test_telemetry_headers_are_sent() -> None:
 
 def test_default_headers_reach_every_request() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder, default_headers={"X-Team": "billing"})
+    client = make_client(recorder, default_headers={"X-Team": "billing"})
     client.workflows.list()
     client.workflows.get("wf_1")
     client.workflows.versions("wf_1")
@@ -324,7 +279,7 @@ def test_default_headers_reach_multipart_runs(tmp_path: Any) -> None:
     document = tmp_path / "doc.pdf"
     document.write_bytes(b"%PDF")
     recorder = Recorder()
-    client, _ = make_client(recorder, default_headers={"X-Team": "billing"})
+    client = make_client(recorder, default_headers={"X-Team": "billing"})
     client.workflows.run("wf_1", input={"doc": document})
     assert recorder.last.headers["X-Team"] == "billing"
     assert recorder.last.headers["Authorization"] == f"Bearer {API_KEY}"
@@ -332,7 +287,7 @@ def test_default_headers_reach_multipart_runs(tmp_path: Any) -> None:
 
 def test_default_headers_override_telemetry() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder, default_headers={"User-Agent": "my-app/2.0", "X-Eigenpal-Sdk": "custom"})
+    client = make_client(recorder, default_headers={"User-Agent": "my-app/2.0", "X-Eigenpal-Sdk": "custom"})
     client.workflows.executions.get("exec_1")
     assert recorder.last.headers["User-Agent"] == "my-app/2.0"
     assert recorder.last.headers["X-Eigenpal-Sdk"] == "custom"
@@ -344,7 +299,7 @@ def test_default_headers_override_telemetry() -> None:
 
 
 def test_api_key_not_in_reprs() -> None:
-    client, _ = make_client(Recorder())
+    client = make_client(Recorder())
     assert API_KEY not in repr(client)
     assert API_KEY not in str(client)
     assert API_KEY not in repr(client._settings)
@@ -377,7 +332,7 @@ def _empty_500(request: httpx.Request) -> httpx.Response:
     ],
 )
 def test_api_key_not_in_errors(respond: Handler, expected: type[EigenpalError]) -> None:
-    client, _ = make_client(Recorder(respond), max_retries=0)
+    client = make_client(Recorder(respond), max_retries=0)
     with pytest.raises(expected) as info:
         client.workflows.executions.get("exec_1")
     error = info.value
@@ -388,7 +343,7 @@ def test_api_key_not_in_errors(respond: Handler, expected: type[EigenpalError]) 
 
 
 def test_api_key_not_in_run_errors() -> None:
-    client, _ = make_client(Recorder(_raise_connect_error), max_retries=0)
+    client = make_client(Recorder(_raise_connect_error), max_retries=0)
     with pytest.raises(EigenpalConnectionError) as info:
         client.workflows.run("wf_1", input={"a": 1})
     assert API_KEY not in str(info.value)
@@ -397,10 +352,11 @@ def test_api_key_not_in_run_errors() -> None:
 
 def test_api_key_not_in_log_records(caplog: pytest.LogCaptureFixture) -> None:
     answers = iter([httpx.Response(503, text="busy"), httpx.Response(200, json=execution_json())])
-    client, sleeps = make_client(Recorder(lambda request: next(answers)))
+    time = FakeTime()
+    client = make_client(Recorder(lambda request: next(answers)), time=time)
     with caplog.at_level(logging.DEBUG):
         client.workflows.executions.get("exec_1")
-    assert len(sleeps) == 1
+    assert len(time.sleeps) == 1
     ours = [record for record in caplog.records if record.name.startswith("eigenpal_ext")]
     assert ours, "the retry should have been logged"
     for record in caplog.records:
@@ -460,7 +416,7 @@ def test_other_httpx_args_are_passed_through() -> None:
         hooked.append(request.url.path)
 
     recorder = Recorder()
-    client, _ = make_client(recorder, httpx_args={"event_hooks": {"request": [hook]}})
+    client = make_client(recorder, httpx_args={"event_hooks": {"request": [hook]}})
     client.workflows.executions.get("exec_1")
     assert hooked == ["/api/v1/workflows/executions/exec_1"]
 
@@ -470,7 +426,7 @@ def test_other_httpx_args_are_passed_through() -> None:
 
 def test_raw_generated_call_uses_the_same_transport_and_headers() -> None:
     recorder = Recorder()
-    client, _ = make_client(recorder)
+    client = make_client(recorder)
     result = get_execution.sync("exec_1", client=client.raw)
     assert isinstance(result, WorkflowExecutionStatusResponse)
     assert result.execution_id == "exec_1"
@@ -484,18 +440,21 @@ def test_raw_generated_call_uses_the_same_transport_and_headers() -> None:
 def test_raw_generated_call_is_retried_by_the_client_transport() -> None:
     answers = iter([httpx.Response(503), httpx.Response(200, json=execution_json())])
     recorder = Recorder(lambda request: next(answers))
-    client, sleeps = make_client(recorder)
+    time = FakeTime()
+    client = make_client(recorder, time=time)
     result = get_execution.sync("exec_1", client=client.raw)
     assert isinstance(result, WorkflowExecutionStatusResponse)
     assert len(recorder.requests) == 2
-    assert len(sleeps) == 1
+    assert len(time.sleeps) == 1
 
 
 def test_raw_generated_call_async() -> None:
     recorder = Recorder()
 
     async def scenario() -> object:
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE, transport=httpx.MockTransport(recorder)) as c:
+        async with AsyncEigenpalClient(
+            api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(recorder)
+        ) as c:
             return await get_execution.asyncio("exec_1", client=c.raw)
 
     result = asyncio.run(scenario())

@@ -1,13 +1,13 @@
 """``client.workflows.executions``: get (with steps, unknown statuses), list filters, cancel, error mapping.
 
-Every request goes through an ``httpx.MockTransport``; nothing touches the network and nothing sleeps.
+Every request goes through an ``httpx.MockTransport``; nothing touches the network and nothing sleeps. Each
+test that takes ``any_client`` runs on the sync client and on the async one (``tests/unit/conftest.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,10 +18,8 @@ from eigenpal_api.models import CancelOutcome, ListWorkflowExecutionsResponse, W
 from eigenpal_ext import (
     TERMINAL,
     TERMINAL_STATUSES,
-    AsyncEigenpalClient,
     EigenpalAPIError,
     EigenpalAuthError,
-    EigenpalClient,
     EigenpalConnectionError,
     EigenpalError,
     EigenpalForbiddenError,
@@ -36,11 +34,10 @@ from eigenpal_ext import (
     ExecutionStatus,
     is_terminal,
 )
+from tests.support import BASE_URL, Handler, Recorder, answer, execution_json
+from tests.unit.conftest import ClientFactory
 
-API_KEY = "eg_test_key_0123456789abcdef"
-BASE = "https://eigenpal.test"
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-Handler = Callable[[httpx.Request], httpx.Response]
 ALL_STATUSES = [
     "created",
     "pending",
@@ -54,51 +51,12 @@ ALL_STATUSES = [
 ]
 
 
-def execution_json(execution_id: str = "exec_1", status: str = "running", **extra: Any) -> dict[str, Any]:
-    return {"executionId": execution_id, "status": status, "createdAt": "2026-05-09T12:00:00Z", **extra}
-
-
-def api_response(request: httpx.Request) -> httpx.Response:
-    path = request.url.path
-    if request.method == "POST" and path.endswith("/cancel"):
-        return httpx.Response(200, json={"executionId": "exec_1", "status": "cancelled", "wasStatus": "pending"})
-    if "/workflows/executions/" in path:
-        return httpx.Response(200, json=execution_json())
-    return httpx.Response(200, json={"data": [], "total": 0, "limit": 50, "offset": 0})
-
-
-class Recorder:
-    def __init__(self, respond: Handler = api_response) -> None:
-        self.requests: list[httpx.Request] = []
-        self.respond = respond
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.respond(request)
-
-    @property
-    def last(self) -> httpx.Request:
-        assert self.requests, "no request was sent"
-        return self.requests[-1]
-
-
-def answer(status_code: int, **kwargs: Any) -> Recorder:
-    return Recorder(lambda request: httpx.Response(status_code, **kwargs))
-
-
-def make_client(recorder: Recorder, **kwargs: Any) -> EigenpalClient:
-    options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-    sleeps: list[float] = []
-    client = EigenpalClient(transport=httpx.MockTransport(recorder), sleep=sleeps.append, **options)
-    return client
-
-
 # --- get --------------------------------------------------------------------------------------------------
 
 
-def test_get_sends_no_include_steps_by_default() -> None:
+def test_get_sends_no_include_steps_by_default(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    execution = make_client(recorder).workflows.executions.get("exec_1")
+    execution = any_client(recorder).workflows.executions.get("exec_1")
     assert isinstance(execution, WorkflowExecutionStatusResponse)
     assert execution.execution_id == "exec_1"
     assert recorder.last.method == "GET"
@@ -107,20 +65,20 @@ def test_get_sends_no_include_steps_by_default() -> None:
     assert recorder.last.url.query == b""
 
 
-def test_get_with_include_steps_sends_true() -> None:
+def test_get_with_include_steps_sends_true(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.get("exec_1", include_steps=True)
+    any_client(recorder).workflows.executions.get("exec_1", include_steps=True)
     assert dict(recorder.last.url.params) == {"includeSteps": "true"}
 
 
-def test_get_include_steps_must_be_a_bool() -> None:
+def test_get_include_steps_must_be_a_bool(any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(TypeError, match="include_steps"):
-        make_client(recorder).workflows.executions.get("exec_1", include_steps="yes")  # type: ignore[arg-type]
+        any_client(recorder).workflows.executions.get("exec_1", include_steps="yes")  # type: ignore[arg-type]
     assert recorder.requests == []
 
 
-def test_get_with_steps_keeps_steps_and_unknown_keys() -> None:
+def test_get_with_steps_keeps_steps_and_unknown_keys(any_client: ClientFactory) -> None:
     body = execution_json(
         status="completed",
         completedAt="2026-05-09T12:00:05Z",
@@ -134,7 +92,7 @@ def test_get_with_steps_keeps_steps_and_unknown_keys() -> None:
         workflowId="wf_1",
     )
     recorder = Recorder(lambda request: httpx.Response(200, json=body))
-    execution = make_client(recorder).workflows.executions.get("exec_1", include_steps=True)
+    execution = any_client(recorder).workflows.executions.get("exec_1", include_steps=True)
     steps = execution.steps
     assert isinstance(steps, list)
     assert [step.step_id for step in steps] == ["parse", "extract"]
@@ -148,9 +106,9 @@ def test_get_with_steps_keeps_steps_and_unknown_keys() -> None:
     assert execution.to_dict()["overrides"] == {"steps": {"parse": {"text": "hi"}}}
 
 
-def test_unknown_status_parses_and_is_not_terminal() -> None:
+def test_unknown_status_parses_and_is_not_terminal(any_client: ClientFactory) -> None:
     recorder = Recorder(lambda request: httpx.Response(200, json=execution_json(status="queued")))
-    execution = make_client(recorder).workflows.executions.get("exec_1")
+    execution = any_client(recorder).workflows.executions.get("exec_1")
     assert str(execution.status) == "queued"
     assert execution.status == "queued"
     assert execution.status not in TERMINAL_STATUSES
@@ -158,10 +116,10 @@ def test_unknown_status_parses_and_is_not_terminal() -> None:
 
 
 @pytest.mark.parametrize("status", ["completed", "failed", "cancelled", "rejected"])
-def test_terminal_statuses_match_a_plain_set_of_strings(status: str) -> None:
+def test_terminal_statuses_match_a_plain_set_of_strings(status: str, any_client: ClientFactory) -> None:
     terminal_in_docs = {"completed", "failed", "cancelled", "rejected"}
     recorder = Recorder(lambda request: httpx.Response(200, json=execution_json(status=status)))
-    execution = make_client(recorder).workflows.executions.get("exec_1")
+    execution = any_client(recorder).workflows.executions.get("exec_1")
     assert execution.status in terminal_in_docs
     assert execution.status in TERMINAL_STATUSES
     assert execution.status in TERMINAL
@@ -170,9 +128,9 @@ def test_terminal_statuses_match_a_plain_set_of_strings(status: str) -> None:
 
 
 @pytest.mark.parametrize("status", ["created", "pending", "running", "waiting", "finalizing"])
-def test_non_terminal_statuses(status: str) -> None:
+def test_non_terminal_statuses(status: str, any_client: ClientFactory) -> None:
     recorder = Recorder(lambda request: httpx.Response(200, json=execution_json(status=status)))
-    execution = make_client(recorder).workflows.executions.get("exec_1")
+    execution = any_client(recorder).workflows.executions.get("exec_1")
     assert execution.status not in {"completed", "failed", "cancelled", "rejected"}
     assert execution.status not in TERMINAL_STATUSES
     assert not is_terminal(execution.status)
@@ -198,23 +156,23 @@ StatusArg = str | ExecutionStatus | Sequence[str | ExecutionStatus]
         ["failed", ExecutionStatus.CANCELLED],
     ],
 )
-def test_list_joins_statuses_with_commas(status: StatusArg) -> None:
+def test_list_joins_statuses_with_commas(status: StatusArg, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list("wf_1", status=status)
+    any_client(recorder).workflows.executions.list("wf_1", status=status)
     assert recorder.last.url.params["status"] == "failed,cancelled"
     assert recorder.last.url.path == "/api/v1/workflows/wf_1/executions"
 
 
 @pytest.mark.parametrize("status", ["failed", ExecutionStatus.FAILED, ["failed"]])
-def test_list_single_status(status: StatusArg) -> None:
+def test_list_single_status(status: StatusArg, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list("wf_1", status=status)
+    any_client(recorder).workflows.executions.list("wf_1", status=status)
     assert recorder.last.url.params["status"] == "failed"
 
 
-def test_list_without_filters_sends_only_limit() -> None:
+def test_list_without_filters_sends_only_limit(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    result = make_client(recorder).workflows.executions.list("wf_1")
+    result = any_client(recorder).workflows.executions.list("wf_1")
     assert isinstance(result, ListWorkflowExecutionsResponse)
     assert dict(recorder.last.url.params) == {"limit": "50"}
 
@@ -223,9 +181,11 @@ def test_list_without_filters_sends_only_limit() -> None:
     ("status", "wire"),
     [("queued", "queued"), (["failed", "expired"], "failed,expired"), (["waiting_for_review"], "waiting_for_review")],
 )
-def test_list_status_unknown_to_the_client_is_sent_for_the_server_to_judge(status: StatusArg, wire: str) -> None:
+def test_list_status_unknown_to_the_client_is_sent_for_the_server_to_judge(
+    status: StatusArg, wire: str, any_client: ClientFactory
+) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list("wf_1", status=status)
+    any_client(recorder).workflows.executions.list("wf_1", status=status)
     assert recorder.last.url.params["status"] == wire
 
 
@@ -233,40 +193,42 @@ def test_list_status_unknown_to_the_client_is_sent_for_the_server_to_judge(statu
     ("status", "meant"),
     [("FAILED", "failed"), ("canceled", "cancelled"), (["completed", "fail"], "failed"), (" running", "running")],
 )
-def test_list_near_miss_of_a_known_status_is_refused_with_a_suggestion(status: StatusArg, meant: str) -> None:
+def test_list_near_miss_of_a_known_status_is_refused_with_a_suggestion(
+    status: StatusArg, meant: str, any_client: ClientFactory
+) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match=f"did you mean '{meant}'") as info:
-        make_client(recorder).workflows.executions.list("wf_1", status=status)
+        any_client(recorder).workflows.executions.list("wf_1", status=status)
     for valid in ALL_STATUSES:
         assert valid in str(info.value)
     assert recorder.requests == []
 
 
 @pytest.mark.parametrize("status", ["failed,cancelled", "", ["failed", ""]])
-def test_list_status_that_is_not_one_status_is_refused(status: StatusArg) -> None:
+def test_list_status_that_is_not_one_status_is_refused(status: StatusArg, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="as a list"):
-        make_client(recorder).workflows.executions.list("wf_1", status=status)
+        any_client(recorder).workflows.executions.list("wf_1", status=status)
     assert recorder.requests == []
 
 
-def test_list_status_of_another_type_is_a_type_error() -> None:
+def test_list_status_of_another_type_is_a_type_error(any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(TypeError, match="status"):
-        make_client(recorder).workflows.executions.list("wf_1", status=[7])  # type: ignore[list-item]
+        any_client(recorder).workflows.executions.list("wf_1", status=[7])  # type: ignore[list-item]
     assert recorder.requests == []
 
 
-def test_list_documented_relative_dates_are_sent_as_written() -> None:
+def test_list_documented_relative_dates_are_sent_as_written(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list("wf_1", from_date="now()-7d", to_date="now()")
+    any_client(recorder).workflows.executions.list("wf_1", from_date="now()-7d", to_date="now()")
     params = recorder.last.url.params
     assert (params["fromDate"], params["toDate"]) == ("now()-7d", "now()")
 
 
-def test_list_extended_relative_dates_become_iso_utc_with_milliseconds() -> None:
+def test_list_extended_relative_dates_become_iso_utc_with_milliseconds(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list("wf_1", from_date="now-7d", to_date="now")
+    any_client(recorder).workflows.executions.list("wf_1", from_date="now-7d", to_date="now")
     params = recorder.last.url.params
     from_text, to_text = params["fromDate"], params["toDate"]
     assert ISO_MS_Z.match(from_text), from_text
@@ -277,15 +239,15 @@ def test_list_extended_relative_dates_become_iso_utc_with_milliseconds() -> None
     assert abs(datetime.now(start.tzinfo) - end) < timedelta(minutes=5)
 
 
-def test_list_limit_has_no_client_side_cap() -> None:
+def test_list_limit_has_no_client_side_cap(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list("wf_1", limit=200)
+    any_client(recorder).workflows.executions.list("wf_1", limit=200)
     assert recorder.last.url.params["limit"] == "200"
 
 
-def test_list_datetime_and_timedelta_bounds() -> None:
+def test_list_datetime_and_timedelta_bounds(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list(
+    any_client(recorder).workflows.executions.list(
         "wf_1", from_date=timedelta(hours=1), to_date="2999-01-01T00:00:00+02:00"
     )
     params = recorder.last.url.params
@@ -293,54 +255,56 @@ def test_list_datetime_and_timedelta_bounds() -> None:
     assert params["toDate"] == "2999-01-01T00:00:00+02:00"  # ISO-8601 is sent as written
 
 
-def test_list_from_later_than_to_is_refused_before_any_request() -> None:
+def test_list_from_later_than_to_is_refused_before_any_request(any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="from_date"):
-        make_client(recorder).workflows.executions.list("wf_1", from_date="now()", to_date="now()-1d")
+        any_client(recorder).workflows.executions.list("wf_1", from_date="now()", to_date="now()-1d")
     assert recorder.requests == []
 
 
-def test_list_bad_date_is_refused_before_any_request() -> None:
+def test_list_bad_date_is_refused_before_any_request(any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="from_date"):
-        make_client(recorder).workflows.executions.list("wf_1", from_date="last tuesday")
+        any_client(recorder).workflows.executions.list("wf_1", from_date="last tuesday")
     assert recorder.requests == []
 
 
-def test_list_example_id_limit_offset() -> None:
+def test_list_example_id_limit_offset(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.executions.list("wf_1", example_id="ex_7", limit=10, offset=20)
+    any_client(recorder).workflows.executions.list("wf_1", example_id="ex_7", limit=10, offset=20)
     assert dict(recorder.last.url.params) == {"exampleId": "ex_7", "limit": "10", "offset": "20"}
 
 
 @pytest.mark.parametrize(
     ("kwargs", "argument"), [({"limit": 0}, "limit"), ({"limit": -5}, "limit"), ({"offset": -1}, "offset")]
 )
-def test_list_bad_paging_is_refused_before_any_request(kwargs: dict[str, Any], argument: str) -> None:
+def test_list_bad_paging_is_refused_before_any_request(
+    kwargs: dict[str, Any], argument: str, any_client: ClientFactory
+) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match=argument):
-        make_client(recorder).workflows.executions.list("wf_1", **kwargs)
+        any_client(recorder).workflows.executions.list("wf_1", **kwargs)
     assert recorder.requests == []
 
 
-def test_list_parses_summaries() -> None:
+def test_list_parses_summaries(any_client: ClientFactory) -> None:
     item = {"id": "exec_1", "workflowId": "wf_1", "status": "failed", "createdAt": "2026-05-09T12:00:00Z"}
     recorder = Recorder(
         lambda request: httpx.Response(200, json={"data": [item], "total": 1, "limit": 50, "offset": 0})
     )
-    result = make_client(recorder).workflows.executions.list("wf_1")
+    result = any_client(recorder).workflows.executions.list("wf_1")
     assert [(e.id, str(e.status)) for e in result.data] == [("exec_1", "failed")]
 
 
 # --- cancel -----------------------------------------------------------------------------------------------
 
 
-def test_cancel_posts_and_parses_outcome() -> None:
+def test_cancel_posts_and_parses_outcome(any_client: ClientFactory) -> None:
     body = {"executionId": "exec_1", "status": "cancellation-requested", "wasStatus": "running"}
     recorder = Recorder(lambda request: httpx.Response(200, json=body))
-    outcome = make_client(recorder).workflows.executions.cancel("exec_1")
+    outcome = any_client(recorder).workflows.executions.cancel("exec_1")
     assert recorder.last.method == "POST"
-    assert str(recorder.last.url) == f"{BASE}/api/v1/workflows/executions/exec_1/cancel"
+    assert str(recorder.last.url) == f"{BASE_URL}/api/v1/workflows/executions/exec_1/cancel"
     assert outcome.status == CancelOutcome.CANCELLATION_REQUESTED
     assert str(outcome.status) == "cancellation-requested"
     assert outcome.was_status == ExecutionStatus.RUNNING
@@ -350,11 +314,11 @@ def test_cancel_posts_and_parses_outcome() -> None:
 # --- errors -----------------------------------------------------------------------------------------------
 
 
-def test_get_404_is_not_found_with_ids() -> None:
+def test_get_404_is_not_found_with_ids(any_client: ClientFactory) -> None:
     envelope = {"issues": [{"field": "executionId", "message": "execution not found", "code": "not_found"}]}
     recorder = answer(404, json=envelope, headers={"x-request-id": "req_abc"})
     with pytest.raises(EigenpalNotFoundError) as info:
-        make_client(recorder).workflows.executions.get("exec_404")
+        any_client(recorder).workflows.executions.get("exec_404")
     error = info.value
     assert error.execution_id == "exec_404"
     assert error.request_id == "req_abc"
@@ -363,26 +327,26 @@ def test_get_404_is_not_found_with_ids() -> None:
     assert len(recorder.requests) == 1
 
 
-def test_429_with_non_envelope_body_is_rate_limit_error() -> None:
+def test_429_with_non_envelope_body_is_rate_limit_error(any_client: ClientFactory) -> None:
     recorder = answer(429, json={"message": "slow down"})
     with pytest.raises(EigenpalRateLimitError) as info:
-        make_client(recorder, max_retries=0).workflows.executions.get("exec_1")
+        any_client(recorder, max_retries=0).workflows.executions.get("exec_1")
     assert "slow down" in str(info.value)
     assert info.value.execution_id == "exec_1"
 
 
-def test_500_with_empty_body_is_server_error() -> None:
+def test_500_with_empty_body_is_server_error(any_client: ClientFactory) -> None:
     recorder = answer(500, content=b"")
     with pytest.raises(EigenpalServerError) as info:
-        make_client(recorder, max_retries=0).workflows.executions.get("exec_1")
+        any_client(recorder, max_retries=0).workflows.executions.get("exec_1")
     assert info.value.status == 500
     assert info.value.execution_id == "exec_1"
 
 
-def test_html_404_says_base_url_is_probably_wrong() -> None:
+def test_html_404_says_base_url_is_probably_wrong(any_client: ClientFactory) -> None:
     recorder = answer(404, html="<html><body>Not Found</body></html>")
     with pytest.raises(EigenpalNotFoundError) as info:
-        make_client(recorder).workflows.executions.get("exec_1")
+        any_client(recorder).workflows.executions.get("exec_1")
     assert "base_url probably" in str(info.value)
 
 
@@ -416,9 +380,9 @@ ERROR_CASES: list[tuple[Handler, type[EigenpalError]]] = [
 @pytest.mark.parametrize("method", ["get", "cancel"])
 @pytest.mark.parametrize(("respond", "expected"), ERROR_CASES)
 def test_every_error_from_get_and_cancel_carries_execution_id(
-    method: str, respond: Handler, expected: type[EigenpalError]
+    method: str, respond: Handler, expected: type[EigenpalError], any_client: ClientFactory
 ) -> None:
-    client = make_client(Recorder(respond), max_retries=0)
+    client = any_client(Recorder(respond), max_retries=0)
     operation = getattr(client.workflows.executions, method)
     with pytest.raises(expected) as info:
         operation("exec_77")
@@ -449,9 +413,9 @@ def _remote_protocol_error(request: httpx.Request) -> httpx.Response:
     ],
 )
 def test_transport_errors_are_wrapped_with_execution_id(
-    method: str, respond: Handler, expected: type[EigenpalError]
+    method: str, respond: Handler, expected: type[EigenpalError], any_client: ClientFactory
 ) -> None:
-    client = make_client(Recorder(respond), max_retries=0)
+    client = any_client(Recorder(respond), max_retries=0)
     operation = getattr(client.workflows.executions, method)
     with pytest.raises(expected) as info:
         operation("exec_77")
@@ -462,50 +426,16 @@ def test_transport_errors_are_wrapped_with_execution_id(
     assert "exec_77" in str(error)
 
 
-def test_connect_error_after_retries_is_wrapped() -> None:
+def test_connect_error_after_retries_is_wrapped(any_client: ClientFactory) -> None:
     recorder = Recorder(_connect_error)
     with pytest.raises(EigenpalConnectionError) as info:
-        make_client(recorder).workflows.executions.get("exec_1")
+        any_client(recorder).workflows.executions.get("exec_1")
     assert info.value.execution_id == "exec_1"
     assert len(recorder.requests) == 3
 
 
-def test_list_errors_are_typed() -> None:
+def test_list_errors_are_typed(any_client: ClientFactory) -> None:
     with pytest.raises(EigenpalConnectionError):
-        make_client(Recorder(_connect_error), max_retries=0).workflows.executions.list("wf_1")
+        any_client(Recorder(_connect_error), max_retries=0).workflows.executions.list("wf_1")
     with pytest.raises(EigenpalNotFoundError):
-        make_client(answer(404, json={"issues": []})).workflows.executions.list("wf_1")
-
-
-# --- async ------------------------------------------------------------------------------------------------
-
-
-def test_async_get_list_cancel() -> None:
-    recorder = Recorder()
-
-    async def scenario() -> tuple[str, int, str]:
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE, transport=httpx.MockTransport(recorder)) as c:
-            execution = await c.workflows.executions.get("exec_1", include_steps=True)
-            page = await c.workflows.executions.list("wf_1", status=["failed", "cancelled"], limit=5)
-            outcome = await c.workflows.executions.cancel("exec_1")
-            return execution.execution_id, page.total, str(outcome.status)
-
-    assert asyncio.run(scenario()) == ("exec_1", 0, "cancelled")
-    get_request, list_request, cancel_request = recorder.requests
-    assert dict(get_request.url.params) == {"includeSteps": "true"}
-    assert dict(list_request.url.params) == {"status": "failed,cancelled", "limit": "5"}
-    assert (cancel_request.method, cancel_request.url.path) == ("POST", "/api/v1/workflows/executions/exec_1/cancel")
-
-
-def test_async_errors_carry_execution_id() -> None:
-    async def scenario(respond: Handler) -> None:
-        transport = httpx.MockTransport(Recorder(respond))
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE, max_retries=0, transport=transport) as c:
-            await c.workflows.executions.get("exec_5")
-
-    with pytest.raises(EigenpalConnectionError) as connection:
-        asyncio.run(scenario(_connect_error))
-    assert connection.value.execution_id == "exec_5"
-    with pytest.raises(EigenpalRateLimitError) as limited:
-        asyncio.run(scenario(lambda request: httpx.Response(429, json={"message": "slow down"})))
-    assert limited.value.execution_id == "exec_5"
+        any_client(answer(404, json={"issues": []})).workflows.executions.list("wf_1")

@@ -1,19 +1,18 @@
 """``client.workflows``: run bodies (JSON and multipart), file inputs, path encoding, run responses, list/get/versions.
 
 Every request goes through an ``httpx.MockTransport``; multipart bodies are parsed with the stdlib email parser,
-so the boundary, part headers and bytes are checked as a server would read them.
+so the boundary, part headers and bytes are checked as a server would read them. Each test that takes
+``any_client`` runs on the sync client and on the async one (``tests/unit/conftest.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import email.parser
 import email.policy
 import io
 import json
 import pathlib
-from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import IO, Any
@@ -24,8 +23,6 @@ import pytest
 from eigenpal_api.models import ListVersionsResponse, ListWorkflowsResponse, RunWorkflowResponse, WorkflowSummary
 
 from eigenpal_ext import (
-    AsyncEigenpalClient,
-    EigenpalClient,
     EigenpalConnectionError,
     EigenpalError,
     EigenpalResponseError,
@@ -33,50 +30,12 @@ from eigenpal_ext import (
     EigenpalTimeoutError,
     EigenpalValidationError,
 )
+from tests.support import Handler, Recorder
+from tests.unit.conftest import ClientFactory
 
-API_KEY = "eg_test_key_0123456789abcdef"
-BASE = "https://eigenpal.test"
 TRICKY_BYTES = b"%PDF-1.7\r\n--+++\r\n\x00\x00\x00binary\xff\xfe\r\n--+++--\r\n\r\n\x00"
 WORKFLOW_ID = "my wf/x?y#z"
 ENCODED_WORKFLOW = b"/api/v1/workflows/my%20wf%2Fx%3Fy%23z"
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def api_response(request: httpx.Request) -> httpx.Response:
-    path = request.url.path
-    if request.method == "POST" and path.endswith("/run"):
-        return httpx.Response(201, json={"executionId": "exec_1"})
-    if request.method == "POST" and path.endswith("/cancel"):
-        return httpx.Response(200, json={"executionId": "exec_1", "status": "cancelled", "wasStatus": "pending"})
-    if "/workflows/executions/" in path:
-        return httpx.Response(
-            200, json={"executionId": "exec_1", "status": "running", "createdAt": "2026-05-09T12:00:00Z"}
-        )
-    if path.endswith("/executions") or path.endswith("/versions") or path.endswith("/workflows"):
-        return httpx.Response(200, json={"data": [], "total": 0, "limit": 50, "offset": 0})
-    return httpx.Response(200, json={"id": "wf_1", "createdAt": "2026-05-09T12:00:00Z"})
-
-
-class Recorder:
-    def __init__(self, respond: Handler = api_response) -> None:
-        self.requests: list[httpx.Request] = []
-        self.respond = respond
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.respond(request)
-
-    @property
-    def last(self) -> httpx.Request:
-        assert self.requests, "no request was sent"
-        return self.requests[-1]
-
-
-def make_client(recorder: Recorder, **kwargs: Any) -> EigenpalClient:
-    options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-    sleeps: list[float] = []
-    client = EigenpalClient(transport=httpx.MockTransport(recorder), sleep=sleeps.append, **options)
-    return client
 
 
 @attrs.frozen
@@ -132,9 +91,9 @@ def document(tmp_path: Path) -> Path:
 # --- JSON runs --------------------------------------------------------------------------------------------
 
 
-def test_scalar_inputs_are_sent_as_json() -> None:
+def test_scalar_inputs_are_sent_as_json(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    result = make_client(recorder).workflows.run(
+    result = any_client(recorder).workflows.run(
         "wf_1", input={"name": "Ada", "count": 3, "ratio": 0.5, "ok": True, "nothing": None, "tags": ["a", "b"]}
     )
     assert isinstance(result, RunWorkflowResponse)
@@ -147,68 +106,68 @@ def test_scalar_inputs_are_sent_as_json() -> None:
     }
 
 
-def test_nested_json_inputs_and_tuples() -> None:
+def test_nested_json_inputs_and_tuples(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"meta": {"pair": (1, 2), "deep": [{"k": "v"}]}})
+    any_client(recorder).workflows.run("wf_1", input={"meta": {"pair": (1, 2), "deep": [{"k": "v"}]}})
     assert json_body(recorder.last) == {"input": {"meta": {"pair": [1, 2], "deep": [{"k": "v"}]}}}
 
 
-def test_no_input_sends_empty_object() -> None:
+def test_no_input_sends_empty_object(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1")
+    any_client(recorder).workflows.run("wf_1")
     assert json_body(recorder.last) == {}
-    make_client(recorder).workflows.run("wf_1", input=None)
+    any_client(recorder).workflows.run("wf_1", input=None)
     assert json_body(recorder.last) == {}
 
 
-def test_empty_input_sends_empty_input_object() -> None:
+def test_empty_input_sends_empty_input_object(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={})
+    any_client(recorder).workflows.run("wf_1", input={})
     assert json_body(recorder.last) == {"input": {}}
 
 
-def test_overrides_with_steps_are_sent_as_is() -> None:
+def test_overrides_with_steps_are_sent_as_is(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"a": 1}, overrides={"steps": {"s1": {"text": "x"}}})
+    any_client(recorder).workflows.run("wf_1", input={"a": 1}, overrides={"steps": {"s1": {"text": "x"}}})
     assert json_body(recorder.last) == {"input": {"a": 1}, "overrides": {"steps": {"s1": {"text": "x"}}}}
 
 
-def test_flat_overrides_are_wrapped_in_steps() -> None:
+def test_flat_overrides_are_wrapped_in_steps(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", overrides={"s1": {"text": "x"}, "s2": {"n": 2}})
+    any_client(recorder).workflows.run("wf_1", overrides={"s1": {"text": "x"}, "s2": {"n": 2}})
     assert json_body(recorder.last) == {"overrides": {"steps": {"s1": {"text": "x"}, "s2": {"n": 2}}}}
 
 
-def test_trigger_and_version_are_sent() -> None:
+def test_trigger_and_version_are_sent(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"a": 1}, trigger="cli", version="1.2.3")
+    any_client(recorder).workflows.run("wf_1", input={"a": 1}, trigger="cli", version="1.2.3")
     assert json_body(recorder.last) == {"input": {"a": 1}, "trigger": "cli"}
     assert dict(recorder.last.url.params) == {"version": "1.2.3"}
 
 
 @pytest.mark.parametrize("trigger", ["web", "API", "", 1])
-def test_bad_trigger_is_refused_listing_the_choices(trigger: Any) -> None:
+def test_bad_trigger_is_refused_listing_the_choices(trigger: Any, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="trigger") as info:
-        make_client(recorder).workflows.run("wf_1", input={"a": 1}, trigger=trigger)
+        any_client(recorder).workflows.run("wf_1", input={"a": 1}, trigger=trigger)
     assert "api" in str(info.value)
     assert "cli" in str(info.value)
     assert recorder.requests == []
 
 
-def test_bad_trigger_is_refused_on_the_multipart_path_too(document: Path) -> None:
+def test_bad_trigger_is_refused_on_the_multipart_path_too(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="cli"):
-        make_client(recorder).workflows.run("wf_1", input={"doc": document}, trigger="web")
+        any_client(recorder).workflows.run("wf_1", input={"doc": document}, trigger="web")
     assert recorder.requests == []
 
 
 # --- multipart runs ---------------------------------------------------------------------------------------
 
 
-def test_path_input_is_sent_as_multipart_with_exact_bytes(document: Path) -> None:
+def test_path_input_is_sent_as_multipart_with_exact_bytes(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    result = make_client(recorder).workflows.run(
+    result = any_client(recorder).workflows.run(
         "wf_1",
         input={"contract_document": document, "customer": "ACME", "amount": 12.5},
         overrides={"steps": {"parse": {"text": "x"}}},
@@ -230,9 +189,9 @@ def test_path_input_is_sent_as_multipart_with_exact_bytes(document: Path) -> Non
     assert file_part.data == TRICKY_BYTES
 
 
-def test_multipart_boundary_is_random(document: Path) -> None:
+def test_multipart_boundary_is_random(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    client = make_client(recorder)
+    client = any_client(recorder)
     client.workflows.run("wf_1", input={"doc": document})
     client.workflows.run("wf_1", input={"doc": document})
     boundaries = [request.headers["content-type"].split("boundary=", 1)[1] for request in recorder.requests]
@@ -241,14 +200,14 @@ def test_multipart_boundary_is_random(document: Path) -> None:
     assert all(boundary.encode() not in TRICKY_BYTES for boundary in boundaries)
 
 
-def test_only_files_leaves_out_json_part(document: Path) -> None:
+def test_only_files_leaves_out_json_part(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"doc": document})
+    any_client(recorder).workflows.run("wf_1", input={"doc": document})
     parts = parse_multipart(recorder.last)
     assert [part.name for part in parts] == ["doc"]
 
 
-def test_one_file_part_per_file_input_with_guessed_mime_types(tmp_path: Path) -> None:
+def test_one_file_part_per_file_input_with_guessed_mime_types(tmp_path: Path, any_client: ClientFactory) -> None:
     files = {"invoice": ("invoice.pdf", "application/pdf"), "notes": ("notes.txt", "text/plain")}
     files["blob"] = ("data.unknownext", "application/octet-stream")
     inputs: dict[str, Any] = {}
@@ -257,7 +216,7 @@ def test_one_file_part_per_file_input_with_guessed_mime_types(tmp_path: Path) ->
         path.write_bytes(f"content of {key}".encode())
         inputs[key] = path
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={**inputs, "n": 1})
+    any_client(recorder).workflows.run("wf_1", input={**inputs, "n": 1})
     parts = parse_multipart(recorder.last)
     assert sorted(part.name or "" for part in parts) == ["_json", "blob", "invoice", "notes"]
     for key, (filename, mime_type) in files.items():
@@ -268,26 +227,26 @@ def test_one_file_part_per_file_input_with_guessed_mime_types(tmp_path: Path) ->
     assert json.loads(part_named(parts, "_json").data) == {"input": {"n": 1}}
 
 
-def test_multipart_is_the_run_route_with_query(document: Path) -> None:
+def test_multipart_is_the_run_route_with_query(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"doc": document}, version="wfh_9", wait_for_completion=5)
+    any_client(recorder).workflows.run("wf_1", input={"doc": document}, version="wfh_9", wait_for_completion=5)
     assert recorder.last.url.path == "/api/v1/workflows/wf_1/run"
     assert dict(recorder.last.url.params) == {"version": "wfh_9", "wait_for_completion": "5"}
 
 
-def test_large_file_is_sent_whole(tmp_path: Path) -> None:
+def test_large_file_is_sent_whole(tmp_path: Path, any_client: ClientFactory) -> None:
     content = bytes(range(256)) * 2000 + TRICKY_BYTES  # > several httpx chunks
     path = tmp_path / "big.bin"
     path.write_bytes(content)
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"big": path})
+    any_client(recorder).workflows.run("wf_1", input={"big": path})
     assert part_named(parse_multipart(recorder.last), "big").data == content
 
 
-def test_binary_file_handle_is_sent_and_not_closed(document: Path) -> None:
+def test_binary_file_handle_is_sent_and_not_closed(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with document.open("rb") as handle:
-        make_client(recorder).workflows.run("wf_1", input={"doc": handle})
+        any_client(recorder).workflows.run("wf_1", input={"doc": handle})
         assert not handle.closed
     part = part_named(parse_multipart(recorder.last), "doc")
     assert part.filename == "contract.pdf"
@@ -295,19 +254,19 @@ def test_binary_file_handle_is_sent_and_not_closed(document: Path) -> None:
     assert part.data == TRICKY_BYTES
 
 
-def test_handle_positioned_mid_file_sends_whole_content(document: Path) -> None:
+def test_handle_positioned_mid_file_sends_whole_content(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with document.open("rb") as handle:
         handle.seek(7)
-        make_client(recorder).workflows.run("wf_1", input={"doc": handle})
+        any_client(recorder).workflows.run("wf_1", input={"doc": handle})
     assert part_named(parse_multipart(recorder.last), "doc").data == TRICKY_BYTES
 
 
-def test_bytesio_input_is_sent_whole_and_not_closed() -> None:
+def test_bytesio_input_is_sent_whole_and_not_closed(any_client: ClientFactory) -> None:
     buffer = io.BytesIO(TRICKY_BYTES)
     buffer.seek(5)
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"scan": buffer})
+    any_client(recorder).workflows.run("wf_1", input={"scan": buffer})
     assert not buffer.closed
     part = part_named(parse_multipart(recorder.last), "scan")
     assert part.data == TRICKY_BYTES
@@ -316,9 +275,9 @@ def test_bytesio_input_is_sent_whole_and_not_closed() -> None:
 
 
 @pytest.mark.parametrize("mime_key", ["mime_type", "mimeType"])
-def test_content_mapping_input(mime_key: str) -> None:
+def test_content_mapping_input(mime_key: str, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run(
+    any_client(recorder).workflows.run(
         "wf_1", input={"doc": {"content": TRICKY_BYTES, "filename": "a.pdf", mime_key: "application/x-custom"}}
     )
     part = part_named(parse_multipart(recorder.last), "doc")
@@ -327,52 +286,54 @@ def test_content_mapping_input(mime_key: str) -> None:
     assert part.data == TRICKY_BYTES
 
 
-def test_content_mapping_guesses_mime_type_when_missing() -> None:
+def test_content_mapping_guesses_mime_type_when_missing(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.run("wf_1", input={"doc": {"content": bytearray(b"abc"), "filename": "a.pdf"}})
+    any_client(recorder).workflows.run("wf_1", input={"doc": {"content": bytearray(b"abc"), "filename": "a.pdf"}})
     part = part_named(parse_multipart(recorder.last), "doc")
     assert part.content_type == "application/pdf"
     assert part.data == b"abc"
 
 
-def test_text_mode_handle_is_refused(document: Path) -> None:
+def test_text_mode_handle_is_refused(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with document.open("r", encoding="latin-1") as handle, pytest.raises(TypeError, match="binary") as info:
-        make_client(recorder).workflows.run("wf_1", input={"doc": handle})
+        any_client(recorder).workflows.run("wf_1", input={"doc": handle})
     assert "input['doc']" in str(info.value)
     assert recorder.requests == []
 
 
-def test_string_io_is_refused() -> None:
+def test_string_io_is_refused(any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(TypeError, match="input\\['doc'\\]"):
-        make_client(recorder).workflows.run("wf_1", input={"doc": io.StringIO("text")})
+        any_client(recorder).workflows.run("wf_1", input={"doc": io.StringIO("text")})
     assert recorder.requests == []
 
 
-def test_missing_path_names_the_input_before_any_request(tmp_path: Path, document: Path) -> None:
+def test_missing_path_names_the_input_before_any_request(
+    tmp_path: Path, document: Path, any_client: ClientFactory
+) -> None:
     recorder = Recorder()
     with pytest.raises(FileNotFoundError, match="contract_document"):
-        make_client(recorder).workflows.run(
+        any_client(recorder).workflows.run(
             "wf_1", input={"other": document, "contract_document": tmp_path / "missing.pdf"}
         )
     assert recorder.requests == []
 
 
-def test_directory_path_is_refused(tmp_path: Path) -> None:
+def test_directory_path_is_refused(tmp_path: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(FileNotFoundError, match="folder"):
-        make_client(recorder).workflows.run("wf_1", input={"folder": tmp_path})
+        any_client(recorder).workflows.run("wf_1", input={"folder": tmp_path})
     assert recorder.requests == []
 
 
-def test_nested_path_is_refused_naming_where(document: Path) -> None:
+def test_nested_path_is_refused_naming_where(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(TypeError) as info:
-        make_client(recorder).workflows.run("wf_1", input={"pages": [document]})
+        any_client(recorder).workflows.run("wf_1", input={"pages": [document]})
     assert "input['pages'][0]" in str(info.value)
     with pytest.raises(TypeError) as info:
-        make_client(recorder).workflows.run("wf_1", input={"meta": {"scan": document}})
+        any_client(recorder).workflows.run("wf_1", input={"meta": {"scan": document}})
     assert "input['meta']['scan']" in str(info.value)
     assert recorder.requests == []
 
@@ -387,33 +348,35 @@ def test_nested_path_is_refused_naming_where(document: Path) -> None:
         ({"raw": b"bytes"}, "input['raw']"),
     ],
 )
-def test_unsendable_values_are_refused_naming_where(inputs: dict[str, Any], where: str) -> None:
+def test_unsendable_values_are_refused_naming_where(
+    inputs: dict[str, Any], where: str, any_client: ClientFactory
+) -> None:
     recorder = Recorder()
     with pytest.raises(TypeError) as info:
-        make_client(recorder).workflows.run("wf_1", input=inputs)
+        any_client(recorder).workflows.run("wf_1", input=inputs)
     assert where in str(info.value)
     assert recorder.requests == []
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), [float("-inf")]])
-def test_non_finite_floats_are_refused(value: Any) -> None:
+def test_non_finite_floats_are_refused(value: Any, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="input\\['x'\\]"):
-        make_client(recorder).workflows.run("wf_1", input={"x": value})
+        any_client(recorder).workflows.run("wf_1", input={"x": value})
     assert recorder.requests == []
 
 
-def test_non_finite_float_in_multipart_json_is_refused(document: Path) -> None:
+def test_non_finite_float_in_multipart_json_is_refused(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="input\\['x'\\]"):
-        make_client(recorder).workflows.run("wf_1", input={"doc": document, "x": float("nan")})
+        any_client(recorder).workflows.run("wf_1", input={"doc": document, "x": float("nan")})
     assert recorder.requests == []
 
 
-def test_input_must_be_a_mapping() -> None:
+def test_input_must_be_a_mapping(any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(TypeError, match="input"):
-        make_client(recorder).workflows.run("wf_1", input=[("a", 1)])  # type: ignore[arg-type]
+        any_client(recorder).workflows.run("wf_1", input=[("a", 1)])  # type: ignore[arg-type]
     assert recorder.requests == []
 
 
@@ -432,11 +395,13 @@ def opened_handles(monkeypatch: pytest.MonkeyPatch) -> list[IO[Any]]:
     return handles
 
 
-def test_path_inputs_are_closed_after_the_call(document: Path, opened_handles: list[IO[Any]]) -> None:
+def test_path_inputs_are_closed_after_the_call(
+    document: Path, opened_handles: list[IO[Any]], any_client: ClientFactory
+) -> None:
     recorder = Recorder()
     second = document.with_name("second.pdf")
     second.write_bytes(b"2")
-    make_client(recorder).workflows.run("wf_1", input={"a": document, "b": second})
+    any_client(recorder).workflows.run("wf_1", input={"a": document, "b": second})
     assert len(recorder.requests) == 1
     assert len(opened_handles) >= 2
     assert all(handle.closed for handle in opened_handles)
@@ -454,25 +419,16 @@ def _dropped(request: httpx.Request) -> httpx.Response:
     ("respond", "expected"), [(_server_error, EigenpalServerError), (_dropped, EigenpalConnectionError)]
 )
 def test_path_inputs_are_closed_after_a_failed_call(
-    document: Path, opened_handles: list[IO[Any]], respond: Handler, expected: type[EigenpalError]
+    document: Path,
+    opened_handles: list[IO[Any]],
+    respond: Handler,
+    expected: type[EigenpalError],
+    any_client: ClientFactory,
 ) -> None:
     recorder = Recorder(respond)
     with pytest.raises(expected):
-        make_client(recorder).workflows.run("wf_1", input={"a": document})
+        any_client(recorder).workflows.run("wf_1", input={"a": document})
     assert len(recorder.requests) == 1
-    assert opened_handles
-    assert all(handle.closed for handle in opened_handles)
-
-
-def test_path_inputs_are_closed_after_the_async_call(document: Path, opened_handles: list[IO[Any]]) -> None:
-    recorder = Recorder()
-
-    async def scenario() -> RunWorkflowResponse:
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE, transport=httpx.MockTransport(recorder)) as c:
-            return await c.workflows.run("wf_1", input={"a": document})
-
-    assert asyncio.run(scenario()).execution_id == "exec_1"
-    assert part_named(parse_multipart(recorder.last), "a").data == TRICKY_BYTES
     assert opened_handles
     assert all(handle.closed for handle in opened_handles)
 
@@ -485,9 +441,9 @@ def _path_and_params(request: httpx.Request) -> tuple[bytes, dict[str, str]]:
     return raw_path, dict(request.url.params)
 
 
-def test_workflow_id_is_encoded_on_every_route(document: Path) -> None:
+def test_workflow_id_is_encoded_on_every_route(document: Path, any_client: ClientFactory) -> None:
     recorder = Recorder()
-    client = make_client(recorder)
+    client = any_client(recorder)
     client.workflows.run(WORKFLOW_ID, input={"a": 1})
     client.workflows.run(WORKFLOW_ID, input={"doc": document})
     client.workflows.get(WORKFLOW_ID)
@@ -505,20 +461,9 @@ def test_workflow_id_is_encoded_on_every_route(document: Path) -> None:
     assert all(request.url.host == "eigenpal.test" for request in recorder.requests)
 
 
-def test_workflow_id_is_encoded_on_the_async_multipart_route(document: Path) -> None:
+def test_execution_id_is_encoded_for_get_and_cancel(any_client: ClientFactory) -> None:
     recorder = Recorder()
-
-    async def scenario() -> None:
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE, transport=httpx.MockTransport(recorder)) as c:
-            await c.workflows.run(WORKFLOW_ID, input={"doc": document})
-
-    asyncio.run(scenario())
-    assert _path_and_params(recorder.last) == (ENCODED_WORKFLOW + b"/run", {})
-
-
-def test_execution_id_is_encoded_for_get_and_cancel() -> None:
-    recorder = Recorder()
-    client = make_client(recorder)
+    client = any_client(recorder)
     client.workflows.executions.get("exec/1?x#y")
     client.workflows.executions.cancel("exec/1?x#y")
     assert [_path_and_params(request) for request in recorder.requests] == [
@@ -528,12 +473,12 @@ def test_execution_id_is_encoded_for_get_and_cancel() -> None:
 
 
 @pytest.mark.parametrize("workflow_id", ["", "   ", None, 12])
-def test_empty_workflow_id_is_refused(workflow_id: Any) -> None:
+def test_empty_workflow_id_is_refused(workflow_id: Any, any_client: ClientFactory) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match="workflow_id"):
-        make_client(recorder).workflows.run(workflow_id)
+        any_client(recorder).workflows.run(workflow_id)
     with pytest.raises(ValueError, match="workflow_id"):
-        make_client(recorder).workflows.get(workflow_id)
+        any_client(recorder).workflows.get(workflow_id)
     assert recorder.requests == []
 
 
@@ -541,9 +486,9 @@ def test_empty_workflow_id_is_refused(workflow_id: Any) -> None:
 
 
 @pytest.mark.parametrize("status_code", [200, 201, 202])
-def test_any_2xx_run_returns_the_response(status_code: int) -> None:
+def test_any_2xx_run_returns_the_response(status_code: int, any_client: ClientFactory) -> None:
     body = {"executionId": "exec_9", "status": "completed", "result": {"total": 3}}
-    client = make_client(Recorder(lambda request: httpx.Response(status_code, json=body)))
+    client = any_client(Recorder(lambda request: httpx.Response(status_code, json=body)))
     result = client.workflows.run("wf_1", input={"a": 1}, wait_for_completion=10)
     assert isinstance(result, RunWorkflowResponse)
     assert result.execution_id == "exec_9"
@@ -551,17 +496,17 @@ def test_any_2xx_run_returns_the_response(status_code: int) -> None:
     assert result.result == {"total": 3}
 
 
-def test_2xx_html_run_response_points_at_base_url() -> None:
+def test_2xx_html_run_response_points_at_base_url(any_client: ClientFactory) -> None:
     page = "<!doctype html><html><body>Marketing site</body></html>"
-    client = make_client(Recorder(lambda request: httpx.Response(200, html=page)))
+    client = any_client(Recorder(lambda request: httpx.Response(200, html=page)))
     with pytest.raises(EigenpalResponseError) as info:
         client.workflows.run("wf_1", input={"a": 1})
     assert "base_url" in str(info.value)
     assert info.value.status == 200
 
 
-def test_2xx_without_execution_id_says_an_execution_exists() -> None:
-    client = make_client(Recorder(lambda request: httpx.Response(201, json={"status": "pending"})))
+def test_2xx_without_execution_id_says_an_execution_exists(any_client: ClientFactory) -> None:
+    client = any_client(Recorder(lambda request: httpx.Response(201, json={"status": "pending"})))
     with pytest.raises(EigenpalResponseError) as info:
         client.workflows.run(WORKFLOW_ID, input={"a": 1})
     message = str(info.value)
@@ -570,9 +515,9 @@ def test_2xx_without_execution_id_says_an_execution_exists() -> None:
     assert repr(WORKFLOW_ID) in message
 
 
-def test_run_error_status_maps_to_typed_error() -> None:
+def test_run_error_status_maps_to_typed_error(any_client: ClientFactory) -> None:
     body = {"issues": [{"field": "body.input.a", "message": "must be a string", "code": "invalid_type"}]}
-    client = make_client(Recorder(lambda request: httpx.Response(400, json=body)))
+    client = any_client(Recorder(lambda request: httpx.Response(400, json=body)))
     with pytest.raises(EigenpalValidationError, match=r"body\.input\.a") as info:
         client.workflows.run("wf_1", input={"a": 1})
     assert info.value.status == 400
@@ -582,9 +527,9 @@ def _read_timeout(request: httpx.Request) -> httpx.Response:
     raise httpx.ReadTimeout("timed out", request=request)
 
 
-def test_held_run_read_timeout_says_an_execution_may_exist() -> None:
+def test_held_run_read_timeout_says_an_execution_may_exist(any_client: ClientFactory) -> None:
     recorder = Recorder(_read_timeout)
-    client = make_client(recorder)
+    client = any_client(recorder)
     with pytest.raises(EigenpalTimeoutError) as info:
         client.workflows.run("wf_1", input={"a": 1}, wait_for_completion=30)
     error = info.value
@@ -597,9 +542,9 @@ def test_held_run_read_timeout_says_an_execution_may_exist() -> None:
     assert len(recorder.requests) == 1
 
 
-def test_held_run_dropped_connection_says_an_execution_may_exist() -> None:
+def test_held_run_dropped_connection_says_an_execution_may_exist(any_client: ClientFactory) -> None:
     recorder = Recorder(_dropped)
-    client = make_client(recorder)
+    client = any_client(recorder)
     with pytest.raises(EigenpalConnectionError) as info:
         client.workflows.run("wf_1", input={"a": 1}, wait_for_completion=30)
     error = info.value
@@ -609,27 +554,13 @@ def test_held_run_dropped_connection_says_an_execution_may_exist() -> None:
     assert len(recorder.requests) == 1
 
 
-def test_async_held_run_read_timeout_says_an_execution_may_exist() -> None:
-    recorder = Recorder(_read_timeout)
-
-    async def scenario() -> None:
-        async with AsyncEigenpalClient(api_key=API_KEY, base_url=BASE, transport=httpx.MockTransport(recorder)) as c:
-            await c.workflows.run("wf_1", input={"a": 1}, wait_for_completion=30)
-
-    with pytest.raises(EigenpalTimeoutError) as info:
-        asyncio.run(scenario())
-    assert info.value.execution_may_exist is True
-    assert "executions.list(" in str(info.value)
-    assert len(recorder.requests) == 1
-
-
 # --- list / get / versions --------------------------------------------------------------------------------
 
 
-def test_list_sends_query_params_and_parses() -> None:
+def test_list_sends_query_params_and_parses(any_client: ClientFactory) -> None:
     body = {"data": [{"id": "wf_1", "name": "extract-invoice", "createdAt": "2026-05-09T12:00:00Z"}]}
     recorder = Recorder(lambda request: httpx.Response(200, json={**body, "total": 1, "limit": 10, "offset": 20}))
-    result = make_client(recorder).workflows.list(
+    result = any_client(recorder).workflows.list(
         search="inv", name="extract-invoice", kind="block", limit=10, offset=20
     )
     assert isinstance(result, ListWorkflowsResponse)
@@ -645,9 +576,9 @@ def test_list_sends_query_params_and_parses() -> None:
     }
 
 
-def test_list_defaults_send_only_limit() -> None:
+def test_list_defaults_send_only_limit(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    make_client(recorder).workflows.list()
+    any_client(recorder).workflows.list()
     assert dict(recorder.last.url.params) == {"limit": "50"}
 
 
@@ -660,34 +591,36 @@ def test_list_defaults_send_only_limit() -> None:
         ({"kind": "bogus"}, "kind"),
     ],
 )
-def test_list_bad_arguments_are_refused_before_any_request(kwargs: dict[str, Any], argument: str) -> None:
+def test_list_bad_arguments_are_refused_before_any_request(
+    kwargs: dict[str, Any], argument: str, any_client: ClientFactory
+) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match=argument):
-        make_client(recorder).workflows.list(**kwargs)
+        any_client(recorder).workflows.list(**kwargs)
     assert recorder.requests == []
 
 
-def test_list_limit_bounds_are_inclusive() -> None:
+def test_list_limit_bounds_are_inclusive(any_client: ClientFactory) -> None:
     recorder = Recorder()
-    client = make_client(recorder)
+    client = any_client(recorder)
     client.workflows.list(limit=1, offset=0)
     client.workflows.list(limit=100)
     assert [request.url.params["limit"] for request in recorder.requests] == ["1", "100"]
 
 
-def test_get_parses_workflow() -> None:
+def test_get_parses_workflow(any_client: ClientFactory) -> None:
     body = {"id": "wf_1", "name": "extract-invoice", "version": "1.2.4", "createdAt": "2026-05-09T12:00:00Z"}
     recorder = Recorder(lambda request: httpx.Response(200, json=body))
-    workflow = make_client(recorder).workflows.get("extract-invoice")
+    workflow = any_client(recorder).workflows.get("extract-invoice")
     assert isinstance(workflow, WorkflowSummary)
     assert (workflow.id, workflow.name, workflow.version) == ("wf_1", "extract-invoice", "1.2.4")
     assert recorder.last.url.path == "/api/v1/workflows/extract-invoice"
 
 
-def test_versions_sends_limit_and_offset() -> None:
+def test_versions_sends_limit_and_offset(any_client: ClientFactory) -> None:
     body = {"data": [{"id": "wfh_1", "workflowId": "wf_1", "isCurrent": True}], "total": 1, "limit": 5, "offset": 5}
     recorder = Recorder(lambda request: httpx.Response(200, json=body))
-    versions = make_client(recorder).workflows.versions("wf_1", limit=5, offset=5)
+    versions = any_client(recorder).workflows.versions("wf_1", limit=5, offset=5)
     assert isinstance(versions, ListVersionsResponse)
     assert versions.data[0].id == "wfh_1"
     assert recorder.last.url.path == "/api/v1/workflows/wf_1/versions"
@@ -697,8 +630,10 @@ def test_versions_sends_limit_and_offset() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "argument"), [({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"offset": -1}, "offset")]
 )
-def test_versions_bad_arguments_are_refused_before_any_request(kwargs: dict[str, Any], argument: str) -> None:
+def test_versions_bad_arguments_are_refused_before_any_request(
+    kwargs: dict[str, Any], argument: str, any_client: ClientFactory
+) -> None:
     recorder = Recorder()
     with pytest.raises(ValueError, match=argument):
-        make_client(recorder).workflows.versions("wf_1", **kwargs)
+        any_client(recorder).workflows.versions("wf_1", **kwargs)
     assert recorder.requests == []
