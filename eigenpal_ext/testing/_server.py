@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
@@ -44,6 +44,8 @@ class ClientOptions(TypedDict, total=False):
     httpx_args: Mapping[str, Any]  # the client's own type: keyword arguments for httpx.Client
     idempotent_runs: bool
     max_response_bytes: int
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
 
 
 class AsyncClientOptions(TypedDict, total=False):
@@ -56,6 +58,8 @@ class AsyncClientOptions(TypedDict, total=False):
     httpx_args: Mapping[str, Any]
     idempotent_runs: bool
     max_response_bytes: int
+    sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
 
 
 def _default_keys() -> dict[str, str]:

@@ -46,3 +46,15 @@ def test_the_check_sees_a_private_import() -> None:
     assert private_client_modules(
         {"eigenpal_ext._dates.format_utc", "eigenpal_ext.dates", "eigenpal_ext.testing._app"}
     ) == {"eigenpal_ext._dates"}
+
+
+def test_the_client_options_of_the_server_are_the_clients_own() -> None:
+    # server.client(**options) passes them on; a constructor argument added later must be added there too.
+    import inspect
+
+    from eigenpal_ext import AsyncEigenpalClient, EigenpalClient
+    from eigenpal_ext.testing._server import AsyncClientOptions, ClientOptions
+
+    for client_type, options in ((EigenpalClient, ClientOptions), (AsyncEigenpalClient, AsyncClientOptions)):
+        parameters = set(inspect.signature(client_type).parameters) - {"api_key", "base_url"}
+        assert set(options.__annotations__) == parameters

@@ -37,6 +37,7 @@ from eigenpal_ext import (
     ExecutionResult,
     is_terminal,
 )
+from tests.support import FakeTime, raise_, respond
 
 T = TypeVar("T")
 BASE_URL = "https://eigenpal.test"
@@ -53,22 +54,6 @@ Action = Callable[[httpx.Request], httpx.Response]
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 def execution_json(status: str, **extra: Any) -> dict[str, Any]:
@@ -156,20 +141,6 @@ def sync_client(api: FakeApi, **kwargs: Any) -> EigenpalClient:
         clock=api.time.clock, sleep=api.time.sleep, **kwargs,
     )  # fmt: skip
     return client
-
-
-def respond(status: int, **kwargs: Any) -> Action:
-    def action(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, **kwargs)
-
-    return action
-
-
-def raise_(error_type: type[httpx.TransportError]) -> Action:
-    def action(request: httpx.Request) -> httpx.Response:
-        raise error_type(f"simulated {error_type.__name__}", request=request)
-
-    return action
 
 
 def multipart_parts(request: httpx.Request) -> dict[str, tuple[dict[str, str], bytes]]:

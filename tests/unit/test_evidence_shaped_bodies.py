@@ -42,6 +42,7 @@ from eigenpal_ext import (
     is_terminal,
 )
 from eigenpal_ext._calls import execution_status_body, parser
+from tests.support import FakeTime
 
 BASE_URL = "https://eigenpal.test"
 API_KEY = "eg_test_key_0123456789"
@@ -530,20 +531,6 @@ def test_every_operation_has_rows() -> None:
 
 
 # --- waiting on such bodies ------------------------------------------------------------------------------------
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

@@ -28,6 +28,7 @@ from eigenpal_api.models import (
 )
 
 from eigenpal_ext import TERMINAL_STATUSES, EigenpalClient, ExecutionResult
+from tests.support import FakeTime
 
 BASE_URL = "https://eigenpal.test"
 API_KEY = "eg_live_docs_0123456789"
@@ -40,19 +41,6 @@ STEPS = [
     {"stepId": "extract-terms", "status": "completed", "output": {"term_months": 24}},
 ]
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + bytes(range(256)) * 64 + b"\n%%EOF\n"
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @dataclass

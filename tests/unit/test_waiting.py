@@ -37,6 +37,7 @@ from eigenpal_ext import (
     ExecutionStatus,
     is_terminal,
 )
+from tests.support import FakeTime, raise_, respond
 
 BASE_URL = "https://eigenpal.test"
 EXECUTION_ID = "exec_1"
@@ -53,21 +54,6 @@ SCHEDULE_SLEEPS = [0.7, 0.7, 0.84, 1.008, 1.2096, 1.45152, 1.5, 1.5, 1.5, 1.5]
 WAIT_POLL_TIMES = [0.0, 0.7, 1.54, 2.548, 3.7576, 5.20912, 6.70912]
 
 Action = Callable[[httpx.Request], httpx.Response]
-
-
-class FakeTime:
-    """Monotonic seconds that only move when something sleeps or a fake request takes time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @dataclass
@@ -179,20 +165,6 @@ def make_client(api: FakeApi, **kwargs: Any) -> EigenpalClient:
 def run_and_wait(api: FakeApi, **kwargs: Any) -> ExecutionResult:
     with make_client(api) as client:
         return client.workflows.executions.run_and_wait("extract-invoice", input={"customer": "ACME"}, **kwargs)
-
-
-def respond(status: int, **kwargs: Any) -> Action:
-    def action(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, **kwargs)
-
-    return action
-
-
-def raise_(error_type: type[httpx.TransportError]) -> Action:
-    def action(request: httpx.Request) -> httpx.Response:
-        raise error_type(f"simulated {error_type.__name__}", request=request)
-
-    return action
 
 
 def approx_list(values: list[float]) -> Any:

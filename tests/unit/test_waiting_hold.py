@@ -17,23 +17,10 @@ import httpx
 import pytest
 
 from eigenpal_ext import AsyncEigenpalClient, EigenpalClient, ExecutionResult
+from tests.support import FakeTime
 
 EXECUTION_ID = "exec_1"
 POLL_PATH = f"/api/v1/workflows/executions/{EXECUTION_ID}"
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass
