@@ -352,10 +352,12 @@ class _ClientBase:
 
     @property
     def base_url(self) -> str:
+        """The instance root the client sends to (``https://app.eigenpal.com``; no ``/api/v1``)."""
         return self._settings.base_url
 
     @property
     def timeout(self) -> httpx.Timeout:
+        """The default per-request timeout, as an ``httpx.Timeout`` (each method's ``timeout_seconds`` overrides it)."""
         return self._settings.timeout
 
     def __repr__(self) -> str:

@@ -218,14 +218,17 @@ class ErrorIssue:
 
     @property
     def message(self) -> str:
+        """What is wrong there, as the server wrote it."""
         return self._values[1]
 
     @property
     def code(self) -> str:
+        """The server's machine-readable code for the problem (empty when it sent none)."""
         return self._values[2]
 
     @property
     def severity(self) -> str:
+        """``error`` unless the server said otherwise (e.g. ``warning``)."""
         return self._values[3]
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -49,6 +49,7 @@ class RunOutcome:
 
     @property
     def succeeded(self) -> bool:
+        """True when this input's execution ended ``completed``."""
         return self.result is not None and self.result.succeeded
 
 

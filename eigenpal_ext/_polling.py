@@ -106,6 +106,7 @@ class ExecutionResult:
 
     @property
     def succeeded(self) -> bool:
+        """True when the execution completed (``status == "completed"``)."""
         return self.status == ExecutionStatus.COMPLETED
 
     def to_dict(self) -> dict[str, Any]:
