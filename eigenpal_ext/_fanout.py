@@ -24,7 +24,7 @@ from eigenpal_ext._files import split_run_inputs
 from eigenpal_ext._flow import Flow, Sleep
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._public import public
-from eigenpal_ext._waiting import WaitOptions, run_and_wait_flow
+from eigenpal_ext._waiting import WaitOptions, start_flow, wait_flow
 
 # When a 429 carries no Retry-After, the batch pauses this long before triggering again.
 DEFAULT_BACKOFF_SECONDS = 1.0
@@ -92,21 +92,26 @@ def run_one_flow(
     overrides: Mapping[str, Any] | None,
     trigger: str | RunTrigger | None,
 ) -> Flow[ExecutionResult]:
-    """``run_and_wait`` for one input, pausing with the batch and re-triggering after a 429."""
-    started = options.clock()
+    """``run_and_wait`` for one input, pausing with the batch and re-triggering after a 429.
+
+    Only the trigger is sent again (a 429 there means nothing was created); a poll's 429 is handled inside
+    the wait. Each trigger starts the input's deadline afresh, as a new ``run_and_wait`` would.
+    """
+    began = options.clock()
     while True:
         pause = backpressure.wait_seconds()
         if pause:
             yield Sleep(pause)
-        flow = run_and_wait_flow(
-            workflow_id, item, options, version=version, overrides=overrides, trigger=trigger, server_hold=False
-        )
         try:
-            return (yield from flow)
+            triggered, started = yield from start_flow(
+                workflow_id, item, options, version=version, overrides=overrides, trigger=trigger, server_hold=False
+            )
         except EigenpalRateLimitError as error:
-            if error.execution_id is not None or options.clock() - started >= options.timeout_seconds:
-                raise  # a poll's 429 is handled inside the wait; past the deadline, report it
+            if options.clock() - began >= options.timeout_seconds:
+                raise  # past the deadline: report it
             backpressure.rate_limited(error.retry_after)
+            continue
+        return (yield from wait_flow(triggered.execution_id, options, started))
 
 
 def outcome_of(index: int, item: Mapping[str, Any] | None, run: Callable[[], ExecutionResult]) -> RunOutcome:

@@ -16,7 +16,7 @@ reach the network, the clock and the sleep only through it, never through the cl
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -24,24 +24,33 @@ from eigenpal_ext._calls import Call
 from eigenpal_ext._flow import Flow, IterFlow, iterate, iterate_async, run, run_async
 
 T = TypeVar("T")
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+S = TypeVar("S")
 
 
-class Requestor:
-    """The sync client's I/O, clock and defaults, as the resources see them."""
+class _Base(Generic[H, S]):
+    """The fields both requestors hold: the client's httpx client, its sleep and clock, its defaults."""
 
     __slots__ = ("clock", "http", "keys_honoured", "sleep", "timeout")
 
     def __init__(
         self,
-        http: httpx.Client,
+        http: H,
         *,
-        sleep: Callable[[float], None],
+        sleep: S,
         clock: Callable[[], float],
         timeout: httpx.Timeout,
         keys_honoured: Callable[[], bool],
     ) -> None:
-        self.http, self.sleep, self.clock, self.timeout = http, sleep, clock, timeout
-        self.keys_honoured = keys_honoured
+        self.http: H = http
+        self.sleep: S = sleep
+        self.clock, self.timeout, self.keys_honoured = clock, timeout, keys_honoured
+
+
+class Requestor(_Base[httpx.Client, Callable[[float], None]]):
+    """The sync client's I/O, clock and defaults, as the resources see them."""
+
+    __slots__ = ()
 
     def send(self, call: Call[T]) -> T:
         """Send ``call``; its parsed answer, or an ``EigenpalError``."""
@@ -63,22 +72,10 @@ class Requestor:
         return iterate(flow, self.send)
 
 
-class AsyncRequestor:
+class AsyncRequestor(_Base[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """The async client's I/O, clock and defaults, as the resources see them."""
 
-    __slots__ = ("clock", "http", "keys_honoured", "sleep", "timeout")
-
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        sleep: Callable[[float], Awaitable[None]],
-        clock: Callable[[], float],
-        timeout: httpx.Timeout,
-        keys_honoured: Callable[[], bool],
-    ) -> None:
-        self.http, self.sleep, self.clock, self.timeout = http, sleep, clock, timeout
-        self.keys_honoured = keys_honoured
+    __slots__ = ()
 
     async def send(self, call: Call[T]) -> T:
         """Send ``call``; its parsed answer, or an ``EigenpalError``."""

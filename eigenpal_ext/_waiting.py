@@ -1,7 +1,8 @@
 """``wait`` and ``run_and_wait`` written once, as flows (the protocol is documented in ``_flow``).
 
-``wait_flow`` polls an execution until it ends; ``run_and_wait_flow`` triggers a run and then waits for it,
-by the server's hold where that is safe, else by polling. The clients run these flows with their own I/O
+``wait_flow`` waits for an execution until it ends; ``start_flow`` is the trigger of ``run_and_wait``, whose
+wait (``wait_flow`` with the trigger's ``Started``) goes by the server's hold where that is safe, else by
+polling. The clients run these flows with their own I/O
 (``Requestor.run``), so both share one implementation of the waiting logic, not two copies of a loop.
 The decisions themselves (schedule, deadline, transient errors, ``on_status``) live in ``_polling``.
 """
@@ -139,25 +140,6 @@ def start_flow(
             idempotency_key=call.request["headers"][IDEMPOTENCY_HEADER],
         )  # fmt: skip
     return triggered, Started(deadline, ended, replay)
-
-
-def run_and_wait_flow(
-    workflow_id: str,
-    inputs: Mapping[str, Any] | None,
-    options: WaitOptions,
-    *,
-    version: str | None,
-    overrides: Mapping[str, Any] | None,
-    trigger: str | RunTrigger | None,
-    server_hold: bool | None,
-    keys_honoured: Callable[[], bool] = lambda: False,
-) -> Flow[ExecutionResult]:
-    """``start_flow`` then ``wait_flow``, as one flow (``run_many`` runs one per input)."""
-    triggered, started = yield from start_flow(
-        workflow_id, inputs, options, version=version, overrides=overrides, trigger=trigger,
-        server_hold=server_hold, keys_honoured=keys_honoured,
-    )  # fmt: skip
-    return (yield from wait_flow(triggered.execution_id, options, started))
 
 
 def _status_of(answer: RunWorkflowResponse) -> str | None:

@@ -37,7 +37,7 @@ from eigenpal_ext._calls import get_execution_call
 from eigenpal_ext._fanout import Backpressure, run_one_flow
 from eigenpal_ext._flow import Emit, Send, Sleep, iterate, iterate_async, run, run_async
 from eigenpal_ext._paging import MAX_PAGES_WITHOUT_NEW_ITEMS, execution_pages, paging_flow
-from eigenpal_ext._waiting import WaitOptions, run_and_wait_flow, wait_flow
+from eigenpal_ext._waiting import WaitOptions, start_flow, wait_flow
 
 API_KEY = "eg_test_key_0123456789"
 
@@ -133,29 +133,59 @@ def test_past_the_deadline_the_flow_cancels_if_asked_then_raises_the_timeout() -
     assert "cancel requested: cancelled" in caught.value.message
 
 
-def test_run_and_wait_triggers_within_the_deadline_then_sleeps_before_the_first_poll() -> None:
+def test_the_trigger_is_clipped_to_the_deadline_and_its_wait_sleeps_before_the_first_poll() -> None:
     clock = Clock()
-    flow = run_and_wait_flow(
-        "wf_1", {"n": 1}, options(clock), version=None, overrides=None, trigger=None, server_hold=False
-    )
-    trigger = next(flow)
+    wait_options = options(clock)
+    start = start_flow("wf_1", {"n": 1}, wait_options, version=None, overrides=None, trigger=None, server_hold=False)
+    trigger = next(start)
     assert request_of(trigger) == ("POST", "/api/v1/workflows/wf_1/run")
     assert isinstance(trigger, Send)
     assert trigger.call.deadline == 30.0  # clipped to the wait's deadline
-    assert flow.send(RunWorkflowResponse.from_dict({"executionId": "exec_7", "status": "running"})) == Sleep(0.7)
+    clock.now = 1.0
+    triggered, started = finish(start, RunWorkflowResponse.from_dict({"executionId": "exec_7", "status": "running"}))
+    assert triggered.execution_id == "exec_7"
+    assert (started.deadline.ends_at, started.ended, started.replay) == (30.0, False, None)
+    flow = wait_flow(triggered.execution_id, wait_options, started)
+    assert next(flow) == Sleep(0.7)  # a run just started has rarely ended
     assert request_of(flow.send(None)) == ("GET", "/api/v1/workflows/executions/exec_7")
     assert finish(flow, status("completed", execution_id="exec_7")).execution_id == "exec_7"
 
 
-def test_run_and_wait_held_to_the_end_polls_once_for_the_full_record() -> None:
-    flow = run_and_wait_flow(
-        "wf_1", None, options(Clock()), version=None, overrides=None, trigger=None, server_hold=True
-    )
-    trigger = next(flow)
+def test_a_trigger_held_to_the_end_is_followed_by_one_poll_for_the_full_record() -> None:
+    wait_options = options(Clock())
+    start = start_flow("wf_1", None, wait_options, version=None, overrides=None, trigger=None, server_hold=True)
+    trigger = next(start)
     assert isinstance(trigger, Send)
     assert trigger.call.request["params"]["wait_for_completion"] == 28
     answer = RunWorkflowResponse.from_dict({"executionId": "exec_7", "status": "completed"})
-    assert request_of(flow.send(answer)) == ("GET", "/api/v1/workflows/executions/exec_7")
+    triggered, started = finish(start, answer)
+    assert started.ended
+    assert request_of(next(wait_flow(triggered.execution_id, wait_options, started))) == (
+        "GET",
+        "/api/v1/workflows/executions/exec_7",
+    )
+
+
+def test_a_server_that_honours_keys_gets_the_run_again_held_before_any_poll() -> None:
+    clock = Clock()
+    wait_options = options(clock)
+    start = start_flow(
+        "wf_1", {"n": 1}, wait_options, version=None, overrides=None, trigger=None, server_hold=None,
+        keys_honoured=lambda: True,
+    )  # fmt: skip
+    trigger = next(start)
+    assert isinstance(trigger, Send)
+    key = trigger.call.request["headers"]["Idempotency-Key"]
+    running = RunWorkflowResponse.from_dict({"executionId": "exec_7", "status": "running"})
+    clock.now = 29.5  # the held trigger came back early, without the end: the replay has no time left to hold
+    triggered, started = finish(start, running)
+    assert started.replay is not None
+    flow = wait_flow(triggered.execution_id, wait_options, started)
+    assert request_of(next(flow)) == ("GET", "/api/v1/workflows/executions/exec_7")  # polls at once
+    clock.now = 0.0
+    replay = started.replay()
+    assert replay.request["headers"]["Idempotency-Key"] == key
+    assert replay.request["params"]["wait_for_completion"] == 28
 
 
 # --- fan-out ----------------------------------------------------------------------------------------------------
