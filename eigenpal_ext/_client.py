@@ -2,9 +2,11 @@
 
 Configuration is resolved once, by the pure ``resolve_settings`` (arguments first, then the
 ``EIGENPAL_API_KEY`` / ``EIGENPAL_BASE_URL`` environment variables, then the defaults of ``_config``).
-Each client owns one httpx client whose transport applies the retry policy; the resources
-(``client.workflows``, ``client.workflows.executions``) and the raw generated client (``client.raw``)
-all send through it. Close it with ``close()``/``aclose()`` or a ``with``/``async with`` block.
+Each client owns one httpx client whose transport applies the retry policy; the raw generated client
+(``client.raw``) sends through it, and so do the resources (``client.workflows``,
+``client.workflows.executions``), which are built on first use and given a requestor (``_send``): that
+httpx client, the client's ``sleep``/``clock`` and its default timeout, and nothing else of the client.
+Close it with ``close()``/``aclose()`` or a ``with``/``async with`` block.
 
 ``with_options(timeout_seconds=..., max_retries=..., headers=...)`` makes a client with other defaults on
 the same connection pool. The client built by the constructor owns the pool; a ``with_options`` client

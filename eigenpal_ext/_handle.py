@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from eigenpal_ext._send import AsyncRequestor, Requestor
 
 
+# The fields of the run's answer: those its constructor takes, and the others (additional_properties, raw).
+_ANSWER_ARGUMENTS = tuple(field.name for field in attrs.fields(RunWorkflowResponse) if field.init)
+_ANSWER_OTHERS = tuple(field.name for field in attrs.fields(RunWorkflowResponse) if not field.init)
+
+
 @attrs.define
 class _Handle(RunWorkflowResponse):
     """The answer's fields, and what both handles build before sending (shared by sync and async)."""
@@ -44,9 +49,10 @@ class _Handle(RunWorkflowResponse):
     def _of(
         cls, answer: RunWorkflowResponse, requestor: Requestor | AsyncRequestor, started: Started | None = None
     ) -> Self:
-        """The handle for ``answer``, sending through ``requestor``."""
-        handle = cls(execution_id=answer.execution_id, status=answer.status, result=answer.result, error=answer.error)
-        handle.additional_properties, handle.raw = answer.additional_properties, answer.raw
+        """The handle for ``answer`` (every field the generated model holds), sending through ``requestor``."""
+        handle = cls(**{name: getattr(answer, name) for name in _ANSWER_ARGUMENTS})
+        for name in _ANSWER_OTHERS:
+            setattr(handle, name, getattr(answer, name))
         handle._requestor, handle._started = requestor, started
         return handle
 

@@ -1,4 +1,4 @@
-"""The executions resource: ``client.workflows.executions.get/list/cancel/wait/run_and_wait``.
+"""The executions resource: ``client.workflows.executions.get/list/iter/cancel/wait/run_and_wait/run_many``.
 
 ``wait`` and ``run_and_wait`` are written once, as flows in ``_waiting`` (decisions in ``_polling``);
 the sync and async classes only run them with the requestor their client handed over, and build every

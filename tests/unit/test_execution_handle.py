@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from eigenpal_api.models import CancelWorkflowExecutionResponse, RunWorkflowResponse, WorkflowExecutionStatusResponse
@@ -181,3 +182,12 @@ def test_handles_compare_and_show_as_the_answer_does() -> None:
     assert first == second
     assert repr(first).startswith("ExecutionHandle(execution_id='exec_1', status=")
     assert "requestor" not in repr(first)
+
+
+def test_the_handle_carries_every_field_of_the_generated_answer() -> None:
+    api = FakeApi()
+    with api.sync_client() as client:
+        handle = client.workflows.run("wf_1")
+    answer = RunWorkflowResponse.from_dict(handle.raw)
+    for field in attrs.fields(RunWorkflowResponse):
+        assert getattr(handle, field.name) == getattr(answer, field.name), field.name
