@@ -363,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sections = ["import", "cpu", "wait", "upload", "fanout", "server"]
     parser.add_argument("--only", default=",".join(sections), help=f"comma-separated subset of {sections}")
     parser.add_argument("--calls", type=int, default=2000, help="sequential executions.get per child (2000)")
-    parser.add_argument("--repeats", type=int, default=3, help="children per client for the CPU figure (3)")
+    parser.add_argument("--repeats", type=int, default=5, help="children per client for the CPU figure (5)")
     parser.add_argument("--import-repeats", type=int, default=9, help="fresh processes per import figure (9)")
     parser.add_argument("--upload-mib", type=int, default=512, help="upload size in MiB (512)")
     parser.add_argument("--fanout", type=int, default=500, help="run+get pairs in the fan-out (500)")
