@@ -23,7 +23,7 @@ help:
 	@echo "make matrix           unit and generated-layer suites under Python 3.11, 3.12 and 3.13 (nox)"
 	@echo "make check-dist       build wheel+sdist, twine check, install the wheel in fresh venvs, use it from outside"
 	@echo "make schemathesis     schemathesis (all checks and phases, 100 examples) against a local server"
-	@echo "make bench            raw httpx, the official SDK and eigenpal-ext side by side (figures, ~5 min)"
+	@echo "make bench            raw httpx, the official SDK and eigenpal-ext side by side (median of 3 runs, ~6 min)"
 
 # --- setup: idempotent; each half reinstalls only when its manifest changed --------------------------
 setup: $(VENV)/.installed node_modules/.installed
@@ -91,7 +91,7 @@ schemathesis: $(VENV)/.installed
 # Benchmarks print figures; they assert nothing (speed and memory are never asserted by tests). The import
 # figures come from a runtime-only venv that benchmarks/run.py makes (once) under .bench/.
 bench: $(VENV)/.installed
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --runs 3
 
 clean:
 	rm -rf $(VENV) node_modules .nox .mypy_cache .ruff_cache .pytest_cache .hypothesis .bench

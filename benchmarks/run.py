@@ -64,8 +64,12 @@ class Row:
     note: str = ""
     digits: int = 1
     ratio_to: str = "raw"
+    # Set when rows of several runs are combined: each ratio is the median of the same-run ratios.
+    ratios: dict[str, float | None] | None = None
 
     def ratio(self, client: str) -> float | None:
+        if self.ratios is not None:
+            return self.ratios.get(client)
         if not self.ratio_to:
             return None
         base, value = self.values.get(self.ratio_to), self.values.get(client)
@@ -341,10 +345,27 @@ def load() -> str:
         return "unknown"
 
 
-def markdown(report: Report, started: datetime, load_before: str, load_after: str) -> str:
+def _median(values: list[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def combine(reports: list[Report]) -> Report:
+    """One report of several runs: the median of each figure, and of each same-run ratio."""
+    combined = Report()
+    for rows in zip(*(report.rows for report in reports), strict=True):
+        first = rows[0]
+        values = {client: _median([row.values.get(client) for row in rows]) for client in CLIENTS}
+        ratios = {client: _median([row.ratio(client) for row in rows]) for client in CLIENTS}
+        combined.rows.append(Row(first.label, first.unit, values, first.note, first.digits, first.ratio_to, ratios))
+    return combined
+
+
+def markdown(report: Report, started: datetime, load_before: str, load_after: str, runs: int) -> str:
+    what = "" if runs == 1 else f"; median of {runs} runs (each ratio: the median of the {runs} same-run ratios)"
     lines = [
         f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}; load average {load_before} before, "
-        f"{load_after} after. Ratios are to raw httpx (the floor) from the same run.",
+        f"{load_after} after{what}. Ratios are to raw httpx (the floor) from the same run.",
         "",
         "| figure | unit | raw httpx | official 0.4.12 | eigenpal-ext | official / floor | ours / floor | note |",
         "|---|---|---:|---:|---:|---:|---:|---|",
@@ -367,6 +388,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--import-repeats", type=int, default=9, help="fresh processes per import figure (9)")
     parser.add_argument("--upload-mib", type=int, default=512, help="upload size in MiB (512)")
     parser.add_argument("--fanout", type=int, default=500, help="run+get pairs in the fan-out (500)")
+    parser.add_argument("--runs", type=int, default=1, help="run everything this many times; print medians (1)")
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
     args = parser.parse_args(argv)
     chosen = [name for name in args.only.split(",") if name]
@@ -380,8 +402,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{'figure':<52} {'unit':>6} {'raw httpx':>10} {'official':>10} {'ours':>10}   {'off/raw':>9} {'ours/raw':>9}"
     )
     print(header)
-    report = Report()
     began = time.perf_counter()
+    reports = []
+    for number in range(args.runs):
+        if args.runs > 1:
+            print(f"--- run {number + 1} of {args.runs}", flush=True)
+        reports.append(run_once(chosen, args))
+    report = reports[0] if args.runs == 1 else combine(reports)
+    load_after = load()
+    print(f"\ntotal {time.perf_counter() - began:.0f} s; load {load_after}")
+    if args.runs > 1:
+        print(f"median of {args.runs} runs; each ratio is the median of the same-run ratios")
+    print(header)
+    for row in report.rows:
+        print(_format_row(row))
+    if args.markdown is not None:
+        args.markdown.write_text(markdown(report, started, load_before, load_after, args.runs))
+        print(f"Markdown table written to {args.markdown}")
+
+
+def run_once(chosen: list[str], args: argparse.Namespace) -> Report:
+    report = Report()
     if "import" in chosen:
         section_import(report, args.import_repeats)
     needs_server = {"cpu", "wait", "fanout", "server"} & set(chosen)
@@ -400,14 +441,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             server.stop()
     if "upload" in chosen:
         section_upload(report, args.upload_mib)
-    load_after = load()
-    print(f"\ntotal {time.perf_counter() - began:.0f} s; load {load_after}")
-    print(header)
-    for row in report.rows:
-        print(_format_row(row))
-    if args.markdown is not None:
-        args.markdown.write_text(markdown(report, started, load_before, load_after))
-        print(f"Markdown table written to {args.markdown}")
+    return report
 
 
 if __name__ == "__main__":
