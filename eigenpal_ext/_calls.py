@@ -43,18 +43,17 @@ from eigenpal_api.models import (
 from eigenpal_api.types import UNSET, File, Unset
 
 from eigenpal_ext import _config
-from eigenpal_ext._errors import (
-    EigenpalConnectionError,
-    EigenpalError,
+from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError
+from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
+from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge
+from eigenpal_ext._response_errors import (
     error_from_oversized,
     error_from_response,
-    error_from_transport,
     is_wrong_host_answer,
     unusable_success_response,
 )
-from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
-from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge
 from eigenpal_ext._retry import IDEMPOTENCY_HEADER, MAX_RETRIES_EXTENSION
+from eigenpal_ext._transport_errors import error_from_transport
 from eigenpal_ext.dates import DateInput, date_range_query
 
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from typing import TextIO
 
 import httpx
 
-from eigenpal_ext._errors import escape_controls
+from eigenpal_ext._redaction import escape_controls
 
 LOGGER_NAME = "eigenpal_ext"
 LOG_ENV = "EIGENPAL_LOG"

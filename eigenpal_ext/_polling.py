@@ -34,6 +34,7 @@ from eigenpal_ext._errors import (
     EigenpalRateLimitError,
     EigenpalServerError,
     EigenpalTimeoutError,
+    EigenpalWaitTimeoutError,
 )
 from eigenpal_ext._jsonable import to_jsonable
 from eigenpal_ext._public import public
@@ -242,7 +243,7 @@ class WaitState:
         self._retry_after = 0.0
         return min(delay, remaining)
 
-    def timeout_error(self, *, cancel_note: str = "") -> EigenpalTimeoutError:
+    def timeout_error(self, *, cancel_note: str = "") -> EigenpalWaitTimeoutError:
         last = self.last_status or "unknown (no poll succeeded)"
         message = (
             f"execution {self.execution_id} did not finish within {self.deadline.timeout_seconds:g}s "
@@ -250,7 +251,7 @@ class WaitState:
         )
         if self.last_error is not None:
             message += f"; last poll error: {self.last_error.message}"
-        return EigenpalTimeoutError(
+        return EigenpalWaitTimeoutError(
             message,
             execution_id=self.execution_id,
             last_status=self.last_status,

@@ -14,23 +14,36 @@ Rules (the transport in ``_transport.py`` applies them; nothing here sleeps or s
   repeat returns the execution the first attempt created. EigenPal 0.4.12 documents no such key, so by
   default nothing changes until a server shows that it honours one.
 - The delay is exponential (``initial * 2**attempt``, capped) with jitter, or the server's
-  ``Retry-After`` when it sent one; a ``Retry-After`` above the cap is not waited out (the error is
-  raised with ``.retry_after`` for the caller to decide).
+  ``Retry-After`` when it sent one (``parse_retry_after``: both RFC 9110 forms, seconds or an HTTP-date,
+  and fractions; the official SDK accepted only integers); a ``Retry-After`` above the cap is not waited
+  out (the error is raised with ``.retry_after`` for the caller to decide).
+- ``NOT_SENT_ERRORS`` is the one definition of "failed before the request left this process": the retry
+  decision above and the errors' ``request_sent`` (``_transport_errors``) both read it.
 """
 
 from __future__ import annotations
 
+import email.utils
+import math
 import re
-from typing import NamedTuple
+from datetime import UTC, datetime
+from typing import Final, NamedTuple
 
 import httpx
 
 from eigenpal_ext import _config
-from eigenpal_ext._errors import parse_retry_after
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-# A connect failure or an empty pool means the request bytes never left this process.
-NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# These fail before a single byte of the request leaves the process (no connection, no free pooled connection,
+# a proxy that refused the tunnel, a URL httpx cannot send), so retrying them cannot duplicate a run.
+NOT_SENT_ERRORS: Final[tuple[type[httpx.TransportError], ...]] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
+_DELAY_SECONDS_RE: Final = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
 _CANCEL_PATH = re.compile(r"/workflows/executions/[^/]+/cancel/?$")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -141,3 +154,31 @@ def delay_after_error(
     if not safe_to_repeat(request, keys_honoured=keys_honoured) and not isinstance(error, NOT_SENT_ERRORS):
         return None
     return within_deadline(deadline, backoff_delay(policy, attempt, jitter), now)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delay-seconds, possibly fractional, or an HTTP-date).
+
+    Returns None for a missing, empty, negative, non-finite or unparsable value; a date in the past gives 0.0.
+    ``now`` exists for tests; naive datetimes are taken as UTC, as HTTP-dates always are.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    # A strict pattern, not float(): float() would also accept "nan", "inf", "-1", "1e3" and "1_0".
+    if _DELAY_SECONDS_RE.fullmatch(text):
+        seconds = float(text)
+        return seconds if math.isfinite(seconds) else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    reference = now if now is not None else datetime.now(UTC)
+    delta = (_as_utc(when) - _as_utc(reference)).total_seconds()
+    return max(0.0, delta)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

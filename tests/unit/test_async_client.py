@@ -34,6 +34,7 @@ from eigenpal_ext import (
     EigenpalError,
     EigenpalNotFoundError,
     EigenpalTimeoutError,
+    EigenpalWaitTimeoutError,
     ExecutionResult,
     is_terminal,
 )
@@ -430,7 +431,7 @@ def test_run_and_wait_makes_the_same_decisions_as_the_sync_client(scenario: str)
     # And the shared schedule is the documented one.
     assert sync.sleeps[:2] == pytest.approx([0.7, 0.7][: len(sync.sleeps[:2])])  # a 0.3 s run sleeps once
     if scenario == "never-ends":
-        assert sync.error == (EigenpalTimeoutError, EXECUTION_ID, "running")
+        assert sync.error == (EigenpalWaitTimeoutError, EXECUTION_ID, "running")
     else:
         assert sync.result is not None
         assert sync.result.status == "completed"

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from eigenpal_ext import EigenpalClient, __version__
-from eigenpal_ext._errors import error_from_transport
+from eigenpal_ext._transport_errors import error_from_transport
 from eigenpal_ext.cli import (
     CLI_DATE_FORMS,
     Console,

@@ -19,7 +19,9 @@ from eigenpal_ext import (
     EigenpalRateLimitError,
     EigenpalTimeoutError,
 )
-from eigenpal_ext._errors import ResponseHeaders, error_from_response, error_from_transport, unusable_success_response
+from eigenpal_ext._errors import ResponseHeaders
+from eigenpal_ext._response_errors import error_from_response, unusable_success_response
+from eigenpal_ext._transport_errors import error_from_transport
 
 API_KEY = "eg_live_fieldtests_0123456789"
 URL = "https://app.eigenpal.com/api/v1/workflows"

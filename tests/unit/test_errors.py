@@ -22,17 +22,18 @@ from eigenpal_ext._errors import (
     EigenpalNotFoundError,
     EigenpalPayloadTooLargeError,
     EigenpalRateLimitError,
+    EigenpalRequestTimeoutError,
     EigenpalResponseError,
     EigenpalServerError,
     EigenpalTimeoutError,
     EigenpalUnexpectedStatusError,
     EigenpalValidationError,
+    EigenpalWaitTimeoutError,
     ErrorIssue,
-    error_from_response,
-    error_from_transport,
-    parse_retry_after,
-    unusable_success_response,
 )
+from eigenpal_ext._response_errors import error_from_response, unusable_success_response
+from eigenpal_ext._retry import parse_retry_after
+from eigenpal_ext._transport_errors import error_from_transport
 
 URL = "https://app.eigenpal.com/api/v1/workflows?search=secret-query"
 API_KEY = "eg_live_0123456789abcdef"
@@ -103,7 +104,26 @@ def test_tree_shape() -> None:
     assert EigenpalAPIError.__bases__ == (EigenpalError,)
     assert EigenpalConnectionError.__bases__ == (EigenpalError,)
     assert EigenpalTimeoutError.__bases__ == (EigenpalError,)
+    assert EigenpalRequestTimeoutError.__bases__ == (EigenpalTimeoutError,)
+    assert EigenpalWaitTimeoutError.__bases__ == (EigenpalTimeoutError,)
     assert EigenpalError.__bases__ == (Exception,)
+
+
+def test_the_tree_in_the_docstring_names_every_class() -> None:
+    for name in _errors.__all__:
+        if name.startswith("Eigenpal"):
+            assert f" {name} " in _errors.__doc__ or f"{name}\n" in _errors.__doc__, name
+
+
+def test_a_request_timeout_and_a_wait_deadline_are_told_apart_by_type() -> None:
+    request_timeout = error_from_transport(httpx.ReadTimeout("timed out", request=make_request(timeout=5.0)))
+    assert type(request_timeout) is EigenpalRequestTimeoutError
+    wait_timeout = EigenpalWaitTimeoutError("did not finish", execution_id="exec_1", last_status="running")
+    for error in (request_timeout, wait_timeout):
+        assert isinstance(error, EigenpalTimeoutError)  # code written against the seed's class still catches both
+        assert type(pickle.loads(pickle.dumps(error))) is type(error)
+        assert type(error).__module__ == "eigenpal_ext"
+    assert not isinstance(request_timeout, EigenpalWaitTimeoutError)
 
 
 def test_all_exports_exist_and_are_documented() -> None:
@@ -583,25 +603,25 @@ TransportFactory = Callable[[httpx.Request], httpx.TransportError]
         ),
         (
             lambda r: httpx.ConnectTimeout("timed out", request=r),
-            EigenpalTimeoutError,
+            EigenpalRequestTimeoutError,
             False,
             "request timed out (connect timeout): could not connect to app.eigenpal.com",
         ),
         (
             lambda r: httpx.ReadTimeout("timed out", request=r),
-            EigenpalTimeoutError,
+            EigenpalRequestTimeoutError,
             True,
             "request timed out (read timeout): app.eigenpal.com did not answer",
         ),
         (
             lambda r: httpx.WriteTimeout("timed out", request=r),
-            EigenpalTimeoutError,
+            EigenpalRequestTimeoutError,
             True,
             "request timed out (write timeout): could not send the request to app.eigenpal.com",
         ),
         (
             lambda r: httpx.PoolTimeout("timed out", request=r),
-            EigenpalTimeoutError,
+            EigenpalRequestTimeoutError,
             False,
             "request timed out (pool timeout): no free connection to app.eigenpal.com",
         ),

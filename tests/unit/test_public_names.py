@@ -14,7 +14,7 @@ import pytest
 from eigenpal_api.models import ExecutionStatus
 
 import eigenpal_ext
-from eigenpal_ext._errors import error_from_response
+from eigenpal_ext._response_errors import error_from_response
 
 # Every class eigenpal_ext defines itself (ExecutionStatus and CancelOutcome belong to eigenpal_api).
 OWN_CLASSES = [

@@ -33,6 +33,7 @@ from eigenpal_ext import (
     EigenpalServerError,
     EigenpalTimeoutError,
     EigenpalValidationError,
+    EigenpalWaitTimeoutError,
     ExecutionResult,
     ExecutionStatus,
     is_terminal,
@@ -497,7 +498,7 @@ def test_a_failing_cancel_still_raises_the_timeout_error_with_a_note() -> None:
     with pytest.raises(EigenpalTimeoutError) as caught:
         run_and_wait(api, timeout_seconds=5.0, cancel_on_timeout=True)
 
-    assert type(caught.value) is EigenpalTimeoutError
+    assert type(caught.value) is EigenpalWaitTimeoutError
     assert not isinstance(caught.value, EigenpalServerError)
     assert len(api.cancels) >= 1
     assert "cancelling it failed" in caught.value.message

@@ -1,0 +1,148 @@
+"""Transport mapping: an httpx exception (nothing usable arrived) becomes ``EigenpalConnectionError`` or
+``EigenpalRequestTimeoutError``, never a raw httpx error.
+
+The error says what failed in words (refused, DNS, dropped, which timeout phase and its seconds) and whether
+the request may have reached the server (``request_sent``): what counts as "not sent" is the retry policy's
+``NOT_SENT_ERRORS``, one definition for both. A run whose answer was lost after it was sent may have
+started an execution whose id nobody knows, so such an error says so (``execution_may_exist``) and how to find
+it. The API key is redacted from the message (``_redaction``).
+"""
+
+from collections.abc import Mapping
+from typing import Final
+
+import httpx
+
+from eigenpal_ext._errors import EigenpalConnectionError, EigenpalRequestTimeoutError
+from eigenpal_ext._limits import DeadlineExceeded
+from eigenpal_ext._redaction import clean, redact, secrets_of
+from eigenpal_ext._retry import NOT_SENT_ERRORS
+
+__all__ = ["error_from_transport", "exception_request"]
+
+_TIMEOUT_PHASES: Final[tuple[tuple[type[httpx.TimeoutException], str], ...]] = (
+    (httpx.ConnectTimeout, "connect"),
+    (httpx.ReadTimeout, "read"),
+    (httpx.WriteTimeout, "write"),
+    (httpx.PoolTimeout, "pool"),
+)
+
+# Most specific classes first: the generic NetworkError must not shadow ReadError, WriteError...
+_TRANSPORT_SUMMARIES: Final[tuple[tuple[type[httpx.TransportError], str], ...]] = (
+    (httpx.ConnectError, "could not connect to {host}"),
+    (httpx.RemoteProtocolError, "connection dropped: {host} closed the connection or sent an invalid HTTP response"),
+    (httpx.ReadError, "connection dropped while reading the response from {host}"),
+    (httpx.WriteError, "connection dropped while sending the request to {host}"),
+    (httpx.CloseError, "error while closing the connection to {host}"),
+    (httpx.ProxyError, "could not reach {host} through the configured proxy"),
+    (httpx.UnsupportedProtocol, "unsupported URL scheme: base_url must start with http:// or https://"),
+    (httpx.LocalProtocolError, "could not send a valid HTTP request to {host}"),
+    (httpx.NetworkError, "network error talking to {host}"),
+)
+
+
+def error_from_transport(
+    exc: httpx.TransportError,
+    *,
+    execution_id: str | None = None,
+    request_sent: bool | None = None,
+    execution_may_exist: bool = False,
+    workflow_id: str | None = None,
+) -> EigenpalConnectionError | EigenpalRequestTimeoutError:
+    """Wrap an httpx transport error; the caller raises the result ``from exc`` to keep the original.
+
+    ``request_sent`` defaults to whether the failure can have happened after the request was written.
+    ``execution_may_exist`` marks a lost answer to a run request; ``workflow_id`` then fills the recovery hint.
+    """
+    request = exception_request(exc)
+    host = request.url.host if request is not None and request.url.host else "the server"
+    if request_sent is None and isinstance(exc, DeadlineExceeded):
+        request_sent = exc.request_sent
+    sent = request_sent if request_sent is not None else not isinstance(exc, NOT_SENT_ERRORS)
+    # A run that never left this process created nothing: no "may exist" warning for it.
+    execution_may_exist = execution_may_exist and sent
+
+    timeout_seconds: float | None = None
+    if isinstance(exc, DeadlineExceeded):
+        timeout_seconds = exc.budget_seconds
+        text = (
+            f"request timed out: no complete answer from {host} within {round(timeout_seconds, 2):g}s "
+            "(the deadline covers the whole request: connecting, sending, the answer's body and retries)"
+        )
+    elif isinstance(exc, httpx.TimeoutException):
+        phase = next((name for kind, name in _TIMEOUT_PHASES if isinstance(exc, kind)), None)
+        timeout_seconds = _configured_timeout(request, phase)
+        text = _timeout_text(phase, host, timeout_seconds)
+    else:
+        # httpx's own text ("[Errno 111] Connection refused", "Name or service not known") tells refused from DNS.
+        detail = clean(str(exc))
+        cause = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        text = f"{_transport_summary(exc, host)} ({cause})"
+
+    if execution_may_exist and execution_id is None:
+        workflow = repr(workflow_id) if workflow_id is not None else "<workflow>"
+        text = (
+            f"{text}; the run request was sent, so an execution may exist whose id was never received: "
+            f"list recent executions with client.workflows.executions.list({workflow}, from_date='now()-10m') "
+            "to find it"
+        )
+    message = redact(text, secrets_of(request))
+
+    if isinstance(exc, httpx.TimeoutException):
+        return EigenpalRequestTimeoutError(
+            message,
+            execution_id=execution_id,
+            timeout_seconds=timeout_seconds,
+            execution_may_exist=execution_may_exist,
+            request_sent=sent,
+        )
+    return EigenpalConnectionError(
+        message,
+        execution_id=execution_id,
+        request_sent=sent,
+        execution_may_exist=execution_may_exist,
+    )
+
+
+def _timeout_text(phase: str | None, host: str, seconds: float | None) -> str:
+    within = f" within {seconds:g}s" if seconds is not None else " in time"
+    if phase == "connect":
+        return f"request timed out (connect timeout): could not connect to {host}{within}"
+    if phase == "read":
+        return f"request timed out (read timeout): {host} did not answer{within}"
+    if phase == "write":
+        return f"request timed out (write timeout): could not send the request to {host}{within}"
+    if phase == "pool":
+        return (
+            f"request timed out (pool timeout): no free connection to {host}{within} "
+            "(too many concurrent requests on one client?)"
+        )
+    return f"request timed out talking to {host}"
+
+
+def _transport_summary(exc: httpx.TransportError, host: str) -> str:
+    template = next(
+        (text for kind, text in _TRANSPORT_SUMMARIES if isinstance(exc, kind)), "transport error with {host}"
+    )
+    return template.format(host=host)
+
+
+def exception_request(exc: httpx.HTTPError) -> httpx.Request | None:
+    """The request an httpx error was raised for, or None when httpx did not attach one."""
+    try:
+        return exc.request
+    except RuntimeError:
+        return None
+
+
+def _configured_timeout(request: httpx.Request | None, phase: str | None) -> float | None:
+    """The timeout httpx applied to this phase, from the request's extensions; None when not knowable."""
+    if request is None or phase is None:
+        return None
+    timeouts = request.extensions.get("timeout")
+    if not isinstance(timeouts, Mapping):
+        return None
+    value = timeouts.get(phase)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
