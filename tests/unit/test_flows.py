@@ -346,10 +346,9 @@ def test_an_api_error_during_a_wait_has_a_traceback_that_reads_top_down() -> Non
         client.workflows.executions.wait("exec_1")
     frames = [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
     frames = frames[frames.index("wait") :]
-    # The public call, the driver, the flow down to the yield of the failed poll, then the send and the parse.
-    assert frames[:5] == ["wait", "run", "run", "wait_flow", "_poll_until_terminal"]
-    assert frames[5:7] == ["send", "parse"]
-    assert len(frames) == len(dict.fromkeys(frames)) + 1  # each frame once ("run": the requestor, the driver)
+    # The public call, the requestor's run and the driver, the flow down to the yield of the failed poll,
+    # then the send and the parse that made the error: each frame once, in call order.
+    assert frames == ["wait", "run", "run", "wait_flow", "_poll_until_terminal", "send", "parse"]
 
 
 # --- the public time seam ---------------------------------------------------------------------------------------
@@ -370,3 +369,18 @@ def test_with_options_keeps_the_simulated_time() -> None:
     with EigenpalClient(api_key=API_KEY, transport=transport, sleep=slept.append, clock=lambda: 0.0) as client:
         assert client.with_options(max_retries=1).workflows.get("wf").id == "wf"
     assert len(slept) == 1  # the retry slept through the simulated sleep, not time.sleep
+
+
+def test_the_async_traceback_reads_top_down_too() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"error": {"code": "not_found", "message": "no such execution"}})
+
+    async def scenario() -> list[str]:
+        async with AsyncEigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(answer)) as client:
+            with pytest.raises(EigenpalNotFoundError) as caught:
+                await client.workflows.executions.wait("exec_1")
+        return [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
+
+    frames = asyncio.run(scenario())
+    frames = frames[frames.index("wait") :]
+    assert frames == ["wait", "run", "run_async", "wait_flow", "_poll_until_terminal", "send", "parse"]
