@@ -39,6 +39,8 @@ DEFERRED = (
     "eigenpal_ext.executions",
     "eigenpal_ext._calls",
     "eigenpal_ext._send",
+    "eigenpal_ext._flow",
+    "eigenpal_ext._handle",
     "eigenpal_ext._polling",
     "eigenpal_ext._waiting",
     "eigenpal_ext._fanout",
