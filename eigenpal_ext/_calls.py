@@ -230,18 +230,19 @@ def normalise_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any] |
 
 
 def call_timeout(
-    timeout_seconds: float | None, default: httpx.Timeout, *, hold_seconds: int | None = None
+    request_timeout_seconds: float | None, default: httpx.Timeout, *, hold_seconds: int | None = None
 ) -> httpx.Timeout | None:
     """The per-call timeout: an override for every phase, and room for a server hold on the read."""
-    if timeout_seconds is not None:
+    if request_timeout_seconds is not None:
         if (
-            isinstance(timeout_seconds, bool)
-            or not isinstance(timeout_seconds, int | float)
-            or not math.isfinite(timeout_seconds)
-            or timeout_seconds <= 0
+            isinstance(request_timeout_seconds, bool)
+            or not isinstance(request_timeout_seconds, int | float)
+            or not math.isfinite(request_timeout_seconds)
+            or request_timeout_seconds <= 0
         ):
-            raise ValueError(f"timeout_seconds must be a positive number of seconds (finite), got {timeout_seconds!r}")
-        base = httpx.Timeout(float(timeout_seconds))
+            shown = repr(request_timeout_seconds)
+            raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {shown}")
+        base = httpx.Timeout(float(request_timeout_seconds))
     elif hold_seconds is None:
         return None
     else:
@@ -378,7 +379,7 @@ def run_workflow_call(
     overrides: Mapping[str, Any] | None,
     trigger: str | RunTrigger | None,
     wait_for_completion: int | None,
-    timeout_seconds: float | None,
+    request_timeout_seconds: float | None,
     default_timeout: httpx.Timeout,
     idempotency_key: str | None = None,
 ) -> Call[RunWorkflowResponse]:
@@ -393,7 +394,7 @@ def run_workflow_call(
     trigger_value = None if trigger is None else check_choice(trigger, "trigger", RunTrigger)
     steps = normalise_overrides(overrides)
     run_inputs = split_run_inputs(inputs)
-    timeout = call_timeout(timeout_seconds, default_timeout, hold_seconds=hold)
+    timeout = call_timeout(request_timeout_seconds, default_timeout, hold_seconds=hold)
 
     body: RunWorkflowBody | RunWorkflowMultipartBody
     opened: list[IO[bytes]] = []

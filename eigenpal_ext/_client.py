@@ -359,7 +359,7 @@ class _ClientBase:
 
     @property
     def timeout(self) -> httpx.Timeout:
-        """The default per-request timeout, as an ``httpx.Timeout`` (each method's ``timeout_seconds`` overrides it)."""
+        """The default per-request timeout (``httpx.Timeout``); a method's ``request_timeout_seconds`` overrides it."""
         return self._settings.timeout
 
     def __repr__(self) -> str:
@@ -387,8 +387,9 @@ class EigenpalClient(_ClientBase):
 
     Arguments: ``api_key`` (else ``EIGENPAL_API_KEY``), ``base_url`` (else ``EIGENPAL_BASE_URL``, else
     ``https://app.eigenpal.com``; a trailing ``/api/v1`` is accepted), ``timeout_seconds`` per request
-    (a float, or an ``httpx.Timeout`` for per-phase control; every method also takes its own
-    ``timeout_seconds``), ``max_retries``: how often a request is sent again after a dropped connection,
+    (a float, or an ``httpx.Timeout`` for per-phase control; every method that sends one request also takes
+    its own ``request_timeout_seconds``; a wait's ``timeout_seconds`` is the deadline of the whole wait,
+    not this), ``max_retries``: how often a request is sent again after a dropped connection,
     a timeout, 408, 429 or 5xx (GETs and cancels; a run only when it certainly did not reach the server,
     on 429, or once the server has shown it honours ``Idempotency-Key``), with exponential backoff or
     the server's ``Retry-After``,

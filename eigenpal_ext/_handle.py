@@ -24,6 +24,7 @@ from eigenpal_api.models import (
 from eigenpal_ext import _calls, _config
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._public import public
+from eigenpal_ext._renamed import renamed
 from eigenpal_ext._waiting import Started, StatusCallback, WaitOptions, wait_flow
 
 if TYPE_CHECKING:
@@ -103,17 +104,19 @@ class ExecutionHandle(_Handle):
         requestor: Requestor = self._requestor
         return requestor.run(self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout))
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def get(
-        self, include_steps: bool = False, *, timeout_seconds: float | None = None
+        self, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
         """The execution's current status (``executions.get``); with ``include_steps=True`` the per-step payload."""
         requestor: Requestor = self._requestor
-        return requestor.send(self._get_call(include_steps, timeout_seconds))
+        return requestor.send(self._get_call(include_steps, request_timeout_seconds))
 
-    def cancel(self, *, timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
+    @renamed(timeout_seconds="request_timeout_seconds")
+    def cancel(self, *, request_timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel the execution (idempotent; ``executions.cancel``)."""
         requestor: Requestor = self._requestor
-        return requestor.send(self._cancel_call(timeout_seconds))
+        return requestor.send(self._cancel_call(request_timeout_seconds))
 
 
 @public
@@ -135,14 +138,16 @@ class AsyncExecutionHandle(_Handle):
             self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         )
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     async def get(
-        self, include_steps: bool = False, *, timeout_seconds: float | None = None
+        self, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
         """The execution's current status; with ``include_steps=True`` the per-step payload."""
         requestor: AsyncRequestor = self._requestor
-        return await requestor.send(self._get_call(include_steps, timeout_seconds))
+        return await requestor.send(self._get_call(include_steps, request_timeout_seconds))
 
-    async def cancel(self, *, timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
+    @renamed(timeout_seconds="request_timeout_seconds")
+    async def cancel(self, *, request_timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel the execution (idempotent)."""
         requestor: AsyncRequestor = self._requestor
-        return await requestor.send(self._cancel_call(timeout_seconds))
+        return await requestor.send(self._cancel_call(request_timeout_seconds))

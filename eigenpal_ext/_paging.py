@@ -1,7 +1,8 @@
 """Auto-pagination, written once: a flow that sends page requests and emits items (protocol in ``_flow``).
 
-``page_size`` is how many items one request asks for; ``limit`` caps how many items are yielded in
-total (so ``limit=1`` makes exactly one request for one item, the trap of SDKs that conflate the two).
+``page_size`` is how many items one request asks for; ``max_items`` caps how many items are yielded in
+total (so ``max_items=1`` makes exactly one request for one item). Two names for two things: SDKs that call
+both ``limit`` conflate them, and a single page's ``list(limit=)`` is the page size, as the API's own.
 Pages are fetched lazily, one when the previous one is used up.
 
 EigenPal pages by offset over a newest-first order. Executions created while iterating land at the
@@ -41,18 +42,20 @@ class _Page(Protocol):
     total: int
 
 
-def check_paging(page_size: int, limit: int | None) -> None:
+def check_paging(page_size: int, max_items: int | None) -> None:
     _calls.check_int(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
-    if limit is not None:
-        _calls.check_int(limit, "limit", minimum=0)
+    if max_items is not None:
+        _calls.check_int(max_items, "max_items", minimum=0)
 
 
-def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> IterFlow:
-    """Request pages with ``page_call(offset, size)``; yield each item once, at most ``limit`` of them."""
+def paging_flow(
+    page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, max_items: int | None
+) -> IterFlow:
+    """Request pages with ``page_call(offset, size)``; yield each item once, at most ``max_items`` of them."""
     offset, yielded, stale_pages = 0, 0, 0
     seen: set[str] = set()
-    while limit is None or yielded < limit:
-        size = page_size if limit is None else min(page_size, limit - yielded)
+    while max_items is None or yielded < max_items:
+        size = page_size if max_items is None else min(page_size, max_items - yielded)
         page: _Page = yield Send(page_call(offset, size))
         new_items = 0
         for item in page.data:
@@ -63,7 +66,7 @@ def paging_flow(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size:
             new_items += 1
             yield Emit(item)
             yielded += 1
-            if limit is not None and yielded >= limit:
+            if max_items is not None and yielded >= max_items:
                 return
         offset += len(page.data)
         if not page.data or len(page.data) < size or offset >= page.total:
@@ -81,11 +84,11 @@ def not_advancing(offset: int, pages: int, yielded: int, total: int) -> Eigenpal
     )
 
 
-def start(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, limit: int | None) -> IterFlow:
+def start(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, max_items: int | None) -> IterFlow:
     """Check every argument now (building a first request sends nothing), then return the lazy flow."""
-    check_paging(page_size, limit)
+    check_paging(page_size, max_items)
     page_call(0, 1).close()
-    return paging_flow(page_call, page_size=page_size, limit=limit)
+    return paging_flow(page_call, page_size=page_size, max_items=max_items)
 
 
 def workflow_pages(

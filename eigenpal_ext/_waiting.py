@@ -230,7 +230,7 @@ def _trigger_call(
         hold = hold if hold >= 1 else None
     call = _calls.run_workflow_call(
         workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
-        wait_for_completion=hold, timeout_seconds=None, default_timeout=default_timeout,
+        wait_for_completion=hold, request_timeout_seconds=None, default_timeout=default_timeout,
         idempotency_key=idempotency_key,
     )  # fmt: skip
     return attrs.evolve(call, deadline=deadline.ends_at)

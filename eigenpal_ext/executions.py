@@ -26,6 +26,7 @@ from eigenpal_ext import _calls, _config, _paging
 from eigenpal_ext._fanout import Backpressure, RunOutcome, check_run_many, outcome_of, outcome_of_async, run_one_flow
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
 from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext._renamed import renamed
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, start_flow, wait_flow
 from eigenpal_ext.dates import DateInput
 
@@ -36,13 +37,20 @@ StatusFilter = str | ExecutionStatus | Sequence[str | ExecutionStatus] | None
 
 
 class Executions:
-    """``client.workflows.executions``."""
+    """``client.workflows.executions``.
+
+    Two kinds of timeout, two names: ``get``/``list``/``iter``/``cancel`` send one request each and take
+    ``request_timeout_seconds`` (that request, retries included; default: the client's), while ``wait``,
+    ``run_and_wait`` and ``run_many`` take ``timeout_seconds``: the deadline of the whole wait, every poll
+    included. Likewise ``list(limit=)`` is one page's size, and ``iter(max_items=)`` caps the items of all pages.
+    """
 
     def __init__(self, requestor: Requestor) -> None:
         self._requestor = requestor
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def get(
-        self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
+        self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
         """The execution's status; with ``include_steps=True`` also the per-step payload.
 
@@ -50,11 +58,12 @@ class Executions:
         sent; other per-step keys are in ``.additional_properties``, the body as received in ``.raw``.
         A body in the API's ``ExecutionSummary`` shape (``id``, no ``executionId``) is read too.
         """
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return self._requestor.send(
             _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
         )
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def list(
         self,
         workflow_id: str,
@@ -65,7 +74,7 @@ class Executions:
         example_id: str | None = None,
         limit: int = 50,
         offset: int | None = None,
-        timeout_seconds: float | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> ListWorkflowExecutionsResponse:
         """One page of the workflow's executions. ``status``: a status or a list of them (statuses this client
         does not know are sent as given); ``from_date`` / ``to_date``: datetime (naive = UTC), date,
@@ -79,10 +88,11 @@ class Executions:
             example_id=example_id,
             limit=limit,
             offset=offset,
-            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
+            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
         )
         return self._requestor.send(call)
 
+    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         workflow_id: str,
@@ -92,24 +102,27 @@ class Executions:
         to_date: DateInput | None = None,
         example_id: str | None = None,
         page_size: int = 50,
-        limit: int | None = None,
-        timeout_seconds: float | None = None,
+        max_items: int | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> Iterator[ExecutionSummary]:
         """Every execution matching the filters, across pages, fetched lazily.
 
-        ``page_size`` (1..100) is the size of each request; ``limit`` caps the number yielded, so
-        ``limit=1`` makes one request. Dates this client resolves (datetime, timedelta, ``now-1d``) are
+        ``page_size`` (1..100) is the size of each request; ``max_items`` caps the number yielded, so
+        ``max_items=1`` makes one request. Dates this client resolves (datetime, timedelta, ``now-1d``) are
         resolved once, when the iteration starts; ``now()-7d`` is sent as written on every page.
         """
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
-            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
+            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
         )  # fmt: skip
-        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
-    def cancel(self, execution_id: str, *, timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
+    @renamed(timeout_seconds="request_timeout_seconds")
+    def cancel(
+        self, execution_id: str, *, request_timeout_seconds: float | None = None
+    ) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
 
     def wait(
@@ -230,15 +243,17 @@ class AsyncExecutions:
     def __init__(self, requestor: AsyncRequestor) -> None:
         self._requestor = requestor
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     async def get(
-        self, execution_id: str, include_steps: bool = False, *, timeout_seconds: float | None = None
+        self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
         """The execution's status; with ``include_steps=True`` also the per-step payload (as in the sync client)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return await self._requestor.send(
             _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
         )
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     async def list(
         self,
         workflow_id: str,
@@ -249,7 +264,7 @@ class AsyncExecutions:
         example_id: str | None = None,
         limit: int = 50,
         offset: int | None = None,
-        timeout_seconds: float | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> ListWorkflowExecutionsResponse:
         """One page of the workflow's executions (filters as in the sync client)."""
         call = _calls.list_executions_call(
@@ -260,10 +275,11 @@ class AsyncExecutions:
             example_id=example_id,
             limit=limit,
             offset=offset,
-            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
+            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
         )
         return await self._requestor.send(call)
 
+    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         workflow_id: str,
@@ -273,21 +289,22 @@ class AsyncExecutions:
         to_date: DateInput | None = None,
         example_id: str | None = None,
         page_size: int = 50,
-        limit: int | None = None,
-        timeout_seconds: float | None = None,
+        max_items: int | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> AsyncIterator[ExecutionSummary]:
         """Every execution matching the filters, across pages (``async for``); see the sync client."""
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
-            timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout),
+            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
         )  # fmt: skip
-        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     async def cancel(
-        self, execution_id: str, *, timeout_seconds: float | None = None
+        self, execution_id: str, *, request_timeout_seconds: float | None = None
     ) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel (idempotent)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return await self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
 
     async def wait(

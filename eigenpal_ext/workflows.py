@@ -20,6 +20,7 @@ from eigenpal_api.models import (
 
 from eigenpal_ext import _calls, _paging
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
+from eigenpal_ext._renamed import renamed
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
 if TYPE_CHECKING:
@@ -27,12 +28,20 @@ if TYPE_CHECKING:
 
 
 class Workflows:
-    """``client.workflows``: list, get, versions, run."""
+    """``client.workflows``: list, get, versions, run (and ``iter`` over every page).
+
+    Each method here sends one request (``iter`` one per page): ``request_timeout_seconds`` bounds that
+    request, retries included (default: the client's). It is not a wait's deadline: waiting for an
+    execution (``executions.run_and_wait``/``wait``, a handle's ``wait``) takes ``timeout_seconds``, the
+    deadline of the whole wait. ``list(limit=)`` is the size of the one page; ``iter(page_size=, max_items=)``
+    sizes each request and caps how many items are yielded in all.
+    """
 
     def __init__(self, requestor: Requestor) -> None:
         self._requestor = requestor
         self.executions = Executions(requestor)
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def list(
         self,
         *,
@@ -41,15 +50,16 @@ class Workflows:
         kind: str | WorkflowKind | None = None,
         limit: int = 50,
         offset: int | None = None,
-        timeout_seconds: float | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> ListWorkflowsResponse:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
             search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
         )
         return self._requestor.send(call)
 
+    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         *,
@@ -57,31 +67,39 @@ class Workflows:
         name: str | None = None,
         kind: str | WorkflowKind | None = None,
         page_size: int = 50,
-        limit: int | None = None,
-        timeout_seconds: float | None = None,
+        max_items: int | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> Iterator[WorkflowSummary]:
         """Every workflow matching the filters, across pages, fetched lazily.
 
-        ``page_size`` (1..100) is the size of each request; ``limit`` caps the number yielded.
+        ``page_size`` (1..100) is the size of each request; ``max_items`` caps the number yielded.
         """
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
-        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
-    def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
+    @renamed(timeout_seconds="request_timeout_seconds")
+    def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> WorkflowSummary:
         """One workflow, by id or slug."""
         call = _calls.get_workflow_call(
-            workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout)
+            workflow_id, timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         )
         return self._requestor.send(call)
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def versions(
-        self, workflow_id: str, *, limit: int = 50, offset: int | None = None, timeout_seconds: float | None = None
+        self,
+        workflow_id: str,
+        *,
+        limit: int = 50,
+        offset: int | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> ListVersionsResponse:
         """One page of the workflow's released versions, newest first."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return self._requestor.send(_calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout))
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def run(
         self,
         workflow_id: str,
@@ -91,7 +109,7 @@ class Workflows:
         overrides: Mapping[str, Any] | None = None,
         trigger: str | RunTrigger | None = None,
         wait_for_completion: int | None = None,
-        timeout_seconds: float | None = None,
+        request_timeout_seconds: float | None = None,
         idempotency_key: str | None = None,
     ) -> ExecutionHandle:
         """Start an execution of ``workflow_id`` (an id like ``wf_abc123`` or a slug like ``extract-invoice``).
@@ -119,7 +137,7 @@ class Workflows:
             overrides=overrides,
             trigger=trigger,
             wait_for_completion=wait_for_completion,
-            timeout_seconds=timeout_seconds,
+            request_timeout_seconds=request_timeout_seconds,
             default_timeout=self._requestor.timeout,
             idempotency_key=idempotency_key,
         )
@@ -133,6 +151,7 @@ class AsyncWorkflows:
         self._requestor = requestor
         self.executions = AsyncExecutions(requestor)
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     async def list(
         self,
         *,
@@ -141,15 +160,16 @@ class AsyncWorkflows:
         kind: str | WorkflowKind | None = None,
         limit: int = 50,
         offset: int | None = None,
-        timeout_seconds: float | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> ListWorkflowsResponse:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
             search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
         )
         return await self._requestor.send(call)
 
+    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         *,
@@ -157,29 +177,37 @@ class AsyncWorkflows:
         name: str | None = None,
         kind: str | WorkflowKind | None = None,
         page_size: int = 50,
-        limit: int | None = None,
-        timeout_seconds: float | None = None,
+        max_items: int | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> AsyncIterator[WorkflowSummary]:
         """Every workflow matching the filters, across pages (``async for``); see the sync client."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
-        return self._requestor.iterate(_paging.start(pages, page_size=page_size, limit=limit))
+        return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
-    async def get(self, workflow_id: str, *, timeout_seconds: float | None = None) -> WorkflowSummary:
+    @renamed(timeout_seconds="request_timeout_seconds")
+    async def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> WorkflowSummary:
         """One workflow, by id or slug."""
         call = _calls.get_workflow_call(
-            workflow_id, timeout=_calls.call_timeout(timeout_seconds, self._requestor.timeout)
+            workflow_id, timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         )
         return await self._requestor.send(call)
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     async def versions(
-        self, workflow_id: str, *, limit: int = 50, offset: int | None = None, timeout_seconds: float | None = None
+        self,
+        workflow_id: str,
+        *,
+        limit: int = 50,
+        offset: int | None = None,
+        request_timeout_seconds: float | None = None,
     ) -> ListVersionsResponse:
         """One page of the workflow's released versions, newest first."""
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout)
         return await self._requestor.send(call)
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     async def run(
         self,
         workflow_id: str,
@@ -189,7 +217,7 @@ class AsyncWorkflows:
         overrides: Mapping[str, Any] | None = None,
         trigger: str | RunTrigger | None = None,
         wait_for_completion: int | None = None,
-        timeout_seconds: float | None = None,
+        request_timeout_seconds: float | None = None,
         idempotency_key: str | None = None,
     ) -> AsyncExecutionHandle:
         """Start an execution of ``workflow_id``; an ``AsyncExecutionHandle`` (arguments as in the sync client).
@@ -204,7 +232,7 @@ class AsyncWorkflows:
             overrides=overrides,
             trigger=trigger,
             wait_for_completion=wait_for_completion,
-            timeout_seconds=timeout_seconds,
+            request_timeout_seconds=request_timeout_seconds,
             default_timeout=self._requestor.timeout,
             idempotency_key=idempotency_key,
         )

@@ -127,7 +127,7 @@ def test_polls_that_hang_still_end_the_wait_at_its_deadline() -> None:
 def test_get_against_a_body_trickled_a_byte_every_half_second_ends_at_its_timeout() -> None:
     # 100 bytes at 0.5 s each would take 50 s; every single read is quick, so httpx's read timeout never fires.
     with HostileServer(trickle(TRICKLED_STATUS, every=0.5)) as server, client_for(server) as client:
-        took, error = elapsed(lambda: client.workflows.executions.get("exec_1", timeout_seconds=1.5))
+        took, error = elapsed(lambda: client.workflows.executions.get("exec_1", request_timeout_seconds=1.5))
 
     assert isinstance(error, EigenpalTimeoutError)
     assert took < 1.5 + MARGIN
@@ -139,7 +139,7 @@ def test_get_against_a_body_trickled_a_byte_every_half_second_ends_at_its_timeou
 def test_headers_trickled_a_byte_at_a_time_cannot_stretch_a_request_either() -> None:
     # The status line and headers arrive byte by byte: no body chunk to check between, only the socket layer.
     with HostileServer(trickle(TRICKLED_STATUS, every=0.2, headers_too=True)) as server, client_for(server) as client:
-        took, error = elapsed(lambda: client.workflows.executions.get("exec_1", timeout_seconds=1.0))
+        took, error = elapsed(lambda: client.workflows.executions.get("exec_1", request_timeout_seconds=1.0))
 
     assert isinstance(error, EigenpalTimeoutError)
     assert took < 1.0 + MARGIN
@@ -162,7 +162,7 @@ def test_async_get_against_a_trickled_body_ends_at_its_timeout() -> None:
             loop = asyncio.get_running_loop()
             started = loop.time()
             try:
-                await client.workflows.executions.get("exec_1", timeout_seconds=1.5)
+                await client.workflows.executions.get("exec_1", request_timeout_seconds=1.5)
             except EigenpalTimeoutError as error:
                 return loop.time() - started, error
             return loop.time() - started, None
@@ -186,7 +186,7 @@ def test_retries_of_a_get_share_its_deadline() -> None:
         HostileServer(slow_503) as server,
         EigenpalClient(api_key=KEY, base_url=server.base_url, max_retries=5) as client,
     ):
-        took, error = elapsed(lambda: client.workflows.executions.get("exec_1", timeout_seconds=1.0))
+        took, error = elapsed(lambda: client.workflows.executions.get("exec_1", request_timeout_seconds=1.0))
 
     assert error is not None
     assert took < 1.0 + MARGIN

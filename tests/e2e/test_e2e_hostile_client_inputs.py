@@ -223,9 +223,9 @@ def test_non_finite_timeouts_are_value_errors(recording: HostileServer, bad: flo
         EigenpalClient(api_key=KEY, base_url=recording.base_url, timeout_seconds=bad)
     with client_for(recording) as client:
         with pytest.raises(ValueError, match="timeout_seconds"):
-            client.workflows.get("wf_1", timeout_seconds=bad)
+            client.workflows.get("wf_1", request_timeout_seconds=bad)
         with pytest.raises(ValueError, match="timeout_seconds"):
-            client.workflows.run("extract-invoice", {"n": 1}, timeout_seconds=bad)
+            client.workflows.run("extract-invoice", {"n": 1}, request_timeout_seconds=bad)
     assert recording.requests == []
 
 

@@ -50,7 +50,7 @@ def client_for(server: HostileServer, **kwargs: object) -> EigenpalClient:
 
 def test_a_gigabyte_answer_stops_at_the_size_cap_with_a_typed_error_naming_it() -> None:
     with HostileServer(endless()) as server, client_for(server, max_response_bytes=4 * MIB) as client:
-        _, error = elapsed(lambda: client.workflows.executions.get("exec_1", timeout_seconds=30))
+        _, error = elapsed(lambda: client.workflows.executions.get("exec_1", request_timeout_seconds=30))
 
     assert isinstance(error, EigenpalResponseTooLargeError)
     assert isinstance(error, EigenpalResponseError)
@@ -64,7 +64,7 @@ def test_a_gigabyte_answer_stops_at_the_size_cap_with_a_typed_error_naming_it() 
 
 def test_the_default_cap_is_64_mib() -> None:
     with HostileServer(endless()) as server, client_for(server) as client:
-        _, error = elapsed(lambda: client.workflows.executions.get("exec_1", timeout_seconds=60))
+        _, error = elapsed(lambda: client.workflows.executions.get("exec_1", request_timeout_seconds=60))
 
     assert isinstance(error, EigenpalResponseTooLargeError)
     assert error.limit_bytes == 64 * MIB

@@ -40,7 +40,7 @@ def test_iter_walks_several_pages_and_yields_each_execution_once(server_with_his
 def test_limit_below_page_size_is_one_request(server_with_history: LocalEigenpalServer) -> None:
     client, requests = counting_client(server_with_history)
     with client:
-        newest = list(client.workflows.executions.iter("echo", page_size=50, limit=3))
+        newest = list(client.workflows.executions.iter("echo", page_size=50, max_items=3))
     assert len(newest) == 3
     assert len(requests) == 1
     assert requests[0].url.params["limit"] == "3"

@@ -169,13 +169,13 @@ def test_default_timeout_is_sixty_seconds_with_shorter_connect() -> None:
 def test_per_call_timeout_overrides_client_default() -> None:
     recorder = Recorder()
     client = make_client(recorder, timeout_seconds=12.5)
-    client.workflows.executions.get("exec_1", timeout_seconds=3)
-    client.workflows.executions.cancel("exec_1", timeout_seconds=4.0)
-    client.workflows.get("wf_1", timeout_seconds=5)
-    client.workflows.list(timeout_seconds=6)
-    client.workflows.versions("wf_1", timeout_seconds=7)
-    client.workflows.executions.list("wf_1", timeout_seconds=8)
-    client.workflows.run("wf_1", timeout_seconds=9)
+    client.workflows.executions.get("exec_1", request_timeout_seconds=3)
+    client.workflows.executions.cancel("exec_1", request_timeout_seconds=4.0)
+    client.workflows.get("wf_1", request_timeout_seconds=5)
+    client.workflows.list(request_timeout_seconds=6)
+    client.workflows.versions("wf_1", request_timeout_seconds=7)
+    client.workflows.executions.list("wf_1", request_timeout_seconds=8)
+    client.workflows.run("wf_1", request_timeout_seconds=9)
     client.workflows.executions.get("exec_1")
     assert [read_timeout(request) for request in recorder.requests] == [3, 4, 5, 6, 7, 8, 9, 12.5]
 
@@ -191,9 +191,9 @@ def test_invalid_per_call_timeout_is_refused_before_any_request(timeout: Any) ->
     recorder = Recorder()
     client = make_client(recorder)
     with pytest.raises(ValueError, match="timeout_seconds"):
-        client.workflows.executions.get("exec_1", timeout_seconds=timeout)
+        client.workflows.executions.get("exec_1", request_timeout_seconds=timeout)
     with pytest.raises(ValueError, match="timeout_seconds"):
-        client.workflows.run("wf_1", timeout_seconds=timeout)
+        client.workflows.run("wf_1", request_timeout_seconds=timeout)
     assert recorder.requests == []
 
 

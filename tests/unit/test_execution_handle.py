@@ -128,7 +128,7 @@ def test_get_and_cancel_act_on_the_handles_execution() -> None:
     api = FakeApi(polls_to_end=1)
     with api.sync_client() as client:
         handle = client.workflows.run("wf_1")
-        detail = handle.get(include_steps=True, timeout_seconds=5)
+        detail = handle.get(include_steps=True, request_timeout_seconds=5)
         outcome = handle.cancel()
     assert isinstance(detail, WorkflowExecutionStatusResponse)
     assert isinstance(detail.steps, list)

@@ -217,7 +217,7 @@ def pages_flow(**kwargs: Any) -> Generator[Any, Any, None]:
 
 
 def test_paging_emits_each_item_once_and_asks_for_the_next_page_when_used_up() -> None:
-    flow = pages_flow(page_size=2, limit=None)
+    flow = pages_flow(page_size=2, max_items=None)
     first = next(flow)
     assert isinstance(first, Send)
     assert first.call.request["params"]["offset"] == 0
@@ -233,7 +233,7 @@ def test_paging_emits_each_item_once_and_asks_for_the_next_page_when_used_up() -
 
 
 def test_paging_stops_at_the_limit_without_another_request() -> None:
-    flow = pages_flow(page_size=50, limit=1)
+    flow = pages_flow(page_size=50, max_items=1)
     first = next(flow)
     assert isinstance(first, Send)
     assert first.call.request["params"]["limit"] == 1
@@ -243,7 +243,7 @@ def test_paging_stops_at_the_limit_without_another_request() -> None:
 
 
 def test_paging_raises_when_the_server_ignores_offset() -> None:
-    flow = pages_flow(page_size=2, limit=None)
+    flow = pages_flow(page_size=2, max_items=None)
     effect = next(flow)
     for _ in range(MAX_PAGES_WITHOUT_NEW_ITEMS):  # the first page, then pages bringing nothing new
         assert isinstance(effect, Send)
@@ -310,7 +310,7 @@ def test_iterate_sends_lazily_and_closes_an_abandoned_flow() -> None:
         sent.append(call)
         return page(["a", "b"], total=4)
 
-    flow = pages_flow(page_size=2, limit=None)
+    flow = pages_flow(page_size=2, max_items=None)
     items = iterate(flow, send)
     assert sent == []  # nothing is requested before the first item is asked for
     assert next(items).id == "a"
@@ -324,7 +324,7 @@ def test_iterate_async_yields_the_same_items() -> None:
         return page(["a", "b"], total=2)
 
     async def collect() -> list[str]:
-        return [item.id async for item in iterate_async(pages_flow(page_size=2, limit=None), send)]
+        return [item.id async for item in iterate_async(pages_flow(page_size=2, max_items=None), send)]
 
     assert asyncio.run(collect()) == ["a", "b"]
 

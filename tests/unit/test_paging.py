@@ -1,4 +1,4 @@
-"""Auto-pagination: lazy pages, page_size separate from limit, no duplicates when the list grows meanwhile."""
+"""Auto-pagination: lazy pages, page_size separate from max_items, no duplicates when the list grows meanwhile."""
 
 from __future__ import annotations
 
@@ -60,10 +60,10 @@ def test_iterates_every_item_across_pages_lazily() -> None:
     ]
 
 
-def test_limit_one_makes_one_request_for_one_item() -> None:
+def test_max_items_one_makes_one_request_for_one_item() -> None:
     fake = FakeList(500)
     with client_for(fake) as client:
-        items = list(client.workflows.executions.iter("wf_1", limit=1))
+        items = list(client.workflows.executions.iter("wf_1", max_items=1))
     assert [item.id for item in items] == ["exec_500"]
     assert len(fake.requests) == 1
     assert fake.requests[0].url.params["limit"] == "1"
@@ -72,7 +72,7 @@ def test_limit_one_makes_one_request_for_one_item() -> None:
 def test_limit_smaller_than_page_size_asks_only_for_what_it_needs() -> None:
     fake = FakeList(500)
     with client_for(fake) as client:
-        items = list(client.workflows.executions.iter("wf_1", page_size=50, limit=120))
+        items = list(client.workflows.executions.iter("wf_1", page_size=50, max_items=120))
     assert len(items) == 120
     assert [r.url.params["limit"] for r in fake.requests] == ["50", "50", "20"]
 
@@ -126,7 +126,7 @@ def test_documented_relative_dates_are_sent_as_written_on_every_page() -> None:
     [
         ({"page_size": 0}, ValueError),
         ({"page_size": 101}, ValueError),
-        ({"limit": -1}, ValueError),
+        ({"max_items": -1}, ValueError),
         ({"status": "canceled"}, ValueError),  # a near-miss of "cancelled"
         ({"from_date": "yesterday"}, ValueError),
         ({"page_size": "10"}, TypeError),
@@ -144,7 +144,7 @@ def test_the_async_client_iterates_with_async_for() -> None:
 
     async def collect() -> list[str]:
         async with AsyncEigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(fake.handler)) as client:
-            return [item.id async for item in client.workflows.executions.iter("wf_1", page_size=3, limit=5)]
+            return [item.id async for item in client.workflows.executions.iter("wf_1", page_size=3, max_items=5)]
 
     assert asyncio.run(collect()) == fake.ids[:5]
     assert [r.url.params["limit"] for r in fake.requests] == ["3", "2"]
