@@ -8,7 +8,7 @@ Each client owns one httpx client whose transport applies the retry policy; the 
 httpx client, the client's ``sleep``/``clock`` and its default timeout, and nothing else of the client.
 Close it with ``close()``/``aclose()`` or a ``with``/``async with`` block.
 
-``with_options(timeout_seconds=..., max_retries=..., headers=...)`` makes a client with other defaults on
+``with_options(request_timeout_seconds=..., max_retries=..., headers=...)`` makes a client with other defaults on
 the same connection pool. The client built by the constructor owns the pool; a ``with_options`` client
 borrows it (``_pool.py``): closing the borrower leaves the pool open, closing the owner closes it for all.
 """
@@ -31,6 +31,7 @@ from eigenpal_ext._limits import check_max_response_bytes, install_deadline_back
 from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._pool import AsyncBorrowedTransport, BorrowedTransport
 from eigenpal_ext._public import public
+from eigenpal_ext._renamed import renamed
 from eigenpal_ext._retry import RetryPolicy
 from eigenpal_ext._telemetry import telemetry_headers
 from eigenpal_ext._transport import AsyncRetryTransport, RetryTransport
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 _RESERVED_HTTPX_ARGS = {
     "base_url": "base_url",
     "headers": "default_headers",
-    "timeout": "timeout_seconds",
+    "timeout": "request_timeout_seconds",
     "transport": "transport",
 }
 # httpx_args keys that configure the connections themselves. httpx applies them only to a transport it builds,
@@ -85,7 +86,7 @@ def resolve_settings(
     *,
     api_key: str | None,
     base_url: str | None,
-    timeout_seconds: float | httpx.Timeout,
+    request_timeout_seconds: float | httpx.Timeout,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
     environ: Mapping[str, str] = os.environ,
@@ -100,7 +101,7 @@ def resolve_settings(
     return ClientSettings(
         api_key=key,
         base_url=url,
-        timeout=default_timeout(timeout_seconds),
+        timeout=default_timeout(request_timeout_seconds),
         retry=RetryPolicy(max_retries=max_retries),
         headers=headers,
     )
@@ -109,7 +110,7 @@ def resolve_settings(
 def derive_settings(
     settings: ClientSettings,
     *,
-    timeout_seconds: float | httpx.Timeout | None,
+    request_timeout_seconds: float | httpx.Timeout | None,
     max_retries: int | None,
     headers: Mapping[str, str] | None,
 ) -> ClientSettings:
@@ -119,8 +120,8 @@ def derive_settings(
     since it is derived from the API key (a client for another key is a new client).
     """
     changes: dict[str, Any] = {}
-    if timeout_seconds is not None:
-        changes["timeout"] = default_timeout(timeout_seconds)
+    if request_timeout_seconds is not None:
+        changes["timeout"] = default_timeout(request_timeout_seconds)
     if max_retries is not None:
         changes["retry"] = RetryPolicy(max_retries=check_max_retries(max_retries))
     if headers is not None:
@@ -216,18 +217,19 @@ def normalise_base_url(base_url: str) -> str:
     return url
 
 
-def default_timeout(timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
-    if isinstance(timeout_seconds, httpx.Timeout):
-        return timeout_seconds
+def default_timeout(request_timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
+    if isinstance(request_timeout_seconds, httpx.Timeout):
+        return request_timeout_seconds
     if (
-        isinstance(timeout_seconds, bool)
-        or not isinstance(timeout_seconds, int | float)
-        or not math.isfinite(timeout_seconds)
-        or timeout_seconds <= 0
+        isinstance(request_timeout_seconds, bool)
+        or not isinstance(request_timeout_seconds, int | float)
+        or not math.isfinite(request_timeout_seconds)
+        or request_timeout_seconds <= 0
     ):
         # None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
-        raise ValueError(f"timeout_seconds must be a positive number of seconds (finite), got {timeout_seconds!r}")
-    seconds = float(timeout_seconds)
+        shown = repr(request_timeout_seconds)
+        raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {shown}")
+    seconds = float(request_timeout_seconds)
     return httpx.Timeout(seconds, connect=min(seconds, _config.DEFAULT_CONNECT_TIMEOUT_SECONDS))
 
 
@@ -297,27 +299,28 @@ class _ClientBase:
     _sleep: Any  # a blocking or an awaitable sleep, per client
     _clock: Callable[[], float]
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def with_options(
         self,
         *,
-        timeout_seconds: float | httpx.Timeout | None = None,
+        request_timeout_seconds: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Self:
         """A client like this one with other defaults, on the same connection pool (no new connections).
 
-        ``timeout_seconds`` (per request), ``max_retries`` and ``headers`` (merged over this client's
+        ``request_timeout_seconds`` (per request), ``max_retries`` and ``headers`` (merged over this client's
         default headers) replace this client's values; None keeps them. Everything else is shared: base
         URL, API key, ``httpx_args``, retry knowledge. Made for per-call variations::
 
-            client.with_options(timeout_seconds=5, max_retries=0).workflows.executions.get(execution_id)
+            client.with_options(request_timeout_seconds=5, max_retries=0).workflows.executions.get(execution_id)
 
         Closing the new client does not close the pool: the client built by the constructor owns it, and
         closing that one closes the pool for every ``with_options`` client made from it (which then raise
         ``RuntimeError`` if used). Each call checks its arguments before any request.
         """
         settings = derive_settings(
-            self._settings, timeout_seconds=timeout_seconds, max_retries=max_retries, headers=headers
+            self._settings, request_timeout_seconds=request_timeout_seconds, max_retries=max_retries, headers=headers
         )
         derived = type(self).__new__(type(self))
         derived._build(
@@ -386,7 +389,7 @@ class EigenpalClient(_ClientBase):
     ...     final = client.workflows.executions.run_and_wait("extract-invoice", input={...})
 
     Arguments: ``api_key`` (else ``EIGENPAL_API_KEY``), ``base_url`` (else ``EIGENPAL_BASE_URL``, else
-    ``https://app.eigenpal.com``; a trailing ``/api/v1`` is accepted), ``timeout_seconds`` per request
+    ``https://app.eigenpal.com``; a trailing ``/api/v1`` is accepted), ``request_timeout_seconds`` per request
     (a float, or an ``httpx.Timeout`` for per-phase control; every method that sends one request also takes
     its own ``request_timeout_seconds``; a wait's ``timeout_seconds`` is the deadline of the whole wait,
     not this), ``max_retries``: how often a request is sent again after a dropped connection,
@@ -401,17 +404,18 @@ class EigenpalClient(_ClientBase):
     ``max_response_bytes``, the largest answer (decoded) one request may bring (64 MiB; a bigger one raises
     ``EigenpalResponseTooLargeError``), and ``sleep``/``clock``: the blocking sleep and the monotonic clock
     used by retries and waits (default ``time.sleep`` and ``time.monotonic``; pass a simulated time to
-    test code that waits without waiting; ``with_options`` clients keep them). ``timeout_seconds`` bounds
+    test code that waits without waiting; ``with_options`` clients keep them). ``request_timeout_seconds`` bounds
     each call as a whole, body and retries included: the longest of an ``httpx.Timeout``'s phases is the
     budget of the whole call.
     """
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout_seconds: float | httpx.Timeout = _config.DEFAULT_TIMEOUT_SECONDS,
+        request_timeout_seconds: float | httpx.Timeout = _config.DEFAULT_TIMEOUT_SECONDS,
         max_retries: int = _config.DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -429,7 +433,7 @@ class EigenpalClient(_ClientBase):
         settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
-            timeout_seconds=timeout_seconds,
+            request_timeout_seconds=request_timeout_seconds,
             max_retries=max_retries,
             default_headers=default_headers,
         )
@@ -534,12 +538,13 @@ class AsyncEigenpalClient(_ClientBase):
     (``async def sleep(seconds)``; default ``asyncio.sleep``).
     """
 
+    @renamed(timeout_seconds="request_timeout_seconds")
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout_seconds: float | httpx.Timeout = _config.DEFAULT_TIMEOUT_SECONDS,
+        request_timeout_seconds: float | httpx.Timeout = _config.DEFAULT_TIMEOUT_SECONDS,
         max_retries: int = _config.DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -557,7 +562,7 @@ class AsyncEigenpalClient(_ClientBase):
         settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
-            timeout_seconds=timeout_seconds,
+            request_timeout_seconds=request_timeout_seconds,
             max_retries=max_retries,
             default_headers=default_headers,
         )

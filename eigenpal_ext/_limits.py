@@ -6,7 +6,7 @@ retry transports (``_transport.py``) use what is here to hold two promises for e
 
 - **Deadline.** A request ends by its deadline, body included, retries included. The deadline is the
   earliest of (a) the request's start plus its *budget*, the longest of its httpx phase timeouts (so
-  ``timeout_seconds=2`` means 2 s for the whole request; a held run's budget is its longer read
+  ``request_timeout_seconds=2`` means 2 s for the whole request; a held run's budget is its longer read
   timeout), and (b) the absolute deadline a caller attached (``run_and_wait`` attaches its wait
   deadline to the trigger). It is enforced at every socket operation: ``DeadlineBackend`` wraps the
   network backend of the client's own connection pool (``_socket_deadline.py``) and clips each

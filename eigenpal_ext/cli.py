@@ -599,7 +599,9 @@ def _dispatch(args: argparse.Namespace, console: Console) -> int:
         return ExitCode.USAGE
     handler: Callable[[argparse.Namespace, EigenpalClient, Console], int] = args.handler
     # The SDK adds its own defaults (EIGENPAL_BASE_URL, then the hosted instance) when base_url is None.
-    with EigenpalClient(api_key=api_key, base_url=args.base_url, timeout_seconds=args.request_timeout) as client:
+    with EigenpalClient(
+        api_key=api_key, base_url=args.base_url, request_timeout_seconds=args.request_timeout
+    ) as client:
         return handler(args, client, console)
 
 

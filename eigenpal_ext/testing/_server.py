@@ -37,7 +37,7 @@ LOOPBACK = "127.0.0.1"
 class ClientOptions(TypedDict, total=False):
     """The ``EigenpalClient`` options ``LocalEigenpalServer.client()`` passes on (it sets key and URL itself)."""
 
-    timeout_seconds: float | httpx.Timeout
+    request_timeout_seconds: float | httpx.Timeout
     max_retries: int
     default_headers: Mapping[str, str]
     transport: httpx.BaseTransport
@@ -51,7 +51,7 @@ class ClientOptions(TypedDict, total=False):
 class AsyncClientOptions(TypedDict, total=False):
     """The ``AsyncEigenpalClient`` options ``LocalEigenpalServer.async_client()`` passes on."""
 
-    timeout_seconds: float | httpx.Timeout
+    request_timeout_seconds: float | httpx.Timeout
     max_retries: int
     default_headers: Mapping[str, str]
     transport: httpx.AsyncBaseTransport

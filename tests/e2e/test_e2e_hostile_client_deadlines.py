@@ -44,11 +44,11 @@ def hanging() -> Iterator[HostileServer]:
 
 
 def client_for(server: HostileServer, **kwargs: object) -> EigenpalClient:
-    return EigenpalClient(api_key=KEY, base_url=server.base_url, timeout_seconds=CLIENT_TIMEOUT, **kwargs)  # type: ignore[arg-type]
+    return EigenpalClient(api_key=KEY, base_url=server.base_url, request_timeout_seconds=CLIENT_TIMEOUT, **kwargs)  # type: ignore[arg-type]
 
 
 def async_client_for(server: HostileServer, **kwargs: object) -> AsyncEigenpalClient:
-    return AsyncEigenpalClient(api_key=KEY, base_url=server.base_url, timeout_seconds=CLIENT_TIMEOUT, **kwargs)  # type: ignore[arg-type]
+    return AsyncEigenpalClient(api_key=KEY, base_url=server.base_url, request_timeout_seconds=CLIENT_TIMEOUT, **kwargs)  # type: ignore[arg-type]
 
 
 # --- item 1: the wait deadline covers the trigger ----------------------------------------------------------
@@ -148,7 +148,7 @@ def test_headers_trickled_a_byte_at_a_time_cannot_stretch_a_request_either() -> 
 def test_the_client_wide_timeout_bounds_a_trickled_request_too() -> None:
     with (
         HostileServer(trickle(TRICKLED_STATUS, every=0.3)) as server,
-        EigenpalClient(api_key=KEY, base_url=server.base_url, timeout_seconds=1.0, max_retries=0) as client,
+        EigenpalClient(api_key=KEY, base_url=server.base_url, request_timeout_seconds=1.0, max_retries=0) as client,
     ):
         took, error = elapsed(lambda: client.workflows.executions.get("exec_1"))
 
@@ -199,7 +199,7 @@ def test_the_raw_generated_client_gets_the_same_deadline() -> None:
 
     with (
         HostileServer(trickle(TRICKLED_STATUS, every=0.5)) as server,
-        EigenpalClient(api_key=KEY, base_url=server.base_url, timeout_seconds=1.0, max_retries=0) as client,
+        EigenpalClient(api_key=KEY, base_url=server.base_url, request_timeout_seconds=1.0, max_retries=0) as client,
     ):
         took, error = elapsed(lambda: get_execution.sync("exec_1", client=client.raw))
 

@@ -220,7 +220,7 @@ def test_a_lone_surrogate_in_a_url_bound_argument_is_a_value_error(recording: Ho
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_non_finite_timeouts_are_value_errors(recording: HostileServer, bad: float) -> None:
     with pytest.raises(ValueError, match="timeout_seconds"):
-        EigenpalClient(api_key=KEY, base_url=recording.base_url, timeout_seconds=bad)
+        EigenpalClient(api_key=KEY, base_url=recording.base_url, request_timeout_seconds=bad)
     with client_for(recording) as client:
         with pytest.raises(ValueError, match="timeout_seconds"):
             client.workflows.get("wf_1", request_timeout_seconds=bad)
@@ -275,7 +275,7 @@ def test_an_execution_id_with_a_newline_cannot_forge_log_lines(caplog: pytest.Lo
     behaviour = routes({RUN: answer(201, {"executionId": FORGED_ID}), POLL: hang})
     with (
         HostileServer(behaviour) as server,
-        client_for(server, timeout_seconds=5) as client,
+        client_for(server, request_timeout_seconds=5) as client,
         pytest.raises(EigenpalTimeoutError) as caught,
     ):
         client.workflows.executions.run_and_wait("wf", timeout_seconds=1)

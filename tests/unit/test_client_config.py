@@ -151,7 +151,7 @@ def test_non_http_base_url_from_environment_is_refused(monkeypatch: pytest.Monke
 
 def test_client_timeout_reaches_the_request() -> None:
     recorder = Recorder()
-    client = make_client(recorder, timeout_seconds=12.5)
+    client = make_client(recorder, request_timeout_seconds=12.5)
     client.workflows.executions.get("exec_1")
     client.workflows.list()
     assert [read_timeout(request) for request in recorder.requests] == [12.5, 12.5]
@@ -168,7 +168,7 @@ def test_default_timeout_is_sixty_seconds_with_shorter_connect() -> None:
 
 def test_per_call_timeout_overrides_client_default() -> None:
     recorder = Recorder()
-    client = make_client(recorder, timeout_seconds=12.5)
+    client = make_client(recorder, request_timeout_seconds=12.5)
     client.workflows.executions.get("exec_1", request_timeout_seconds=3)
     client.workflows.executions.cancel("exec_1", request_timeout_seconds=4.0)
     client.workflows.get("wf_1", request_timeout_seconds=5)
@@ -183,7 +183,7 @@ def test_per_call_timeout_overrides_client_default() -> None:
 @pytest.mark.parametrize("timeout", [None, 0, -1, -0.5, True, "10"])
 def test_invalid_client_timeout_is_refused(timeout: Any) -> None:
     with pytest.raises(ValueError, match="timeout_seconds"):
-        EigenpalClient(api_key=API_KEY, timeout_seconds=timeout, transport=httpx.MockTransport(api_response))
+        EigenpalClient(api_key=API_KEY, request_timeout_seconds=timeout, transport=httpx.MockTransport(api_response))
 
 
 @pytest.mark.parametrize("timeout", [0, -1, True])
@@ -213,7 +213,7 @@ def test_held_run_gets_a_read_timeout_longer_than_the_hold() -> None:
 
 def test_held_run_read_timeout_grows_with_a_short_client_timeout() -> None:
     recorder = Recorder()
-    client = make_client(recorder, timeout_seconds=5)
+    client = make_client(recorder, request_timeout_seconds=5)
     client.workflows.run("wf_1", wait_for_completion=30)
     assert read_timeout(recorder.last) >= 30 + 15
     assert recorder.last.extensions["timeout"]["connect"] == 5.0
@@ -398,7 +398,7 @@ def test_async_context_manager_and_aclose() -> None:
         ("transport", "transport="),
         ("base_url", "base_url="),
         ("headers", "default_headers="),
-        ("timeout", "timeout_seconds="),
+        ("timeout", "request_timeout_seconds="),
     ],
 )
 def test_reserved_httpx_args_are_refused(key: str, argument: str) -> None:

@@ -10,10 +10,10 @@ import inspect
 
 import pytest
 
-from eigenpal_ext import AsyncExecutionHandle, ExecutionHandle
+from eigenpal_ext import AsyncEigenpalClient, AsyncExecutionHandle, EigenpalClient, ExecutionHandle
 from eigenpal_ext.executions import AsyncExecutions, Executions
 from eigenpal_ext.workflows import AsyncWorkflows, Workflows
-from tests.support import Recorder
+from tests.support import API_KEY, BASE_URL, Recorder
 from tests.unit.conftest import ClientFactory
 
 ONE_REQUEST = [
@@ -77,3 +77,17 @@ def test_async_methods_stay_coroutine_functions() -> None:
             for name in names:
                 if name != "iter":
                     assert inspect.iscoroutinefunction(getattr(cls, name)), name
+
+
+def test_the_clients_default_per_request_timeout_is_request_timeout_seconds() -> None:
+    for cls in (EigenpalClient, AsyncEigenpalClient):
+        for function in (cls, cls.with_options):
+            parameters = inspect.signature(function).parameters
+            assert "request_timeout_seconds" in parameters
+            assert "timeout_seconds" not in parameters
+    with pytest.warns(DeprecationWarning, match=r"__init__\(timeout_seconds=...\) is deprecated"):
+        client = EigenpalClient(api_key=API_KEY, base_url=BASE_URL, timeout_seconds=9)  # type: ignore[call-arg]
+    with client:
+        assert client.timeout.read == 9.0
+        with pytest.warns(DeprecationWarning, match=r"with_options\(timeout_seconds=...\) is deprecated"):
+            assert client.with_options(timeout_seconds=4).timeout.read == 4.0  # type: ignore[call-arg]

@@ -426,7 +426,7 @@ def test_the_deadline_property_any_timing(
 def test_poll_read_timeout_is_the_client_timeout_when_the_deadline_is_far() -> None:
     api = FakeApi(finishes_after=1.0)
 
-    with make_client(api, timeout_seconds=30.0) as client:
+    with make_client(api, request_timeout_seconds=30.0) as client:
         client.workflows.executions.run_and_wait("extract-invoice", timeout_seconds=300.0)
 
     assert {poll.request.extensions["timeout"]["read"] for poll in api.polls} == {30.0}

@@ -59,7 +59,7 @@ def sync_client(recorder: Recorder, **kwargs: Any) -> EigenpalClient:
 def test_options_apply_to_the_new_client_only() -> None:
     recorder = Recorder()
     with sync_client(recorder, default_headers={"X-Team": "finance"}) as client:
-        derived = client.with_options(timeout_seconds=7, headers={"x-team": "ops", "X-Trace": "t-1"})
+        derived = client.with_options(request_timeout_seconds=7, headers={"x-team": "ops", "X-Trace": "t-1"})
         derived.workflows.get("wf_1")
         sent = recorder.last
         assert sent.headers.get_list("x-team") == ["ops"]  # replaced case-insensitively, not sent twice
@@ -80,7 +80,7 @@ def test_options_apply_to_the_new_client_only() -> None:
 def test_options_apply_to_raw_calls_too() -> None:
     recorder = Recorder()
     with sync_client(recorder) as client:
-        derived = client.with_options(timeout_seconds=3, headers={"X-Trace": "raw"})
+        derived = client.with_options(request_timeout_seconds=3, headers={"X-Trace": "raw"})
         get_workflow.sync_detailed("wf_1", client=derived.raw)
         assert recorder.last.headers["x-trace"] == "raw"
         assert recorder.last.extensions["timeout"]["read"] == 3.0
@@ -88,7 +88,7 @@ def test_options_apply_to_raw_calls_too() -> None:
 
 def test_unchanged_options_are_inherited_and_chains_accumulate() -> None:
     recorder = Recorder()
-    with sync_client(recorder, timeout_seconds=12) as client:
+    with sync_client(recorder, request_timeout_seconds=12) as client:
         first = client.with_options(headers={"X-A": "1"})
         second = first.with_options(headers={"X-B": "2"}, max_retries=0)
         second.workflows.get("wf_1")
@@ -113,8 +113,8 @@ def test_max_retries_applies_to_the_new_client(max_retries: int, attempts: int) 
 @pytest.mark.parametrize(
     ("options", "error", "text"),
     [
-        ({"timeout_seconds": 0}, ValueError, "timeout_seconds must be a positive number"),
-        ({"timeout_seconds": "5"}, ValueError, "timeout_seconds must be a positive number"),
+        ({"request_timeout_seconds": 0}, ValueError, "timeout_seconds must be a positive number"),
+        ({"request_timeout_seconds": "5"}, ValueError, "timeout_seconds must be a positive number"),
         ({"max_retries": -1}, ValueError, "max_retries must be an int >= 0"),
         ({"max_retries": True}, ValueError, "max_retries must be an int >= 0"),
         ({"headers": {"Authorization": "Bearer other"}}, ValueError, "headers cannot set Authorization"),
@@ -194,7 +194,7 @@ def server() -> Iterator[CountingServer]:
 
 def test_with_options_clients_share_the_connection_pool(server: CountingServer) -> None:
     client = EigenpalClient(api_key=API_KEY, base_url=server.base_url)
-    fast = client.with_options(timeout_seconds=5, max_retries=0, headers={"X-Trace": "fast"})
+    fast = client.with_options(request_timeout_seconds=5, max_retries=0, headers={"X-Trace": "fast"})
     traced = fast.with_options(headers={"X-Trace": "second"})
     try:
         client.workflows.get("wf_1")
@@ -212,7 +212,7 @@ def test_with_options_clients_share_the_connection_pool(server: CountingServer) 
 def test_closing_a_with_options_client_leaves_the_pool_open(server: CountingServer) -> None:
     with EigenpalClient(api_key=API_KEY, base_url=server.base_url) as client:
         client.workflows.get("wf_1")
-        with client.with_options(timeout_seconds=5) as derived:
+        with client.with_options(request_timeout_seconds=5) as derived:
             derived.workflows.get("wf_1")
         assert server.connections == 1
         client.workflows.get("wf_1")  # the parent still works, on the same open connection
@@ -224,7 +224,7 @@ def test_closing_a_with_options_client_leaves_the_pool_open(server: CountingServ
 
 def test_closing_the_owner_closes_the_pool_for_its_with_options_clients(server: CountingServer) -> None:
     client = EigenpalClient(api_key=API_KEY, base_url=server.base_url)
-    derived = client.with_options(max_retries=0).with_options(timeout_seconds=5)
+    derived = client.with_options(max_retries=0).with_options(request_timeout_seconds=5)
     derived.workflows.get("wf_1")
     client.close()
     with pytest.raises(RuntimeError, match=r"made with with_options\(\) from a client that has been closed"):
@@ -237,7 +237,7 @@ def test_async_with_options_clients_share_the_connection_pool(server: CountingSe
     async def scenario() -> None:
         async with AsyncEigenpalClient(api_key=API_KEY, base_url=server.base_url) as client:
             await client.workflows.get("wf_1")
-            async with client.with_options(timeout_seconds=5, headers={"X-Trace": "async"}) as derived:
+            async with client.with_options(request_timeout_seconds=5, headers={"X-Trace": "async"}) as derived:
                 await derived.workflows.get("wf_1")
                 assert derived._pool is client._pool
             await client.workflows.get("wf_1")  # closing the derived client left the pool open
@@ -262,7 +262,7 @@ def test_async_options_apply() -> None:
             api_key=API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(recorder), sleep=no_sleep
         )
         async with client:
-            derived = client.with_options(max_retries=0, timeout_seconds=4, headers={"X-Trace": "a"})
+            derived = client.with_options(max_retries=0, request_timeout_seconds=4, headers={"X-Trace": "a"})
             with pytest.raises(EigenpalServerError):
                 await derived.workflows.get("wf_1")
             assert len(recorder.requests) == 1
@@ -285,7 +285,7 @@ def test_a_proxy_goes_through_retries_and_is_shared_by_with_options(server: Coun
     )  # fmt: skip
     with client:
         assert client.workflows.get("wf_1").id == "wf_1"  # the 503 was retried: the proxy is behind the retries
-        client.with_options(timeout_seconds=5).workflows.get("wf_1")
+        client.with_options(request_timeout_seconds=5).workflows.get("wf_1")
     assert server.paths == ["http://eigenpal.invalid/api/v1/workflows/wf_1"] * 3
     assert server.connections == 1
 
