@@ -14,7 +14,6 @@ here, where anything unusable becomes a typed ``EigenpalError``.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -43,6 +42,7 @@ from eigenpal_api.models import (
 from eigenpal_api.types import UNSET, File, Unset
 
 from eigenpal_ext import _config
+from eigenpal_ext._client import check_request_timeout
 from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError
 from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
 from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge
@@ -234,15 +234,7 @@ def call_timeout(
 ) -> httpx.Timeout | None:
     """The per-call timeout: an override for every phase, and room for a server hold on the read."""
     if request_timeout_seconds is not None:
-        if (
-            isinstance(request_timeout_seconds, bool)
-            or not isinstance(request_timeout_seconds, int | float)
-            or not math.isfinite(request_timeout_seconds)
-            or request_timeout_seconds <= 0
-        ):
-            shown = repr(request_timeout_seconds)
-            raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {shown}")
-        base = httpx.Timeout(float(request_timeout_seconds))
+        base = httpx.Timeout(check_request_timeout(request_timeout_seconds))
     elif hold_seconds is None:
         return None
     else:

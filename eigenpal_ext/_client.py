@@ -217,19 +217,20 @@ def normalise_base_url(base_url: str) -> str:
     return url
 
 
+def check_request_timeout(value: object) -> float:
+    """A per-request timeout (the client's default, or one call's): a positive, finite number of seconds.
+
+    None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {value!r}")
+    return float(value)
+
+
 def default_timeout(request_timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(request_timeout_seconds, httpx.Timeout):
         return request_timeout_seconds
-    if (
-        isinstance(request_timeout_seconds, bool)
-        or not isinstance(request_timeout_seconds, int | float)
-        or not math.isfinite(request_timeout_seconds)
-        or request_timeout_seconds <= 0
-    ):
-        # None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
-        shown = repr(request_timeout_seconds)
-        raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {shown}")
-    seconds = float(request_timeout_seconds)
+    seconds = check_request_timeout(request_timeout_seconds)
     return httpx.Timeout(seconds, connect=min(seconds, _config.DEFAULT_CONNECT_TIMEOUT_SECONDS))
 
 

@@ -107,20 +107,7 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
     message = redact(f"HTTP {status}: {text}", secrets)
     headers = _response_headers(response, secrets)
 
-    if status == 429:
-        return EigenpalRateLimitError(
-            message,
-            status=status,
-            issues=parsed.issues,
-            request_id=request_id,
-            hint=parsed.hint,
-            docs_url=parsed.docs_url,
-            body=parsed.body,
-            execution_id=execution_id,
-            headers=headers,
-            retry_after=retry_after,
-        )
-    return _class_for_status(status)(
+    error = _class_for_status(status)(
         message,
         status=status,
         issues=parsed.issues,
@@ -131,6 +118,9 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
         execution_id=execution_id,
         headers=headers,
     )
+    if isinstance(error, EigenpalRateLimitError):
+        error.retry_after = retry_after
+    return error
 
 
 def unusable_success_response(

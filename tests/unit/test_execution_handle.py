@@ -22,30 +22,20 @@ from eigenpal_ext import (
     ExecutionHandle,
     ExecutionResult,
 )
+from tests.support import FakeTime
 
 API_KEY = "eg_test_key_0123456789"
 BASE_URL = "https://eigenpal.test"
 CREATED = "2026-11-27T10:00:00Z"
 
 
-class FakeApi:
+class FakeApi(FakeTime):
     """Runs end after ``polls_to_end`` polls; the run's answer carries a field this client does not know."""
 
     def __init__(self, polls_to_end: int = 2) -> None:
+        super().__init__()  # its own simulated time: clock, sleep, async_sleep
         self.polls_to_end, self.polls = polls_to_end, 0
         self.sent: list[httpx.Request] = []
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.sent.append(request)
