@@ -98,8 +98,8 @@ class ExecutionHandle(_Handle):
 
         The same as ``client.workflows.executions.wait(handle.execution_id, ...)``: polls right away, then on
         the growing schedule up to ``poll_interval_seconds``; transient failures are polled through;
-        ``on_status(execution)`` is called once per status change; after ``timeout_seconds`` raises
-        ``EigenpalTimeoutError`` (requesting a cancel first when ``cancel_on_timeout=True``).
+        ``on_status(execution)`` is called once per status change; after ``timeout_seconds`` (the whole wait's
+        deadline) raises ``EigenpalWaitTimeoutError`` (requesting a cancel first when ``cancel_on_timeout=True``).
         """
         requestor: Requestor = self._requestor
         return requestor.run(self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout))

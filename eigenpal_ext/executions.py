@@ -139,9 +139,10 @@ class Executions:
         Polls right away, then after 0.7 s, each delay 1.2x the last up to ``poll_interval_seconds`` (default
         1.5 s: the longest delay, and the steady interval of a long wait). Transient failures
         (429, 5xx, dropped connections, timeouts) are polled through. ``on_status(execution)`` is called once
-        per status change. After ``timeout_seconds`` raises ``EigenpalTimeoutError`` with ``execution_id`` and
-        ``last_status`` (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or
-        rejected execution is returned, not raised: check ``result.status``.
+        per status change. After ``timeout_seconds`` (the whole wait's deadline) raises
+        ``EigenpalWaitTimeoutError`` (an ``EigenpalTimeoutError``) with ``execution_id`` and ``last_status``
+        (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or rejected execution
+        is returned, not raised: check ``result.status``.
         """
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return self._requestor.run(wait_flow(execution_id, options))
