@@ -1,6 +1,7 @@
 """The retry policy as users see it: which requests are sent again, how often, and after how long.
 
-Attempts are counted in the mock transport; sleeps are recorded through the client's ``sleep=`` argument (never slept).
+Attempts are counted in the mock transport; sleeps are recorded through the client's ``sleep=`` argument (never
+slept). Tests that take ``retrying`` run on the sync client and on the async one (``tests/unit/conftest.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from eigenpal_ext import (
     EigenpalTimeoutError,
     EigenpalValidationError,
 )
+from tests.support import FakeTime
+from tests.unit.conftest import ClientFactory
 
 API_KEY = "eg_test_key_0123456789abcdef"
 BASE = "https://eigenpal.test"
@@ -77,33 +80,40 @@ def status(code: int, **kwargs: Any) -> httpx.Response:
     return httpx.Response(code, **kwargs)
 
 
-def make_client(script: Handler, **kwargs: Any) -> tuple[EigenpalClient, list[float]]:
-    options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-    sleeps: list[float] = []
-    client = EigenpalClient(transport=httpx.MockTransport(script), sleep=sleeps.append, **options)
-    return client, sleeps
+Retrying = Callable[..., tuple[EigenpalClient, list[float]]]
+
+
+@pytest.fixture
+def retrying(any_client: ClientFactory) -> Retrying:
+    """``retrying(script, **options)``: a client (sync, then async) answered by ``script``, and its sleeps."""
+
+    def make(script: Handler, **options: Any) -> tuple[EigenpalClient, list[float]]:
+        time = FakeTime()
+        return any_client(script, time=time, api_key=API_KEY, base_url=BASE, **options), time.sleeps
+
+    return make
 
 
 # --- counts -----------------------------------------------------------------------------------------------
 
 
-def test_default_max_retries_is_two() -> None:
-    client, _ = make_client(Script([]))
+def test_default_max_retries_is_two(retrying: Retrying) -> None:
+    client, _ = retrying(Script([]))
     assert client._settings.retry.max_retries == 2
 
 
-def test_get_succeeds_after_two_503s() -> None:
+def test_get_succeeds_after_two_503s(retrying: Retrying) -> None:
     script = Script([status(503), status(503), ok_execution()])
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     execution = client.workflows.executions.get("exec_1")
     assert execution.execution_id == "exec_1"
     assert script.attempts == 3
     assert len(sleeps) == 2
 
 
-def test_get_gives_up_after_three_attempts() -> None:
+def test_get_gives_up_after_three_attempts(retrying: Retrying) -> None:
     script = Script([], final=status(503))
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     with pytest.raises(EigenpalServerError) as info:
         client.workflows.executions.get("exec_1")
     assert info.value.status == 503
@@ -111,18 +121,18 @@ def test_get_gives_up_after_three_attempts() -> None:
     assert len(sleeps) == 2
 
 
-def test_max_retries_zero_means_one_attempt() -> None:
+def test_max_retries_zero_means_one_attempt(retrying: Retrying) -> None:
     script = Script([], final=status(503))
-    client, sleeps = make_client(script, max_retries=0)
+    client, sleeps = retrying(script, max_retries=0)
     with pytest.raises(EigenpalServerError):
         client.workflows.executions.get("exec_1")
     assert script.attempts == 1
     assert sleeps == []
 
 
-def test_max_retries_is_configurable_upwards() -> None:
+def test_max_retries_is_configurable_upwards(retrying: Retrying) -> None:
     script = Script([status(502)] * 4, final=ok_execution())
-    client, sleeps = make_client(script, max_retries=4)
+    client, sleeps = retrying(script, max_retries=4)
     client.workflows.executions.get("exec_1")
     assert script.attempts == 5
     assert len(sleeps) == 4
@@ -150,9 +160,9 @@ def _outcome_id(outcome: Outcome) -> str:
 
 
 @pytest.mark.parametrize("failure", RETRIED_FAILURES, ids=_outcome_id)
-def test_get_is_retried_on_transient_failures(failure: Outcome) -> None:
+def test_get_is_retried_on_transient_failures(failure: Outcome, retrying: Retrying) -> None:
     script = Script([failure], final=ok_execution())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     assert client.workflows.executions.get("exec_1").execution_id == "exec_1"
     assert script.attempts == 2
     assert len(sleeps) == 1
@@ -169,9 +179,9 @@ def test_get_is_retried_on_transient_failures(failure: Outcome) -> None:
         (501, EigenpalServerError),
     ],
 )
-def test_get_is_not_retried_on_client_errors(code: int, expected: type[EigenpalError]) -> None:
+def test_get_is_not_retried_on_client_errors(code: int, expected: type[EigenpalError], retrying: Retrying) -> None:
     script = Script([], final=status(code, json={"issues": []}))
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     with pytest.raises(expected):
         client.workflows.executions.get("exec_1")
     assert script.attempts == 1
@@ -179,11 +189,11 @@ def test_get_is_not_retried_on_client_errors(code: int, expected: type[EigenpalE
 
 
 @pytest.mark.parametrize("failure", [status(503), httpx.ConnectError, httpx.ReadTimeout], ids=_outcome_id)
-def test_list_get_versions_are_retried(failure: Outcome) -> None:
+def test_list_get_versions_are_retried(failure: Outcome, retrying: Retrying) -> None:
     listing = status(200, json={"data": [], "total": 0, "limit": 50, "offset": 0})
     workflow = status(200, json={"id": "wf_1", "createdAt": "2026-05-09T12:00:00Z"})
     script = Script([failure, listing, failure, workflow, failure, listing, failure, listing])
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     client.workflows.list()
     client.workflows.get("wf_1")
     client.workflows.versions("wf_1")
@@ -200,28 +210,28 @@ def test_list_get_versions_are_retried(failure: Outcome) -> None:
     [status(503), status(500), status(429), httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ConnectError],
     ids=_outcome_id,
 )
-def test_cancel_is_retried_like_a_get(failure: Outcome) -> None:
+def test_cancel_is_retried_like_a_get(failure: Outcome, retrying: Retrying) -> None:
     script = Script([failure], final=status(200, json=CANCELLED))
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     assert str(client.workflows.executions.cancel("exec_1").status) == "cancelled"
     assert script.attempts == 2
     assert all(request.method == "POST" for request in script.requests)
     assert len(sleeps) == 1
 
 
-def test_cancel_gives_up_after_three_attempts() -> None:
+def test_cancel_gives_up_after_three_attempts(retrying: Retrying) -> None:
     script = Script([], final=httpx.ReadTimeout)
-    client, _ = make_client(script)
+    client, _ = retrying(script)
     with pytest.raises(EigenpalTimeoutError) as info:
         client.workflows.executions.cancel("exec_1")
     assert info.value.execution_id == "exec_1"
     assert script.attempts == 3
 
 
-def test_cancel_with_slash_in_id_is_retried() -> None:
+def test_cancel_with_slash_in_id_is_retried(retrying: Retrying) -> None:
     # The cancel route is recognised on the path as sent: "exec/1" travels as exec%2F1.
     script = Script([status(503)], final=status(200, json=CANCELLED))
-    client, _ = make_client(script)
+    client, _ = retrying(script)
     client.workflows.executions.cancel("exec/1")
     assert script.requests[0].url.raw_path == b"/api/v1/workflows/executions/exec%2F1/cancel"
     assert script.attempts == 2
@@ -235,9 +245,9 @@ def test_cancel_with_slash_in_id_is_retried() -> None:
     [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, status(429)],
     ids=_outcome_id,
 )
-def test_run_is_retried_when_it_did_not_reach_the_server(failure: Outcome) -> None:
+def test_run_is_retried_when_it_did_not_reach_the_server(failure: Outcome, retrying: Retrying) -> None:
     script = Script([failure], final=created())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     result = client.workflows.run("wf_1", input={"a": 1})
     assert isinstance(result, RunWorkflowResponse)
     assert result.execution_id == "exec_1"
@@ -247,9 +257,11 @@ def test_run_is_retried_when_it_did_not_reach_the_server(failure: Outcome) -> No
 
 
 @pytest.mark.parametrize("failure", [httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError])
-def test_run_is_not_retried_after_the_request_may_have_arrived(failure: type[httpx.TransportError]) -> None:
+def test_run_is_not_retried_after_the_request_may_have_arrived(
+    failure: type[httpx.TransportError], retrying: Retrying
+) -> None:
     script = Script([], final=failure)
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     with pytest.raises((EigenpalConnectionError, EigenpalTimeoutError)) as info:
         client.workflows.run("wf_1", input={"a": 1})
     error = info.value
@@ -262,9 +274,9 @@ def test_run_is_not_retried_after_the_request_may_have_arrived(failure: type[htt
 
 
 @pytest.mark.parametrize("code", [500, 502, 503, 504])
-def test_run_is_not_retried_on_5xx(code: int) -> None:
+def test_run_is_not_retried_on_5xx(code: int, retrying: Retrying) -> None:
     script = Script([], final=status(code))
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     with pytest.raises(EigenpalServerError) as info:
         client.workflows.run("wf_1", input={"a": 1})
     assert info.value.status == code
@@ -272,9 +284,9 @@ def test_run_is_not_retried_on_5xx(code: int) -> None:
     assert sleeps == []
 
 
-def test_run_connect_errors_exhaust_retries_then_raise_without_may_exist_hint() -> None:
+def test_run_connect_errors_exhaust_retries_then_raise_without_may_exist_hint(retrying: Retrying) -> None:
     script = Script([], final=httpx.ConnectError)
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     with pytest.raises(EigenpalConnectionError) as info:
         client.workflows.run("wf_1", input={"a": 1})
     assert script.attempts == 3
@@ -346,9 +358,9 @@ def test_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind: str) 
     assert transport.bodies[0] == transport.bodies[1]
 
 
-def test_retried_upload_through_mock_transport(tmp_path: Path) -> None:
+def test_retried_upload_through_mock_transport(tmp_path: Path, retrying: Retrying) -> None:
     script = Script([status(429, headers={"Retry-After": "0"})], final=created())
-    client, _ = make_client(script)
+    client, _ = retrying(script)
     client.workflows.run("wf_1", input=_upload_inputs(tmp_path, "path"))
     assert script.attempts == 2
     for request in script.requests:
@@ -395,41 +407,41 @@ def test_async_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind:
 
 
 @pytest.mark.parametrize(("header", "expected"), [("2", 2.0), ("1.5", 1.5), ("0", 0.0), (" 3 ", 3.0)])
-def test_retry_after_seconds_is_honoured(header: str, expected: float) -> None:
+def test_retry_after_seconds_is_honoured(header: str, expected: float, retrying: Retrying) -> None:
     script = Script([status(429, headers={"Retry-After": header})], final=ok_execution())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     client.workflows.executions.get("exec_1")
     assert sleeps == [expected]
 
 
-def test_retry_after_on_503_is_honoured() -> None:
+def test_retry_after_on_503_is_honoured(retrying: Retrying) -> None:
     script = Script([status(503, headers={"Retry-After": "4"})], final=ok_execution())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     client.workflows.executions.get("exec_1")
     assert sleeps == [4.0]
 
 
-def test_retry_after_http_date_is_honoured() -> None:
+def test_retry_after_http_date_is_honoured(retrying: Retrying) -> None:
     when = datetime.now(UTC) + timedelta(seconds=30)
     script = Script([status(429, headers={"Retry-After": format_datetime(when, usegmt=True)})], final=ok_execution())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     client.workflows.executions.get("exec_1")
     assert len(sleeps) == 1
     assert 25.0 <= sleeps[0] <= 30.0
 
 
-def test_retry_after_http_date_in_the_past_does_not_sleep_negative() -> None:
+def test_retry_after_http_date_in_the_past_does_not_sleep_negative(retrying: Retrying) -> None:
     when = datetime.now(UTC) - timedelta(seconds=30)
     script = Script([status(429, headers={"Retry-After": format_datetime(when, usegmt=True)})], final=ok_execution())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     client.workflows.executions.get("exec_1")
     assert len(sleeps) == 1
     assert sleeps[0] >= 0.0
 
 
-def test_retry_after_above_cap_is_not_waited_out() -> None:
+def test_retry_after_above_cap_is_not_waited_out(retrying: Retrying) -> None:
     script = Script([status(429, headers={"Retry-After": "3600"})], final=ok_execution())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     with pytest.raises(EigenpalRateLimitError) as info:
         client.workflows.executions.get("exec_1")
     assert info.value.retry_after == 3600.0
@@ -437,17 +449,17 @@ def test_retry_after_above_cap_is_not_waited_out() -> None:
     assert sleeps == []
 
 
-def test_retry_after_on_run_is_honoured() -> None:
+def test_retry_after_on_run_is_honoured(retrying: Retrying) -> None:
     script = Script([status(429, headers={"Retry-After": "1.5"})], final=created())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     client.workflows.run("wf_1", input={"a": 1})
     assert sleeps == [1.5]
 
 
 @pytest.mark.parametrize("header", ["soon", "-5", "nan"])
-def test_unparsable_retry_after_falls_back_to_backoff(header: str) -> None:
+def test_unparsable_retry_after_falls_back_to_backoff(header: str, retrying: Retrying) -> None:
     script = Script([status(429, headers={"Retry-After": header})], final=ok_execution())
-    client, sleeps = make_client(script)
+    client, sleeps = retrying(script)
     client.workflows.executions.get("exec_1")
     assert len(sleeps) == 1
     assert 0.25 <= sleeps[0] <= 0.5
@@ -460,9 +472,9 @@ def _check_backoff(sleeps: list[float]) -> None:
         assert 0.5 * bound <= delay <= bound, (delay, bound)
 
 
-def test_backoff_is_exponential_with_jitter_within_bounds() -> None:
+def test_backoff_is_exponential_with_jitter_within_bounds(retrying: Retrying) -> None:
     script = Script([], final=status(503))
-    client, sleeps = make_client(script, max_retries=5)
+    client, sleeps = retrying(script, max_retries=5)
     with pytest.raises(EigenpalServerError):
         client.workflows.executions.get("exec_1")
     assert script.attempts == 6
@@ -470,9 +482,9 @@ def test_backoff_is_exponential_with_jitter_within_bounds() -> None:
     _check_backoff(sleeps)
 
 
-def test_backoff_is_capped() -> None:
+def test_backoff_is_capped(retrying: Retrying) -> None:
     script = Script([], final=httpx.ConnectError)
-    client, sleeps = make_client(script, max_retries=8)
+    client, sleeps = retrying(script, max_retries=8)
     with pytest.raises(EigenpalConnectionError):
         client.workflows.executions.get("exec_1")
     assert len(sleeps) == 8
@@ -481,12 +493,12 @@ def test_backoff_is_capped() -> None:
     assert max(sleeps[5:]) >= 4.0  # the late retries sit at the cap's [50 %, 100 %] band
 
 
-def test_backoff_grows_across_many_samples() -> None:
+def test_backoff_grows_across_many_samples(retrying: Retrying) -> None:
     firsts: list[float] = []
     lasts: list[float] = []
     for _ in range(20):
         script = Script([], final=status(503))
-        client, sleeps = make_client(script, max_retries=3)
+        client, sleeps = retrying(script, max_retries=3)
         with pytest.raises(EigenpalServerError):
             client.workflows.executions.get("exec_1")
         _check_backoff(sleeps)
@@ -532,14 +544,6 @@ def test_async_get_gives_up_after_three_attempts() -> None:
     assert script.attempts == 3
 
 
-@pytest.mark.parametrize("code", [500, 503])
-def test_async_run_is_not_retried_on_5xx(code: int) -> None:
-    script = Script([], final=status(code))
-    with pytest.raises(EigenpalServerError):
-        run_async(script, lambda client: client.workflows.run("wf_1", input={"a": 1}))
-    assert script.attempts == 1
-
-
 def test_async_run_is_not_retried_on_read_timeout() -> None:
     script = Script([], final=httpx.ReadTimeout)
     with pytest.raises(EigenpalTimeoutError) as info:
@@ -555,19 +559,3 @@ def test_async_run_is_retried_on_connect_error_and_honours_retry_after() -> None
     assert script.attempts == 3
     assert len(sleeps) == 2
     assert sleeps[1] == 2.0
-
-
-def test_async_cancel_is_retried() -> None:
-    script = Script([httpx.RemoteProtocolError], final=status(200, json=CANCELLED))
-    outcome, sleeps = run_async(script, lambda client: client.workflows.executions.cancel("exec_1"))
-    assert str(outcome.status) == "cancelled"
-    assert script.attempts == 2
-    assert len(sleeps) == 1
-
-
-def test_async_retry_after_above_cap_is_not_waited_out() -> None:
-    script = Script([status(429, headers={"Retry-After": "3600"})], final=ok_execution())
-    with pytest.raises(EigenpalRateLimitError) as info:
-        run_async(script, lambda client: client.workflows.executions.get("exec_1"))
-    assert info.value.retry_after == 3600.0
-    assert script.attempts == 1
