@@ -14,12 +14,12 @@ retry transports (``_transport.py``) use what is here to hold two promises for e
   time left, so even a server that trickles its *headers* cannot stretch a request. Between body
   chunks the deadline is checked again, and the async transport also runs each attempt under
   ``asyncio.timeout``. Passing the deadline raises ``DeadlineExceeded`` (an ``httpx`` timeout),
-  which ``_errors`` maps to ``EigenpalTimeoutError``.
+  which ``_transport_errors`` maps to ``EigenpalRequestTimeoutError``.
 - **Size.** The body is read in chunks as httpx decodes it, and the *decoded* bytes are counted, so a
   gzip bomb is stopped at the cap like a plain huge answer. A compressed body is handed to the decoder
   in slices of ``COMPRESSED_SLICE_BYTES`` (4 KiB), so one decoded chunk is at most about 4 MiB (deflate
   expands at most ~1030:1) and peak memory stays near the cap, not the cap plus a 64 MiB burst. Passing
-  the cap raises ``ResponseTooLarge``, which ``_errors`` maps to ``EigenpalResponseTooLargeError``; it is
+  the cap raises ``ResponseTooLarge``, which ``_response_errors`` maps to ``EigenpalResponseTooLargeError``; it is
   never retried (the same request would get the same answer).
 """
 
