@@ -1,5 +1,7 @@
 """Tests for ``AsyncEigenpalClient``: the sync surface, awaited, on the same shared decisions.
 
+The resource tests take ``any_client`` and run on the sync client and on the async one, from one body.
+
 Each test drives the client with ``asyncio.run`` (no pytest-asyncio). The API is a fake behind
 ``httpx.MockTransport`` (which serves async clients too); time is simulated through the client's
 ``clock=``/``sleep=`` arguments (an ``async def`` sleep here), so nothing sleeps for real. The waiting scenarios run on
@@ -24,7 +26,6 @@ from eigenpal_api.models import (
     ListWorkflowExecutionsResponse,
     ListWorkflowsResponse,
     RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
     WorkflowSummary,
 )
 
@@ -39,6 +40,7 @@ from eigenpal_ext import (
     is_terminal,
 )
 from tests.support import FakeTime, raise_, respond
+from tests.unit.conftest import ClientFactory
 
 T = TypeVar("T")
 BASE_URL = "https://eigenpal.test"
@@ -169,17 +171,12 @@ def multipart_parts(request: httpx.Request) -> dict[str, tuple[dict[str, str], b
 # --- workflows ------------------------------------------------------------------------------------------------
 
 
-def test_workflows_list_get_and_versions() -> None:
+def test_workflows_list_get_and_versions(any_client: ClientFactory) -> None:
     api = FakeApi()
-
-    async def scenario() -> tuple[ListWorkflowsResponse, WorkflowSummary, ListVersionsResponse]:
-        async with async_client(api) as client:
-            listed = await client.workflows.list(search="invoice", kind="workflow", limit=10, offset=0)
-            one = await client.workflows.get("extract-invoice")
-            versions = await client.workflows.versions("extract-invoice", limit=5, offset=5)
-            return listed, one, versions
-
-    listed, one, versions = run(scenario())
+    client = any_client(api.handler, time=api.time)
+    listed = client.workflows.list(search="invoice", kind="workflow", limit=10, offset=0)
+    one = client.workflows.get("extract-invoice")
+    versions = client.workflows.versions("extract-invoice", limit=5, offset=5)
 
     assert isinstance(listed, ListWorkflowsResponse)
     assert listed.data[0].id == "wf_abc123"
@@ -196,20 +193,15 @@ def test_workflows_list_get_and_versions() -> None:
     assert all(r.headers["x-eigenpal-sdk"] == "eigenpal-ext" for r in api.requests)
 
 
-def test_workflows_run_json() -> None:
+def test_workflows_run_json(any_client: ClientFactory) -> None:
     api = FakeApi()
-
-    async def scenario() -> RunWorkflowResponse:
-        async with async_client(api) as client:
-            return await client.workflows.run(
-                "extract-invoice",
-                input={"customer": "ACME", "pages": [1, 2]},
-                version="1.2.3",
-                overrides={"parse": {"text": "x"}},
-                trigger="cli",
-            )
-
-    triggered = run(scenario())
+    triggered = any_client(api.handler, time=api.time).workflows.run(
+        "extract-invoice",
+        input={"customer": "ACME", "pages": [1, 2]},
+        version="1.2.3",
+        overrides={"parse": {"text": "x"}},
+        trigger="cli",
+    )
 
     assert isinstance(triggered, RunWorkflowResponse)
     assert triggered.execution_id == EXECUTION_ID
@@ -225,19 +217,16 @@ def test_workflows_run_json() -> None:
     }
 
 
-def test_workflows_run_with_a_path_sends_multipart_with_the_exact_bytes(tmp_path: Path) -> None:
+def test_workflows_run_with_a_path_sends_multipart_with_the_exact_bytes(
+    tmp_path: Path, any_client: ClientFactory
+) -> None:
     content = bytes(range(256)) * 1000 + b"%%EOF\r\n--not-a-boundary\r\n"
     document = tmp_path / "contract.pdf"
     document.write_bytes(content)
     api = FakeApi()
-
-    async def scenario() -> RunWorkflowResponse:
-        async with async_client(api) as client:
-            return await client.workflows.run(
-                "extract-invoice", input={"contract_document": document, "customer": "ACME"}
-            )
-
-    triggered = run(scenario())
+    triggered = any_client(api.handler, time=api.time).workflows.run(
+        "extract-invoice", input={"contract_document": document, "customer": "ACME"}
+    )
 
     assert triggered.execution_id == EXECUTION_ID
     parts = multipart_parts(api.requests[0])
@@ -253,16 +242,11 @@ def test_workflows_run_with_a_path_sends_multipart_with_the_exact_bytes(tmp_path
 # --- executions ----------------------------------------------------------------------------------------------
 
 
-def test_executions_get_with_and_without_steps() -> None:
+def test_executions_get_with_and_without_steps(any_client: ClientFactory) -> None:
     api = FakeApi(finishes_after=0.0)
-
-    async def scenario() -> tuple[WorkflowExecutionStatusResponse, WorkflowExecutionStatusResponse]:
-        async with async_client(api) as client:
-            plain = await client.workflows.executions.get(EXECUTION_ID)
-            detail = await client.workflows.executions.get(EXECUTION_ID, include_steps=True)
-            return plain, detail
-
-    plain, detail = run(scenario())
+    client = any_client(api.handler, time=api.time)
+    plain = client.workflows.executions.get(EXECUTION_ID)
+    detail = client.workflows.executions.get(EXECUTION_ID, include_steps=True)
 
     assert "includeSteps" not in api.requests[0].url.params
     assert api.requests[1].url.params["includeSteps"] == "true"
@@ -274,17 +258,12 @@ def test_executions_get_with_and_without_steps() -> None:
     assert detail.additional_properties == {"traceUrl": "https://eigenpal.test/trace/1"}
 
 
-def test_executions_list_with_statuses_and_dates() -> None:
+def test_executions_list_with_statuses_and_dates(any_client: ClientFactory) -> None:
     api = FakeApi()
     since = datetime(2026, 5, 1, tzinfo=UTC)
-
-    async def scenario() -> ListWorkflowExecutionsResponse:
-        async with async_client(api) as client:
-            return await client.workflows.executions.list(
-                "wf_abc123", status=["failed", "cancelled"], from_date=since, to_date="now()", limit=50
-            )
-
-    page = run(scenario())
+    page = any_client(api.handler, time=api.time).workflows.executions.list(
+        "wf_abc123", status=["failed", "cancelled"], from_date=since, to_date="now()", limit=50
+    )
 
     assert isinstance(page, ListWorkflowExecutionsResponse)
     assert page.data[0].id == EXECUTION_ID
@@ -295,14 +274,9 @@ def test_executions_list_with_statuses_and_dates() -> None:
     assert params["limit"] == "50"
 
 
-def test_executions_cancel() -> None:
+def test_executions_cancel(any_client: ClientFactory) -> None:
     api = FakeApi()
-
-    async def scenario() -> CancelWorkflowExecutionResponse:
-        async with async_client(api) as client:
-            return await client.workflows.executions.cancel(EXECUTION_ID)
-
-    outcome = run(scenario())
+    outcome = any_client(api.handler, time=api.time).workflows.executions.cancel(EXECUTION_ID)
 
     assert isinstance(outcome, CancelWorkflowExecutionResponse)
     assert outcome.status == "cancellation-requested"
@@ -310,15 +284,10 @@ def test_executions_cancel() -> None:
     assert (api.requests[0].method, api.requests[0].url.path) == ("POST", CANCEL_PATH)
 
 
-def test_a_404_is_typed_and_carries_the_execution_id() -> None:
+def test_a_404_is_typed_and_carries_the_execution_id(any_client: ClientFactory) -> None:
     api = FakeApi(poll_script=[respond(404, json={"issues": [{"field": "executionId", "message": "gone"}]})])
-
-    async def scenario() -> None:
-        async with async_client(api) as client:
-            await client.workflows.executions.get(EXECUTION_ID)
-
     with pytest.raises(EigenpalNotFoundError) as caught:
-        run(scenario())
+        any_client(api.handler, time=api.time).workflows.executions.get(EXECUTION_ID)
 
     assert caught.value.execution_id == EXECUTION_ID
     assert caught.value.status == 404
