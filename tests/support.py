@@ -107,26 +107,24 @@ def raise_(error_type: type[httpx.TransportError]) -> Handler:
     return action
 
 
-def make_client(
-    handler: Handler, *, time: FakeTime | None = None, api_key: str = API_KEY, base_url: str = BASE_URL, **options: Any
-) -> EigenpalClient:
-    """A sync client answered by ``handler``, on ``time`` (a fresh ``FakeTime`` if None: nothing really sleeps)."""
+def make_client(handler: Handler, *, time: FakeTime | None = None, **options: Any) -> EigenpalClient:
+    """A sync client answered by ``handler``, on ``time`` (a fresh ``FakeTime`` if None: nothing really sleeps).
+
+    ``options`` go to the client; ``api_key`` and ``base_url`` default to ``API_KEY`` and ``BASE_URL``.
+    """
     time = FakeTime() if time is None else time
-    transport = httpx.MockTransport(handler)
-    return EigenpalClient(
-        api_key=api_key, base_url=base_url, transport=transport, clock=time.clock, sleep=time.sleep, **options
-    )
+    return EigenpalClient(**_client_options(handler, time, options), sleep=time.sleep)
 
 
-def make_async_client(
-    handler: Handler, *, time: FakeTime | None = None, api_key: str = API_KEY, base_url: str = BASE_URL, **options: Any
-) -> AsyncEigenpalClient:
-    """The async twin of ``make_client``."""
+def make_async_client(handler: Handler, *, time: FakeTime | None = None, **options: Any) -> AsyncEigenpalClient:
+    """The async twin of ``make_client`` (``time``'s sleep awaited)."""
     time = FakeTime() if time is None else time
+    return AsyncEigenpalClient(**_client_options(handler, time, options), sleep=time.async_sleep)
+
+
+def _client_options(handler: Handler, time: FakeTime, options: dict[str, Any]) -> dict[str, Any]:
     transport = httpx.MockTransport(handler)
-    return AsyncEigenpalClient(
-        api_key=api_key, base_url=base_url, transport=transport, clock=time.clock, sleep=time.async_sleep, **options
-    )
+    return {"api_key": API_KEY, "base_url": BASE_URL, **options, "transport": transport, "clock": time.clock}
 
 
 class SyncView:
