@@ -299,6 +299,8 @@ class _ClientBase:
     _max_response_bytes: int
     _sleep: Any  # a blocking or an awaitable sleep, per client
     _clock: Callable[[], float]
+    _retrying: Any
+    _http: Any
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def with_options(
@@ -336,6 +338,58 @@ class _ClientBase:
         )
         return derived
 
+    # Set by each client class: how it holds and sends (sync or async flavours of the same parts).
+    _borrowed_transport: Any
+    _retry_transport: Any
+    _http_client: Any
+
+    def _construct(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        request_timeout_seconds: float | httpx.Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        transport: Any,
+        httpx_args: Mapping[str, Any] | None,
+        idempotent_runs: bool | None,
+        max_response_bytes: int,
+        sleep: Any,
+        clock: Callable[[], float] | None,
+    ) -> None:
+        """The constructors' shared work: check every argument, resolve the settings, build the pool."""
+        configure_from_env()
+        check_idempotent_runs(idempotent_runs)
+        check_time_source(sleep, "sleep")
+        check_time_source(clock, "clock")
+        check_max_response_bytes(max_response_bytes)
+        settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url,
+            request_timeout_seconds=request_timeout_seconds,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
+        pool = transport if transport is not None else self._new_pool(pool_args)
+        self._build(
+            settings,
+            pool,
+            owner=None,
+            httpx_args=client_args,
+            idempotent_runs=idempotent_runs,
+            max_response_bytes=max_response_bytes,
+            sleep=sleep if sleep is not None else self._default_sleep(),
+            clock=clock if clock is not None else time.monotonic,
+        )
+
+    def _new_pool(self, pool_args: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _default_sleep(self) -> Any:
+        raise NotImplementedError
+
     def _build(
         self,
         settings: ClientSettings,
@@ -348,13 +402,28 @@ class _ClientBase:
         sleep: Any,
         clock: Callable[[], float],
     ) -> None:
-        raise NotImplementedError
+        """Wire a client onto ``pool``: its own retry transport and httpx client (``owner``: the pool's owner)."""
+        self._settings, self._pool, self._owner = settings, pool, owner
+        self._httpx_args, self._idempotent_runs = httpx_args, idempotent_runs
+        # The constructor's sleep=/clock= (simulated time in tests); the retry transport and the waiters use them.
+        self._sleep, self._clock = sleep, clock
+        sending = pool if owner is None else self._borrowed_transport(pool, owner._pool_closed)
+        self._max_response_bytes = max_response_bytes
+        self._retrying = self._retry_transport(
+            sending,
+            settings.retry,
+            sleep=sleep,
+            clock=clock,
+            idempotent_runs=idempotent_runs,
+            max_response_bytes=max_response_bytes,
+        )
+        self._http = self._http_client(**http_client_arguments(settings, self._retrying, httpx_args))
 
     def _learned_idempotency(self) -> bool:
-        raise NotImplementedError
+        return bool(self._retrying.keys_honoured)
 
     def _pool_closed(self) -> bool:
-        raise NotImplementedError
+        return bool(self._http.is_closed)
 
     @property
     def base_url(self) -> str:
@@ -426,61 +495,32 @@ class EigenpalClient(_ClientBase):
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        configure_from_env()
-        check_idempotent_runs(idempotent_runs)
-        check_time_source(sleep, "sleep")
-        check_time_source(clock, "clock")
-        check_max_response_bytes(max_response_bytes)
-        settings = resolve_settings(
+        self._construct(
             api_key=api_key,
             base_url=base_url,
             request_timeout_seconds=request_timeout_seconds,
             max_retries=max_retries,
             default_headers=default_headers,
-        )
-        pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
-        pool = transport if transport is not None else httpx.HTTPTransport(**pool_args)
-        # Each socket operation of the pool is clipped to the deadline of the request in progress (_limits).
-        install_deadline_backend(pool)
-        self._build(
-            settings,
-            pool,
-            owner=None,
-            httpx_args=client_args,
+            transport=transport,
+            httpx_args=httpx_args,
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
-            sleep=sleep if sleep is not None else time.sleep,
-            clock=clock if clock is not None else time.monotonic,
-        )
-
-    def _build(
-        self,
-        settings: ClientSettings,
-        pool: httpx.BaseTransport,
-        *,
-        owner: _ClientBase | None,
-        httpx_args: Mapping[str, Any] | None,
-        idempotent_runs: bool | None,
-        max_response_bytes: int,
-        sleep: Callable[[float], None],
-        clock: Callable[[], float],
-    ) -> None:
-        self._settings, self._pool, self._owner = settings, pool, owner
-        self._httpx_args, self._idempotent_runs = httpx_args, idempotent_runs
-        # The constructor's sleep=/clock= (simulated time in tests); the retry transport and the waiters use them.
-        self._sleep: Callable[[float], None] = sleep
-        self._clock: Callable[[], float] = clock
-        sending = pool if owner is None else BorrowedTransport(pool, owner._pool_closed)
-        self._max_response_bytes = max_response_bytes
-        self._retrying = RetryTransport(
-            sending,
-            settings.retry,
             sleep=sleep,
             clock=clock,
-            idempotent_runs=idempotent_runs,
-            max_response_bytes=max_response_bytes,
         )
-        self._http = _urls.Client(**http_client_arguments(settings, self._retrying, httpx_args))
+
+    _borrowed_transport = BorrowedTransport
+    _retry_transport = RetryTransport
+    _http_client = _urls.Client
+
+    def _new_pool(self, pool_args: Mapping[str, Any]) -> httpx.BaseTransport:
+        pool = httpx.HTTPTransport(**pool_args)
+        # Each socket operation of the pool is clipped to the deadline of the request in progress (_limits).
+        install_deadline_backend(pool)
+        return pool
+
+    def _default_sleep(self) -> Callable[[float], None]:
+        return time.sleep
 
     # Built on first use, so that importing the package and making a client load neither the resources
     # (with the generated models) nor the generated client.
@@ -506,12 +546,6 @@ class EigenpalClient(_ClientBase):
         import eigenpal_api  # noqa: PLC0415 - loaded on first use
 
         return eigenpal_api.Client(base_url=self._settings.base_url).set_httpx_client(self._http)
-
-    def _learned_idempotency(self) -> bool:
-        return self._retrying.keys_honoured
-
-    def _pool_closed(self) -> bool:
-        return self._http.is_closed
 
     def close(self) -> None:
         """Close this client; when it built the pool (not a ``with_options`` client), the pool too."""
@@ -555,58 +589,29 @@ class AsyncEigenpalClient(_ClientBase):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        configure_from_env()
-        check_idempotent_runs(idempotent_runs)
-        check_time_source(sleep, "sleep")
-        check_time_source(clock, "clock")
-        check_max_response_bytes(max_response_bytes)
-        settings = resolve_settings(
+        self._construct(
             api_key=api_key,
             base_url=base_url,
             request_timeout_seconds=request_timeout_seconds,
             max_retries=max_retries,
             default_headers=default_headers,
-        )
-        pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
-        pool = transport if transport is not None else httpx.AsyncHTTPTransport(**pool_args)
-        self._build(
-            settings,
-            pool,
-            owner=None,
-            httpx_args=client_args,
+            transport=transport,
+            httpx_args=httpx_args,
             idempotent_runs=idempotent_runs,
             max_response_bytes=max_response_bytes,
-            sleep=sleep if sleep is not None else _asyncio_sleep,
-            clock=clock if clock is not None else time.monotonic,
-        )
-
-    def _build(
-        self,
-        settings: ClientSettings,
-        pool: httpx.AsyncBaseTransport,
-        *,
-        owner: _ClientBase | None,
-        httpx_args: Mapping[str, Any] | None,
-        idempotent_runs: bool | None,
-        max_response_bytes: int,
-        sleep: Callable[[float], Awaitable[None]],
-        clock: Callable[[], float],
-    ) -> None:
-        self._settings, self._pool, self._owner = settings, pool, owner
-        self._httpx_args, self._idempotent_runs = httpx_args, idempotent_runs
-        self._sleep: Callable[[float], Awaitable[None]] = sleep
-        self._clock: Callable[[], float] = clock
-        sending = pool if owner is None else AsyncBorrowedTransport(pool, owner._pool_closed)
-        self._max_response_bytes = max_response_bytes
-        self._retrying = AsyncRetryTransport(
-            sending,
-            settings.retry,
             sleep=sleep,
             clock=clock,
-            idempotent_runs=idempotent_runs,
-            max_response_bytes=max_response_bytes,
         )
-        self._http = _urls.AsyncClient(**http_client_arguments(settings, self._retrying, httpx_args))
+
+    _borrowed_transport = AsyncBorrowedTransport
+    _retry_transport = AsyncRetryTransport
+    _http_client = _urls.AsyncClient
+
+    def _new_pool(self, pool_args: Mapping[str, Any]) -> httpx.AsyncBaseTransport:
+        return httpx.AsyncHTTPTransport(**pool_args)
+
+    def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
+        return _asyncio_sleep
 
     @functools.cached_property
     def workflows(self) -> AsyncWorkflows:
@@ -630,12 +635,6 @@ class AsyncEigenpalClient(_ClientBase):
         import eigenpal_api  # noqa: PLC0415 - loaded on first use
 
         return eigenpal_api.Client(base_url=self._settings.base_url).set_async_httpx_client(self._http)
-
-    def _learned_idempotency(self) -> bool:
-        return self._retrying.keys_honoured
-
-    def _pool_closed(self) -> bool:
-        return self._http.is_closed
 
     async def aclose(self) -> None:
         """Close this client; when it built the pool (not a ``with_options`` client), the pool too."""
