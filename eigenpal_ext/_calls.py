@@ -44,7 +44,7 @@ from eigenpal_api.types import UNSET, File, Unset
 from eigenpal_ext import _config
 from eigenpal_ext._client import check_request_timeout
 from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError
-from eigenpal_ext._files import check_json_value, json_part, split_run_inputs
+from eigenpal_ext._files import check_encodable, check_json_value, json_part, split_run_inputs
 from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge
 from eigenpal_ext._response_errors import (
     error_from_oversized,
@@ -110,19 +110,6 @@ def require_id(value: object, argument: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{argument} must be a non-empty string, got {value!r}")
     return check_encodable(value, argument)
-
-
-def check_encodable(value: str, argument: str) -> str:
-    """A string that goes into a URL travels as UTF-8: a lone surrogate cannot, so it is refused here."""
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ValueError(
-                f"{argument} contains {value[exc.start]!r} at index {exc.start}, a lone surrogate that cannot be "
-                "encoded as UTF-8"
-            ) from None
-    return value
 
 
 def check_header_value(value: object, argument: str, *, max_chars: int = MAX_IDEMPOTENCY_KEY_CHARS) -> str:

@@ -171,17 +171,22 @@ def _where(where: str, path: _Path) -> str:
     return where + "".join(f"[{key!r}]" for key in keys)
 
 
-def _check_text(text: str, where: str, path: _Path) -> str:
-    """Strings travel as UTF-8: a lone surrogate (e.g. from a bad decode) cannot, so it is refused here."""
-    if not text.isascii():
+def check_encodable(value: str, argument: str) -> str:
+    """Strings travel as UTF-8 (in a URL or a JSON body): a lone surrogate (e.g. from a bad decode) cannot, so
+    it is refused here, naming ``argument``."""
+    if not value.isascii():
         try:
-            text.encode("utf-8")
+            value.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise ValueError(
-                f"{_where(where, path)} contains {text[exc.start]!r} at index {exc.start}, a lone surrogate "
-                "that cannot be encoded as UTF-8"
+                f"{argument} contains {value[exc.start]!r} at index {exc.start}, a lone surrogate that cannot be "
+                "encoded as UTF-8"
             ) from None
-    return text
+    return value
+
+
+def _check_text(text: str, where: str, path: _Path) -> str:
+    return check_encodable(text, _where(where, path)) if not text.isascii() else text
 
 
 def check_part_headers(key: str, filename: str, mime_type: str) -> None:
