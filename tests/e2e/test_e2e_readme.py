@@ -1,4 +1,4 @@
-"""Every ```python example in README.md runs, unchanged, against the local EigenPal server.
+"""Every ```python example in README.md and the guides (docs/) runs, unchanged, against the local EigenPal server.
 
 The examples build their clients from ``EIGENPAL_BASE_URL``/``EIGENPAL_API_KEY``, which point at a
 ``LocalEigenpalServer`` on 127.0.0.1 for this test. The blocks run in order in one namespace, as a reader
@@ -29,8 +29,24 @@ PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 TEST_SUITE_FILE = re.compile(r"\A# (conftest\.py|test_\w+\.py)\b")
 
 
+# In the order a reader meets them; a test below checks that no page is left out.
+PAGES = [
+    "README.md",
+    *(f"docs/guides/{name}.md" for name in (
+        "quickstart", "files", "waiting", "listing", "compatibility", "many", "errors", "configuration",
+        "async", "testing", "raw-client", "cli", "benchmarks",
+    )),
+    "docs/architecture.md",
+]  # fmt: skip
+
+
 def readme_blocks() -> list[str]:
-    return PYTHON_BLOCK.findall((ROOT / "README.md").read_text())
+    return [block for page in PAGES for block in PYTHON_BLOCK.findall((ROOT / page).read_text())]
+
+
+def test_every_page_is_read() -> None:
+    pages = {"README.md", *(str(path.relative_to(ROOT)) for path in (ROOT / "docs").rglob("*.md"))}
+    assert pages == set(PAGES)
 
 
 def session_blocks() -> list[str]:
