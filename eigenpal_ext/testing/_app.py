@@ -9,9 +9,11 @@ Every answer is JSON with an ``x-request-id`` header; errors use the API's envel
 parameters and body against ``openapi.yaml`` (400, with field paths), then existence (404).
 
 Beyond the contract, for clients that can use it: a run with an ``Idempotency-Key`` header is created
-once per key and tenant (a retry gets the same execution back), and the key is echoed in the response
-so a client knows it was honoured. ``/admin/...`` routes (outside ``/api/v1``) approve or reject
-``review`` executions and report counters; ``/healthz`` answers without a key.
+once per key and tenant (the same request sent again gets the same execution back, another request
+with that key a 422), and the key is echoed in the response so a client knows it was honoured; the
+server can also ignore keys, or echo them without honouring them (``_idempotency``). ``/admin/...``
+routes (outside ``/api/v1``) approve or reject ``review`` executions and report counters; ``/healthz``
+answers without a key.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from eigenpal_ext.dates import format_utc, resolve_date
 from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
+from eigenpal_ext.testing._idempotency import IdempotencyMode, request_fingerprint, same_request
 from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, JsonTooLarge, parse_request_json
 from eigenpal_ext.testing._spec import Issue, SpecValidator
 from eigenpal_ext.testing._store import KNOWN_STATUSES, TERMINAL, Execution, NewExecution, Store, StoredFile
@@ -60,6 +63,7 @@ class ServerState:
     max_upload_bytes: int
     hold_window_seconds: float
     body_read_timeout_seconds: float = 30.0
+    idempotency_keys: IdempotencyMode = "honour"
     faults: FaultInjector | None = None
     body_reads: BodyReads | None = None
     idempotent_replays: int = 0  # all tenants (for tests); /admin/stats shows each tenant its own
@@ -313,14 +317,21 @@ async def run_workflow(request: Request, state: ServerState, tenant: str, params
     body, files = await read_run_body(request, state)
     try:
         file_keys = frozenset(stored.input_key for stored in files)
-        problems = workflow.input_issues(body.get("input") or {}, file_keys)
+        inputs = body.get("input") or {}
+        problems = workflow.input_issues(inputs, file_keys)
         if problems:
             raise ApiError(400, [_issue(field, message, "invalid_value") for field, message in problems])
-        idempotency_key = request.headers.get("idempotency-key") or None
+        trigger = body.get("trigger") or "api"
+        fingerprint = request_fingerprint(
+            workflow_id=workflow.id, version_id=version.id, input=inputs, overrides=body.get("overrides"),
+            trigger=trigger, files=files,
+        )  # fmt: skip
+        sent_key = request.headers.get("idempotency-key") or None
         new = NewExecution(
             tenant=tenant, workflow_id=workflow.id, workflow_name=workflow.name, version_id=version.id,
-            input=body.get("input") or {}, overrides=body.get("overrides"), trigger=body.get("trigger") or "api",
-            idempotency_key=idempotency_key,
+            input=inputs, overrides=body.get("overrides"), trigger=trigger,
+            idempotency_key=sent_key if state.idempotency_keys == "honour" else None,
+            request_fingerprint=fingerprint,
         )  # fmt: skip
         execution, created = state.store.create_execution(new, files)
     except BaseException:
@@ -330,17 +341,14 @@ async def run_workflow(request: Request, state: ServerState, tenant: str, params
         state.engine.submit(execution.id)
     else:
         _delete_stored(files)
+        if not same_request(execution.request_fingerprint, execution.workflow_id, fingerprint, workflow.id):
+            message = (
+                "this Idempotency-Key was already used for a different request (another workflow, version, "
+                "input, files, overrides or trigger); send a new key for a new request"
+            )
+            raise ApiError(422, [_issue("header.idempotency-key", message, "idempotency_key_reused")])
         state.idempotent_replays += 1
         state.replays_by_tenant[tenant] += 1
-        if execution.workflow_id != workflow.id:
-            raise ApiError(
-                400,
-                [
-                    _issue(
-                        "header.idempotency-key", "this Idempotency-Key was used for another workflow", "invalid_value"
-                    )
-                ],
-            )
     answer: dict[str, Any] = {"executionId": execution.id}
     hold = q.get("wait_for_completion")
     if hold is not None:
@@ -349,7 +357,7 @@ async def run_workflow(request: Request, state: ServerState, tenant: str, params
             answer["status"] = finished.status
             answer["result"] = finished.result
             answer["error"] = finished.error
-    return json_response(201, answer)  # RequestIds echoes the Idempotency-Key
+    return json_response(201, answer)  # RequestIds echoes the Idempotency-Key (unless keys are ignored)
 
 
 async def hold_until_terminal(state: ServerState, execution_id: str, seconds: float) -> Execution | None:
@@ -534,10 +542,12 @@ def _utc_now() -> datetime:
 
 
 class RequestIds:
-    """Outermost middleware: a request id for every request, in ``x-request-id`` on every response."""
+    """Outermost middleware: a request id for every request, in ``x-request-id`` on every response; with
+    ``echo_idempotency_key``, the request's ``Idempotency-Key`` echoed on every response too."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+    def __init__(self, app: Callable[..., Awaitable[None]], *, echo_idempotency_key: bool = True) -> None:
         self.app = app
+        self.echo_idempotency_key = echo_idempotency_key
 
     async def __call__(self, scope: Scope, receive: Callable[..., Any], send: Callable[..., Any]) -> None:
         if scope["type"] != "http":
@@ -546,9 +556,13 @@ class RequestIds:
         request_id = "req_" + secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
 
-        # The server as a whole honours Idempotency-Key, so every answer to a request that carried one
-        # echoes it, even a 503 or 429 from the fault injector: the client learns it may retry runs.
-        idempotency_key = next((value for name, value in scope.get("headers", []) if name == b"idempotency-key"), None)
+        # A server that honours Idempotency-Key (or only pretends to: `echo-only`) echoes it on every answer
+        # to a request that carried one, even a 503 or 429 from the fault injector.
+        idempotency_key = (
+            next((value for name, value in scope.get("headers", []) if name == b"idempotency-key"), None)
+            if self.echo_idempotency_key
+            else None
+        )
 
         async def send_with_id(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -599,4 +613,4 @@ def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInje
         state.faults = faults_injector(inner)
         inner = state.faults
     state.body_reads = BodyReads(inner, idle_timeout_seconds=state.body_read_timeout_seconds)
-    return RequestIds(state.body_reads)
+    return RequestIds(state.body_reads, echo_idempotency_key=state.idempotency_keys != "ignore")

@@ -19,6 +19,7 @@ from types import FrameType
 from eigenpal_ext.testing._documents import write_sample_invoice
 from eigenpal_ext.testing._engine import Pacing
 from eigenpal_ext.testing._faults import FaultConfig
+from eigenpal_ext.testing._idempotency import IDEMPOTENCY_MODES
 from eigenpal_ext.testing._server import DEFAULT_API_KEY, LOOPBACK, LocalEigenpalServer, ServerConfig
 
 
@@ -75,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--body-timeout", type=float, default=30.0, metavar="SECONDS",
                         help="408 when a request head or body makes no progress this long (default 30)")  # fmt: skip
     parser.add_argument("--step-seconds", type=float, default=0.02, help="pause before each workflow step")
+    keys = parser.add_mutually_exclusive_group()
+    keys.add_argument("--idempotency-keys", choices=IDEMPOTENCY_MODES,
+                      help="what a run's Idempotency-Key does: honour (one execution per key, echoed; the default), "
+                           "echo-only (echoed, every run a new execution) or ignore (neither)")  # fmt: skip
+    keys.add_argument("--no-idempotency", dest="idempotency_keys", action="store_const", const="ignore",
+                      help="the same as --idempotency-keys ignore: every run creates a new execution")  # fmt: skip
     parser.add_argument("--write-sample-invoice", type=Path, metavar="PATH",
                         help="write a 2-page sample invoice PDF (INV-2026-0042) to PATH and exit")  # fmt: skip
     faults = parser.add_argument_group("fault injection (reproducible with --seed)")
@@ -101,6 +108,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         faults=faults,
         workflows=parse_workflows(args.workflow),
         body_read_timeout_seconds=args.body_timeout,
+        idempotency_keys=args.idempotency_keys or "honour",
     )
 
 

@@ -23,6 +23,7 @@ from eigenpal_ext.testing._app import ServerState, create_app, envelope_bytes, t
 from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
 from eigenpal_ext.testing._http_protocol import envelope_protocol
+from eigenpal_ext.testing._idempotency import IDEMPOTENCY_MODES, IdempotencyMode
 from eigenpal_ext.testing._spec import SpecValidator
 from eigenpal_ext.testing._store import Store
 from eigenpal_ext.testing._workflows import configured_workflows
@@ -75,7 +76,11 @@ class ServerConfig:
     (60 like EigenPal; tests shorten it); ``max_upload_bytes`` answers 413 above it; ``workflows`` adds
     workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``);
     ``body_read_timeout_seconds`` answers 408 to a client that sends no part of its body for that long
-    (and to one whose request head is not complete that long after it connected or got its last answer).
+    (and to one whose request head is not complete that long after it connected or got its last answer);
+    ``idempotency_keys`` is what a run's ``Idempotency-Key`` does: ``"honour"`` (one execution per key and
+    tenant, the key echoed; the key reused with a different request is a 422 ``idempotency_key_reused``),
+    ``"echo-only"`` (echoed but not honoured: every run is a new execution, like a gateway that echoes
+    headers) or ``"ignore"`` (not honoured and not echoed, as EigenPal documents runs).
     """
 
     api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
@@ -87,6 +92,7 @@ class ServerConfig:
     faults: FaultConfig = attrs.field(factory=FaultConfig)
     workflows: Mapping[str, str] = attrs.field(factory=dict)
     body_read_timeout_seconds: float = 30.0
+    idempotency_keys: IdempotencyMode = "honour"
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
@@ -95,6 +101,8 @@ class ServerConfig:
             raise ValueError("body_read_timeout_seconds must be in (0, 3600]")
         if not 0 <= self.hold_window_seconds <= 60:
             raise ValueError("hold_window_seconds must be in 0..60")
+        if self.idempotency_keys not in IDEMPOTENCY_MODES:
+            raise ValueError(f"idempotency_keys must be one of {', '.join(IDEMPOTENCY_MODES)}")
         configured_workflows(self.workflows)  # a bad alias fails here, with the configuration
 
     @property
@@ -123,6 +131,7 @@ class LocalEigenpalServer:
             max_upload_bytes=self.config.max_upload_bytes,
             hold_window_seconds=self.config.hold_window_seconds,
             body_read_timeout_seconds=self.config.body_read_timeout_seconds,
+            idempotency_keys=self.config.idempotency_keys,
         )
         injector = None
         if self.config.faults.active:

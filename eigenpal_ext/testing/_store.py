@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS executions (
     started_at TEXT,
     completed_at TEXT,
     cancel_requested_at TEXT,
+    request_fingerprint TEXT,
     UNIQUE (tenant, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS executions_by_workflow ON executions (tenant, workflow_id, created_at);
@@ -123,6 +124,8 @@ class Execution:
     started_at: str | None
     completed_at: str | None
     cancel_requested_at: str | None
+    request_fingerprint: str | None = None
+    """What the run asked for (``_idempotency.request_fingerprint``); None for rows of an older server."""
 
     @property
     def is_terminal(self) -> bool:
@@ -142,6 +145,7 @@ class NewExecution:
     trigger: str
     example_id: str | None = None
     idempotency_key: str | None = None
+    request_fingerprint: str | None = None
 
 
 class Store:
@@ -167,8 +171,17 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
         self.bounded_values = self._bound_stored_json()
         self.swept_uploads = self._sweep_orphan_uploads() if self.persistent else 0
+
+    def _add_missing_columns(self) -> None:
+        """Bring a database of an older server up to the current schema (columns added since, as NULL)."""
+        with self._lock:
+            present = {row["name"] for row in self._db.execute("PRAGMA table_info(executions)")}
+            for column, declaration in _ADDED_COLUMNS.items():
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE executions ADD COLUMN {column} {declaration}")
 
     def _bound_stored_json(self) -> int:
         """Once per database: replace stored JSON values too deep to read back safely; how many.
@@ -243,12 +256,12 @@ class Store:
             try:
                 self._db.execute(
                     "INSERT INTO executions (id, tenant, workflow_id, workflow_name, version_id, status, input_json,"
-                    " overrides_json, trigger, example_id, idempotency_key, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?)",
+                    " overrides_json, trigger, example_id, idempotency_key, created_at, request_fingerprint)"
+                    " VALUES (?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?)",
                     (
                         execution_id, new.tenant, new.workflow_id, new.workflow_name, new.version_id,
                         json.dumps(new.input), _json_or_none(new.overrides), new.trigger, new.example_id,
-                        new.idempotency_key, now_text(),
+                        new.idempotency_key, now_text(), new.request_fingerprint,
                     ),
                 )  # fmt: skip
                 self._db.executemany(
@@ -392,6 +405,7 @@ class Store:
         return None if row is None else _decode(row)
 
 
+_ADDED_COLUMNS = {"request_fingerprint": "TEXT"}  # added after the first release of the schema
 _JSON_FIELDS = {"result": "result_json", "steps": "steps_json", "overrides": "overrides_json"}
 _JSON_COLUMNS = ("input_json", "overrides_json", "result_json", "steps_json")
 _JSON_BOUNDED_VERSION = 1  # PRAGMA user_version once every stored JSON value is known to read back safely
@@ -442,4 +456,5 @@ def _decode(row: sqlite3.Row) -> Execution:
         started_at=row["started_at"],
         completed_at=row["completed_at"],
         cancel_requested_at=row["cancel_requested_at"],
+        request_fingerprint=row["request_fingerprint"],
     )

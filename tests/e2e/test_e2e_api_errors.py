@@ -415,9 +415,9 @@ def test_idempotency_key_returns_the_same_execution(tmp_path: Path) -> None:
         assert other.headers["idempotency-key"] == "order-43"
         assert server.store.count_executions() == 2
 
-        # The key is per workflow use: the same key on another workflow is refused, not silently reused.
+        # The key names one request: the same key on another workflow is refused, not silently reused.
         elsewhere = http.post("/api/v1/workflows/fail/run", json={}, headers={"Idempotency-Key": "order-42"})
-        assert_envelope(elsewhere, 400)
+        assert assert_envelope(elsewhere, 422)[0]["code"] == "idempotency_key_reused"
         assert server.store.count_executions() == 2
 
         # A replayed multipart run keeps the first upload and discards the duplicate file.
