@@ -46,7 +46,6 @@ from eigenpal_ext.testing._uploads import MultipartRun, UploadError, read_multip
 from eigenpal_ext.testing._workflows import Workflow
 
 HOLD_POLL_SECONDS = 0.02
-SQLITE_MAX_INTEGER = 2**63 - 1  # `offset` has no maximum in the spec; SQLite cannot bind a larger int
 
 logger = logging.getLogger("eigenpal_ext.testing")
 
@@ -484,7 +483,7 @@ async def list_executions(request: Request, state: ServerState, tenant: str, par
     limit, offset = q["limit"], q.get("offset", 0)
     executions, total = state.store.list_executions(
         tenant, workflow.id, statuses=statuses, from_date=bounds["fromDate"], to_date=bounds["toDate"],
-        example_id=q.get("exampleId"), limit=limit, offset=min(offset, SQLITE_MAX_INTEGER),
+        example_id=q.get("exampleId"), limit=limit, offset=offset,
     )  # fmt: skip
     return 200, page([execution_summary(e) for e in executions], total, limit, offset)
 

@@ -178,6 +178,13 @@ class SpecValidator:
         """Every operation of the spec, keyed by ``operationId``."""
         return dict(self._operations)
 
+    def parameter_types(self, operation_id: str, parameter: str) -> tuple[str, ...]:
+        """The JSON types a parameter's schema declares (``("integer",)``); empty when it declares none."""
+        declared = self._keyword(self.operation(operation_id).parameter(parameter).pointer, "type")
+        if isinstance(declared, str):
+            return (declared,)
+        return tuple(str(t) for t in declared) if isinstance(declared, list) else ()
+
     def max_value(self, operation_id: str, parameter: str) -> int | None:
         """The schema ``maximum`` of a parameter (``wait_for_completion`` → 60), or None when it has none."""
         maximum = self._keyword(self.operation(operation_id).parameter(parameter).pointer, "maximum")

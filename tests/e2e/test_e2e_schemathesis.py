@@ -72,11 +72,12 @@ def test_an_encoded_newline_in_the_path_gets_the_json_404(e2e_server: LocalEigen
     _assert_envelope(_get(e2e_server, raw_path), 404)
 
 
-def test_an_offset_beyond_sqlite_integers_is_an_empty_page(e2e_server: LocalEigenpalServer) -> None:
-    # `offset` has no maximum in the spec; 2**65 made SQLite raise OverflowError, a text/plain 500.
+def test_an_offset_beyond_sqlite_integers_is_a_400(e2e_server: LocalEigenpalServer) -> None:
+    # `offset` had no maximum in the spec; 2**65 made SQLite raise OverflowError, a text/plain 500. The spec
+    # now bounds every integer parameter to the 64-bit range (tests/e2e/test_e2e_query_ranges.py).
     response = _get(e2e_server, f"/api/v1/workflows/echo/executions?offset={2**65}")
-    assert response.status_code == 200, response.text
-    assert response.json() == {"data": [], "total": 0, "limit": 50, "offset": 2**65}
+    _assert_envelope(response, 400)
+    assert response.json()["issues"][0]["field"] == "query.offset"
 
 
 def test_an_unexpected_error_is_the_documented_json_500(

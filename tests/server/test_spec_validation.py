@@ -347,12 +347,14 @@ def test_max_values_come_from_the_spec(validator: SpecValidator, raw_spec: dict[
     limit = raw_spec["components"]["parameters"]["Limit"]
     assert validator.max_value("run_workflow", "wait_for_completion") == wait["schema"]["maximum"] == 60
     assert validator.max_value("list_workflows", "limit") == limit["schema"]["maximum"] == 100
-    assert validator.max_value("list_executions", "limit") is None
+    # No maximum is documented for these two: the spec bounds them to the 64-bit range.
+    assert validator.max_value("list_executions", "limit") == 2**63 - 1
+    assert validator.max_value("list_executions", "offset") == 2**63 - 1
 
 
 def test_max_value_is_none_without_maximum(validator: SpecValidator) -> None:
-    assert validator.max_value("list_executions", "offset") is None
     assert validator.max_value("list_workflows", "kind") is None
+    assert validator.max_value("list_executions", "status") is None
 
 
 def test_max_value_of_undeclared_parameter_raises(validator: SpecValidator) -> None:
