@@ -153,29 +153,44 @@ def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> di
 Handler = Callable[[Request, ServerState, str, list[str]], Awaitable[tuple[int, Any] | Response]]
 
 
-def route(segments: list[str]) -> tuple[dict[str, Handler], list[str]] | None:  # noqa: PLR0911 - one case a route
+API_LAYOUTS = (("api", "v1"), ("v1",))
+"""The path prefixes the API is served under: ``/api/v1/...`` (studio.eigenpal.com, and the SDK 0.4.12 era)
+and ``/v1/...`` (api.eigenpal.com). Both lead to the same handlers."""
+API_PATH_PREFIXES = tuple("/" + "/".join(layout) + "/" for layout in API_LAYOUTS)
+
+
+def route(segments: list[str]) -> tuple[dict[str, Handler], list[str]] | None:
     """The handlers by method for a decoded path, and the path parameters; None for an unknown path."""
+    for layout in API_LAYOUTS:
+        if tuple(segments[: len(layout)]) == layout:
+            return _api_route(segments[len(layout) :])
     match segments:
-        case ["api", "v1", "workflows"]:
-            return {"GET": list_workflows}, []
-        case ["api", "v1", "workflows", "executions", execution_id]:
-            return {"GET": get_execution}, [execution_id]
-        case ["api", "v1", "workflows", "executions", execution_id, "cancel"]:
-            return {"POST": cancel_execution}, [execution_id]
-        case ["api", "v1", "workflows", workflow_id]:
-            return {"GET": get_workflow}, [workflow_id]
-        case ["api", "v1", "workflows", workflow_id, "versions"]:
-            return {"GET": list_versions}, [workflow_id]
-        case ["api", "v1", "workflows", workflow_id, "run"]:
-            return {"POST": run_workflow}, [workflow_id]
-        case ["api", "v1", "workflows", workflow_id, "executions"]:
-            return {"GET": list_executions}, [workflow_id]
         case ["admin", "executions", execution_id, ("approve" | "reject")]:
             return {"POST": review_decision}, [execution_id, segments[3]]
         case ["admin", "stats"]:
             return {"GET": admin_stats}, []
         case ["healthz"]:
             return {"GET": healthz}, []
+    return None
+
+
+def _api_route(segments: list[str]) -> tuple[dict[str, Handler], list[str]] | None:  # noqa: PLR0911 - one case a route
+    """``route`` for the path after the API prefix (``workflows/...``)."""
+    match segments:
+        case ["workflows"]:
+            return {"GET": list_workflows}, []
+        case ["workflows", "executions", execution_id]:
+            return {"GET": get_execution}, [execution_id]
+        case ["workflows", "executions", execution_id, "cancel"]:
+            return {"POST": cancel_execution}, [execution_id]
+        case ["workflows", workflow_id]:
+            return {"GET": get_workflow}, [workflow_id]
+        case ["workflows", workflow_id, "versions"]:
+            return {"GET": list_versions}, [workflow_id]
+        case ["workflows", workflow_id, "run"]:
+            return {"POST": run_workflow}, [workflow_id]
+        case ["workflows", workflow_id, "executions"]:
+            return {"GET": list_executions}, [workflow_id]
     return None
 
 

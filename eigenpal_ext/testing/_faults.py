@@ -1,9 +1,10 @@
 """Fault injection for the local server: 503s, 429s with ``Retry-After``, dropped connections, latency.
 
-Configured per server run and reproducible: one ``random.Random(seed)`` draws, for each ``/api/v1``
-request in arrival order, whether it fails and how. A dropped connection happens either before the
-request is handled (nothing was done) or after (the work was done, the answer is lost), chosen by a
-second draw; the second kind is the one that loses execution ids unless a client can retry safely.
+Configured per server run and reproducible: one ``random.Random(seed)`` draws, for each API request
+(``/api/v1/...`` or ``/v1/...``) in arrival order, whether it fails and how. A dropped connection
+happens either before the request is handled (nothing was done) or after (the work was done, the answer
+is lost), chosen by a second draw; the second kind is the one that loses execution ids unless a client
+can retry safely.
 
 A drop sends the response head and then aborts: uvicorn closes the connection, and the client sees
 the answer cut off (``httpx.RemoteProtocolError``), as when a proxy or the network drops it.
@@ -76,8 +77,10 @@ class FaultInjector:
         *,
         envelope: Callable[[Scope, int, str, str], bytes],
         tenant_of: Callable[[Scope], str | None] = lambda scope: None,
+        path_prefixes: tuple[str, ...] = ("/api/v1/",),
     ) -> None:
         self.app, self.config, self._envelope, self._tenant_of = app, config, envelope, tenant_of
+        self.path_prefixes = path_prefixes  # only requests to these paths get faults
         self._random = random.Random(config.seed)
         self._lock = threading.Lock()
         self.counts: Counter[str] = Counter()
@@ -88,7 +91,7 @@ class FaultInjector:
         self.counts_by_tenant[self._tenant_of(scope)][kind] += 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.config.active or not str(scope["path"]).startswith("/api/v1/"):
+        if scope["type"] != "http" or not self.config.active or not str(scope["path"]).startswith(self.path_prefixes):
             await self.app(scope, receive, send)
             return
         fault, delay, after = self._draw()

@@ -19,7 +19,7 @@ import attrs
 import httpx
 import uvicorn
 
-from eigenpal_ext.testing._app import ServerState, create_app, envelope_bytes, tenant_of
+from eigenpal_ext.testing._app import API_PATH_PREFIXES, ServerState, create_app, envelope_bytes, tenant_of
 from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
 from eigenpal_ext.testing._http_protocol import envelope_protocol
@@ -143,6 +143,7 @@ class LocalEigenpalServer:
                     self.config.faults,
                     envelope=envelope_bytes,
                     tenant_of=lambda scope: tenant_of(self.state, scope),
+                    path_prefixes=API_PATH_PREFIXES,
                 )
 
         self.app = create_app(self.state, faults_injector=injector)
