@@ -352,7 +352,7 @@ async def run_workflow(request: Request, state: ServerState, tenant: str, params
         _delete_stored(files)
         raise
     if created:
-        state.engine.submit(execution.id)
+        state.engine.submit(execution.id, tenant)
     else:
         _delete_stored(files)
         if not same_request(execution.request_fingerprint, execution.workflow_id, fingerprint, workflow.id):

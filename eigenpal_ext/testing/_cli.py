@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add a workflow under your slug that behaves like a built-in (repeatable)")  # fmt: skip
     parser.add_argument("--hold-window", type=float, default=60.0, help="max seconds wait_for_completion holds")
     parser.add_argument("--max-upload-mib", type=float, default=2048.0, help="413 above this request size")
-    parser.add_argument("--workers", type=int, default=4, help="worker threads running executions")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="runs one tenant has at once (one more worker is kept for the others)")  # fmt: skip
     parser.add_argument("--body-timeout", type=float, default=30.0, metavar="SECONDS",
                         help="408 when a request head or body makes no progress this long (default 30)")  # fmt: skip
     parser.add_argument("--step-seconds", type=float, default=0.02, help="pause before each workflow step")

@@ -2,7 +2,9 @@
 
 ``created → pending → running → (waiting) → finalizing → completed | failed | cancelled | rejected``
 
-Worker threads take execution ids from a queue; nothing advances because a client polls. Between
+Worker threads take execution ids from a queue that is fair across tenants (``_scheduling``: a tenant
+runs at most ``workers`` executions at once, and one more worker is kept for the others); nothing
+advances because a client polls. Between
 steps (and inside long sleeps) each execution passes a checkpoint that honours a cancellation request
 (→ ``cancelled``) and a shutdown (the execution is left as it is, and a restarted server resumes it
 from its first unfinished step, since completed steps and their outputs are stored).
@@ -16,13 +18,13 @@ the worker and the cancel endpoint never overwrite each other's status.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from eigenpal_ext.testing._scheduling import FairQueue
 from eigenpal_ext.testing._store import NOT_TERMINAL, TERMINAL, Execution, Store, now_text
 from eigenpal_ext.testing._workflows import Parked, ReviewRejected, StepContext, Workflow, WorkflowFailure
 
@@ -49,19 +51,20 @@ class Pacing:
 
 
 class Engine:
-    """Runs executions on ``workers`` threads. ``pause()`` keeps new executions in ``created``."""
+    """Runs executions on ``workers + 1`` threads, at most ``workers`` of them for one tenant.
+    ``pause()`` keeps new executions in ``created``."""
 
     def __init__(
         self, store: Store, workflows: Mapping[str, Workflow], *, workers: int = 4, pacing: Pacing | None = None
     ) -> None:
         self.store, self.workflows = store, workflows
         self.pacing = pacing or Pacing()
-        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._queue = FairQueue(per_tenant_limit=workers)
         self._stopping = threading.Event()
         self._running = threading.Event()
         self._running.set()
         self._threads = [
-            threading.Thread(target=self._work, name=f"eigenpal-worker-{n}", daemon=True) for n in range(workers)
+            threading.Thread(target=self._work, name=f"eigenpal-worker-{n}", daemon=True) for n in range(workers + 1)
         ]
 
     # --- lifecycle ----------------------------------------------------------------------------------
@@ -72,13 +75,12 @@ class Engine:
             thread.start()
         for execution in self.store.unfinished():
             if execution.status != "waiting" or execution.decision or execution.cancel_requested_at:
-                self.submit(execution.id)
+                self.submit(execution.id, execution.tenant)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
         self._running.set()
-        for _ in self._threads:
-            self._queue.put(None)
+        self._queue.close()
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(timeout)
@@ -89,8 +91,13 @@ class Engine:
     def resume(self) -> None:
         self._running.set()
 
-    def submit(self, execution_id: str) -> None:
-        self._queue.put(execution_id)
+    def submit(self, execution_id: str, tenant: str) -> None:
+        """Queue the execution to be advanced by a worker (in its tenant's turn)."""
+        self._queue.put(tenant, execution_id)
+
+    def running(self, tenant: str) -> int:
+        """How many executions of ``tenant`` hold a worker now."""
+        return self._queue.running(tenant)
 
     # --- requests from the API ----------------------------------------------------------------------
 
@@ -111,7 +118,7 @@ class Engine:
         if current.cancel_requested_at is None:
             self.store.update(execution.id, cancel_requested_at=stamp)
         if current.status == "waiting":
-            self.submit(execution.id)  # nobody is running it: wake it up to reach its checkpoint
+            self.submit(execution.id, execution.tenant)  # nobody is running it: wake it up to reach its checkpoint
         return "cancellation-requested"
 
     def decide(self, execution: Execution, *, approve: bool) -> bool:
@@ -119,26 +126,26 @@ class Engine:
         if execution.status != "waiting" or execution.decision is not None:
             return False
         self.store.update(execution.id, decision="approved" if approve else "rejected")
-        self.submit(execution.id)
+        self.submit(execution.id, execution.tenant)
         return True
 
     # --- the worker ---------------------------------------------------------------------------------
 
     def _work(self) -> None:
-        while not self._stopping.is_set():
-            execution_id = self._queue.get()
-            if execution_id is None:
-                return
-            self._running.wait()
-            if self._stopping.is_set():
-                return
+        while (taken := self._queue.take()) is not None:
+            tenant, execution_id = taken
             try:
+                self._running.wait()
+                if self._stopping.is_set():
+                    return
                 self._advance(execution_id)
             except Exception:  # a bug in a step or the store must not kill the worker thread
                 logger.exception("worker failed on %s", execution_id)
                 self.store.transition(
                     execution_id, NOT_TERMINAL, "failed", error="internal error", completed_at=now_text()
                 )
+            finally:
+                self._queue.done(tenant)
 
     def _advance(self, execution_id: str) -> None:
         execution = self.store.get(execution_id)

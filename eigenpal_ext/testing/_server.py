@@ -72,7 +72,9 @@ class ServerConfig:
     """How a local server behaves. Everything has a default that suits a developer's machine.
 
     ``api_keys`` maps each accepted key to its tenant (each tenant sees only its executions);
-    ``data_dir`` None keeps everything in memory; ``hold_window_seconds`` caps ``wait_for_completion``
+    ``data_dir`` None keeps everything in memory; ``workers`` is how many executions one tenant runs at
+    once (a lone tenant gets all of them; the server keeps one more worker, so another tenant's run starts
+    at once even while one tenant keeps every other worker busy); ``hold_window_seconds`` caps ``wait_for_completion``
     (60 like EigenPal; tests shorten it); ``max_upload_bytes`` answers 413 above it; ``workflows`` adds
     workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``);
     ``body_read_timeout_seconds`` answers 408 to a client that sends no part of its body for that long
@@ -101,6 +103,8 @@ class ServerConfig:
             raise ValueError("body_read_timeout_seconds must be in (0, 3600]")
         if not 0 <= self.hold_window_seconds <= 60:
             raise ValueError("hold_window_seconds must be in 0..60")
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
         if self.idempotency_keys not in IDEMPOTENCY_MODES:
             raise ValueError(f"idempotency_keys must be one of {', '.join(IDEMPOTENCY_MODES)}")
         configured_workflows(self.workflows)  # a bad alias fails here, with the configuration
