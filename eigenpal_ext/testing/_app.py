@@ -18,7 +18,6 @@ answers without a key.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -38,6 +37,7 @@ from eigenpal_ext.dates import format_utc, resolve_date
 from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
+from eigenpal_ext.testing._holds import Holds
 from eigenpal_ext.testing._idempotency import IdempotencyMode, request_fingerprint, same_request
 from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, JsonTooLarge, parse_request_json
 from eigenpal_ext.testing._spec import Issue, SpecValidator
@@ -45,7 +45,7 @@ from eigenpal_ext.testing._store import KNOWN_STATUSES, TERMINAL, Execution, New
 from eigenpal_ext.testing._uploads import MultipartRun, UploadError, read_multipart_run
 from eigenpal_ext.testing._workflows import Workflow
 
-HOLD_POLL_SECONDS = 0.02
+DEFAULT_MAX_HOLDS_PER_TENANT = 32
 
 logger = logging.getLogger("eigenpal_ext.testing")
 
@@ -63,6 +63,7 @@ class ServerState:
     hold_window_seconds: float
     body_read_timeout_seconds: float = 30.0
     idempotency_keys: IdempotencyMode = "honour"
+    holds: Holds = attrs.field(factory=lambda: Holds(max_per_tenant=DEFAULT_MAX_HOLDS_PER_TENANT))
     faults: FaultInjector | None = None
     body_reads: BodyReads | None = None
     idempotent_replays: int = 0  # all tenants (for tests); /admin/stats shows each tenant its own
@@ -366,25 +367,29 @@ async def run_workflow(request: Request, state: ServerState, tenant: str, params
     answer: dict[str, Any] = {"executionId": execution.id}
     hold = q.get("wait_for_completion")
     if hold is not None:
-        finished = await hold_until_terminal(state, execution.id, min(float(hold), state.hold_window_seconds))
-        if finished is not None:
-            answer["status"] = finished.status
-            answer["result"] = finished.result
-            answer["error"] = finished.error
+        outcome = await state.holds.hold(
+            tenant, execution.id, min(float(hold), state.hold_window_seconds),
+            finished=lambda: _terminal(state, execution.id), client_gone=lambda: _disconnected(request),
+        )  # fmt: skip
+        if outcome.end == "gone":
+            raise ClientDisconnect  # nobody to answer
+        if outcome.value is not None:
+            answer["status"] = outcome.value.status
+            answer["result"] = outcome.value.result
+            answer["error"] = outcome.value.error
     return json_response(201, answer)  # RequestIds echoes the Idempotency-Key (unless keys are ignored)
 
 
-async def hold_until_terminal(state: ServerState, execution_id: str, seconds: float) -> Execution | None:
-    """The server hold: poll the store until the execution is terminal or the window closes."""
-    loop = asyncio.get_running_loop()
-    ends = loop.time() + seconds
-    while True:
-        progress = state.store.progress(execution_id)  # the row is decoded only once it is terminal
-        if progress is not None and progress[0] in TERMINAL:
-            return state.store.get(execution_id)
-        if loop.time() >= ends:
-            return None
-        await asyncio.sleep(min(HOLD_POLL_SECONDS, max(0.0, ends - loop.time())))
+def _terminal(state: ServerState, execution_id: str) -> Execution | None:
+    """The execution once it is terminal, else None (its row is decoded only then)."""
+    progress = state.store.progress(execution_id)
+    return state.store.get(execution_id) if progress is not None and progress[0] in TERMINAL else None
+
+
+async def _disconnected(request: Request) -> None:
+    """Return once the client has gone (the body is read by then, so ``receive`` waits for nothing else)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def read_run_body(request: Request, state: ServerState) -> tuple[dict[str, Any], list[StoredFile]]:

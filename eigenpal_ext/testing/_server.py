@@ -19,9 +19,17 @@ import attrs
 import httpx
 import uvicorn
 
-from eigenpal_ext.testing._app import API_PATH_PREFIXES, ServerState, create_app, envelope_bytes, tenant_of
+from eigenpal_ext.testing._app import (
+    API_PATH_PREFIXES,
+    DEFAULT_MAX_HOLDS_PER_TENANT,
+    ServerState,
+    create_app,
+    envelope_bytes,
+    tenant_of,
+)
 from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
+from eigenpal_ext.testing._holds import Holds
 from eigenpal_ext.testing._http_protocol import envelope_protocol
 from eigenpal_ext.testing._idempotency import IDEMPOTENCY_MODES, IdempotencyMode
 from eigenpal_ext.testing._spec import SpecValidator
@@ -82,7 +90,9 @@ class ServerConfig:
     ``idempotency_keys`` is what a run's ``Idempotency-Key`` does: ``"honour"`` (one execution per key and
     tenant, the key echoed; the key reused with a different request is a 422 ``idempotency_key_reused``),
     ``"echo-only"`` (echoed but not honoured: every run is a new execution, like a gateway that echoes
-    headers) or ``"ignore"`` (not honoured and not echoed, as EigenPal documents runs).
+    headers) or ``"ignore"`` (not honoured and not echoed, as EigenPal documents runs);
+    ``max_holds_per_tenant`` bounds the runs of one tenant held at once (``wait_for_completion``): a run
+    beyond it is answered at once, without a hold (never a 429), and its client polls.
     """
 
     api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
@@ -95,6 +105,7 @@ class ServerConfig:
     workflows: Mapping[str, str] = attrs.field(factory=dict)
     body_read_timeout_seconds: float = 30.0
     idempotency_keys: IdempotencyMode = "honour"
+    max_holds_per_tenant: int = DEFAULT_MAX_HOLDS_PER_TENANT
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
@@ -103,6 +114,8 @@ class ServerConfig:
             raise ValueError("body_read_timeout_seconds must be in (0, 3600]")
         if not 0 <= self.hold_window_seconds <= 60:
             raise ValueError("hold_window_seconds must be in 0..60")
+        if self.max_holds_per_tenant < 0:
+            raise ValueError("max_holds_per_tenant must be >= 0")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
         if self.idempotency_keys not in IDEMPOTENCY_MODES:
@@ -136,7 +149,9 @@ class LocalEigenpalServer:
             hold_window_seconds=self.config.hold_window_seconds,
             body_read_timeout_seconds=self.config.body_read_timeout_seconds,
             idempotency_keys=self.config.idempotency_keys,
+            holds=Holds(max_per_tenant=self.config.max_holds_per_tenant),
         )
+        store.terminal_listeners.append(self.state.holds.notify_terminal)
         injector = None
         if self.config.faults.active:
             silence_injected_drops()
@@ -197,7 +212,9 @@ class LocalEigenpalServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving: uploads in flight end at once with a 503 (their files deleted), then uvicorn stops."""
+        """Stop serving: uploads in flight end at once with a 503 (their files deleted), holds in flight are
+        answered at once (201 with the execution id, without a status), then uvicorn stops."""
+        self.state.holds.stop()
         if self.state.body_reads is not None:
             self.state.body_reads.abort()
         if self._server is not None:

@@ -165,6 +165,8 @@ class Store:
         self.files_dir = root / "files"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         self.persistent = data_dir is not None
+        self.terminal_listeners: list[Callable[[str], None]] = []
+        """Called with an execution's id (on the thread that made the change) when it becomes terminal."""
         self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if self.persistent:
@@ -284,7 +286,8 @@ class Store:
     def transition(self, execution_id: str, from_statuses: Iterable[str], to_status: str, **fields: Any) -> bool:
         """Move to ``to_status`` only if the execution is in one of ``from_statuses``; set ``fields`` too.
 
-        Conditional updates are how the worker and the cancel endpoint avoid trampling each other.
+        Conditional updates are how the worker and the cancel endpoint avoid trampling each other. A move
+        to a terminal status is told to ``terminal_listeners`` (the server holds waiting on it).
         """
         allowed = tuple(from_statuses)
         columns = {"status": to_status, **_encode_fields(fields)}
@@ -295,7 +298,11 @@ class Store:
                 f"UPDATE executions SET {assignments} WHERE id = ? AND status IN ({marks})",
                 (*columns.values(), execution_id, *allowed),
             )
-            return cursor.rowcount == 1
+            changed = cursor.rowcount == 1
+        if changed and to_status in TERMINAL:
+            for listener in self.terminal_listeners:
+                listener(execution_id)
+        return changed
 
     def update(self, execution_id: str, **fields: Any) -> None:
         """Set fields without changing the status (step records, decisions, cancel requests)."""
