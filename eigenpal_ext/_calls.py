@@ -287,6 +287,25 @@ def execution_status_body(data: dict[str, Any]) -> Mapping[str, Any]:
     return data
 
 
+def page_body(data: dict[str, Any]) -> Mapping[str, Any]:
+    """A list answer's ``total``/``limit``/``offset`` as integers: paging and the command line do arithmetic on them.
+
+    An integral float (``57.0``) is read as the integer it is; anything else (``"lots"``, ``true``, ``null``) is
+    not a count, and the answer is refused as unusable (``EigenpalResponseError``, an API error) instead of
+    failing later with a ``TypeError`` in the caller's code.
+    """
+    counts: dict[str, int] = {}
+    for name in ("total", "limit", "offset"):
+        if name not in data:
+            continue  # the model says whether the field is required
+        value = data[name]
+        if isinstance(value, float) and value.is_integer():
+            counts[name] = int(value)
+        elif isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{name!r} is {value!r}, not a whole number")
+    return {**data, **counts} if counts else data
+
+
 def transport_errors(
     *, execution_id: str | None = None, workflow_id: str | None = None, execution_may_exist: bool = False
 ) -> Callable[[httpx.HTTPError], EigenpalError]:
@@ -331,7 +350,7 @@ def list_workflows_call(
         limit=check_int(limit, "limit", minimum=1, maximum=100),
         offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
     )
-    return Call(request, parser(ListWorkflowsResponse), transport_errors(), timeout)
+    return Call(request, parser(ListWorkflowsResponse, reader=page_body), transport_errors(), timeout)
 
 
 def get_workflow_call(workflow_id: str, *, timeout: httpx.Timeout | None) -> Call[WorkflowSummary]:
@@ -347,7 +366,7 @@ def list_versions_call(
         limit=check_int(limit, "limit", minimum=1, maximum=100),
         offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
     )
-    return Call(request, parser(ListVersionsResponse), transport_errors(), timeout)
+    return Call(request, parser(ListVersionsResponse, reader=page_body), transport_errors(), timeout)
 
 
 def run_workflow_call(
@@ -494,7 +513,7 @@ def list_executions_call(
         limit=check_int(limit, "limit", minimum=1),
         offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
     )
-    return Call(request, parser(ListWorkflowExecutionsResponse), transport_errors(), timeout)
+    return Call(request, parser(ListWorkflowExecutionsResponse, reader=page_body), transport_errors(), timeout)
 
 
 def cancel_execution_call(execution_id: str, *, timeout: httpx.Timeout | None) -> Call[CancelWorkflowExecutionResponse]:

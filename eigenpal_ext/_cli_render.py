@@ -6,8 +6,11 @@ Results go to stdout and progress to stderr; that split, and which function is u
 ``cli.py``.
 
 Text coming from the server (names, error messages, results) is printed through ``printable`` in tables
-and key/value blocks: a control character in it could otherwise move the cursor or recolour the user's
-terminal. JSON output needs no such care, since ``json.dumps`` escapes control characters.
+and key/value blocks: a control character in it could otherwise move the cursor, recolour the user's
+terminal or reorder what it shows. JSON output goes through ``terminal_safe_json``: ``json.dumps`` escapes
+only C0 controls, so every other character a terminal acts on (DEL, C1 controls such as CSI ``\\x9b``, OSC
+``\\x9d`` and NEL ``\\x85``, bidi overrides U+202A-U+202E and U+2066-U+2069, and the rest of what
+``str.isprintable`` refuses) becomes a ``\\uXXXX`` escape: the JSON still decodes to the same strings.
 
 JSON output is plain data from ``_jsonable``: timestamps end in ``Z``, like the text output's.
 """
@@ -50,8 +53,28 @@ TICK_SECONDS = 0.1
 
 def to_json(value: Any) -> str:
     """Indented JSON (as ``python -m json.tool`` would print it), for stdout. Models become their ``to_dict()``,
-    with ``Z`` timestamps (see ``_jsonable``)."""
-    return json.dumps(to_jsonable(value), indent=2, ensure_ascii=False)
+    with ``Z`` timestamps (see ``_jsonable``); characters a terminal would act on are escaped
+    (``terminal_safe_json``)."""
+    return terminal_safe_json(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def terminal_safe_json(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with every non-printable character as ``\\uXXXX``.
+
+    Outside strings such JSON holds only ASCII punctuation, digits, spaces and the newlines of its
+    indentation, so every other non-printable character is inside a string, where the escape decodes to it.
+    """
+    if text.replace("\n", "").isprintable():
+        return text
+    return "".join(char if char == "\n" or char.isprintable() else _json_escape(char) for char in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # outside the BMP: a UTF-16 surrogate pair, as JSON spells it
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def result_to_dict(result: ExecutionResult) -> dict[str, Any]:
@@ -87,7 +110,8 @@ def stopped_to_dict(
 
 
 def printable(value: object) -> str:
-    """``value`` as one line of harmless text: whitespace becomes spaces, other control characters escapes."""
+    """``value`` as one line of harmless text: whitespace becomes spaces, every other character ``str.isprintable``
+    refuses (C0 and C1 controls, DEL, bidi overrides, line separators) an escape such as ``\\x9b`` or ``\\u202e``."""
     if value is None or isinstance(value, Unset):
         return ""
     text = value.value if isinstance(value, enum.Enum) else value

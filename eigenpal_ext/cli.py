@@ -51,6 +51,7 @@ import json
 import math
 import os
 import re
+import shlex
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -251,7 +252,15 @@ def cli_words(text: str) -> str:
 
 
 def _cli_hint(text: str) -> str:
-    return _SDK_LIST_HINT.sub(lambda match: f"eigenpal executions list {match[1]} --from '{match[2]}'", text)
+    return _SDK_LIST_HINT.sub(
+        lambda match: f"eigenpal executions list {shlex.quote(match[1])} --from {shlex.quote(match[2])}", text
+    )
+
+
+def shell_word(value: object) -> str:
+    """``value`` as one shell word in a command the user may paste (``printable``, then ``shlex.quote``): an id
+    such as ``exec_1;touch${IFS}/tmp/owned`` stays one argument instead of running a second command."""
+    return shlex.quote(printable(value))
 
 
 def error_line(error: BaseException, *, hint: str | None = None) -> str:
@@ -720,7 +729,7 @@ def _timed_out(console: Console, error: EigenpalTimeoutError, cancelled: bool) -
 def _timeout_hint(error: EigenpalTimeoutError, cancelled: bool) -> str | None:
     if cancelled or not error.execution_id:
         return None
-    return f"it may still finish: eigenpal executions wait {printable(error.execution_id)}"
+    return f"it may still finish: eigenpal executions wait {shell_word(error.execution_id)}"
 
 
 def _print_result(console: Console, result: ExecutionResult) -> int:
@@ -743,7 +752,7 @@ def _interrupted(
     if execution_id is None:
         message = (
             f"interrupted before the execution id arrived; an execution of {workflow} may have started: "
-            f"eigenpal executions list {workflow} --from 'now()-10m'"
+            f"eigenpal executions list {shell_word(workflow)} --from 'now()-10m'"
         )
         console.err(message)
         _print_stopped(console, "interrupted", None, last_status, message)
@@ -771,7 +780,7 @@ def _cancel_if_wanted(
     if not cancel and _is_terminal(console.stdin):
         cancel = _confirm(console, f"Cancel execution {shown}? [y/N] ")
     if not cancel:
-        console.err(f"it keeps running; cancel it with: eigenpal executions cancel {shown}")
+        console.err(f"it keeps running; cancel it with: eigenpal executions cancel {shell_word(execution_id)}")
         return None
     try:
         outcome = client.workflows.executions.cancel(execution_id)
