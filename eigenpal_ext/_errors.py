@@ -16,6 +16,7 @@ raise plain ``ValueError``/``TypeError``, because they are bugs in the calling c
     │   └── EigenpalResponseError          2xx whose body is not the JSON we expect (wrong base_url?)
     │       └── EigenpalResponseTooLargeError  an answer over the client's max_response_bytes (any status)
     ├── EigenpalConnectionError            no usable answer: refused, dropped, DNS...
+    ├── EigenpalFileChangedError           a file input changed while it was uploaded; nothing was created
     └── EigenpalTimeoutError               a request timed out, or a wait passed its deadline
         ├── EigenpalRequestTimeoutError    one request (connect, send, answer, retries) ran out of time
         └── EigenpalWaitTimeoutError       wait()/run_and_wait() passed timeout_seconds; .last_status
@@ -46,6 +47,7 @@ __all__ = [
     "EigenpalAuthError",
     "EigenpalConnectionError",
     "EigenpalError",
+    "EigenpalFileChangedError",
     "EigenpalForbiddenError",
     "EigenpalNotFoundError",
     "EigenpalPayloadTooLargeError",
@@ -418,6 +420,36 @@ class EigenpalConnectionError(EigenpalError):
             *super()._repr_fields(),
             ("request_sent", self.request_sent),
             ("execution_may_exist", self.execution_may_exist),
+        ]
+
+
+@public
+class EigenpalFileChangedError(EigenpalError):
+    """A file input did not hold what it held when its upload started: it grew, it shrank, or it reported a
+    size it does not have (files under ``/proc`` report 0 bytes and have content).
+
+    The request announced the file's length before sending it, so the upload was stopped before the request
+    was complete: the server cannot have accepted it, and no execution was created. ``input_key`` names the
+    input; ``expected_bytes`` is the size announced, ``read_bytes`` how far the file was read when the
+    difference showed. Upload a file that nothing writes to while it is sent (a copy).
+    """
+
+    input_key: str
+    expected_bytes: int
+    read_bytes: int
+
+    def __init__(self, message: str, *, input_key: str, expected_bytes: int, read_bytes: int) -> None:
+        super().__init__(message)
+        self.input_key = input_key
+        self.expected_bytes = expected_bytes
+        self.read_bytes = read_bytes
+
+    def _repr_fields(self) -> list[tuple[str, object]]:
+        return [
+            *super()._repr_fields(),
+            ("input_key", self.input_key),
+            ("expected_bytes", self.expected_bytes),
+            ("read_bytes", self.read_bytes),
         ]
 
 

@@ -3,17 +3,25 @@
 File inputs are recognised at the top level of ``input`` only (the server does not support nested
 files) and may be:
 
-- a ``pathlib.Path`` (or any ``os.PathLike``): opened when the request is sent, streamed from disk in
-  64 KiB chunks by httpx, closed afterwards;
+- a ``pathlib.Path`` (or any ``os.PathLike``) naming a regular file: opened when the request is sent,
+  streamed from disk in 64 KiB chunks by httpx, closed afterwards;
 - a binary file handle (``open(p, "rb")``, ``io.BytesIO``, ...): streamed from position 0 (httpx rewinds
-  it, so a retried request resends the whole file); a pipe or socket, whose length is unknown, is first
-  spooled to a temporary file;
+  it, so a retried request resends the whole file); a handle without a file descriptor whose length is
+  unknown (an object with only ``read()``) is first spooled to a temporary file;
 - a mapping ``{"content": bytes, "filename": str, "mime_type": str (optional)}`` (``mimeType`` also
   accepted).
 
 Everything is checked before any request: a missing file raises ``FileNotFoundError`` naming the input
 key; a value that cannot be sent (a ``Path`` nested in a list, a ``set``, a text-mode handle, NaN...)
 raises ``TypeError`` (or ``ValueError``) naming where it is, e.g. ``input['pages'][2]``.
+
+Only regular files are uploaded. A pipe, a socket or a device (stdin, ``/dev/zero``, a FIFO, a symlink to
+one), as a path or as a handle, has no size and may never end: it is refused with ``ValueError`` ("is not a
+regular file") before anything is sent, instead of being copied without bound. A regular file is streamed
+at the size it had when its request was built (the request announces it): ``SizedUpload`` stops the
+upload with ``EigenpalFileChangedError`` as soon as the file holds more or less than that (it grew, it
+shrank, or it reports a size it does not have, as files under ``/proc`` report 0), so the request is never
+complete and no execution is created from a file that changed under it.
 """
 
 from __future__ import annotations
@@ -29,9 +37,11 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import attrs
+
+from eigenpal_ext._errors import EigenpalFileChangedError
 
 FALLBACK_MIME_TYPE = "application/octet-stream"
 # Arrays and objects nest at most this deep in a run's JSON body, whose root object is level 1
@@ -39,7 +49,8 @@ FALLBACK_MIME_TYPE = "application/octet-stream"
 MAX_REQUEST_JSON_DEPTH = 64
 # type/subtype, then optional parameters; printable ASCII only (a CR/LF would inject multipart headers).
 _MIME_TYPE_RE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(;[\x20-\x7e]*)?")
-# Pipes and sockets are copied to a temporary file; up to this size it stays in memory.
+# A handle without a descriptor or a length (an object with only read()) is copied to a temporary file; up to
+# this size the copy stays in memory.
 SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 
@@ -56,14 +67,87 @@ class FileInput:
 
     def open(self) -> tuple[IO[bytes], bool]:
         """A handle to stream, and whether the caller must close it (it does not own user handles)."""
+        # A SizedUpload is a raw binary stream: it has every method of IO[bytes] that httpx uses.
         if self.path is not None:
-            return self.path.open("rb"), True
+            handle, size = _open_regular(self.path, self.key)
+            return cast(IO[bytes], SizedUpload(handle, size, key=self.key, shown=str(self.path))), True
         if self.content is not None:
             return io.BytesIO(self.content), True
         assert self.handle is not None  # one of the three is set by construction
+        known_size = _regular_file_size(self.handle, self.key)
+        if known_size is not None:
+            upload = SizedUpload(self.handle, known_size, key=self.key, shown=self.filename, owned=False)
+            return cast(IO[bytes], upload), False
         if _length_is_known(self.handle):
             return self.handle, False
         return _spool(self.handle), True
+
+
+class SizedUpload(io.RawIOBase):
+    """A regular file streamed at the size it had when the upload started, or not at all.
+
+    httpx announces a file part's length before sending it (from ``seek``/``tell`` here: there is no
+    ``fileno``, so that the size is the one this object fixed) and then reads until the file ends. A file
+    that grew would send more bytes than announced and one that shrank fewer, and h11 would fail with a raw
+    ``LocalProtocolError`` after part of the body was sent; here the difference raises
+    ``EigenpalFileChangedError`` instead, before the request is complete, so the server creates nothing.
+    ``owned=False`` (a handle the caller opened): ``close()`` leaves it open.
+    """
+
+    def __init__(self, handle: IO[bytes], size: int, *, key: str, shown: str, owned: bool = True) -> None:
+        super().__init__()
+        self._handle, self._size, self._key, self._shown, self._owned = handle, size, key, shown, owned
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        self._handle.seek(self._position)
+        return self._position
+
+    def read(self, size: int | None = -1) -> bytes:
+        left = self._size - self._position
+        if left <= 0:
+            if self._handle.read(1):  # the file goes on past the size it had
+                raise self._changed(f"it had {self._size} bytes when the upload started, and more could be read "
+                                    "(it grew, or it is a file whose reported size is not its content, as under "
+                                    "/proc)")  # fmt: skip
+            return b""
+        chunk = self._handle.read(left if size is None or size < 0 else min(size, left))
+        if not chunk:
+            raise self._changed(f"it had {self._size} bytes when the upload started, and ended after "
+                                f"{self._position} (it shrank)")  # fmt: skip
+        self._position += len(chunk)
+        return chunk
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        if self._owned:
+            self._handle.close()
+        super().close()
+
+    def _changed(self, what: str) -> EigenpalFileChangedError:
+        return EigenpalFileChangedError(
+            f"input[{self._key!r}]: file {self._shown!r} changed while it was uploaded: {what}; the upload was "
+            "stopped before the request was complete, so no execution was created; upload a copy that nothing "
+            "writes to",
+            input_key=self._key,
+            expected_bytes=self._size,
+            read_bytes=self._position,
+        )
 
 
 @attrs.frozen
@@ -225,9 +309,7 @@ def _looks_like_file(value: Any) -> bool:
 def _as_file_input(key: str, value: Any) -> FileInput | None:
     if isinstance(value, os.PathLike):
         path = Path(os.fspath(value))
-        if not path.is_file():
-            reason = "is a directory" if path.is_dir() else "does not exist"
-            raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} {reason}")
+        _check_regular_path(path, key)
         return FileInput(key=key, filename=path.name, mime_type=_guess_mime(path.name), path=path)
     if isinstance(value, io.TextIOBase):
         raise TypeError(f"input[{key!r}] is a text-mode file; open it in binary mode ('rb')")
@@ -237,6 +319,7 @@ def _as_file_input(key: str, value: Any) -> FileInput | None:
             '{"content": <bytes>, "filename": "name.pdf", "mime_type": "application/pdf"}'
         )
     if callable(getattr(value, "read", None)):
+        _regular_file_size(value, key)  # refuses stdin, pipes, sockets and devices before anything is sent
         raw_name = getattr(value, "name", None)
         filename = os.path.basename(raw_name) if isinstance(raw_name, str) and raw_name else key
         return FileInput(key=key, filename=filename, mime_type=_guess_mime(filename), handle=value)
@@ -264,13 +347,79 @@ def _guess_mime(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or FALLBACK_MIME_TYPE
 
 
-def _length_is_known(handle: IO[bytes]) -> bool:
-    """httpx needs a file's length for Content-Length: a regular file or a seekable in-memory buffer."""
+# What a file that is not a regular one is, for messages (st_mode → words).
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a pipe or FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words, when it is not a regular file ("a character device")."""
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+
+
+def _not_regular(where: str, mode: int) -> ValueError:
+    return ValueError(
+        f"{where} is not a regular file ({file_kind(mode)}): a file input must be a regular file, whose size is "
+        "known before it is sent; write the data to a file first and pass that"
+    )
+
+
+def _check_regular_path(path: Path, key: str) -> None:
+    """A path input names a regular file (a symlink is followed); refused otherwise, saying what it is."""
     try:
-        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
-    except (AttributeError, OSError, io.UnsupportedOperation):
-        seekable = getattr(handle, "seekable", None)
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} does not exist") from None
+    except OSError as exc:
+        raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} is a directory")
+    if not stat.S_ISREG(mode):
+        raise _not_regular(f"input[{key!r}]: {str(path)!r}", mode)
+
+
+def _open_regular(path: Path, key: str) -> tuple[IO[bytes], int]:
+    """``path`` opened for reading, with its size; still a regular file (it could have been replaced since the
+    check). Opened without blocking: opening a FIFO for reading would otherwise wait for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise _not_regular(f"input[{key!r}]: {str(path)!r}", status.st_mode)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), status.st_size
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _regular_file_size(handle: IO[bytes], key: str) -> int | None:
+    """The size of a handle on a regular file; None for a handle without a file descriptor (``BytesIO``).
+
+    A handle on anything else (stdin, a pipe, a socket, ``/dev/zero``) is refused: it has no size and may
+    never end.
+    """
+    try:
+        status = os.fstat(handle.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        raise _not_regular(f"input[{key!r}]", status.st_mode)
+    return status.st_size
+
+
+def _length_is_known(handle: IO[bytes]) -> bool:
+    """httpx needs a file's length for Content-Length: a handle without a descriptor has one if it is seekable
+    (an in-memory buffer); handles on regular files are ``SizedUpload``s, and on anything else refused."""
+    seekable = getattr(handle, "seekable", None)
+    try:
         return bool(seekable()) if callable(seekable) else False
+    except (OSError, ValueError):
+        return False
 
 
 def _spool(handle: IO[bytes]) -> IO[bytes]:

@@ -32,7 +32,8 @@ Exit codes:
 
     0    success; for --wait / executions wait: the execution completed
     1    the execution failed (or an unexpected internal error)
-    2    usage error: bad arguments, a missing input file, no API key
+    2    usage error: bad arguments, an input file that is missing, not a regular file or changed while
+         it was uploaded, no API key
     3    the execution was cancelled
     4    the execution was rejected (a review step said no)
     5    timeout: the wait passed --timeout (the execution id and last status are printed), or a request timed out
@@ -52,6 +53,7 @@ import math
 import os
 import re
 import shlex
+import stat
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -79,7 +81,13 @@ from eigenpal_ext._cli_render import (
     workflows_table,
 )
 from eigenpal_ext._client import EigenpalClient, given_api_key
-from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError, EigenpalTimeoutError
+from eigenpal_ext._errors import (
+    EigenpalConnectionError,
+    EigenpalError,
+    EigenpalFileChangedError,
+    EigenpalTimeoutError,
+)
+from eigenpal_ext._files import file_kind
 from eigenpal_ext._paging import MAX_PAGE_SIZE
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext.dates import resolve_date
@@ -143,23 +151,37 @@ def parse_input(assignment: str) -> tuple[str, Any]:
     if value.startswith("@"):
         if not value[1:]:
             raise UsageError(f"-i {key}=@: no file path after '@'")
-        path = Path(value[1:]).expanduser()
-        if not path.exists():
-            raise UsageError(f"input {key!r}: file not found: {path}")
-        if not path.is_file():
-            raise UsageError(f"input {key!r}: not a file: {path}")
-        return key, path
+        return key, regular_file(Path(value[1:]).expanduser(), f"input {key!r}")
     return key, parse_input_value(value)
+
+
+def regular_file(path: Path, what: str) -> Path:
+    """``path`` if it names a regular file (a symlink is followed). A pipe, a FIFO or a device (``/dev/zero``,
+    ``/dev/stdin``) is refused before it is opened: it has no size, may never end, and opening a FIFO waits
+    for a writer."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{what}: file not found: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{what}: {path} is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{what}: {path} is not a regular file ({file_kind(mode)}); write the data to a file first")
+    return path
 
 
 def parse_input_json(text: str) -> dict[str, Any]:
     """``--input-json``: a JSON object, inline or ``@file.json``."""
     if text.startswith("@"):
-        path = Path(text[1:]).expanduser()
+        path = regular_file(Path(text[1:]).expanduser(), "--input-json")
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--input-json: cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"--input-json: {path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         value = json.loads(text)
     except ValueError as exc:
@@ -195,20 +217,23 @@ def exit_code_for_status(status: str) -> ExitCode:
     return _STATUS_EXIT_CODES.get(str(status), ExitCode.FAILED)
 
 
+# The exit code of each kind of error, most specific first. The SDK raises ValueError/TypeError for a bad
+# argument before any request (an unknown status, an unparseable date, a limit out of range, a file input
+# that is not a regular file), and FileNotFoundError for a file input that went missing; a file input that
+# changed while it was uploaded is the input's problem too (nothing was sent whole).
+_ERROR_EXIT_CODES: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], ExitCode], ...] = (
+    (KeyboardInterrupt, ExitCode.INTERRUPTED),
+    (EigenpalTimeoutError, ExitCode.TIMEOUT),
+    (EigenpalConnectionError, ExitCode.CONNECTION_ERROR),
+    (EigenpalFileChangedError, ExitCode.USAGE),
+    (EigenpalError, ExitCode.API_ERROR),  # EigenpalAPIError and anything the tree grows later
+    ((UsageError, ValueError, TypeError, FileNotFoundError, PermissionError), ExitCode.USAGE),
+)
+
+
 def exit_code_for_error(error: BaseException) -> ExitCode:
-    if isinstance(error, KeyboardInterrupt):
-        return ExitCode.INTERRUPTED
-    if isinstance(error, EigenpalTimeoutError):
-        return ExitCode.TIMEOUT
-    if isinstance(error, EigenpalConnectionError):
-        return ExitCode.CONNECTION_ERROR
-    if isinstance(error, EigenpalError):  # EigenpalAPIError and anything the tree grows later
-        return ExitCode.API_ERROR
-    # The SDK raises ValueError/TypeError for a bad argument before any request (an unknown status, an
-    # unparseable date, a limit out of range), and FileNotFoundError for a file input that went missing.
-    if isinstance(error, UsageError | ValueError | TypeError | FileNotFoundError | PermissionError):
-        return ExitCode.USAGE
-    return ExitCode.FAILED
+    """The exit code an error ends the command with (see the table in this module's docstring)."""
+    return next((code for kinds, code in _ERROR_EXIT_CODES if isinstance(error, kinds)), ExitCode.FAILED)
 
 
 # SDK argument names as the command line spells them. Names with an underscore are unambiguous anywhere in a

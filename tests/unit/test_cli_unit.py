@@ -193,7 +193,7 @@ def test_build_inputs_reads_input_json_from_a_file(tmp_path: Path) -> None:
         (["a=1", "a=2"], None, "given twice"),
         ([], "[1, 2]", "JSON object"),
         ([], "{not json", "not valid JSON"),
-        ([], "@/does/not/exist.json", "cannot read"),
+        ([], "@/does/not/exist.json", "file not found"),
     ],
 )
 def test_build_inputs_errors(assignments: list[str], input_json: str | None, message: str) -> None:

@@ -25,6 +25,7 @@ EXPECTED_ALL = [
     "EigenpalClient",
     "EigenpalConnectionError",
     "EigenpalError",
+    "EigenpalFileChangedError",
     "EigenpalForbiddenError",
     "EigenpalNotFoundError",
     "EigenpalPayloadTooLargeError",

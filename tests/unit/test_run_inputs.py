@@ -12,7 +12,7 @@ import email.parser
 import email.policy
 import io
 import json
-import pathlib
+import os
 from email.message import EmailMessage
 from pathlib import Path
 from typing import IO, Any
@@ -382,16 +382,17 @@ def test_input_must_be_a_mapping(any_client: ClientFactory) -> None:
 
 @pytest.fixture
 def opened_handles(monkeypatch: pytest.MonkeyPatch) -> list[IO[Any]]:
-    """Every handle opened through ``Path.open`` during the test."""
+    """Every handle the client opens on a path input during the test (``_files`` opens a descriptor without
+    blocking, so that a FIFO swapped in after the check cannot hang it, then wraps it with ``os.fdopen``)."""
     handles: list[IO[Any]] = []
-    original = pathlib.Path.open
+    original = os.fdopen
 
-    def recording_open(self: Path, *args: Any, **kwargs: Any) -> IO[Any]:
-        handle: IO[Any] = original(self, *args, **kwargs)
+    def recording_fdopen(fd: int, *args: Any, **kwargs: Any) -> IO[Any]:
+        handle: IO[Any] = original(fd, *args, **kwargs)
         handles.append(handle)
         return handle
 
-    monkeypatch.setattr(pathlib.Path, "open", recording_open)
+    monkeypatch.setattr(os, "fdopen", recording_fdopen)
     return handles
 
 
@@ -637,3 +638,38 @@ def test_versions_bad_arguments_are_refused_before_any_request(
     with pytest.raises(ValueError, match=argument):
         any_client(recorder).workflows.versions("wf_1", **kwargs)
     assert recorder.requests == []
+
+
+# --- a file that changes while it is uploaded (issue 15, item 6) -----------------------------------------------
+
+
+def test_a_sized_upload_reads_exactly_its_size_and_reports_it_to_httpx() -> None:
+    from eigenpal_ext._files import SizedUpload
+
+    upload = SizedUpload(io.BytesIO(b"abcdef"), 6, key="doc", shown="doc.pdf")
+    assert httpx._utils.peek_filelike_length(upload) == 6  # what the request announces
+    assert upload.tell() == 0
+    assert upload.read(4) + upload.read(4) + upload.read(4) == b"abcdef"
+    assert upload.seek(0) == 0
+    assert upload.read() == b"abcdef"
+
+
+def read_to_the_end(stream: io.RawIOBase) -> None:
+    """Read as httpx does: 64 KiB (here 2 bytes) at a time until an empty read."""
+    while stream.read(2):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("content", "size", "what"),
+    [(b"abcdefgh", 6, "more could be read"), (b"abc", 6, "ended after 3"), (b"from /proc", 0, "more could be read")],
+)
+def test_a_sized_upload_raises_when_the_file_does_not_hold_its_size(content: bytes, size: int, what: str) -> None:
+    from eigenpal_ext import EigenpalFileChangedError
+    from eigenpal_ext._files import SizedUpload
+
+    upload = SizedUpload(io.BytesIO(content), size, key="doc", shown="doc.pdf")
+    with pytest.raises(EigenpalFileChangedError, match=what) as raised:
+        read_to_the_end(upload)
+    assert raised.value.input_key == "doc"
+    assert raised.value.expected_bytes == size
