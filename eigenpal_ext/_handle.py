@@ -8,11 +8,18 @@ is ``run`` then ``wait`` on the handle (its trigger is clipped to the wait's dea
 the server; the handle carries that deadline into its wait).
 
 The handle keeps the requestor of the client that made it: it works while that client is open.
+
+A handle is data like the answer it is: ``copy.copy``/``copy.deepcopy`` give an equal handle on the same
+client, and ``pickle`` gives the answer's fields without the client (a process has its own clients). A
+process that received one re-attaches it to a client of its own with
+``client.workflows.executions.handle(handle)`` (or ``handle(execution_id)``), which sends nothing; until
+then its ``wait()``/``get()``/``cancel()`` raise ``RuntimeError`` saying so.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+import copy
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 from eigenpal_api.models import (
@@ -57,10 +64,46 @@ class _Handle(RunWorkflowResponse):
         handle._requestor, handle._started = requestor, started
         return handle
 
+    @classmethod
+    def _attach(cls, execution: str | RunWorkflowResponse, requestor: Requestor | AsyncRequestor) -> Self:
+        """A handle on ``requestor`` for an execution id, or for a run answer (an unpickled handle) with its fields."""
+        if isinstance(execution, RunWorkflowResponse):
+            return cls._of(execution, requestor)
+        return cls._of(RunWorkflowResponse(execution_id=_calls.require_id(execution, "execution_id")), requestor)
+
+    def _client_requestor(self) -> Any:
+        """The requestor to send with; a detached handle (unpickled) says how to attach it."""
+        if self._requestor is None:
+            raise RuntimeError(
+                f"this {type(self).__name__} ({self.execution_id}) is not attached to a client: it was unpickled, "
+                "and a client does not travel with it; attach it to one of this process's clients with "
+                "client.workflows.executions.handle(handle)"
+            )
+        return self._requestor
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The run's answer, without the client (its connection pool and locks belong to one process).
+        arguments = {name: getattr(self, name) for name in _ANSWER_ARGUMENTS}
+        others = {name: getattr(self, name) for name in _ANSWER_OTHERS}
+        return (_detached, (type(self), arguments, others))
+
+    def __copy__(self) -> Self:
+        return type(self)._of(self, self._requestor, self._started)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        answer = _detached(
+            type(self),
+            copy.deepcopy({name: getattr(self, name) for name in _ANSWER_ARGUMENTS}, memo),
+            copy.deepcopy({name: getattr(self, name) for name in _ANSWER_OTHERS}, memo),
+        )
+        answer._requestor, answer._started = self._requestor, self._started  # the same client, not a copy of it
+        return answer
+
     def _wait_flow(
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
     ) -> Flow[ExecutionResult]:
-        clock, client_timeout = self._requestor.clock, self._requestor.timeout
+        requestor = self._client_requestor()
+        clock, client_timeout = requestor.clock, requestor.timeout
         options = WaitOptions(poll_interval, timeout, on_status, cancel_on_timeout, clock, client_timeout)
         started, self._started = self._started, None  # a second wait is a wait of its own
         return wait_flow(self.execution_id, options, started)
@@ -68,12 +111,23 @@ class _Handle(RunWorkflowResponse):
     def _get_call(
         self, include_steps: bool, timeout_seconds: float | None
     ) -> _calls.Call[WorkflowExecutionStatusResponse]:
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._client_requestor().timeout)
         return _calls.get_execution_call(self.execution_id, include_steps=include_steps, timeout=timeout)
 
     def _cancel_call(self, timeout_seconds: float | None) -> _calls.Call[CancelWorkflowExecutionResponse]:
-        timeout = _calls.call_timeout(timeout_seconds, self._requestor.timeout)
+        timeout = _calls.call_timeout(timeout_seconds, self._client_requestor().timeout)
         return _calls.cancel_execution_call(self.execution_id, timeout=timeout)
+
+
+def _detached(cls: type[_H], arguments: dict[str, Any], others: dict[str, Any]) -> _H:
+    """A handle of class ``cls`` holding the answer's fields and no client (how a handle is unpickled)."""
+    handle = cls(**arguments)
+    for name, value in others.items():
+        setattr(handle, name, value)
+    return handle
+
+
+_H = TypeVar("_H", bound=_Handle)
 
 
 @public
@@ -84,6 +138,12 @@ class ExecutionHandle(_Handle):
     ``execution_id``, ``status``, ``result``, ``error``, ``additional_properties`` and ``raw`` are the run's
     answer as sent; ``wait()``, ``get()`` and ``cancel()`` act on the execution through the client that
     started it (which must still be open).
+
+    It copies and deep-copies (on the same client) and pickles (the answer alone: a client does not travel
+    between processes). In the process that receives it, attach it to a client there::
+
+        handle = client.workflows.executions.handle(pickle.loads(payload))   # or .handle(execution_id)
+        final = handle.wait()
     """
 
     def wait(
@@ -101,7 +161,7 @@ class ExecutionHandle(_Handle):
         ``on_status(execution)`` is called once per status change; after ``timeout_seconds`` (the whole wait's
         deadline) raises ``EigenpalWaitTimeoutError`` (requesting a cancel first when ``cancel_on_timeout=True``).
         """
-        requestor: Requestor = self._requestor
+        requestor: Requestor = self._client_requestor()
         return requestor.run(self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout))
 
     @renamed(timeout_seconds="request_timeout_seconds")
@@ -109,13 +169,13 @@ class ExecutionHandle(_Handle):
         self, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
         """The execution's current status (``executions.get``); with ``include_steps=True`` the per-step payload."""
-        requestor: Requestor = self._requestor
+        requestor: Requestor = self._client_requestor()
         return requestor.send(self._get_call(include_steps, request_timeout_seconds))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def cancel(self, *, request_timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel the execution (idempotent; ``executions.cancel``)."""
-        requestor: Requestor = self._requestor
+        requestor: Requestor = self._client_requestor()
         return requestor.send(self._cancel_call(request_timeout_seconds))
 
 
@@ -133,7 +193,7 @@ class AsyncExecutionHandle(_Handle):
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
         """Wait until the execution ends; its ``ExecutionResult`` (as ``ExecutionHandle.wait``, awaited)."""
-        requestor: AsyncRequestor = self._requestor
+        requestor: AsyncRequestor = self._client_requestor()
         return await requestor.run(
             self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         )
@@ -143,11 +203,11 @@ class AsyncExecutionHandle(_Handle):
         self, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> WorkflowExecutionStatusResponse:
         """The execution's current status; with ``include_steps=True`` the per-step payload."""
-        requestor: AsyncRequestor = self._requestor
+        requestor: AsyncRequestor = self._client_requestor()
         return await requestor.send(self._get_call(include_steps, request_timeout_seconds))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     async def cancel(self, *, request_timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
         """Ask the server to cancel the execution (idempotent)."""
-        requestor: AsyncRequestor = self._requestor
+        requestor: AsyncRequestor = self._client_requestor()
         return await requestor.send(self._cancel_call(request_timeout_seconds))

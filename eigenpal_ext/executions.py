@@ -19,6 +19,7 @@ from eigenpal_api.models import (
     ExecutionSummary,
     ListWorkflowExecutionsResponse,
     RunTrigger,
+    RunWorkflowResponse,
     WorkflowExecutionStatusResponse,
 )
 
@@ -124,6 +125,18 @@ class Executions:
         """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
+
+    def handle(self, execution: str | RunWorkflowResponse) -> ExecutionHandle:
+        """An ``ExecutionHandle`` on this client for an execution, to ``wait()``, ``get()`` or ``cancel()`` it.
+
+        ``execution`` is an execution id, or a run answer or handle whose fields the new handle keeps: one
+        that was pickled in another process (a handle pickles without its client) or made by another
+        client. Nothing is sent::
+
+            handle = client.workflows.executions.handle(pickle.loads(payload))
+            final = handle.wait()
+        """
+        return ExecutionHandle._attach(execution, self._requestor)
 
     def wait(
         self,
@@ -307,6 +320,11 @@ class AsyncExecutions:
         """Ask the server to cancel (idempotent)."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return await self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
+
+    def handle(self, execution: str | RunWorkflowResponse) -> AsyncExecutionHandle:
+        """An ``AsyncExecutionHandle`` on this client for an execution id or a run answer/handle (see the sync
+        client); nothing is sent, its ``wait()``/``get()``/``cancel()`` are awaited."""
+        return AsyncExecutionHandle._attach(execution, self._requestor)
 
     async def wait(
         self,
