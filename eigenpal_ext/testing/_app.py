@@ -40,6 +40,7 @@ from eigenpal_ext.testing._faults import FaultInjector, Scope
 from eigenpal_ext.testing._holds import Holds
 from eigenpal_ext.testing._idempotency import IdempotencyMode, request_fingerprint, same_request
 from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, JsonTooLarge, parse_request_json
+from eigenpal_ext.testing._observability import duration_ms, observability
 from eigenpal_ext.testing._spec import Issue, SpecValidator
 from eigenpal_ext.testing._store import KNOWN_STATUSES, TERMINAL, Execution, NewExecution, Store, StoredFile
 from eigenpal_ext.testing._uploads import MultipartRun, UploadError, read_multipart_run
@@ -100,10 +101,20 @@ def envelope_bytes(scope: Scope, status: int, code: str, message: str) -> bytes:
 # --- JSON shapes of the API ---------------------------------------------------------------------------
 
 
+# Every built-in workflow can be triggered from the API and by hand, as the v1 routes' `triggers` say.
+WORKFLOW_TRIGGERS = {"api": True, "email": False, "manual": True, "cron": False}
+
+
 def workflow_summary(workflow: Workflow) -> dict[str, Any]:
     current = workflow.current
-    return {"id": workflow.id, "name": workflow.name, "version": current.tag, "createdAt": "2026-01-05T09:00:00.000Z",
+    return {"id": workflow.id, "name": workflow.name, "version": current.tag, "apiEnabled": WORKFLOW_TRIGGERS["api"],
+            "triggers": dict(WORKFLOW_TRIGGERS), "createdAt": "2026-01-05T09:00:00.000Z",
             "updatedAt": current.created_at}  # fmt: skip
+
+
+def workflow_detail(workflow: Workflow) -> dict[str, Any]:
+    """A workflow as ``GET /workflows/{id}`` answers: the summary plus its current YAML (not in lists)."""
+    return {**workflow_summary(workflow), "yamlContent": workflow.current.yaml}
 
 
 def execution_status(execution: Execution, *, include_steps: bool) -> dict[str, Any]:
@@ -117,6 +128,7 @@ def execution_status(execution: Execution, *, include_steps: bool) -> dict[str, 
         body["result"] = execution.result
     if execution.error is not None:
         body["error"] = execution.error
+    body["observability"] = observability(execution)
     if include_steps:
         body.update(
             steps=execution.steps,
@@ -125,6 +137,7 @@ def execution_status(execution: Execution, *, include_steps: bool) -> dict[str, 
             versionId=execution.version_id,
             startedAt=execution.started_at,
             triggerInput=execution.input,
+            durationMs=duration_ms(execution),
         )
     return body
 
@@ -141,7 +154,9 @@ def execution_summary(execution: Execution) -> dict[str, Any]:
         "createdAt": execution.created_at,
         "startedAt": execution.started_at,
         "completedAt": execution.completed_at,
+        "durationMs": duration_ms(execution),
         "workflow": {"id": execution.workflow_id, "name": execution.workflow_name},
+        "observability": observability(execution),
     }
 
 
@@ -306,7 +321,7 @@ async def list_workflows(request: Request, state: ServerState, tenant: str, para
 
 async def get_workflow(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
     query(request, state, "get_workflow")
-    return 200, workflow_summary(find_workflow(state, params[0]))
+    return 200, workflow_detail(find_workflow(state, params[0]))
 
 
 async def list_versions(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:

@@ -21,6 +21,8 @@ from eigenpal_api.models import (
     ApiErrorIssueSeverity,
     CancelOutcome,
     CancelWorkflowExecutionResponse,
+    ExecutionObservability,
+    ExecutionPhase,
     ExecutionStatus,
     ExecutionStep,
     ExecutionSummaryWorkflow,
@@ -33,6 +35,7 @@ from eigenpal_api.models import (
     RunWorkflowResponse,
     WorkflowExecutionStatusResponse,
     WorkflowSummary,
+    WorkflowTriggers,
 )
 from eigenpal_api.types import UNSET, Response
 
@@ -145,8 +148,10 @@ def test_list_workflows_200(make_client: MakeClient) -> None:
     assert draft.updated_at is UNSET
 
 
-def test_get_workflow_200_also_keeps_yaml_content_extra(make_client: MakeClient) -> None:
-    body = {"id": "wf_abc123", "name": "extract-invoice", "version": "1.2.4", "createdAt": TS, "yamlContent": "a: 1"}
+def test_get_workflow_200_reads_yaml_content_and_keeps_other_extras(make_client: MakeClient) -> None:
+    body = {"id": "wf_abc123", "name": "extract-invoice", "version": "1.2.4", "createdAt": TS, "yamlContent": "a: 1",
+            "apiEnabled": True, "triggers": {"api": True, "email": False, "manual": True, "cron": False},
+            "isBlock": False}  # fmt: skip
     parsed = get_workflow.sync("extract-invoice", client=make_client(200, body))
 
     assert isinstance(parsed, WorkflowSummary)
@@ -154,7 +159,19 @@ def test_get_workflow_200_also_keeps_yaml_content_extra(make_client: MakeClient)
     assert parsed.created_at == TS_DT
     assert parsed.created_at.tzinfo is not None
     assert parsed.created_at.utcoffset() == datetime.timedelta(0)
-    assert parsed.additional_properties == {"yamlContent": "a: 1"}
+    assert parsed.yaml_content == "a: 1"
+    assert parsed.api_enabled is True
+    assert isinstance(parsed.triggers, WorkflowTriggers)
+    assert (parsed.triggers.api, parsed.triggers.email) == (True, False)
+    assert parsed.additional_properties == {"isBlock": False}
+
+
+@pytest.mark.parametrize("triggers", [None, ["api"], "api", 3])
+def test_triggers_of_another_shape_are_kept_as_sent(make_client: MakeClient, triggers: object) -> None:
+    body = {"id": "wf_abc123", "createdAt": TS, "triggers": triggers}
+    parsed = get_workflow.sync("extract-invoice", client=make_client(200, body))
+    assert isinstance(parsed, WorkflowSummary)
+    assert parsed.triggers == triggers
 
 
 def test_list_workflow_versions_200(make_client: MakeClient) -> None:
@@ -390,3 +407,50 @@ def test_async_variant_parses_the_same_model(make_client: MakeClient) -> None:
     assert isinstance(parsed, CancelWorkflowExecutionResponse)
     assert parsed.status is CancelOutcome.CANCELLATION_REQUESTED
     assert parsed.was_status is ExecutionStatus.RUNNING
+
+
+OBSERVABILITY = {
+    "phases": [
+        {"executionId": "exec_1", "phase": "queued", "phaseOrder": 0, "status": "completed", "startedAt": TS,
+         "completedAt": TS, "message": None, "failureCode": None, "durationMs": 12},
+        {"executionId": "exec_1", "phase": "collecting_outputs", "phaseOrder": 1, "status": "a-new-status"},
+    ],
+    "currentPhase": "running",
+    "failure": {"phase": "running", "code": "x", "category": "runtime", "retryable": False, "userMessage": "m",
+                "occurredAt": TS},
+    "derived": True,
+}  # fmt: skip
+
+
+def test_get_execution_reads_observability(make_client: MakeClient) -> None:
+    body = {"executionId": "exec_1", "status": "failed", "createdAt": TS, "observability": OBSERVABILITY}
+    parsed = get_execution.sync("exec_1", client=make_client(200, body))
+    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert isinstance(parsed.observability, ExecutionObservability)
+    phases = parsed.observability.phases
+    assert phases is not None
+    assert [phase.phase for phase in phases] == ["queued", "collecting_outputs"]
+    assert isinstance(phases[0], ExecutionPhase)
+    assert phases[0].duration_ms == 12
+    assert phases[1].status == "a-new-status"
+    assert parsed.observability.failure is not None
+    assert parsed.observability.failure.user_message == "m"
+    assert parsed.raw["observability"] == OBSERVABILITY
+
+
+@pytest.mark.parametrize("observability", [None, [], "ok", {"phases": "not a list"}, {"phases": [1, 2]}])
+def test_observability_of_another_shape_is_kept_as_sent(make_client: MakeClient, observability: object) -> None:
+    body = {"executionId": "exec_1", "status": "running", "createdAt": TS, "observability": observability}
+    parsed = get_execution.sync("exec_1", client=make_client(200, body))
+    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert parsed.observability == observability
+
+
+def test_list_executions_reads_duration_ms(make_client: MakeClient) -> None:
+    item = {"id": "exec_1", "workflowId": "wf_1", "status": "completed", "createdAt": TS, "durationMs": 1234.5,
+            "observability": OBSERVABILITY}  # fmt: skip
+    parsed = list_executions.sync("wf_1", client=make_client(200, {"data": [item], "total": 1, "limit": 50,
+                                                                  "offset": 0}))  # fmt: skip
+    assert isinstance(parsed, ListWorkflowExecutionsResponse)
+    assert parsed.data[0].duration_ms == 1234.5
+    assert isinstance(parsed.data[0].observability, ExecutionObservability)

@@ -5,6 +5,9 @@ from .api_error_issue import ApiErrorIssue
 from .api_error_issue_severity import ApiErrorIssueSeverity
 from .cancel_outcome import CancelOutcome
 from .cancel_workflow_execution_response import CancelWorkflowExecutionResponse
+from .execution_failure import ExecutionFailure
+from .execution_observability import ExecutionObservability
+from .execution_phase import ExecutionPhase
 from .execution_status import ExecutionStatus
 from .execution_step import ExecutionStep
 from .execution_summary import ExecutionSummary
@@ -24,6 +27,7 @@ from .run_workflow_response import RunWorkflowResponse
 from .workflow_execution_status_response import WorkflowExecutionStatusResponse
 from .workflow_kind import WorkflowKind
 from .workflow_summary import WorkflowSummary
+from .workflow_triggers import WorkflowTriggers
 from .workflow_version import WorkflowVersion
 
 __all__ = (
@@ -32,6 +36,9 @@ __all__ = (
     "ApiErrorIssueSeverity",
     "CancelOutcome",
     "CancelWorkflowExecutionResponse",
+    "ExecutionFailure",
+    "ExecutionObservability",
+    "ExecutionPhase",
     "ExecutionStatus",
     "ExecutionStep",
     "ExecutionSummary",
@@ -51,5 +58,6 @@ __all__ = (
     "WorkflowExecutionStatusResponse",
     "WorkflowKind",
     "WorkflowSummary",
+    "WorkflowTriggers",
     "WorkflowVersion",
 )

@@ -11,6 +11,7 @@ from ..models.execution_status import ExecutionStatus
 from ..types import UNSET, Unset, parse_timestamp
 
 if TYPE_CHECKING:
+    from ..models.execution_observability import ExecutionObservability
     from ..models.execution_summary_workflow import ExecutionSummaryWorkflow
 
 
@@ -45,13 +46,21 @@ class ExecutionSummary:
     """ When a worker started the execution. """
     completed_at: datetime.datetime | None = None
     """ When the execution reached a terminal status. """
+    duration_ms: float | None = None
+    """ Total wall-clock milliseconds from creation to the terminal status; null (or absent) until the execution is
+    terminal. Sent by servers since SDK 0.5.12. """
     workflow: ExecutionSummaryWorkflow | None = None
     """ The owning workflow; null when it has been deleted. """
+    observability: Any | ExecutionObservability | None = None
+    """ How the execution went, phase by phase (servers since SDK 0.6.9; may be absent). Decision: any JSON is
+    accepted and the usual shape (`ExecutionObservability`) is read when it fits, because this object is newer than
+    the 0.4.12 contract and still changing. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.execution_observability import ExecutionObservability  # noqa: PLC0415
         from ..models.execution_summary_workflow import ExecutionSummaryWorkflow  # noqa: PLC0415
 
         id = self.id
@@ -82,6 +91,12 @@ class ExecutionSummary:
 
         completed_at: str | None = None if self.completed_at is None else self.completed_at.isoformat()
 
+        duration_ms: float | None | Unset
+        if isinstance(self.duration_ms, Unset):
+            duration_ms = UNSET
+        else:
+            duration_ms = self.duration_ms
+
         workflow: dict[str, Any] | None | Unset
         if isinstance(self.workflow, Unset):
             workflow = UNSET
@@ -89,6 +104,14 @@ class ExecutionSummary:
             workflow = self.workflow.to_dict()
         else:
             workflow = self.workflow
+
+        observability: Any | dict[str, Any] | Unset
+        if isinstance(self.observability, Unset):
+            observability = UNSET
+        elif isinstance(self.observability, ExecutionObservability):
+            observability = self.observability.to_dict()
+        else:
+            observability = self.observability
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -112,13 +135,18 @@ class ExecutionSummary:
             field_dict["startedAt"] = started_at
         if completed_at is not UNSET:
             field_dict["completedAt"] = completed_at
+        if duration_ms is not UNSET:
+            field_dict["durationMs"] = duration_ms
         if workflow is not UNSET:
             field_dict["workflow"] = workflow
+        if observability is not UNSET:
+            field_dict["observability"] = observability
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.execution_observability import ExecutionObservability  # noqa: PLC0415
         from ..models.execution_summary_workflow import ExecutionSummaryWorkflow  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -159,6 +187,15 @@ class ExecutionSummary:
 
         completed_at = parse_timestamp(d.pop("completedAt", None))
 
+        def _parse_duration_ms(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        duration_ms = _parse_duration_ms(d.pop("durationMs", UNSET))
+
         def _parse_workflow(data: object) -> ExecutionSummaryWorkflow | None | Unset:
             if data is None:
                 return data
@@ -176,6 +213,21 @@ class ExecutionSummary:
 
         workflow = _parse_workflow(d.pop("workflow", UNSET))
 
+        def _parse_observability(data: object) -> Any | ExecutionObservability | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                observability_type_0 = ExecutionObservability.from_dict(data)
+
+                return observability_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Any | ExecutionObservability | Unset, data)
+
+        observability = _parse_observability(d.pop("observability", UNSET))
+
         execution_summary = cls(
             id=id,
             workflow_id=workflow_id,
@@ -187,7 +239,9 @@ class ExecutionSummary:
             error=error,
             started_at=started_at,
             completed_at=completed_at,
+            duration_ms=duration_ms,
             workflow=workflow,
+            observability=observability,
         )
 
         execution_summary.additional_properties = d

@@ -11,6 +11,7 @@ from ..models.execution_status import ExecutionStatus
 from ..types import UNSET, Unset, parse_timestamp
 
 if TYPE_CHECKING:
+    from ..models.execution_observability import ExecutionObservability
     from ..models.execution_step import ExecutionStep
 
 
@@ -47,11 +48,17 @@ class WorkflowExecutionStatusResponse:
     overrides: Any | None = None
     """ The overrides the run was started with; only with `includeSteps=true`. Decision: any JSON, as sent, since
     the 0.4.12 sources define no shape for the per-step payload. """
+    observability: Any | ExecutionObservability | None = None
+    """ How the execution went, phase by phase (servers since SDK 0.6.9; may be absent). Decision: any JSON is
+    accepted and the usual shape (`ExecutionObservability`) is read when it fits, because this object is newer than
+    the 0.4.12 contract and still changing. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.execution_observability import ExecutionObservability  # noqa: PLC0415
+
         execution_id = self.execution_id
 
         status = self.status.value
@@ -74,6 +81,14 @@ class WorkflowExecutionStatusResponse:
 
         overrides = self.overrides
 
+        observability: Any | dict[str, Any] | Unset
+        if isinstance(self.observability, Unset):
+            observability = UNSET
+        elif isinstance(self.observability, ExecutionObservability):
+            observability = self.observability.to_dict()
+        else:
+            observability = self.observability
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -93,11 +108,14 @@ class WorkflowExecutionStatusResponse:
             field_dict["steps"] = steps
         if overrides is not UNSET:
             field_dict["overrides"] = overrides
+        if observability is not UNSET:
+            field_dict["observability"] = observability
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.execution_observability import ExecutionObservability  # noqa: PLC0415
         from ..models.execution_step import ExecutionStep  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
@@ -147,6 +165,21 @@ class WorkflowExecutionStatusResponse:
 
         overrides = d.pop("overrides", UNSET)
 
+        def _parse_observability(data: object) -> Any | ExecutionObservability | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                observability_type_0 = ExecutionObservability.from_dict(data)
+
+                return observability_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Any | ExecutionObservability | Unset, data)
+
+        observability = _parse_observability(d.pop("observability", UNSET))
+
         workflow_execution_status_response = cls(
             execution_id=execution_id,
             status=status,
@@ -156,6 +189,7 @@ class WorkflowExecutionStatusResponse:
             error=error,
             steps=steps,
             overrides=overrides,
+            observability=observability,
         )
 
         workflow_execution_status_response.additional_properties = d

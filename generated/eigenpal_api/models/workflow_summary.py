@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, parse_timestamp
+
+if TYPE_CHECKING:
+    from ..models.workflow_triggers import WorkflowTriggers
+
 
 T = TypeVar("T", bound="WorkflowSummary")
 
@@ -31,11 +35,23 @@ class WorkflowSummary:
     """ A point in time, normally ISO-8601 (`2026-05-09T12:00:00.000Z`). Decision: any string is accepted, because
     the 0.4.12 models type every timestamp as a plain string with no format; clients read ISO-8601 (and other common
     forms) and keep the value as sent otherwise. """
+    api_enabled: bool | None = None
+    """ Whether the workflow can be triggered through the API (a run of one that cannot is a 403 with the issue code
+    `api_trigger_disabled`). Sent by servers since SDK 0.7.1; may be absent. """
+    triggers: Any | WorkflowTriggers | None = None
+    """ Which kinds of trigger are enabled for the workflow (servers since SDK 0.7.1; may be absent). Decision: any
+    JSON is accepted and `WorkflowTriggers` read when it fits, as for every field newer than the 0.4.12 contract.
+    """
+    yaml_content: None | str = None
+    """ The workflow YAML of the current version; null while no version is published. Only on a single workflow's
+    detail (`GET /workflows/{id}`), never in lists (servers since SDK 0.5.12; may be absent). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.workflow_triggers import WorkflowTriggers  # noqa: PLC0415
+
         id = self.id
 
         created_at: str | None = None if self.created_at is None else self.created_at.isoformat()
@@ -54,6 +70,22 @@ class WorkflowSummary:
 
         updated_at: str | None = None if self.updated_at is None else self.updated_at.isoformat()
 
+        api_enabled = self.api_enabled
+
+        triggers: Any | dict[str, Any] | Unset
+        if isinstance(self.triggers, Unset):
+            triggers = UNSET
+        elif isinstance(self.triggers, WorkflowTriggers):
+            triggers = self.triggers.to_dict()
+        else:
+            triggers = self.triggers
+
+        yaml_content: None | str | Unset
+        if isinstance(self.yaml_content, Unset):
+            yaml_content = UNSET
+        else:
+            yaml_content = self.yaml_content
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -68,11 +100,19 @@ class WorkflowSummary:
             field_dict["version"] = version
         if updated_at is not UNSET:
             field_dict["updatedAt"] = updated_at
+        if api_enabled is not UNSET:
+            field_dict["apiEnabled"] = api_enabled
+        if triggers is not UNSET:
+            field_dict["triggers"] = triggers
+        if yaml_content is not UNSET:
+            field_dict["yamlContent"] = yaml_content
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.workflow_triggers import WorkflowTriggers  # noqa: PLC0415
+
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
             raise TypeError(f"WorkflowSummary is read from a JSON object, not {type(src_dict).__name__}")
@@ -101,12 +141,41 @@ class WorkflowSummary:
 
         updated_at = parse_timestamp(d.pop("updatedAt", None))
 
+        api_enabled = d.pop("apiEnabled", UNSET)
+
+        def _parse_triggers(data: object) -> Any | Unset | WorkflowTriggers:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                triggers_type_0 = WorkflowTriggers.from_dict(data)
+
+                return triggers_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Any | Unset | WorkflowTriggers, data)
+
+        triggers = _parse_triggers(d.pop("triggers", UNSET))
+
+        def _parse_yaml_content(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        yaml_content = _parse_yaml_content(d.pop("yamlContent", UNSET))
+
         workflow_summary = cls(
             id=id,
             created_at=created_at,
             name=name,
             version=version,
             updated_at=updated_at,
+            api_enabled=api_enabled,
+            triggers=triggers,
+            yaml_content=yaml_content,
         )
 
         workflow_summary.additional_properties = d

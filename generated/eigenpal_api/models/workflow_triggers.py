@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET
+
+T = TypeVar("T", bound="WorkflowTriggers")
+
+
+@_attrs_define
+class WorkflowTriggers:
+    """The kinds of trigger enabled for a workflow, each `true` or `false`. Decision: no key is required, because the field
+    is newer than the 0.4.12 contract and read leniently.
+
+    """
+
+    api: bool | None = None
+    """ Runs through the API (this client). """
+    email: bool | None = None
+    """ Runs started by an email to the workflow's address. """
+    manual: bool | None = None
+    """ Runs started by hand in the studio. """
+    cron: bool | None = None
+    """ Runs started on a schedule. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        api = self.api
+
+        email = self.email
+
+        manual = self.manual
+
+        cron = self.cron
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if api is not UNSET:
+            field_dict["api"] = api
+        if email is not UNSET:
+            field_dict["email"] = email
+        if manual is not UNSET:
+            field_dict["manual"] = manual
+        if cron is not UNSET:
+            field_dict["cron"] = cron
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"WorkflowTriggers is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+        api = d.pop("api", UNSET)
+
+        email = d.pop("email", UNSET)
+
+        manual = d.pop("manual", UNSET)
+
+        cron = d.pop("cron", UNSET)
+
+        workflow_triggers = cls(
+            api=api,
+            email=email,
+            manual=manual,
+            cron=cron,
+        )
+
+        workflow_triggers.additional_properties = d
+        workflow_triggers.raw = src_dict
+        return workflow_triggers
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
