@@ -25,6 +25,7 @@ from eigenpal_ext.testing._documents import write_sample_invoice  # noqa: E402 -
 from eigenpal_ext.testing._engine import Pacing  # noqa: E402
 from eigenpal_ext.testing._faults import FaultConfig  # noqa: E402
 from eigenpal_ext.testing._fixtures import EigenpalServerFactory, EigenpalServerFixture  # noqa: E402
+from eigenpal_ext.testing._hosted import HostedProfile  # noqa: E402
 from eigenpal_ext.testing._server import DEFAULT_API_KEY, LocalEigenpalServer, ServerConfig  # noqa: E402
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "EigenpalServerFactory",
     "EigenpalServerFixture",
     "FaultConfig",
+    "HostedProfile",
     "LocalEigenpalServer",
     "Pacing",
     "ServerConfig",

@@ -38,6 +38,7 @@ from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
 from eigenpal_ext.testing._holds import Holds
+from eigenpal_ext.testing._hosted import HostedGateway, HostedProfile
 from eigenpal_ext.testing._idempotency import IdempotencyMode, request_fingerprint, same_request
 from eigenpal_ext.testing._json_limits import MAX_JSON_BODY_BYTES, JsonTooDeep, JsonTooLarge, parse_request_json
 from eigenpal_ext.testing._observability import duration_ms, observability
@@ -65,6 +66,7 @@ class ServerState:
     body_read_timeout_seconds: float = 30.0
     idempotency_keys: IdempotencyMode = "honour"
     holds: Holds = attrs.field(factory=lambda: Holds(max_per_tenant=DEFAULT_MAX_HOLDS_PER_TENANT))
+    hosted: HostedProfile | None = None  # the hosted service's gateway and page cap, when profiled
     faults: FaultInjector | None = None
     body_reads: BodyReads | None = None
     idempotent_replays: int = 0  # all tenants (for tests); /admin/stats shows each tenant its own
@@ -158,6 +160,11 @@ def execution_summary(execution: Execution) -> dict[str, Any]:
         "workflow": {"id": execution.workflow_id, "name": execution.workflow_name},
         "observability": observability(execution),
     }
+
+
+def page_limit(state: ServerState, requested: int) -> int:
+    """The page size a list uses: ``limit`` as asked, or the hosted profile's cap when that is smaller."""
+    return requested if state.hosted is None else min(requested, state.hosted.page_cap)
 
 
 def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -315,7 +322,7 @@ async def list_workflows(request: Request, state: ServerState, tenant: str, para
         and (q.get("search") is None or q["search"].lower() in workflow.name.lower())
         and (q.get("kind") is None or workflow.kind == q["kind"])
     ]
-    limit, offset = q["limit"], q.get("offset", 0)
+    limit, offset = page_limit(state, q["limit"]), q.get("offset", 0)
     return 200, page([workflow_summary(w) for w in found[offset : offset + limit]], len(found), limit, offset)
 
 
@@ -327,7 +334,7 @@ async def get_workflow(request: Request, state: ServerState, tenant: str, params
 async def list_versions(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:
     q = query(request, state, "list_workflow_versions")
     workflow = find_workflow(state, params[0])
-    limit, offset = q["limit"], q.get("offset", 0)
+    limit, offset = page_limit(state, q["limit"]), q.get("offset", 0)
     items = [
         {"id": v.id, "workflowId": workflow.id, "version": v.tag, "yamlContent": v.yaml, "isCurrent": v.is_current,
          "createdAt": v.created_at}
@@ -515,7 +522,7 @@ async def list_executions(request: Request, state: ServerState, tenant: str, par
             raise ApiError(400, [_issue(f"query.{wire}", str(exc), "invalid_value")]) from exc
     if bounds["fromDate"] and bounds["toDate"] and bounds["fromDate"] > bounds["toDate"]:
         raise ApiError(400, [_issue("query.fromDate", "fromDate is later than toDate", "invalid_value")])
-    limit, offset = q["limit"], q.get("offset", 0)
+    limit, offset = page_limit(state, q["limit"]), q.get("offset", 0)
     executions, total = state.store.list_executions(
         tenant, workflow.id, statuses=statuses, from_date=bounds["fromDate"], to_date=bounds["toDate"],
         example_id=q.get("exampleId"), limit=limit, offset=offset,
@@ -613,8 +620,9 @@ class RequestIds:
 
 
 def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInjector] | None = None) -> Any:
-    """The ASGI application: ``RequestIds`` → ``BodyReads`` → optional fault injector → Starlette (lifespan +
-    dispatch). ``state.body_reads`` is set, for ``LocalEigenpalServer.stop()`` to abort uploads in flight."""
+    """The ASGI application: the hosted profile's gateway (when configured) → ``RequestIds`` → ``BodyReads``
+    → optional fault injector → Starlette (lifespan + dispatch). ``state.body_reads`` is set, for
+    ``LocalEigenpalServer.stop()`` to abort uploads in flight."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -647,4 +655,7 @@ def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInje
         state.faults = faults_injector(inner)
         inner = state.faults
     state.body_reads = BodyReads(inner, idle_timeout_seconds=state.body_read_timeout_seconds)
-    return RequestIds(state.body_reads, echo_idempotency_key=state.idempotency_keys != "ignore")
+    app: Any = RequestIds(state.body_reads, echo_idempotency_key=state.idempotency_keys != "ignore")
+    if state.hosted is not None:
+        app = HostedGateway(app, state.hosted, idle_timeout_seconds=state.body_read_timeout_seconds)
+    return app

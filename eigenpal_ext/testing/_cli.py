@@ -19,6 +19,7 @@ from types import FrameType
 from eigenpal_ext.testing._documents import write_sample_invoice
 from eigenpal_ext.testing._engine import Pacing
 from eigenpal_ext.testing._faults import FaultConfig
+from eigenpal_ext.testing._hosted import HostedProfile
 from eigenpal_ext.testing._idempotency import IDEMPOTENCY_MODES
 from eigenpal_ext.testing._server import DEFAULT_API_KEY, LOOPBACK, LocalEigenpalServer, ServerConfig
 
@@ -77,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--body-timeout", type=float, default=30.0, metavar="SECONDS",
                         help="408 when a request head or body makes no progress this long (default 30)")  # fmt: skip
     parser.add_argument("--step-seconds", type=float, default=0.02, help="pause before each workflow step")
+    parser.add_argument("--hosted-profile", action="store_true",
+                        help="behave like EigenPal's hosted service: text/plain 413 above 4.5 MiB bodies, at most 20 "
+                             "items a page, a gateway 504 after 30 s without an answer")  # fmt: skip
     keys = parser.add_mutually_exclusive_group()
     keys.add_argument("--idempotency-keys", choices=IDEMPOTENCY_MODES,
                       help="what a run's Idempotency-Key does: honour (one execution per key, echoed; the default), "
@@ -110,6 +114,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         workflows=parse_workflows(args.workflow),
         body_read_timeout_seconds=args.body_timeout,
         idempotency_keys=args.idempotency_keys or "honour",
+        hosted=HostedProfile() if args.hosted_profile else None,
     )
 
 

@@ -30,6 +30,7 @@ from eigenpal_ext.testing._app import (
 from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
 from eigenpal_ext.testing._holds import Holds
+from eigenpal_ext.testing._hosted import HostedProfile
 from eigenpal_ext.testing._http_protocol import envelope_protocol
 from eigenpal_ext.testing._idempotency import IDEMPOTENCY_MODES, IdempotencyMode
 from eigenpal_ext.testing._spec import SpecValidator
@@ -92,7 +93,10 @@ class ServerConfig:
     ``"echo-only"`` (echoed but not honoured: every run is a new execution, like a gateway that echoes
     headers) or ``"ignore"`` (not honoured and not echoed, as EigenPal documents runs);
     ``max_holds_per_tenant`` bounds the runs of one tenant held at once (``wait_for_completion``): a run
-    beyond it is answered at once, without a hold (never a 429), and its client polls.
+    beyond it is answered at once, without a hold (never a 429), and its client polls; ``hosted`` (a
+    ``HostedProfile``) behaves like EigenPal's hosted service: a text/plain 413 above 4.5 MiB bodies, a
+    page-size cap below the requested ``limit``, a gateway 504 on answers (such as long holds) slower than
+    its timeout.
     """
 
     api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
@@ -106,6 +110,7 @@ class ServerConfig:
     body_read_timeout_seconds: float = 30.0
     idempotency_keys: IdempotencyMode = "honour"
     max_holds_per_tenant: int = DEFAULT_MAX_HOLDS_PER_TENANT
+    hosted: HostedProfile | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
@@ -150,6 +155,7 @@ class LocalEigenpalServer:
             body_read_timeout_seconds=self.config.body_read_timeout_seconds,
             idempotency_keys=self.config.idempotency_keys,
             holds=Holds(max_per_tenant=self.config.max_holds_per_tenant),
+            hosted=self.config.hosted,
         )
         store.terminal_listeners.append(self.state.holds.notify_terminal)
         injector = None
