@@ -34,6 +34,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from eigenpal_ext.dates import format_utc, resolve_date
+from eigenpal_ext.testing._access_log import AccessLog
 from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
 from eigenpal_ext.testing._faults import FaultInjector, Scope
@@ -67,6 +68,7 @@ class ServerState:
     idempotency_keys: IdempotencyMode = "honour"
     holds: Holds = attrs.field(factory=lambda: Holds(max_per_tenant=DEFAULT_MAX_HOLDS_PER_TENANT))
     hosted: HostedProfile | None = None  # the hosted service's gateway and page cap, when profiled
+    access_log: bool = False  # one line per request on the eigenpal_ext.testing.access logger
     faults: FaultInjector | None = None
     body_reads: BodyReads | None = None
     idempotent_replays: int = 0  # all tenants (for tests); /admin/stats shows each tenant its own
@@ -620,9 +622,9 @@ class RequestIds:
 
 
 def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInjector] | None = None) -> Any:
-    """The ASGI application: the hosted profile's gateway (when configured) → ``RequestIds`` → ``BodyReads``
-    → optional fault injector → Starlette (lifespan + dispatch). ``state.body_reads`` is set, for
-    ``LocalEigenpalServer.stop()`` to abort uploads in flight."""
+    """The ASGI application: the access log and the hosted profile's gateway (each when configured) →
+    ``RequestIds`` → ``BodyReads`` → optional fault injector → Starlette (lifespan + dispatch).
+    ``state.body_reads`` is set, for ``LocalEigenpalServer.stop()`` to abort uploads in flight."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -658,4 +660,7 @@ def create_app(state: ServerState, *, faults_injector: Callable[[Any], FaultInje
     app: Any = RequestIds(state.body_reads, echo_idempotency_key=state.idempotency_keys != "ignore")
     if state.hosted is not None:
         app = HostedGateway(app, state.hosted, idle_timeout_seconds=state.body_read_timeout_seconds)
+    if state.access_log:
+        declared = {p.name for operation in state.validator.operations.values() for p in operation.query_parameters}
+        app = AccessLog(app, shown_parameters=declared)
     return app

@@ -1,8 +1,9 @@
 """``eigenpal-dev-server`` (also ``python -m eigenpal_ext.testing``): the local server from a terminal.
 
 Prints one line with the URL and keys once it listens (port 0 picks a free port; keys other than the
-public development key shortened), then serves until Ctrl-C. Only loopback by default; data stays in
-memory unless ``--data-dir`` is given.
+public development key shortened), then serves until Ctrl-C, writing one access-log line per request on
+stderr (``--quiet``: none). An address it cannot listen on (a port already taken) is one line on stderr
+and exit status 1. Only loopback by default; data stays in memory unless ``--data-dir`` is given.
 ``--write-sample-invoice PATH`` writes the sample invoice PDF the examples upload, and exits.
 The help text is plain text (argparse prints it as it is), so it carries no reStructuredText markup.
 """
@@ -10,12 +11,15 @@ The help text is plain text (argparse prints it as it is), so it carries no reSt
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
 import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
+from eigenpal_ext.testing._access_log import ACCESS_LOGGER
 from eigenpal_ext.testing._documents import write_sample_invoice
 from eigenpal_ext.testing._engine import Pacing
 from eigenpal_ext.testing._faults import FaultConfig
@@ -48,6 +52,7 @@ def parse_workflows(values: Sequence[str]) -> dict[str, str]:
     return workflows
 
 
+PROG = "eigenpal-dev-server"
 DESCRIPTION = "A local EigenPal-compatible API server, for development, demos and tests."
 EPILOG = """examples:
   eigenpal-dev-server --port 8080
@@ -59,7 +64,7 @@ Then point a client at it: EIGENPAL_BASE_URL=http://127.0.0.1:8080 EIGENPAL_API_
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="eigenpal-dev-server",
+        prog=PROG,
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -78,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--body-timeout", type=float, default=30.0, metavar="SECONDS",
                         help="408 when a request head or body makes no progress this long (default 30)")  # fmt: skip
     parser.add_argument("--step-seconds", type=float, default=0.02, help="pause before each workflow step")
+    parser.add_argument("--quiet", action="store_true", help="no access-log line per request on stderr")
     parser.add_argument("--hosted-profile", action="store_true",
                         help="behave like EigenPal's hosted service: text/plain 413 above 4.5 MiB bodies, at most 20 "
                              "items a page, a gateway 504 after 30 s without an answer")  # fmt: skip
@@ -115,6 +121,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         body_read_timeout_seconds=args.body_timeout,
         idempotency_keys=args.idempotency_keys or "honour",
         hosted=HostedProfile() if args.hosted_profile else None,
+        access_log=not args.quiet,
     )
 
 
@@ -138,6 +145,22 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _reason(error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return "the address is already in use (choose another --port, or --port 0 for a free one)"
+    return (error.strerror or str(error)).lower()
+
+
+def _print_access_log() -> None:
+    """Access-log lines on stderr, each after the time of day."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    access = logging.getLogger(ACCESS_LOGGER)
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -155,7 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # SIGTERM (a supervisor, `kill`) stops the server as cleanly as Ctrl-C: the worker stops at a
     # checkpoint and the store closes (an in-memory server removes its temporary files).
     signal.signal(signal.SIGTERM, _interrupt)
-    server = LocalEigenpalServer(config, host=args.host, port=args.port).start()
+    if config.access_log:
+        _print_access_log()
+    server = LocalEigenpalServer(config, host=args.host, port=args.port)
+    try:
+        server.start()
+    except OSError as exc:
+        server.stop()  # removes the in-memory store's temporary files
+        print(f"{PROG}: error: cannot listen on {args.host}:{args.port}: {_reason(exc)}", file=sys.stderr)
+        return 1
     print(f"eigenpal-dev-server listening on {server.base_url} ({describe_keys(config.api_keys)})", flush=True)
     server.serve_forever()
     return 0

@@ -96,7 +96,8 @@ class ServerConfig:
     beyond it is answered at once, without a hold (never a 429), and its client polls; ``hosted`` (a
     ``HostedProfile``) behaves like EigenPal's hosted service: a text/plain 413 above 4.5 MiB bodies, a
     page-size cap below the requested ``limit``, a gateway 504 on answers (such as long holds) slower than
-    its timeout.
+    its timeout; ``access_log`` logs one line per request (method, target without query secrets, status,
+    duration) on the ``eigenpal_ext.testing.access`` logger, at INFO.
     """
 
     api_keys: Mapping[str, str] = attrs.field(factory=_default_keys)
@@ -111,6 +112,7 @@ class ServerConfig:
     idempotency_keys: IdempotencyMode = "honour"
     max_holds_per_tenant: int = DEFAULT_MAX_HOLDS_PER_TENANT
     hosted: HostedProfile | None = None
+    access_log: bool = False
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
@@ -156,6 +158,7 @@ class LocalEigenpalServer:
             idempotency_keys=self.config.idempotency_keys,
             holds=Holds(max_per_tenant=self.config.max_holds_per_tenant),
             hosted=self.config.hosted,
+            access_log=self.config.access_log,
         )
         store.terminal_listeners.append(self.state.holds.notify_terminal)
         injector = None
@@ -196,11 +199,17 @@ class LocalEigenpalServer:
         return self.state.store
 
     def start(self, timeout: float = 10.0) -> Self:
+        """Listen and serve in a background thread; ``OSError`` when the address cannot be bound (in use)."""
         # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and
         # without it every answer written in two parts (headers, body) waits ~40 ms for a delayed ACK.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((self.host, self._requested_port))
+        listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listening.bind((self.host, self._requested_port))
+        except OSError:
+            listening.close()
+            raise
+        self._socket = listening
         config = uvicorn.Config(
             self.app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=2,
             http=envelope_protocol(head_timeout_seconds=self.config.body_read_timeout_seconds),

@@ -6,10 +6,12 @@ line it prints (bounded wait), talks to it over HTTP and stops it (signal, then 
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +24,7 @@ import httpx
 import pytest
 
 from eigenpal_ext import EigenpalClient, EigenpalNotFoundError, ExecutionStatus
-from eigenpal_ext.testing import DEFAULT_API_KEY
+from eigenpal_ext.testing import DEFAULT_API_KEY, LocalEigenpalServer, ServerConfig
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "eigenpal-dev-server"
 MODULE_COMMAND = [sys.executable, "-m", "eigenpal_ext.testing"]
@@ -49,6 +51,7 @@ class DevServer:
             env={**os.environ, "TMPDIR": str(scratch)},
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self.printed: list[str] = []  # what it printed on stdout up to its listening line
         assert self.process.stdout is not None
         self._pump = threading.Thread(target=_pump, args=(self.process.stdout, self._lines), daemon=True)
         self._pump.start()
@@ -68,6 +71,7 @@ class DevServer:
             if line is None:  # stdout closed: the process ended
                 self.stop()
                 pytest.fail(f"{self.argv} exited ({self.process.returncode}): {self.stderr_path.read_text()}")
+            self.printed.append(line)
             match = LISTENING.match(line.rstrip("\n"))
             if match:
                 return match[1], int(match[2]), match[3].split(", ")
@@ -233,3 +237,71 @@ def test_terminate_is_a_clean_shutdown(start: list[DevServer], tmp_path: Path) -
     assert seconds < STOP_TIMEOUT_SECONDS
     assert server.process.returncode == 0
     assert left == []
+
+
+def test_a_port_already_taken_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        completed = subprocess.run(
+            [*MODULE_COMMAND, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "TMPDIR": str(tmp_path)},
+        )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr.splitlines() == [
+        f"eigenpal-dev-server: error: cannot listen on 127.0.0.1:{port}: the address is already in use "
+        "(choose another --port, or --port 0 for a free one)"
+    ]
+    assert list(tmp_path.iterdir()) == []  # the in-memory store's temporary folder is removed
+
+
+ACCESS_LINE = re.compile(r"^\d\d:\d\d:\d\d (GET|POST) (\S+) (\d{3}|-) \d+\.\d ms$")
+
+
+def test_one_access_log_line_per_request_without_secrets(start: list[DevServer], tmp_path: Path) -> None:
+    secret = "eig_live_s3cr3t_k3y_value"
+    server = launch(start, [*MODULE_COMMAND, "--port", "0", "--api-key", f"{secret}=team"], tmp_path)
+    server.get("/api/v1/workflows?limit=2&offset=0", key=secret)
+    server.get(f"/api/v1/workflows?limit=1&api_key={secret}&{secret}", key=secret)
+    httpx.post(f"{server.base_url}/v1/workflows/echo/run?wait_for_completion=5", json={"input": {}},
+               headers={"Authorization": f"Bearer {secret}"}, timeout=10.0)  # fmt: skip
+    server.get("/api/v1/workflows/nope", key="wrong")
+    server.get("/api/v1/workflows/a%0Ab%1B[31m", key=secret)  # control characters stay encoded
+    server.stop(signal.SIGINT)
+    err = server.stderr_path.read_text()
+    lines = [ACCESS_LINE.match(line) for line in err.splitlines()]
+    assert all(lines), err
+    assert [(m[1], m[2], m[3]) for m in lines if m] == [
+        ("GET", "/api/v1/workflows?limit=2&offset=0", "200"),
+        ("GET", "/api/v1/workflows?limit=1&***&***", "200"),
+        ("POST", "/v1/workflows/echo/run?wait_for_completion=5", "201"),
+        ("GET", "/api/v1/workflows/nope", "401"),
+        ("GET", "/api/v1/workflows/a%0Ab%1B%5B31m", "404"),
+    ]
+    stdout = "".join(server.printed)
+    assert secret not in err
+    assert secret[:5] not in stdout  # the banner shows at most its first four characters
+
+
+def test_quiet_prints_no_access_log(start: list[DevServer], tmp_path: Path) -> None:
+    server = launch(start, [*MODULE_COMMAND, "--port", "0", "--quiet"], tmp_path)
+    assert server.get("/api/v1/workflows", key=DEFAULT_API_KEY).status_code == 200
+    server.stop(signal.SIGINT)
+    assert server.stderr_path.read_text() == ""
+
+
+def test_the_access_log_of_a_server_started_from_python(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="eigenpal_ext.testing.access")
+    with LocalEigenpalServer(ServerConfig(access_log=True)) as server:
+        httpx.get(f"{server.base_url}/healthz?token=abc", timeout=10.0)
+    assert [record.getMessage().rsplit(" ", 2)[0] for record in caplog.records] == ["GET /healthz?*** 200"]
+    with LocalEigenpalServer() as quiet:  # off by default
+        httpx.get(f"{quiet.base_url}/healthz", timeout=10.0)
+    assert len(caplog.records) == 1
