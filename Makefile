@@ -8,12 +8,12 @@ PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest matrix check-dist test schemathesis bench clean
+.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest matrix check-dist dist test schemathesis bench clean
 
 help:
 	@echo "make demo             run extract-invoice on a sample PDF against a local EigenPal server"
 	@echo "make setup            create .venv with the project (editable, [server]) and the dev group; install the spec linters"
-	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck, pytest, matrix and check-dist"
+	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck, pytest, matrix and dist"
 	@echo "make generate         regenerate generated/eigenpal_api from openapi.yaml"
 	@echo "make check-generated  fail with a diff if generated/ differs from a fresh generation"
 	@echo "make lint-spec        Redocly and Spectral on openapi.yaml"
@@ -21,6 +21,7 @@ help:
 	@echo "make typecheck        mypy --strict"
 	@echo "make pytest           the test suite only"
 	@echo "make matrix           unit and generated-layer suites under Python 3.11, 3.12 and 3.13 (nox)"
+	@echo "make dist             build wheel+sdist into dist/ and check them as check-dist does (needs only python3)"
 	@echo "make check-dist       build wheel+sdist, twine check, install the wheel in fresh venvs, use it from outside"
 	@echo "make schemathesis     schemathesis (all checks and phases, 100 examples) against a local server"
 	@echo "make bench            raw httpx, the official SDK and eigenpal-ext side by side (median of 3 runs, ~6 min)"
@@ -81,7 +82,12 @@ matrix: $(VENV)/.installed
 check-dist: $(VENV)/.installed
 	$(PY) scripts/check_dist.py
 
-test: setup check-generated lint-spec lint typecheck pytest matrix check-dist
+# The same checks, keeping the distributions in dist/ (emptied first). No `make setup` and no .venv: only
+# python3, with the build tools (pyproject.toml's pins) in a throwaway venv; a release is built this way.
+dist:
+	$(PYTHON) scripts/check_dist.py --dist-dir dist
+
+test: setup check-generated lint-spec lint typecheck pytest matrix dist
 
 # Every schemathesis check and phase against a local server, from openapi.yaml; exits non-zero on any
 # failure. `make pytest` runs the same with 20 examples (tests/e2e/test_e2e_schemathesis.py).

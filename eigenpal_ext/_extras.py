@@ -5,14 +5,28 @@ jsonschema, which a plain ``pip install eigenpal-ext`` does not bring. Rather th
 them fail deep inside an import chain (``No module named 'pypdf'``), the package checks all of them up
 front with ``importlib.util.find_spec`` (which locates a module without importing it) and names the
 install command.
+
+The command must work where the user is. Until eigenpal-ext is on the package index, ``pip install
+"eigenpal-ext[server]"`` finds nothing, so the command adds the extra from wherever this installation came
+from, as pip recorded it (``direct_url.json``, PEP 610): a wheel file or a checkout (editable or not), by its
+path; another URL as a direct reference. An installation from an index has no such record and gets the
+index command.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
+import json
+import re
+import shlex
 import sys
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-SERVER_EXTRA_INSTALL = 'pip install "eigenpal-ext[server]"'
+DISTRIBUTION = "eigenpal-ext"
+SERVER_EXTRA_INSTALL = f'pip install "{DISTRIBUTION}[server]"'
+# What bash, zsh and sh leave alone between double quotes (and history expansion's "!").
+_SAFE_IN_DOUBLE_QUOTES = re.compile(r'[^"$`\\!]*')
 
 # (import name, distribution name) for every third-party module eigenpal_ext.testing imports.
 SERVER_EXTRA_MODULES = (
@@ -45,7 +59,40 @@ def server_extra_problem(feature: str) -> str | None:
     if not missing:
         return None
     names = ", ".join(dist for _, dist in missing)
-    return f"{feature} needs the server extra (missing: {names}); install it with: {SERVER_EXTRA_INSTALL}"
+    return f"{feature} needs the server extra (missing: {names}); install it with: {server_extra_install_command()}"
+
+
+def server_extra_install_command() -> str:
+    """The pip command that adds the ``server`` extra to this installation, from where it was installed."""
+    try:
+        recorded = importlib.metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+        origin = json.loads(recorded) if recorded else None
+    except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
+        origin = None
+    if not isinstance(origin, dict) or not isinstance(origin.get("url"), str):
+        return SERVER_EXTRA_INSTALL
+    return install_command_for(origin)
+
+
+def install_command_for(origin: dict[str, object]) -> str:
+    """The command for a PEP 610 record: local files by path (``-e`` if editable), other URLs by reference."""
+    url = urlsplit(str(origin["url"]))
+    # A URL may carry credentials (user:token@host); they are not the user's to see in a message.
+    netloc = url.netloc.rsplit("@", 1)[-1]
+    dir_info = origin.get("dir_info")
+    if url.scheme == "file":
+        editable = isinstance(dir_info, dict) and dir_info.get("editable") is True
+        return f"pip install {'-e ' if editable else ''}{_quoted(unquote(url.path) + '[server]')}"
+    vcs_info = origin.get("vcs_info")
+    vcs = vcs_info.get("vcs") if isinstance(vcs_info, dict) else None
+    scheme = f"{vcs}+{url.scheme}" if isinstance(vcs, str) and not url.scheme.startswith(f"{vcs}+") else url.scheme
+    reference = urlunsplit((scheme, netloc, url.path, url.query, ""))
+    return f"pip install {_quoted(f'{DISTRIBUTION}[server] @ {reference}')}"
+
+
+def _quoted(argument: str) -> str:
+    """In double quotes, as the documentation writes it (``[server]`` is a glob to zsh), unless unsafe there."""
+    return f'"{argument}"' if _SAFE_IN_DOUBLE_QUOTES.fullmatch(argument) else shlex.quote(argument)
 
 
 def require_server_extra(feature: str = "eigenpal_ext.testing") -> None:

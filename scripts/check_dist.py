@@ -1,17 +1,26 @@
-"""``make check-dist``: build the distributions and use them the way a user would, outside this checkout.
+"""``make dist`` / ``make check-dist``: build the distributions and use them the way a user would.
 
 1. Build the wheel and the sdist (hatchling), run ``twine check --strict`` on both, check the wheel's
-   contents and metadata, and check that the sdist alone builds a wheel with the same files.
-2. Install the wheel into a fresh virtual environment with its runtime dependencies only (plus pytest,
-   to run the user's suite), and in a scratch project in a temporary folder outside the repository:
-   import both packages, run ``eigenpal --help``, run pytest on an unrelated suite (the plugin is loaded
-   and has imported no server code), and check that ``import eigenpal_ext.testing``,
-   ``eigenpal-dev-server`` and a test asking for ``eigenpal_server`` each fail with the install command.
-3. Install ``<wheel>[server]`` into another fresh environment, and in another scratch project: write
-   the sample invoice with ``eigenpal-dev-server --write-sample-invoice``, run the unrelated suite again
-   (with the extra installed the plugin still imports no server code until a fixture is requested), run
-   a user's test suite that uses the fixtures (with a ``conftest.py`` override), and run ``eigenpal run``
-   against a running ``eigenpal-dev-server``.
+   contents and metadata, and check that the sdist alone builds a wheel with the same files. The build
+   tools come from this Python if it has them (the project's ``.venv``), else from a throwaway virtual
+   environment made for this run, so ``make dist`` needs nothing but ``python3`` (no ``make setup``).
+   ``--dist-dir dist`` keeps the distributions there (``make dist``); ``--use-dist DIR`` checks the ones
+   already in ``DIR`` instead of building (the release workflow tests the files it will publish).
+2. The README's ``## Install`` section, run as written: its commands for a built wheel
+   (``pip install dist/eigenpal_ext-*.whl``) in a fresh virtual environment and a scratch project outside
+   the repository, with the wheel in that project's ``dist/``: import both packages, run ``eigenpal --help``
+   and ``python -m eigenpal_ext``, run pytest on an unrelated suite (the plugin is loaded and has imported no
+   server code), and check that ``import eigenpal_ext.testing``, ``eigenpal-dev-server`` and a test asking
+   for ``eigenpal_server`` each fail with one line naming an install command; then run that command as
+   printed, and the extra is there.
+3. In another fresh environment, both wheel commands (the second adds ``[server]``): write the sample
+   invoice with ``eigenpal-dev-server --write-sample-invoice``, run the unrelated suite again (with the
+   extra installed the plugin still imports no server code until a fixture is requested), run a user's
+   test suite that uses the fixtures (with a ``conftest.py`` override), and run ``eigenpal run`` against a
+   running ``eigenpal-dev-server``.
+4. In a third, the commands for a checkout (``pip install .``, then ``pip install ".[server]"``), run in
+   this checkout; the command named without the extra is checked to name the checkout. The section's
+   index commands cannot run before the first release: they must be labelled "after the first release".
 
 Nothing from the checkout is importable in the scratch projects (``PYTHONPATH`` is removed, and they run
 from a temporary folder). Installs use pip's cache, so a second run does not download again. Prints each
@@ -29,6 +38,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 import venv
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -36,7 +46,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-INSTALL_LINE = 'pip install "eigenpal-ext[server]"'
+INSTALL_HINT = re.compile(r"install it with: (pip install .+)$")
 SERVER_MODULES = ("starlette", "uvicorn", "python_multipart", "pypdf", "yaml", "jsonschema")
 RUNTIME_DEPENDENCIES = ["attrs", "httpx", "python-dateutil"]
 PIP = ("-m", "pip", "install", "--disable-pip-version-check", "--quiet")
@@ -137,11 +147,32 @@ def run(args: Sequence[str | Path], *, cwd: Path, env: dict[str, str] | None = N
     return result
 
 
-def build(dist: Path) -> tuple[Path, Path]:
-    run([sys.executable, "-m", "hatchling", "build", "-d", dist], cwd=ROOT, env=dict(os.environ))
-    (wheel,) = dist.glob("eigenpal_ext-*.whl")
-    (sdist,) = dist.glob("eigenpal_ext-*.tar.gz")
-    return wheel, sdist
+def build_requirements() -> list[str]:
+    """What building and checking need, as pyproject.toml pins them: the build backend and twine."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    twine = [item for item in project["dependency-groups"]["dev"] if isinstance(item, str) and item.startswith("twine")]
+    return [*project["build-system"]["requires"], *twine]
+
+
+def build_tools(scratch: Path, figures: dict[str, str]) -> Path:
+    """A Python with hatchling and twine: this one if it has them, else a throwaway venv made for this run."""
+    probe = [sys.executable, "-c", "import hatchling, twine"]
+    if subprocess.run(probe, capture_output=True, check=False, timeout=60).returncode == 0:
+        return Path(sys.executable)
+    python = fresh_venv(scratch / "venv-build")
+    figures["install: build tools (throwaway venv)"] = f"{install(python, *build_requirements(), cwd=scratch):.1f} s"
+    return python
+
+
+def build(tools: Path, dist: Path) -> tuple[Path, Path]:
+    run([tools, "-m", "hatchling", "build", "-d", dist], cwd=ROOT, env=dict(os.environ))
+    return distributions(dist)
+
+
+def distributions(dist: Path) -> tuple[Path, Path]:
+    wheels, sdists = sorted(dist.glob("eigenpal_ext-*.whl")), sorted(dist.glob("eigenpal_ext-*.tar.gz"))
+    check(len(wheels) == 1 and len(sdists) == 1, f"{dist} must hold one wheel and one sdist: {wheels + sdists}")
+    return wheels[0], sdists[0]
 
 
 def check_wheel(wheel: Path) -> None:
@@ -172,14 +203,14 @@ def check_wheel(wheel: Path) -> None:
         check(point in entry_points, f"entry point missing: {point}")
 
 
-def check_sdist_rebuilds(sdist: Path, wheel: Path, scratch: Path) -> None:
+def check_sdist_rebuilds(tools: Path, sdist: Path, wheel: Path, scratch: Path) -> None:
     unpacked = scratch / "sdist"
     with tarfile.open(sdist) as archive:
         archive.extractall(unpacked, filter="data")
     (source,) = unpacked.iterdir()
     check((source / "LICENSE").is_file(), "the sdist lacks LICENSE")
     rebuilt_dir = scratch / "rebuilt"
-    run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", rebuilt_dir], cwd=source,
+    run([tools, "-m", "hatchling", "build", "-t", "wheel", "-d", rebuilt_dir], cwd=source,
         env=dict(os.environ))  # fmt: skip
     (rebuilt,) = rebuilt_dir.glob("*.whl")
     with zipfile.ZipFile(wheel) as first, zipfile.ZipFile(rebuilt) as second:
@@ -198,24 +229,85 @@ def install(python: Path, *requirements: str | Path, cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def check_runtime_only(wheel: Path, scratch: Path, figures: dict[str, str]) -> None:
-    project = scratch / "plain-project"
-    project.mkdir()
+class InstallSection:
+    """The README's ``## Install`` commands, by what they install from (each a list of shell lines)."""
+
+    LABEL = "after the first release"
+
+    def __init__(self, readme: str) -> None:
+        start = readme.index("\n## Install\n")
+        end = readme.find("\n## ", start + 1)
+        section = readme[start : end if end != -1 else len(readme)]
+        blocks = [(m.start(), m[1].splitlines()) for m in re.finditer(r"^```bash\n(.*?)^```", section, re.S | re.M)]
+        commands = [[line.split(" #")[0].strip() for line in lines if line.strip()] for _, lines in blocks]
+        self.checkout = next((block for block in commands if "pip install ." in block), [])
+        self.wheel = [line for block in commands if "make dist" in block for line in block if line != "make dist"]
+        index = [(offset, block) for (offset, _), block in zip(blocks, commands, strict=True)
+                 if any(line.startswith("pip install eigenpal-ext") for line in block)]  # fmt: skip
+        self.index = index[0][1] if index else []
+        check(self.checkout == ["pip install .", 'pip install ".[server]"'], f"checkout commands: {self.checkout}")
+        check(len(self.wheel) == 2 and all("dist/eigenpal_ext-*.whl" in line for line in self.wheel)
+              and "[server]" in self.wheel[1], f"wheel commands: {self.wheel}")  # fmt: skip
+        check(self.index == ["pip install eigenpal-ext", 'pip install "eigenpal-ext[server]"'], f"index: {self.index}")
+        before_index = section[: index[0][0]].rsplit("```", 1)[-1]
+        check(self.LABEL in before_index.lower(), f"the index commands are not labelled {self.LABEL!r}")
+        documented = {line for block in commands for line in block if line.startswith("pip ")}
+        unchecked = documented - {*self.checkout, *self.wheel, *self.index}
+        check(not unchecked, f"install commands this script does not run or check: {sorted(unchecked)}")
+
+
+def activated(python: Path) -> dict[str, str]:
+    """A user's shell with the virtual environment of ``python`` activated."""
+    env = user_env()
+    env["VIRTUAL_ENV"] = str(python.parent.parent)
+    env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def shell(line: str, python: Path, *, cwd: Path) -> float:
+    """Run one documented command line as written, in bash, with ``python``'s environment activated."""
+    started = time.perf_counter()
+    run(["bash", "-c", f"set -euo pipefail; {line}"], cwd=cwd, env=activated(python))
+    return time.perf_counter() - started
+
+
+def hint_of(text: str) -> str:
+    """The install command named by a message about the missing extra."""
+    found = INSTALL_HINT.search(text.strip().splitlines()[-1] if text.strip() else "")
+    check(found is not None, f"no install command in {text[-1000:]!r}")
+    assert found is not None
+    return found[1]
+
+
+def user_project(scratch: Path, name: str, wheel: Path) -> Path:
+    """A scratch project folder with the built wheel in its ``dist/``, as ``make dist`` leaves it."""
+    project = scratch / name
+    (project / "dist").mkdir(parents=True)
+    shutil.copy2(wheel, project / "dist" / wheel.name)
+    return project
+
+
+def check_runtime_only(wheel: Path, install_section: InstallSection, scratch: Path, figures: dict[str, str]) -> None:
+    project = user_project(scratch, "plain-project", wheel)
     python = fresh_venv(scratch / "venv-plain")
     bin_dir = python.parent
-    figures["install: wheel, runtime only"] = f"{install(python, wheel, cwd=project):.1f} s"
+    figures["install: wheel, runtime only"] = f"{shell(install_section.wheel[0], python, cwd=project):.1f} s"
     install(python, "pytest", cwd=project)
 
     where = run([python, "-c", "import eigenpal_api, eigenpal_ext; print(eigenpal_ext.__file__)"], cwd=project)
     check(str(scratch / "venv-plain") in where.stdout, f"eigenpal_ext imported from {where.stdout.strip()}")
     check("usage: eigenpal" in run([bin_dir / "eigenpal", "--help"], cwd=project).stdout, "eigenpal --help")
+    by_module = run([python, "-m", "eigenpal_ext", "--version"], cwd=project, env=activated(python)).stdout
+    check(by_module.startswith("eigenpal (eigenpal-ext) "), f"python -m eigenpal_ext --version said {by_module!r}")
 
     imported = run([python, "-c", "import eigenpal_ext.testing"], cwd=project, expect=1)
     last = imported.stderr.strip().splitlines()[-1]
-    check(last.startswith("ModuleNotFoundError:") and last.endswith(INSTALL_LINE), f"import error said {last!r}")
+    hint = hint_of(imported.stderr)
+    check(last.startswith("ModuleNotFoundError:") and str(project / "dist" / wheel.name) in hint,
+          f"import error said {last!r}")  # fmt: skip
     dev_server = run([bin_dir / "eigenpal-dev-server"], cwd=project, expect=2)
-    lines = dev_server.stderr.strip().splitlines()
-    check(len(lines) == 1 and INSTALL_LINE in lines[0], f"eigenpal-dev-server said {dev_server.stderr!r}")
+    check(dev_server.stderr.count("\n") == 1 and hint_of(dev_server.stderr) == hint,
+          f"eigenpal-dev-server said {dev_server.stderr!r}")  # fmt: skip
 
     (project / "test_unrelated.py").write_text(UNRELATED_SUITE)
     unrelated = run([python, "-m", "pytest", "-p", "no:cacheprovider", "test_unrelated.py"], cwd=project)
@@ -223,15 +315,19 @@ def check_runtime_only(wheel: Path, scratch: Path, figures: dict[str, str]) -> N
 
     (project / "test_wants_server.py").write_text("def test_it(eigenpal_server):\n    pass\n")
     wants = run([python, "-m", "pytest", "-p", "no:cacheprovider", "test_wants_server.py"], cwd=project, expect=1)
-    check("1 error" in wants.stdout and INSTALL_LINE in wants.stdout, f"fixture without extra: {wants.stdout[-2000:]}")
+    check("1 error" in wants.stdout and hint in wants.stdout, f"fixture without extra: {wants.stdout[-2000:]}")
+
+    # The command the messages name works, as printed, from another folder.
+    figures["install: the extra, by the command the error names"] = f"{shell(hint, python, cwd=scratch):.1f} s"
+    run([python, "-c", "import eigenpal_ext.testing"], cwd=project)
 
 
-def check_with_server(wheel: Path, scratch: Path, figures: dict[str, str]) -> None:
-    project = scratch / "server-project"
-    project.mkdir()
+def check_with_server(wheel: Path, install_section: InstallSection, scratch: Path, figures: dict[str, str]) -> None:
+    project = user_project(scratch, "server-project", wheel)
     python = fresh_venv(scratch / "venv-server")
     bin_dir = python.parent
-    figures["install: wheel[server]"] = f"{install(python, f'{wheel}[server]', cwd=project):.1f} s"
+    seconds = sum(shell(line, python, cwd=project) for line in install_section.wheel)
+    figures["install: wheel, then wheel[server]"] = f"{seconds:.1f} s"
     install(python, "pytest", cwd=project)
 
     run([bin_dir / "eigenpal-dev-server", "--write-sample-invoice", "contract.pdf"], cwd=project)
@@ -267,6 +363,20 @@ def check_with_server(wheel: Path, scratch: Path, figures: dict[str, str]) -> No
         server.wait(timeout=30)
 
 
+def check_checkout(install_section: InstallSection, scratch: Path, figures: dict[str, str]) -> None:
+    """The commands for a checkout, run in this checkout (``pip install .`` builds it as a user's pip would)."""
+    python = fresh_venv(scratch / "venv-checkout")
+    figures["install: checkout (pip install .)"] = f"{shell(install_section.checkout[0], python, cwd=ROOT):.1f} s"
+    where = run([python, "-c", "import eigenpal_ext; print(eigenpal_ext.__file__)"], cwd=scratch)
+    check(str(scratch / "venv-checkout") in where.stdout, f"eigenpal_ext imported from {where.stdout.strip()}")
+    imported = run([python, "-c", "import eigenpal_ext.testing"], cwd=scratch, expect=1)
+    check(hint_of(imported.stderr) == f'pip install "{ROOT}[server]"', f"without the extra: {imported.stderr[-500:]}")
+    seconds = shell(install_section.checkout[1], python, cwd=ROOT)
+    figures['install: checkout (pip install ".[server]")'] = f"{seconds:.1f} s"
+    run([python.parent / "eigenpal-dev-server", "--write-sample-invoice", "sample.pdf"], cwd=scratch)
+    check((scratch / "sample.pdf").read_bytes().startswith(b"%PDF-"), "the sample invoice is not a PDF")
+
+
 def size(path: Path) -> str:
     return f"{path.stat().st_size / 1024:.0f} KiB ({path.stat().st_size} bytes)"
 
@@ -274,6 +384,9 @@ def size(path: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--dist-dir", type=Path, help="build into this folder (emptied first) and keep the files")
+    where.add_argument("--use-dist", type=Path, help="check the wheel and sdist in this folder instead of building")
     args = parser.parse_args(argv)
 
     timings: dict[str, float] = {}
@@ -281,19 +394,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="eigenpal-check-dist-"))
     check(not scratch.resolve().is_relative_to(ROOT), "the scratch folder must be outside the repository")
     try:
-        with step("build wheel and sdist", timings):
-            wheel, sdist = build(scratch / "dist")
-            figures["wheel"], figures["sdist"] = size(wheel), size(sdist)
+        install_section = InstallSection((ROOT / "README.md").read_text())
+        with step("build tools", timings):
+            tools = build_tools(scratch, figures)
+        if args.use_dist:
+            wheel, sdist = distributions(args.use_dist.resolve())
+        else:
+            dist = (args.dist_dir or scratch / "dist").resolve()
+            if args.dist_dir:
+                shutil.rmtree(dist, ignore_errors=True)
+            with step("build wheel and sdist", timings):
+                wheel, sdist = build(tools, dist)
+        figures["wheel"], figures["sdist"] = size(wheel), size(sdist)
         with step("twine check --strict", timings):
-            run([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist], cwd=ROOT, env=dict(os.environ))
+            run([tools, "-m", "twine", "check", "--strict", wheel, sdist], cwd=ROOT, env=dict(os.environ))
         with step("wheel contents and metadata", timings):
             check_wheel(wheel)
         with step("the sdist builds the same wheel", timings):
-            check_sdist_rebuilds(sdist, wheel, scratch)
-        with step("runtime-only install, used from a scratch project", timings):
-            check_runtime_only(wheel, scratch, figures)
-        with step("install with [server], used from a scratch project", timings):
-            check_with_server(wheel, scratch, figures)
+            check_sdist_rebuilds(tools, sdist, wheel, scratch)
+        with step("README install, wheel: runtime only, then the extra by the command errors name", timings):
+            check_runtime_only(wheel, install_section, scratch, figures)
+        with step("README install, wheel with [server], used from a scratch project", timings):
+            check_with_server(wheel, install_section, scratch, figures)
+        with step("README install, from this checkout", timings):
+            check_checkout(install_section, scratch, figures)
     except CheckFailed as failure:
         print(f"check-dist: FAILED: {failure}", file=sys.stderr)
         return 1
@@ -304,6 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
     for name, value in figures.items():
         print(f"check-dist: {name}: {value}")
+    if args.dist_dir:
+        print(f"check-dist: the distributions are in {args.dist_dir}/: {wheel.name}, {sdist.name}")
     print(f"check-dist: total {sum(timings.values()):.1f} s")
     return 0
 

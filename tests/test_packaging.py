@@ -4,12 +4,16 @@ dependencies; the sdist with everything needed to rebuild it. ``make check-dist`
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import eigenpal_ext
 
@@ -98,3 +102,32 @@ def test_the_sdist_carries_the_license_the_docs_and_what_rebuilding_needs(tmp_pa
         "eigenpal_ext/__init__.py", "generated/eigenpal_api/__init__.py", "scripts/generate.py",
     } <= names  # fmt: skip
     assert not any(part in {".venv", "node_modules", "__pycache__"} for name in names for part in name.split("/"))
+
+
+def check_dist_module() -> Any:
+    spec = importlib.util.spec_from_file_location("check_dist", ROOT / "scripts" / "check_dist.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_readme_install_section_is_what_make_dist_runs() -> None:
+    """Every install command of the README is run by `make dist`, or labelled as not working yet."""
+    check_dist = check_dist_module()
+    readme = (ROOT / "README.md").read_text()
+    section = check_dist.InstallSection(readme)
+    assert section.checkout == ["pip install .", 'pip install ".[server]"']
+    assert section.wheel == [
+        "pip install dist/eigenpal_ext-*.whl",
+        'pip install "$(echo dist/eigenpal_ext-*.whl)[server]"',
+    ]
+    assert section.index == ["pip install eigenpal-ext", 'pip install "eigenpal-ext[server]"']
+
+    unlabelled = readme.replace("After the first release, from the package index:", "From the package index:")
+    with pytest.raises(check_dist.CheckFailed, match="not labelled"):
+        check_dist.InstallSection(unlabelled)
+    unknown = readme.replace("What you get:", "```bash\npip install --upgrade eigenpal-ext\n```\n\nWhat you get:")
+    with pytest.raises(check_dist.CheckFailed, match="does not run or check"):
+        check_dist.InstallSection(unknown)

@@ -14,7 +14,8 @@ From a terminal: ``eigenpal-dev-server`` (or ``python -m eigenpal_ext.testing``)
 ``eigenpal_server`` fixture and its relatives (the ``pytest_eigenpal`` plugin), whose types are here.
 
 Without the extra, importing this package raises ``ModuleNotFoundError`` with one line naming what is
-missing and ``pip install "eigenpal-ext[server]"``, before any of the server's modules is imported.
+missing and the pip command that adds the extra (from where the package was installed: its wheel, its
+checkout, or the package index), before any of the server's modules is imported.
 """
 
 from eigenpal_ext._extras import require_server_extra

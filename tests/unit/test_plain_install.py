@@ -8,6 +8,7 @@ repeats these checks in a real virtual environment holding only the wheel and it
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -15,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from eigenpal_ext import _dev_server
-from eigenpal_ext._extras import SERVER_EXTRA_MODULES, require_server_extra
+from eigenpal_ext import _dev_server, _extras
+from eigenpal_ext._extras import SERVER_EXTRA_MODULES, install_command_for, require_server_extra
 
 ROOT = Path(__file__).resolve().parents[2]
-INSTALL_LINE = 'pip install "eigenpal-ext[server]"'
+# The project is installed editable from this checkout (make setup, nox), so the hint names the checkout.
+INSTALL_LINE = f'pip install -e "{ROOT}[server]"'
 SERVER_MODULES = [module for module, _ in SERVER_EXTRA_MODULES]
 PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_eigenpal")
 
@@ -69,6 +71,45 @@ def test_the_extra_check_names_what_is_missing_and_the_install_command(monkeypat
     assert "missing: pypdf, PyYAML" in message
     assert message.endswith(INSTALL_LINE)
     assert caught.value.name == "pypdf"
+
+
+def test_the_install_hint_adds_the_extra_from_where_this_installation_came_from() -> None:
+    # Not the index command: eigenpal-ext is installed from this checkout, and may not be on the index at all.
+    assert _extras.server_extra_install_command() == INSTALL_LINE
+
+
+@pytest.mark.parametrize(
+    ("origin", "command"),
+    [
+        (
+            {"url": "file:///home/me/dist/eigenpal_ext-0.1.0-py3-none-any.whl", "archive_info": {}},
+            'pip install "/home/me/dist/eigenpal_ext-0.1.0-py3-none-any.whl[server]"',
+        ),
+        ({"url": "file:///src/eigenpal-ext", "dir_info": {}}, 'pip install "/src/eigenpal-ext[server]"'),
+        ({"url": "file:///src/my%20code", "dir_info": {"editable": True}}, 'pip install -e "/src/my code[server]"'),
+        ({"url": "file:///tmp/a$b/x.whl", "archive_info": {}}, "pip install '/tmp/a$b/x.whl[server]'"),
+        (
+            {"url": "https://user:s3cret@git.example.com/eigenpal-ext.git", "vcs_info": {"vcs": "git"}},
+            'pip install "eigenpal-ext[server] @ git+https://git.example.com/eigenpal-ext.git"',
+        ),
+        (
+            {"url": "https://files.example.com/eigenpal_ext-0.1.0.tar.gz", "archive_info": {}},
+            'pip install "eigenpal-ext[server] @ https://files.example.com/eigenpal_ext-0.1.0.tar.gz"',
+        ),
+    ],
+    ids=["wheel-file", "checkout", "editable-checkout", "shell-quoting", "vcs-without-credentials", "archive-url"],
+)
+def test_the_install_hint_for_each_kind_of_origin(origin: dict[str, object], command: str) -> None:
+    assert install_command_for(origin) == command
+
+
+def test_an_installation_from_the_index_gets_the_index_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    class FromIndex:
+        def read_text(self, name: str) -> None:
+            return None  # pip writes direct_url.json only for installs from a URL or a path
+
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: FromIndex())
+    assert _extras.server_extra_install_command() == 'pip install "eigenpal-ext[server]"'
 
 
 def test_the_extra_check_passes_when_the_extra_is_installed() -> None:
