@@ -1,10 +1,18 @@
-"""The Python-version matrix (``make matrix``): the unit and generated-layer suites under 3.11, 3.12 and 3.13.
+"""The matrix (``make matrix``): the unit and generated-layer suites under 3.11, 3.12 and 3.13, and under
+both ends of the supported httpx range.
 
 Each session is a fresh virtual environment with the project installed editable with its ``server`` extra
 and the ``test`` dependency group (PEP 735), so the suites import the code of this checkout under that
 interpreter. The interpreters are looked up on ``PATH`` (``python3.11``, ...); a missing one is an error,
 not a skipped session (``error_on_missing_interpreters``), so the matrix cannot pass by running less.
 pytest exiting 5 (no tests collected) fails the session like any other non-zero status.
+
+The httpx sessions exist because three places of ``eigenpal_ext`` rely on httpx and httpcore internals
+(``_urls.py``: ``Client._merge_url``; ``_limits.py``: ``Response._content``; ``_socket_deadline.py``: the
+connection pool's ``_network_backend``). ``httpx-lowest`` runs the suites with the lowest httpx that
+``pyproject.toml`` accepts and the lowest httpcore that httpx accepts, under the lowest supported Python;
+``httpx-newest`` with the newest releases on the package index, under the newest Python. Both print the
+versions they ran with.
 
 With pyenv, ``python3.12`` on ``PATH`` is a shim that runs only when version 3.12 is *selected*
 (``pyenv global``/``PYENV_VERSION``); otherwise it prints "command not found" and the interpreter looks
@@ -19,10 +27,16 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
+from pathlib import Path
 
 import nox
 
 PYTHONS = ["3.11", "3.12", "3.13"]
+# The lowest httpcore that every httpx of the supported range accepts (httpx requires httpcore==1.*).
+HTTPCORE_LOWEST = "1.0.0"
+SUITES = ("tests/unit", "tests/generated")
+VERSIONS = "import httpx, httpcore; print('httpx', httpx.__version__, 'httpcore', httpcore.__version__)"
 
 
 def _select_pyenv_versions() -> None:
@@ -43,15 +57,45 @@ def _select_pyenv_versions() -> None:
 _select_pyenv_versions()
 
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["tests"]
+nox.options.sessions = ["tests", "httpx-lowest", "httpx-newest"]
 # Kept between runs of `make matrix` and refreshed by the install step; a clean clone creates them.
 nox.options.reuse_venv = "yes"
+
+
+def httpx_lowest() -> str:
+    """The lowest httpx ``pyproject.toml`` accepts: ``httpx>=0.27,<1`` gives ``0.27.0``."""
+    dependencies = tomllib.loads(Path("pyproject.toml").read_text())["project"]["dependencies"]
+    (spec,) = [item for item in dependencies if re.match(r"httpx\b", item)]
+    lowest = re.search(r">=\s*([\d.]+)", spec)
+    if lowest is None:
+        raise RuntimeError(f"pyproject.toml names no lowest httpx: {spec!r}")
+    version = lowest[1]
+    return version if version.count(".") >= 2 else f"{version}.0"
+
+
+def install_and_test(session: nox.Session, *pins: str, upgrade: tuple[str, ...] = ()) -> None:
+    session.install("--disable-pip-version-check", "--quiet", "-e", ".[server]", "--group", "test", *pins)
+    if upgrade:
+        # A separate step: in one resolution with the test group, openapi-python-client's own cap on httpx
+        # (< 0.29) would hold httpx back. Only make check-generated runs the generator; it fetches nothing.
+        session.install("--disable-pip-version-check", "--quiet", "--upgrade", *upgrade)
+    session.run("python", "-c", VERSIONS)
+    session.run("python", "-m", "pytest", *SUITES, "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """tests/unit and tests/generated under one Python version."""
-    session.install("--disable-pip-version-check", "--quiet", "-e", ".[server]", "--group", "test")
-    session.run(
-        "python", "-m", "pytest", "tests/unit", "tests/generated", "-q", "-p", "no:cacheprovider", *session.posargs
-    )
+    install_and_test(session)
+
+
+@nox.session(name="httpx-lowest", python=PYTHONS[0])
+def httpx_lowest_session(session: nox.Session) -> None:
+    """The suites with the lowest supported httpx and httpcore, under the lowest supported Python."""
+    install_and_test(session, f"httpx=={httpx_lowest()}", f"httpcore=={HTTPCORE_LOWEST}")
+
+
+@nox.session(name="httpx-newest", python=PYTHONS[-1])
+def httpx_newest_session(session: nox.Session) -> None:
+    """The suites with the newest httpx and httpcore on the package index, under the newest Python."""
+    install_and_test(session, upgrade=("httpx", "httpcore"))

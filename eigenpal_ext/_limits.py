@@ -184,7 +184,9 @@ def with_body(response: httpx.Response, body: bytes, request: httpx.Request) -> 
     if "content-encoding" not in response.headers:
         # The usual case, and the hot path of every call: nothing to strip, so the response keeps its body
         # the way httpx's own Response.read() keeps it, instead of being rebuilt (which costs a third of
-        # the client's own CPU per call).
+        # the client's own CPU per call). `_content` is an httpx internal: Response has no public way to attach
+        # a body read elsewhere (here: within the deadline and the size cap). `make matrix` runs the suites
+        # on the lowest and the newest httpx (nox sessions httpx-lowest, httpx-newest).
         response._content = body
         response.request = request
         return response

@@ -88,6 +88,10 @@ def install(transport: httpx.BaseTransport) -> bool:
     its pool (``_pool._network_backend``, stable across httpx 0.2x and httpcore 1.x). Where that is not
     there (another transport), the deadline is still checked between body chunks and bounds each phase.
     """
+    # httpx/httpcore internals (`_pool`, `_network_backend`): the only way to put the deadline at the socket,
+    # since neither library lets a caller pass a network backend to HTTPTransport. Read with getattr so a
+    # future httpx without them degrades to the per-chunk checks; `make matrix` runs the suites on the
+    # lowest and the newest httpx and httpcore (nox sessions httpx-lowest, httpx-newest).
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if not isinstance(backend, httpcore.NetworkBackend) or isinstance(backend, DeadlineBackend):

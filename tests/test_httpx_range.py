@@ -1,0 +1,61 @@
+"""Both ends of the supported httpx range are tested (``make matrix``), and each use of an httpx or httpcore
+internal says why it is there.
+
+Three places of ``eigenpal_ext`` reach into httpx/httpcore internals; a new httpx could change them. The
+nox sessions ``httpx-lowest`` and ``httpx-newest`` run the unit and generated-layer suites on the lowest
+version ``pyproject.toml`` accepts and on the newest release, inside ``make matrix``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# (module, the code that touches the internal)
+INTERNALS = [
+    ("eigenpal_ext/_urls.py", "def _merge_url(self"),
+    ("eigenpal_ext/_limits.py", "response._content = body"),
+    ("eigenpal_ext/_socket_deadline.py", 'backend = getattr(pool, "_network_backend", None)'),
+]
+
+
+def noxfile() -> Any:
+    spec = importlib.util.spec_from_file_location("noxfile", ROOT / "noxfile.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_matrix_runs_both_ends_of_the_httpx_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    nox_module = noxfile()
+    import nox
+
+    assert {"tests", "httpx-lowest", "httpx-newest"} <= set(nox.options.sessions or ())
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    (httpx,) = [item for item in dependencies if item.startswith("httpx")]
+    lower = re.search(r">=\s*([\d.]+)", httpx)
+    assert lower is not None
+    assert nox_module.httpx_lowest().startswith(lower[1])
+    assert re.fullmatch(r"\d+\.\d+\.\d+", nox_module.httpx_lowest())
+    assert "make matrix" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.parametrize(("module", "code"), INTERNALS, ids=[module for module, _ in INTERNALS])
+def test_each_use_of_an_internal_says_why_and_where_it_is_tested(module: str, code: str) -> None:
+    lines = (ROOT / module).read_text().splitlines()
+    (index,) = [number for number, line in enumerate(lines) if code in line]
+    comment = " ".join(
+        line.strip().lstrip("#").strip() for line in lines[max(0, index - 6) : index] if line.strip().startswith("#")
+    )
+    assert "internal" in comment, f"{module}: no comment saying that {code!r} uses an internal"
+    assert "httpx-lowest" in comment
+    assert "httpx-newest" in comment
