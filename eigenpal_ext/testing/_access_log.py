@@ -15,19 +15,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, MutableMapping
-from typing import Any
+from collections.abc import Collection
 from urllib.parse import parse_qsl, quote, urlencode
+
+from eigenpal_ext.testing._asgi import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["ACCESS_LOGGER", "AccessLog", "logged_target"]
 
 ACCESS_LOGGER = "eigenpal_ext.testing.access"
 
-Message = MutableMapping[str, Any]
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 

@@ -35,9 +35,10 @@ from starlette.responses import Response
 
 from eigenpal_ext.dates import format_utc, resolve_date
 from eigenpal_ext.testing._access_log import AccessLog
+from eigenpal_ext.testing._asgi import Scope
 from eigenpal_ext.testing._body_reads import BodyReadAborted, BodyReads
 from eigenpal_ext.testing._engine import Engine
-from eigenpal_ext.testing._faults import FaultInjector, Scope
+from eigenpal_ext.testing._faults import FaultInjector
 from eigenpal_ext.testing._holds import Holds
 from eigenpal_ext.testing._hosted import HostedGateway, HostedProfile
 from eigenpal_ext.testing._idempotency import IdempotencyMode, request_fingerprint, same_request

@@ -21,15 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+
+from eigenpal_ext.testing._asgi import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BodyReadAborted", "BodyReadTimeout", "BodyReads", "ServerStopping"]
-
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 
 
 class BodyReadAborted(Exception):
@@ -70,7 +65,7 @@ class BodyReads:
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -17,16 +17,11 @@ import logging
 import random
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable
 
 import attrs
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from eigenpal_ext.testing._asgi import ASGIApp, Message, Receive, Scope, Send
 
 
 @attrs.frozen

@@ -22,23 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
 import attrs
 
+from eigenpal_ext.testing._asgi import ASGIApp, Message, Receive, Scope, Send
 from eigenpal_ext.testing._body_reads import BodyReadAborted
 
 __all__ = ["DRAIN_LIMIT_BYTES", "HOSTED_BODY_LIMIT_BYTES", "HostedGateway", "HostedProfile"]
 
 HOSTED_BODY_LIMIT_BYTES = 4_718_592  # 4.5 MiB
 DRAIN_LIMIT_BYTES = 256 * 1024 * 1024  # past this much, the gateway answers without reading the rest
-
-Message = MutableMapping[str, Any]
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 @attrs.frozen
