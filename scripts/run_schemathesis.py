@@ -26,6 +26,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
 from eigenpal_ext.testing import LocalEigenpalServer, ServerConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +38,20 @@ PHASES = "examples,coverage,fuzzing,stateful"
 # their own) would make every fuzzed run request slow and trip the 10 s request timeout. Tests shorten
 # the hold window the same way; the clamp to it is server behaviour, not something the spec describes.
 HOLD_WINDOW_SECONDS = 0.2
+
+# The spec also declares the runs core (tags `runs`, `files`, `auth`), which the local server does not
+# serve yet: only the operations tagged here are tested, every other tag of the spec is excluded. The
+# runs routes join (their tags added here) when the server serves them. Exclusions rather than
+# inclusions, because schemathesis ORs its include filters: an `--include-operation-id` given after `--`
+# still narrows the run to that operation.
+SERVED_TAGS = ("workflows", "executions")
+
+
+def unserved_tags() -> list[str]:
+    """The spec's tags that the local server does not serve (every tag but ``SERVED_TAGS``)."""
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    return [tag["name"] for tag in spec.get("tags", []) if tag["name"] not in SERVED_TAGS]
+
 
 # positive_data_acceptance sends requests that match the spec's schemas and expects them to be accepted.
 # Two operations take values whose validity the schemas cannot express, and the API answers 400 for
@@ -89,6 +105,7 @@ def schemathesis_command(config_file: Path, base_url: str, api_key: str, args: a
         "--continue-on-failure",
         "--generation-database",
         "none",  # the same seed gives the same run: no examples replayed from an earlier run
+        *(option for tag in unserved_tags() for option in ("--exclude-tag", tag)),
         *args.extra,
     ]
 

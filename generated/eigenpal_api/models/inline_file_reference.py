@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.inline_file import InlineFile
+
+
+T = TypeVar("T", bound="InlineFileReference")
+
+
+@_attrs_define
+class InlineFileReference:
+    """An input file carried inside the JSON body."""
+
+    inline: InlineFile
+    """ A small file carried inside the JSON body, base64-encoded. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        inline = self.inline.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "$inline": inline,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.inline_file import InlineFile  # noqa: PLC0415
+
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"InlineFileReference is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+        inline = InlineFile.from_dict(d.pop("$inline"))
+
+        inline_file_reference = cls(
+            inline=inline,
+        )
+
+        inline_file_reference.additional_properties = d
+        inline_file_reference.raw = src_dict
+        return inline_file_reference
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.run_type import RunType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.run_cancellation import RunCancellation
+    from ..models.run_execution import RunExecution
+
+
+T = TypeVar("T", bound="RunCancelResponse")
+
+
+@_attrs_define
+class RunCancelResponse:
+    """The answer to `cancel_run`."""
+
+    id: str
+    """ Run id. """
+    type_: RunType | None = None
+    """ A run type as a response carries it: one of `RunType`, or a value added later. Decision: any string is
+    accepted, so a new kind of automation does not make its runs unreadable. """
+    finished: bool | None = None
+    """ True once the run is terminal. """
+    execution: RunExecution | None = None
+    """ The run's execution: its status always, the full record with `expand=execution`. Decision: one open shape
+    for the slim record of every answer and the full workflow or agent record of `expand=execution` (the published
+    document has three that differ only in which optional keys they carry); keys this schema does not name are kept.
+    """
+    cancellation: RunCancellation | None = None
+    """ The outcome of a cancel request. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        type_: str | None = None if self.type_ is None else self.type_.value
+
+        finished = self.finished
+
+        execution: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.execution, Unset):
+            execution = self.execution.to_dict()
+
+        cancellation: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.cancellation, Unset):
+            cancellation = self.cancellation.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if finished is not UNSET:
+            field_dict["finished"] = finished
+        if execution is not UNSET:
+            field_dict["execution"] = execution
+        if cancellation is not UNSET:
+            field_dict["cancellation"] = cancellation
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.run_cancellation import RunCancellation  # noqa: PLC0415
+        from ..models.run_execution import RunExecution  # noqa: PLC0415
+
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunCancelResponse is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        _type_ = d.pop("type", None)
+        type_ = RunType(_type_) if isinstance(_type_, str) else None
+
+        finished = d.pop("finished", UNSET)
+
+        _execution = d.pop("execution", UNSET)
+        execution: RunExecution | Unset
+        if isinstance(_execution, Unset):
+            execution = UNSET
+        else:
+            execution = RunExecution.from_dict(_execution)
+
+        _cancellation = d.pop("cancellation", UNSET)
+        cancellation: RunCancellation | Unset
+        if isinstance(_cancellation, Unset):
+            cancellation = UNSET
+        else:
+            cancellation = RunCancellation.from_dict(_cancellation)
+
+        run_cancel_response = cls(
+            id=id,
+            type_=type_,
+            finished=finished,
+            execution=execution,
+            cancellation=cancellation,
+        )
+
+        run_cancel_response.additional_properties = d
+        run_cancel_response.raw = src_dict
+        return run_cancel_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RunDebug")
+
+
+@_attrs_define
+class RunDebug:
+    """Diagnostics (`expand=debug`)."""
+
+    observability: Any | None = None
+    """ The execution's phase timeline and structured failure, as sent. """
+    trace_id: None | str = None
+    """ The trace id (workflow runs). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        observability = self.observability
+
+        trace_id: None | str | Unset
+        if isinstance(self.trace_id, Unset):
+            trace_id = UNSET
+        else:
+            trace_id = self.trace_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if observability is not UNSET:
+            field_dict["observability"] = observability
+        if trace_id is not UNSET:
+            field_dict["traceId"] = trace_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunDebug is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+        observability = d.pop("observability", UNSET)
+
+        def _parse_trace_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        trace_id = _parse_trace_id(d.pop("traceId", UNSET))
+
+        run_debug = cls(
+            observability=observability,
+            trace_id=trace_id,
+        )
+
+        run_debug.additional_properties = d
+        run_debug.raw = src_dict
+        return run_debug
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RunEval")
+
+
+@_attrs_define
+class RunEval:
+    """The eval example a run belongs to (eval runs only)."""
+
+    example: None | str = None
+    """ The example's label. """
+    example_id: None | str = None
+    """ The example's id (workflow runs). """
+    score: float | None = None
+    """ The run's score against the example. """
+    passed: bool | None = None
+    """ Whether the run passed. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        example: None | str | Unset
+        if isinstance(self.example, Unset):
+            example = UNSET
+        else:
+            example = self.example
+
+        example_id: None | str | Unset
+        if isinstance(self.example_id, Unset):
+            example_id = UNSET
+        else:
+            example_id = self.example_id
+
+        score: float | None | Unset
+        if isinstance(self.score, Unset):
+            score = UNSET
+        else:
+            score = self.score
+
+        passed: bool | None | Unset
+        if isinstance(self.passed, Unset):
+            passed = UNSET
+        else:
+            passed = self.passed
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if example is not UNSET:
+            field_dict["example"] = example
+        if example_id is not UNSET:
+            field_dict["exampleId"] = example_id
+        if score is not UNSET:
+            field_dict["score"] = score
+        if passed is not UNSET:
+            field_dict["passed"] = passed
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunEval is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+
+        def _parse_example(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        example = _parse_example(d.pop("example", UNSET))
+
+        def _parse_example_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        example_id = _parse_example_id(d.pop("exampleId", UNSET))
+
+        def _parse_score(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        score = _parse_score(d.pop("score", UNSET))
+
+        def _parse_passed(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        passed = _parse_passed(d.pop("passed", UNSET))
+
+        run_eval = cls(
+            example=example,
+            example_id=example_id,
+            score=score,
+            passed=passed,
+        )
+
+        run_eval.additional_properties = d
+        run_eval.raw = src_dict
+        return run_eval
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RunEventMetadata")
+
+
+@_attrs_define
+class RunEventMetadata:
+    """More about the event, as sent."""
+
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunEventMetadata is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+        run_event_metadata = cls()
+
+        run_event_metadata.additional_properties = d
+        run_event_metadata.raw = src_dict
+        return run_event_metadata
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

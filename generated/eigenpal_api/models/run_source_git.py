@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RunSourceGit")
+
+
+@_attrs_define
+class RunSourceGit:
+    """Where an agent run's code came from."""
+
+    requested_ref: None | str = None
+    """ The git ref asked for. """
+    resolved_ref: None | str = None
+    """ The ref it resolved to. """
+    resolved_tag: None | str = None
+    """ The release tag it resolved to, if any. """
+    commit_sha: None | str = None
+    """ The commit that ran. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        requested_ref: None | str | Unset
+        if isinstance(self.requested_ref, Unset):
+            requested_ref = UNSET
+        else:
+            requested_ref = self.requested_ref
+
+        resolved_ref: None | str | Unset
+        if isinstance(self.resolved_ref, Unset):
+            resolved_ref = UNSET
+        else:
+            resolved_ref = self.resolved_ref
+
+        resolved_tag: None | str | Unset
+        if isinstance(self.resolved_tag, Unset):
+            resolved_tag = UNSET
+        else:
+            resolved_tag = self.resolved_tag
+
+        commit_sha: None | str | Unset
+        if isinstance(self.commit_sha, Unset):
+            commit_sha = UNSET
+        else:
+            commit_sha = self.commit_sha
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if requested_ref is not UNSET:
+            field_dict["requestedRef"] = requested_ref
+        if resolved_ref is not UNSET:
+            field_dict["resolvedRef"] = resolved_ref
+        if resolved_tag is not UNSET:
+            field_dict["resolvedTag"] = resolved_tag
+        if commit_sha is not UNSET:
+            field_dict["commitSha"] = commit_sha
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunSourceGit is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+
+        def _parse_requested_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        requested_ref = _parse_requested_ref(d.pop("requestedRef", UNSET))
+
+        def _parse_resolved_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        resolved_ref = _parse_resolved_ref(d.pop("resolvedRef", UNSET))
+
+        def _parse_resolved_tag(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        resolved_tag = _parse_resolved_tag(d.pop("resolvedTag", UNSET))
+
+        def _parse_commit_sha(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        commit_sha = _parse_commit_sha(d.pop("commitSha", UNSET))
+
+        run_source_git = cls(
+            requested_ref=requested_ref,
+            resolved_ref=resolved_ref,
+            resolved_tag=resolved_tag,
+            commit_sha=commit_sha,
+        )
+
+        run_source_git.additional_properties = d
+        run_source_git.raw = src_dict
+        return run_source_git
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RunUsageTokens")
+
+
+@_attrs_define
+class RunUsageTokens:
+    """Model tokens a run used."""
+
+    input_: float | None = None
+    """ Input tokens. """
+    output: float | None = None
+    """ Output tokens. """
+    cache_read: float | None = None
+    """ Tokens read from the cache. """
+    cache_write: float | None = None
+    """ Tokens written to the cache. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
+    """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+
+    def to_dict(self) -> dict[str, Any]:
+        input_: float | None | Unset
+        if isinstance(self.input_, Unset):
+            input_ = UNSET
+        else:
+            input_ = self.input_
+
+        output: float | None | Unset
+        if isinstance(self.output, Unset):
+            output = UNSET
+        else:
+            output = self.output
+
+        cache_read: float | None | Unset
+        if isinstance(self.cache_read, Unset):
+            cache_read = UNSET
+        else:
+            cache_read = self.cache_read
+
+        cache_write: float | None | Unset
+        if isinstance(self.cache_write, Unset):
+            cache_write = UNSET
+        else:
+            cache_write = self.cache_write
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if input_ is not UNSET:
+            field_dict["input"] = input_
+        if output is not UNSET:
+            field_dict["output"] = output
+        if cache_read is not UNSET:
+            field_dict["cacheRead"] = cache_read
+        if cache_write is not UNSET:
+            field_dict["cacheWrite"] = cache_write
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not isinstance(src_dict, Mapping):
+            # dict() would accept a list of pairs (even []) and read it as an object.
+            raise TypeError(f"RunUsageTokens is read from a JSON object, not {type(src_dict).__name__}")
+        d = dict(src_dict)
+
+        def _parse_input_(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        input_ = _parse_input_(d.pop("input", UNSET))
+
+        def _parse_output(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        output = _parse_output(d.pop("output", UNSET))
+
+        def _parse_cache_read(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        cache_read = _parse_cache_read(d.pop("cacheRead", UNSET))
+
+        def _parse_cache_write(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        cache_write = _parse_cache_write(d.pop("cacheWrite", UNSET))
+
+        run_usage_tokens = cls(
+            input_=input_,
+            output=output,
+            cache_read=cache_read,
+            cache_write=cache_write,
+        )
+
+        run_usage_tokens.additional_properties = d
+        run_usage_tokens.raw = src_dict
+        return run_usage_tokens
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
