@@ -1,19 +1,16 @@
 """The multipart variant of run sends a real multipart/form-data body with a random boundary.
 
-The captured body is split with the boundary from the Content-Type header (a small strict parser below)
-and cross-checked with the standard library's email parser. A binary file that contains the old fixed
-delimiter (`--+++`), NUL bytes, every byte value and a fake part header must arrive byte for byte,
-without adding or splitting parts.
+The captured body is split with the boundary from the Content-Type header (the strict parser of
+`multipart_parts.py`) and cross-checked with the standard library's email parser. A binary file that
+contains the old fixed delimiter (`--+++`), NUL bytes, every byte value and a fake part header must
+arrive byte for byte, without adding or splitting parts.
 """
 
 import asyncio
-import email.parser
-import email.policy
 import inspect
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 import httpx
 import pytest
@@ -21,6 +18,8 @@ from eigenpal_api import AuthenticatedClient
 from eigenpal_api.api.workflows import run_workflow
 from eigenpal_api.models import RunWorkflowMultipartBody
 from eigenpal_api.types import File
+
+from .multipart_parts import boundary, split_parts, stdlib_parts
 
 MakeClient = Callable[[int, object], AuthenticatedClient]
 
@@ -38,56 +37,6 @@ EVIL_BYTES = (
 )
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer\n%%EOF\n"
 OK_BODY: dict[str, object] = {"executionId": "exec_mp"}
-
-
-class Part(NamedTuple):
-    headers: dict[str, str]
-    content: bytes
-
-
-def _boundary(request: httpx.Request) -> bytes:
-    content_type = request.headers["Content-Type"]
-    media_type, _, params = content_type.partition(";")
-    assert media_type.strip() == "multipart/form-data"
-    name, _, value = params.strip().partition("=")
-    assert name == "boundary"
-    assert value
-    return value.encode("ascii")
-
-
-def _split_parts(request: httpx.Request) -> list[Part]:
-    """Split a multipart body on its boundary; fail on anything not shaped as RFC 7578 requires."""
-    boundary = _boundary(request)
-    body = request.content
-    chunks = (b"\r\n" + body).split(b"\r\n--" + boundary)
-    assert chunks[0] == b"", "no preamble expected"
-    assert chunks[-1] == b"--\r\n", "body must end with the close delimiter"
-    parts = []
-    for chunk in chunks[1:-1]:
-        assert chunk.startswith(b"\r\n")
-        head, sep, content = chunk[2:].partition(b"\r\n\r\n")
-        assert sep, "part without header/body separator"
-        headers = {}
-        for line in head.decode("utf-8").split("\r\n"):
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-        parts.append(Part(headers, content))
-    return parts
-
-
-def _stdlib_parts(request: httpx.Request) -> list[tuple[str | None, str | None, str, bytes]]:
-    """(name, filename, content type, bytes) of each part as the email package reads the body."""
-    raw = b"Content-Type: " + request.headers["Content-Type"].encode("ascii") + b"\r\n\r\n" + request.content
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
-    assert message.is_multipart()
-    result = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        assert name is None or isinstance(name, str)
-        payload = part.get_payload(decode=True)
-        assert isinstance(payload, bytes)
-        result.append((name, part.get_filename(), part.get_content_type(), payload))
-    return result
 
 
 def _write_files(tmp_path: Path) -> tuple[Path, Path]:
@@ -111,7 +60,7 @@ def _send(client: AuthenticatedClient, evil: Path, pdf: Path, *, use_async: bool
 
 
 def _assert_intact(request: httpx.Request) -> None:
-    parts = _split_parts(request)
+    parts = split_parts(request)
     assert [p.headers["content-disposition"] for p in parts] == [
         'form-data; name="_json"',
         'form-data; name="contract_document"; filename="contract.pdf"',
@@ -127,7 +76,7 @@ def _assert_intact(request: httpx.Request) -> None:
     assert pdf_part.content == PDF_BYTES
     assert evil_part.content == EVIL_BYTES
 
-    assert _stdlib_parts(request) == [
+    assert stdlib_parts(request) == [
         ("_json", None, "text/plain", RUN_JSON.encode("utf-8")),
         ("contract_document", "contract.pdf", "application/pdf", PDF_BYTES),
         ("scan", "scan.bin", "application/octet-stream", EVIL_BYTES),
@@ -149,11 +98,11 @@ def test_multipart_run_sends_intact_parts_with_a_random_boundary(
         assert request.url.raw_path == b"/api/v1/workflows/extract-invoice/run?wait_for_completion=10"
         assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
         assert "application/json" not in request.headers["Content-Type"]
-        assert _boundary(request) != b"+++"
-        assert b"+++" not in _boundary(request)
+        assert boundary(request) != b"+++"
+        assert b"+++" not in boundary(request)
         assert int(request.headers["Content-Length"]) == len(request.content)
         _assert_intact(request)
-    assert _boundary(first) != _boundary(second)
+    assert boundary(first) != boundary(second)
 
 
 def test_multipart_async_run_sends_the_same_intact_file(
@@ -166,7 +115,7 @@ def test_multipart_async_run_sends_the_same_intact_file(
     request = captured[0]
     assert request.url.raw_path == b"/api/v1/workflows/extract-invoice/run"
     assert request.headers["Authorization"] == f"Bearer {api_token}"
-    assert _boundary(request) != b"+++"
+    assert boundary(request) != b"+++"
     _assert_intact(request)
 
 
@@ -179,7 +128,7 @@ def test_multipart_without_json_part_sends_only_the_files(
         body["scan"] = File(payload=fh, file_name="scan.bin", mime_type="application/octet-stream")
         run_workflow.sync_detailed("wf_1", client=make_client(201, OK_BODY), body=body)
 
-    parts = _split_parts(captured[0])
+    parts = split_parts(captured[0])
     assert [(p.headers["content-disposition"], p.content) for p in parts] == [
         ('form-data; name="scan"; filename="scan.bin"', EVIL_BYTES)
     ]
@@ -191,14 +140,14 @@ def test_multipart_with_only_json_part(make_client: MakeClient, captured: list[h
     )
 
     assert captured[0].headers["Content-Type"].startswith("multipart/form-data; boundary=")
-    parts = _split_parts(captured[0])
+    parts = split_parts(captured[0])
     assert [(p.headers["content-disposition"], p.content) for p in parts] == [
         ('form-data; name="_json"', b'{"input": {}}')
     ]
 
 
 @pytest.mark.parametrize("needle", ["boundary=+++", "+++"])
-def test_generated_run_module_has_no_fixed_boundary(needle: str) -> None:
+def test_generated_run_module_has_no_fixedboundary(needle: str) -> None:
     source = inspect.getsource(run_workflow)
     source_file = inspect.getsourcefile(run_workflow)
 

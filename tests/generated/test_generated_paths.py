@@ -13,6 +13,14 @@ import httpx
 import pytest
 from eigenpal_api import AuthenticatedClient
 from eigenpal_api.api.executions import cancel_execution, get_execution, list_executions
+from eigenpal_api.api.files import (
+    abort_file_upload,
+    complete_file_upload,
+    delete_file,
+    get_file,
+    get_file_content,
+)
+from eigenpal_api.api.runs import cancel_run, get_run, list_run_events, list_run_steps
 from eigenpal_api.api.workflows import get_workflow, list_workflow_versions, run_workflow
 from eigenpal_api.models import RunWorkflowBody, RunWorkflowBodyInput, RunWorkflowMultipartBody
 from eigenpal_api.types import File, Response
@@ -87,6 +95,33 @@ ROUTES: list[tuple[str, IdCall, bytes, bytes, list[tuple[str, str]]]] = [
         lambda i, c: cancel_execution.sync_detailed(i, client=c),
         b"/api/v1/workflows/executions/",
         b"/cancel",
+        [],
+    ),
+    (
+        "get_run",
+        lambda i, c: get_run.sync_detailed(i, client=c, expand="input"),
+        b"/api/v1/runs/",
+        b"",
+        [("expand", "input")],
+    ),
+    ("cancel_run", lambda i, c: cancel_run.sync_detailed(i, client=c), b"/api/v1/runs/", b"/cancel", []),
+    ("list_run_steps", lambda i, c: list_run_steps.sync_detailed(i, client=c), b"/api/v1/runs/", b"/steps", []),
+    ("list_run_events", lambda i, c: list_run_events.sync_detailed(i, client=c), b"/api/v1/runs/", b"/events", []),
+    ("get_file", lambda i, c: get_file.sync_detailed(i, client=c), b"/api/v1/files/", b"", []),
+    ("delete_file", lambda i, c: delete_file.sync_detailed(i, client=c), b"/api/v1/files/", b"", []),
+    ("get_file_content", lambda i, c: get_file_content.sync_detailed(i, client=c), b"/api/v1/files/", b"/content", []),
+    (
+        "complete_file_upload",
+        lambda i, c: complete_file_upload.sync_detailed(i, client=c),
+        b"/api/v1/files/uploads/",
+        b"/complete",
+        [],
+    ),
+    (
+        "abort_file_upload",
+        lambda i, c: abort_file_upload.sync_detailed(i, client=c),
+        b"/api/v1/files/uploads/",
+        b"",
         [],
     ),
 ]

@@ -30,8 +30,6 @@ from eigenpal_api.models import (
     ListVersionsResponse,
     ListWorkflowExecutionsResponse,
     ListWorkflowsResponse,
-    RunOverrides,
-    RunOverridesSteps,
     RunWorkflowResponse,
     WorkflowExecutionStatusResponse,
     WorkflowSummary,
