@@ -32,6 +32,9 @@ def _integer_parameters() -> list[tuple[Operation, str, int]]:
 
 
 INTEGER_PARAMETERS = _integer_parameters()
+# The spec also declares the runs core (runs, files, auth), which the local server does not serve yet: its
+# bounds are checked by the first test; its requests join the second once the server serves those routes.
+SERVED_PARAMETERS = [entry for entry in INTEGER_PARAMETERS if entry[0].path.startswith("/api/v1/workflows")]
 
 
 def test_every_integer_query_parameter_is_bounded_within_64_bits() -> None:
@@ -40,6 +43,8 @@ def test_every_integer_query_parameter_is_bounded_within_64_bits() -> None:
         ("list_executions", "offset"),
         ("list_workflows", "limit"),
         ("run_workflow", "wait_for_completion"),
+        ("list_runs", "limit"),
+        ("start_run", "wait_for_completion"),
     }
     assert all(maximum <= INT64_MAX for _, _, maximum in INTEGER_PARAMETERS)
 
@@ -60,8 +65,8 @@ def _request(server: LocalEigenpalServer, operation: Operation, name: str, value
 
 @pytest.mark.parametrize(
     ("operation", "name", "maximum"),
-    INTEGER_PARAMETERS,
-    ids=[f"{operation.operation_id}.{name}" for operation, name, _ in INTEGER_PARAMETERS],
+    SERVED_PARAMETERS,
+    ids=[f"{operation.operation_id}.{name}" for operation, name, _ in SERVED_PARAMETERS],
 )
 def test_an_integer_above_its_maximum_is_a_400(
     server: LocalEigenpalServer, operation: Operation, name: str, maximum: int
