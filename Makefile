@@ -8,17 +8,18 @@ PY := $(BIN)/python
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help demo setup generate check-generated lint-spec lint format typecheck pytest matrix check-dist dist test schemathesis bench clean
+.PHONY: help demo setup generate check-generated lint-spec lint format typecheck docs pytest matrix check-dist dist test schemathesis bench clean
 
 help:
 	@echo "make demo             run extract-invoice on a sample PDF against a local EigenPal server"
 	@echo "make setup            create .venv with the project (editable, [server]) and the dev group; install the spec linters"
-	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck, pytest, matrix and dist"
+	@echo "make test             setup, then check-generated, lint-spec, lint, typecheck, docs, pytest, matrix and dist"
 	@echo "make generate         regenerate generated/eigenpal_api from openapi.yaml"
 	@echo "make check-generated  fail with a diff if generated/ differs from a fresh generation"
 	@echo "make lint-spec        Redocly and Spectral on openapi.yaml"
 	@echo "make lint             ruff check + ruff format --check"
 	@echo "make typecheck        mypy --strict"
+	@echo "make docs             build the documentation site into site/ (mkdocs --strict: any warning fails)"
 	@echo "make pytest           the test suite only"
 	@echo "make matrix           unit and generated-layer suites under Python 3.11, 3.12 and 3.13, and the lowest and newest httpx (nox)"
 	@echo "make dist             build wheel+sdist into dist/ and check them as check-dist does (needs only python3)"
@@ -67,6 +68,12 @@ format: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
+# --- documentation ---------------------------------------------------------------------------------
+# The site (mkdocs.yml, docs/) into site/. --strict: any warning fails, a broken link or anchor among them.
+# NO_MKDOCS_2_WARNING silences a notice the Material theme prints on every build (about MkDocs' future).
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 # --- tests -------------------------------------------------------------------------------------------
 # pytest exits 5 when it collects no test; that is a failure here like any other non-zero status.
 pytest: $(VENV)/.installed
@@ -87,7 +94,7 @@ check-dist: $(VENV)/.installed
 dist:
 	$(PYTHON) scripts/check_dist.py --dist-dir dist
 
-test: setup check-generated lint-spec lint typecheck pytest matrix dist
+test: setup check-generated lint-spec lint typecheck docs pytest matrix dist
 
 # Every schemathesis check and phase against a local server, from openapi.yaml; exits non-zero on any
 # failure. `make pytest` runs the same with 20 examples (tests/e2e/test_e2e_schemathesis.py).
@@ -100,4 +107,4 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py --runs 3
 
 clean:
-	rm -rf $(VENV) node_modules .nox .mypy_cache .ruff_cache .pytest_cache .hypothesis .bench
+	rm -rf $(VENV) node_modules .nox .mypy_cache .ruff_cache .pytest_cache .hypothesis .bench site

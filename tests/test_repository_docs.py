@@ -41,3 +41,15 @@ def test_the_documents_the_readme_links_to_exist() -> None:
     assert {"CONTRIBUTING.md", "CHANGELOG.md"} <= set(local_links)
     assert [link for link in local_links if not (ROOT / link).exists()] == []
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_the_readme_is_a_landing_page() -> None:
+    """What it is, install, a quick start, links into the docs: the reference and the guides live in docs/."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 300
+    assert "\n## Install\n" in readme
+    assert "make demo" in readme
+    assert "make test" in readme
+    guides = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "docs" / "guides").glob("*.md"))
+    linked = set(re.findall(r"\]\((docs/[^)#]+)", readme))
+    assert [guide for guide in guides if guide not in linked] == []
