@@ -4,6 +4,10 @@ The surface is what ``eigenpal_ext.__all__`` exports plus the clients' resources
 ``client.workflows.executions``, sync and async). Docstrings live on what they describe (no ``__doc__ = ...``
 assignment, which IDE hover and generated stubs do not see) and name no private module: a user cannot
 import ``_paging``, so "see ``_paging``" tells them nothing.
+
+The reference pages of the documentation site show these docstrings: tests/test_docs_site.py builds the site
+and checks that every name of this surface (plus ``eigenpal_ext.dates``, ``eigenpal_ext.testing``, the pytest
+fixtures and the generated client's operations) is documented there.
 """
 
 from __future__ import annotations
