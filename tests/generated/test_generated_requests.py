@@ -1,4 +1,7 @@
-"""What each of the seven generated operations puts on the wire: method, path, query, headers and body.
+"""What each of the seven generated v1 operations puts on the wire: method, path, query, headers and body.
+
+The method/path/query/token check and the no-body check also run over the runs core's operations (their
+table and their own checks are in test_generated_runs_requests.py).
 
 Every assertion is made on the `httpx.Request` captured by the mock transport, so these tests pin the
 wire contract of openapi.yaml (paths under `/api/v1`, the snake_case `wait_for_completion`, camelCase
@@ -25,6 +28,9 @@ from eigenpal_api.models import (
     WorkflowKind,
 )
 from eigenpal_api.types import UNSET, Response
+
+from .test_generated_runs_requests import OPERATIONS as RUNS_OPERATIONS
+from .test_generated_runs_requests import WITH_BODY as RUNS_WITH_BODY
 
 MakeClient = Callable[[int, object], AuthenticatedClient]
 Call = Callable[[AuthenticatedClient], Response[Any]]
@@ -137,6 +143,9 @@ OPERATIONS: list[tuple[str, Call, AsyncCall, str, bytes, list[tuple[str, str]]]]
 ]
 
 OPERATION_IDS = [op[0] for op in OPERATIONS]
+# With the runs core's operations (test_generated_runs_requests.py), for the checks every operation shares.
+EVERY_OPERATION = OPERATIONS + RUNS_OPERATIONS
+WITHOUT_BODY = [(op[0], op[1]) for op in EVERY_OPERATION if op[0] not in {"run_workflow", *RUNS_WITH_BODY}]
 
 
 def _only(captured: list[httpx.Request]) -> httpx.Request:
@@ -147,8 +156,8 @@ def _only(captured: list[httpx.Request]) -> httpx.Request:
 @pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize(
     ("name", "call", "acall", "method", "raw_path", "query"),
-    OPERATIONS,
-    ids=OPERATION_IDS,
+    EVERY_OPERATION,
+    ids=[op[0] for op in EVERY_OPERATION],
 )
 def test_operation_sends_method_path_query_and_bearer_token(
     make_client: MakeClient,
@@ -305,11 +314,7 @@ def test_list_operations_omit_limit_when_explicitly_unset(
     assert list(_only(captured).url.params.multi_items()) == [("offset", "0")]
 
 
-@pytest.mark.parametrize(
-    ("name", "call"),
-    [(op[0], op[1]) for op in OPERATIONS if op[0] != "run_workflow"],
-    ids=[n for n in OPERATION_IDS if n != "run_workflow"],
-)
+@pytest.mark.parametrize(("name", "call"), WITHOUT_BODY, ids=[name for name, _ in WITHOUT_BODY])
 def test_operations_without_request_body_send_no_content(
     make_client: MakeClient, captured: list[httpx.Request], name: str, call: Call
 ) -> None:

@@ -37,6 +37,9 @@ from eigenpal_api.models import (
 )
 from eigenpal_api.types import UNSET, Response
 
+from .test_generated_runs_responses import CALLS as RUNS_CALLS
+from .test_generated_runs_responses import ERROR_CODES as RUNS_ERROR_CODES
+
 MakeClient = Callable[[int, object], AuthenticatedClient]
 Call = Callable[[AuthenticatedClient], Response[Any]]
 
@@ -57,6 +60,9 @@ CALLS: dict[str, Call] = {
 
 ERROR_CODES = [400, 401, 403, 404, 429, 500]
 ERROR_CASES = [(op, code) for op in CALLS for code in ERROR_CODES] + [("run_workflow", 413)]
+# The runs core's operations (test_generated_runs_responses.py) share the error checks below.
+CALLS.update(RUNS_CALLS)
+ERROR_CASES += [(op, code) for op in RUNS_CALLS for code in RUNS_ERROR_CODES]
 
 
 def _error_body(code: int) -> dict[str, object]:
