@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 import eigenpal_ext
-from eigenpal_ext import dates, testing
+from eigenpal_ext import dates, testing, webhooks
 from tests.unit.test_docstrings import own, resource_classes, unwrap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +92,8 @@ def public_identifiers() -> set[str]:
     for cls in resource_classes():
         names |= with_members(f"{cls.__module__}.{cls.__qualname__}", cls)
     names |= {f"eigenpal_ext.dates.{name}" for name in dates.__all__}
+    for name in webhooks.__all__:
+        names |= with_members(f"eigenpal_ext.webhooks.{name}", getattr(webhooks, name))
     for name in testing.__all__:
         names |= with_members(f"eigenpal_ext.testing.{name}", getattr(testing, name))
     names |= {f"pytest_eigenpal.{name}" for name in fixtures()}
@@ -112,6 +114,7 @@ def test_the_surface_checked_is_what_users_reach() -> None:
         "eigenpal_ext.ExecutionHandle.wait",
         "eigenpal_ext.EigenpalWaitTimeoutError",
         "eigenpal_ext.dates.resolve_date",
+        "eigenpal_ext.webhooks.verify_event",
         "eigenpal_ext.testing.LocalEigenpalServer.client",
         "pytest_eigenpal.eigenpal_server",
         "eigenpal_api.api.workflows.run_workflow.sync_detailed",

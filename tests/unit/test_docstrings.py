@@ -1,6 +1,7 @@
 """The public surface documents itself: every public class, method, property and function has a docstring.
 
-The surface is what ``eigenpal_ext.__all__`` exports plus the clients' resources (``client.workflows``,
+The surface is what ``eigenpal_ext.__all__`` exports, the public modules ``eigenpal_ext.dates`` and
+``eigenpal_ext.webhooks``, plus the clients' resources (``client.workflows``,
 ``client.workflows.executions``, sync and async). Docstrings live on what they describe (no ``__doc__ = ...``
 assignment, which IDE hover and generated stubs do not see) and name no private module: a user cannot
 import ``_paging``, so "see ``_paging``" tells them nothing.
@@ -20,8 +21,12 @@ from pathlib import Path
 import pytest
 
 import eigenpal_ext
+import eigenpal_ext.dates
+import eigenpal_ext.webhooks
 
 PACKAGE = Path(eigenpal_ext.__file__).parent
+# Public modules users import by name (not re-exported at the top level).
+PUBLIC_MODULES = [eigenpal_ext.dates, eigenpal_ext.webhooks]
 PRIVATE_MODULES = sorted(path.stem for path in PACKAGE.glob("_*.py") if path.stem != "__init__")
 
 
@@ -54,7 +59,8 @@ def unwrap(member: object) -> object:
 def surface() -> Iterator[tuple[str, object]]:
     """(qualified name, object) for every documented thing: public classes, their public members, functions."""
     classes = [getattr(eigenpal_ext, name) for name in eigenpal_ext.__all__]
-    for value in [*classes, *resource_classes()]:
+    modules = [getattr(module, name) for module in PUBLIC_MODULES for name in module.__all__]
+    for value in [*classes, *modules, *resource_classes()]:
         if inspect.isclass(value) and own(value):
             yield value.__name__, value
             members: dict[str, object] = {}
@@ -85,6 +91,10 @@ def test_the_surface_is_what_users_reach() -> None:
         "AsyncExecutionHandle.cancel",
         "ExecutionResult.to_dict",
         "is_terminal",
+        "resolve_date",
+        "verify_signature",
+        "RunStatusChangedEvent",
+        "WebhookVerificationError",
     ):
         assert name in SURFACE
     assert len(SURFACE) > 80
