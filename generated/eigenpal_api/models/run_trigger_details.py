@@ -22,7 +22,7 @@ class RunTriggerDetails:
     type_: None | str = None
     """ How it was started (`api`, `cli`, `manual`, `scheduled`, `email`, ...; an open string). """
     by: None | RunTriggerUser = None
-    """ The user who started it; null when no user did (an API key, a schedule). """
+    """ The user who started it; null when none is recorded. """
     email: Any | None = None
     """ The inbound email that started it (agent runs), as sent. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

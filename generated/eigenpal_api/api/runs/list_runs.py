@@ -177,9 +177,13 @@ def sync_detailed(
 ) -> Response[ApiErrorEnvelope | RunsListResponse]:
     """List runs
 
-     Lists workflow and agent runs, newest first unless `sort`/`order` say otherwise, one page at a
-    time: pass the previous page's `nextCursor` as `cursor` until it is null. Items have the `Run`
-    shape without the terminal and expanded sections (`output`, `files`, `input`, `usage`, `debug`).
+     Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
+    `cursor` until it is null. Items have the `Run` shape without the terminal and expanded sections
+    (`output`, `files`, `input`, `usage`, `debug`).
+
+    Decision: the published document names the filters and their types but describes none of them
+    (nor the default order); each description below says what its name means, unverified, and a
+    client sends only the filters its caller gives.
 
     Decision: the date filters take ISO-8601 timestamps. The published document types them as plain
     strings and names no relative form, so relative dates (`now()-7d`) are a client-side convenience
@@ -273,9 +277,13 @@ def sync(
 ) -> ApiErrorEnvelope | RunsListResponse | None:
     """List runs
 
-     Lists workflow and agent runs, newest first unless `sort`/`order` say otherwise, one page at a
-    time: pass the previous page's `nextCursor` as `cursor` until it is null. Items have the `Run`
-    shape without the terminal and expanded sections (`output`, `files`, `input`, `usage`, `debug`).
+     Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
+    `cursor` until it is null. Items have the `Run` shape without the terminal and expanded sections
+    (`output`, `files`, `input`, `usage`, `debug`).
+
+    Decision: the published document names the filters and their types but describes none of them
+    (nor the default order); each description below says what its name means, unverified, and a
+    client sends only the filters its caller gives.
 
     Decision: the date filters take ISO-8601 timestamps. The published document types them as plain
     strings and names no relative form, so relative dates (`now()-7d`) are a client-side convenience
@@ -364,9 +372,13 @@ async def asyncio_detailed(
 ) -> Response[ApiErrorEnvelope | RunsListResponse]:
     """List runs
 
-     Lists workflow and agent runs, newest first unless `sort`/`order` say otherwise, one page at a
-    time: pass the previous page's `nextCursor` as `cursor` until it is null. Items have the `Run`
-    shape without the terminal and expanded sections (`output`, `files`, `input`, `usage`, `debug`).
+     Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
+    `cursor` until it is null. Items have the `Run` shape without the terminal and expanded sections
+    (`output`, `files`, `input`, `usage`, `debug`).
+
+    Decision: the published document names the filters and their types but describes none of them
+    (nor the default order); each description below says what its name means, unverified, and a
+    client sends only the filters its caller gives.
 
     Decision: the date filters take ISO-8601 timestamps. The published document types them as plain
     strings and names no relative form, so relative dates (`now()-7d`) are a client-side convenience
@@ -458,9 +470,13 @@ async def asyncio(
 ) -> ApiErrorEnvelope | RunsListResponse | None:
     """List runs
 
-     Lists workflow and agent runs, newest first unless `sort`/`order` say otherwise, one page at a
-    time: pass the previous page's `nextCursor` as `cursor` until it is null. Items have the `Run`
-    shape without the terminal and expanded sections (`output`, `files`, `input`, `usage`, `debug`).
+     Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
+    `cursor` until it is null. Items have the `Run` shape without the terminal and expanded sections
+    (`output`, `files`, `input`, `usage`, `debug`).
+
+    Decision: the published document names the filters and their types but describes none of them
+    (nor the default order); each description below says what its name means, unverified, and a
+    client sends only the filters its caller gives.
 
     Decision: the date filters take ISO-8601 timestamps. The published document types them as plain
     strings and names no relative form, so relative dates (`now()-7d`) are a client-side convenience
