@@ -76,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"accepted API key (repeatable; default {DEFAULT_API_KEY})")  # fmt: skip
     parser.add_argument("--workflow", action="append", default=[], metavar="SLUG=BUILTIN",
                         help="add a workflow under your slug that behaves like a built-in (repeatable)")  # fmt: skip
-    parser.add_argument("--hold-window", type=float, default=60.0, help="max seconds wait_for_completion holds")
+    parser.add_argument("--hold-window", type=float, default=60.0,
+                        help="max seconds wait_for_completion holds a v1 run (0..60, default 60)")  # fmt: skip
+    parser.add_argument("--runs-hold-window", type=float, default=600.0,
+                        help="max seconds wait_for_completion holds POST /runs (0..600, default 600)")  # fmt: skip
     parser.add_argument("--max-upload-mib", type=float, default=2048.0, help="413 above this request size")
     parser.add_argument("--workers", type=int, default=4,
                         help="runs one tenant has at once (one more worker is kept for the others)")  # fmt: skip
@@ -113,6 +116,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         api_keys=parse_keys(args.api_key) or {DEFAULT_API_KEY: "dev"},
         data_dir=args.data_dir,
         hold_window_seconds=args.hold_window,
+        runs_hold_window_seconds=args.runs_hold_window,
         max_upload_bytes=int(args.max_upload_mib * 1024 * 1024),
         workers=args.workers,
         pacing=Pacing(step_seconds=args.step_seconds),

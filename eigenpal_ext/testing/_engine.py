@@ -115,8 +115,7 @@ class Engine:
         current = self.store.get(execution.id)
         if current is None or current.is_terminal:
             return "already-terminal"
-        if current.cancel_requested_at is None:
-            self.store.update(execution.id, cancel_requested_at=stamp)
+        self.store.request_cancel(execution.id, stamp)  # once: a repeated cancel keeps the first moment
         if current.status == "waiting":
             self.submit(execution.id, execution.tenant)  # nobody is running it: wake it up to reach its checkpoint
         return "cancellation-requested"

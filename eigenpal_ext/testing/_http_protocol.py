@@ -33,7 +33,7 @@ import h11
 from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE  # uvicorn imports it from here too
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from eigenpal_ext.testing._app import envelope
+from eigenpal_ext.testing._api_common import envelope
 from eigenpal_ext.testing._spec import Issue
 
 __all__ = ["EnvelopeH11Protocol", "envelope_protocol"]

@@ -16,9 +16,11 @@ can be tested against each kind of server it may meet (``ServerConfig.idempotenc
 
 The request fingerprint (:func:`request_fingerprint`) is a SHA-256 over the canonical JSON of what the
 run asks for: the workflow, the resolved version id (``latest``, a tag and an id naming the same version
-are the same request), the input, the overrides, the trigger and each file part's input key, file name,
-media type, size and content digest (computed while the upload streams to disk). It leaves out
-``wait_for_completion``: a held run and its recovery resend without a hold are the same request.
+are the same request), the input, the overrides, the trigger, the ``metadata`` of a run started on the
+runs API, and each file input's key, file name, media type, size and content digest (computed while the
+upload streams to disk; a ``{"$fileId": ...}`` input counts as the file it names). It leaves out
+``wait_for_completion``: a held run and its recovery resend without a hold are the same request. The same
+key and request on the two surfaces (``/workflows/{id}/run`` and ``/runs``) are one run.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def request_fingerprint(
     overrides: Any,
     trigger: str,
     files: Sequence[StoredFile],
+    metadata: Any = None,
 ) -> str:
     """The hex SHA-256 identifying what a run request asks for (see the module docstring)."""
     canonical = {
@@ -56,6 +59,8 @@ def request_fingerprint(
             [stored.input_key, stored.filename, stored.media_type, stored.size, stored.sha256] for stored in files
         ),
     }
+    if metadata is not None:  # only runs started on the runs API carry it; v1 fingerprints stay as they were
+        canonical["metadata"] = metadata
     # ensure_ascii (the default) keeps a lone surrogate in a string encodable; sort_keys makes key order moot.
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()

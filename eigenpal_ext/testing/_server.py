@@ -19,14 +19,8 @@ import attrs
 import httpx
 import uvicorn
 
-from eigenpal_ext.testing._app import (
-    API_PATH_PREFIXES,
-    DEFAULT_MAX_HOLDS_PER_TENANT,
-    ServerState,
-    create_app,
-    envelope_bytes,
-    tenant_of,
-)
+from eigenpal_ext.testing._api_common import DEFAULT_MAX_HOLDS_PER_TENANT, ServerState, envelope_bytes, tenant_of
+from eigenpal_ext.testing._app import API_PATH_PREFIXES, create_app
 from eigenpal_ext.testing._engine import Engine, Pacing
 from eigenpal_ext.testing._faults import FaultConfig, FaultInjector, silence_injected_drops
 from eigenpal_ext.testing._holds import Holds
@@ -88,7 +82,9 @@ class ServerConfig:
     workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``);
     ``body_read_timeout_seconds`` answers 408 to a client that sends no part of its body for that long
     (and to one whose request head is not complete that long after it connected or got its last answer);
-    ``idempotency_keys`` is what a run's ``Idempotency-Key`` does: ``"honour"`` (one execution per key and
+    ``runs_hold_window_seconds`` caps ``wait_for_completion`` on ``POST /runs`` (600 like EigenPal's runs
+    API; ``hold_window_seconds`` caps it on the v1 run route); ``idempotency_keys`` is what a run's
+    ``Idempotency-Key`` does (on both surfaces): ``"honour"`` (one execution per key and
     tenant, the key echoed; the key reused with a different request is a 422 ``idempotency_key_reused``),
     ``"echo-only"`` (echoed but not honoured: every run is a new execution, like a gateway that echoes
     headers) or ``"ignore"`` (not honoured and not echoed, as EigenPal documents runs);
@@ -113,6 +109,7 @@ class ServerConfig:
     max_holds_per_tenant: int = DEFAULT_MAX_HOLDS_PER_TENANT
     hosted: HostedProfile | None = None
     access_log: bool = False
+    runs_hold_window_seconds: float = 600.0
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
@@ -121,6 +118,8 @@ class ServerConfig:
             raise ValueError("body_read_timeout_seconds must be in (0, 3600]")
         if not 0 <= self.hold_window_seconds <= 60:
             raise ValueError("hold_window_seconds must be in 0..60")
+        if not 0 <= self.runs_hold_window_seconds <= 600:
+            raise ValueError("runs_hold_window_seconds must be in 0..600")
         if self.max_holds_per_tenant < 0:
             raise ValueError("max_holds_per_tenant must be >= 0")
         if self.workers < 1:
@@ -159,6 +158,7 @@ class LocalEigenpalServer:
             holds=Holds(max_per_tenant=self.config.max_holds_per_tenant),
             hosted=self.config.hosted,
             access_log=self.config.access_log,
+            runs_hold_window_seconds=self.config.runs_hold_window_seconds,
         )
         store.terminal_listeners.append(self.state.holds.notify_terminal)
         injector = None

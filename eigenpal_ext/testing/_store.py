@@ -1,4 +1,5 @@
-"""Persistence of the local server: executions and uploaded files in SQLite, files on disk.
+"""Persistence of the local server: executions (runs), their lifecycle events, their uploaded files and the
+reusable files of the files API, in SQLite; file contents on disk.
 
 With a data directory, everything lives under it (``eigenpal.sqlite3`` in WAL mode, ``files/``), so
 stopping and restarting the server loses nothing. Without one (the in-memory mode for tests) the
@@ -78,7 +79,32 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS files_by_execution ON files (execution_id);
+CREATE TABLE IF NOT EXISTS run_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    execution_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    status TEXT,
+    previous_status TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_events_by_execution ON run_events (execution_id, seq);
+CREATE TABLE IF NOT EXISTS pool_files (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    purpose TEXT,
+    created_at TEXT NOT NULL
+);
 """
+
+# The lifecycle events the store records (``run_events.type``); the runs API's timeline shows them.
+RUN_CREATED = "run.created"
+RUN_STATUS_CHANGED = "run.status_changed"
+RUN_CANCEL_REQUESTED = "run.cancel_requested"
 
 
 def now_text() -> str:
@@ -126,6 +152,10 @@ class Execution:
     cancel_requested_at: str | None
     request_fingerprint: str | None = None
     """What the run asked for (``_idempotency.request_fingerprint``); None for rows of an older server."""
+    metadata: Any = None
+    """The caller's ``metadata`` of a run started on the runs API (None otherwise), as sent."""
+    seq: int = 0
+    """The row's insertion order (the tie-breaker of every ordering, and part of a list cursor)."""
 
     @property
     def is_terminal(self) -> bool:
@@ -146,6 +176,75 @@ class NewExecution:
     example_id: str | None = None
     idempotency_key: str | None = None
     request_fingerprint: str | None = None
+    metadata: Any = None
+
+
+@attrs.frozen
+class StatusChange:
+    """A run was created (``previous`` None) or moved from ``previous`` to ``current`` at ``at``."""
+
+    execution_id: str
+    previous: str | None
+    current: str
+    at: str
+
+
+@attrs.frozen
+class RunEvent:
+    """One recorded lifecycle event of a run (``run_events``)."""
+
+    type: str
+    at: str
+    status: str | None
+    previous_status: str | None
+
+
+@attrs.frozen
+class PoolFile:
+    """A reusable file of the files API (``POST /files``), which runs reference as ``{"$fileId": id}``."""
+
+    id: str
+    tenant: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    path: Path
+    purpose: str | None
+    created_at: str
+
+
+@attrs.frozen
+class RunQuery:
+    """What ``Store.list_runs`` selects and in which order (every filter optional; see the runs list).
+
+    ``nothing`` makes the query match no run (a filter the local server can never satisfy, such as a
+    user or a batch it does not have). ``sort_column`` is one of ``RUN_SORT_COLUMNS``' values;
+    ``after`` is the ``(sort value, seq)`` of the last run of the previous page (keyset paging).
+    """
+
+    statuses: tuple[str, ...] = ()
+    workflow_ids: tuple[str, ...] | None = None
+    version_ids: tuple[str, ...] | None = None
+    trigger: str | None = None
+    example_id: str | None = None
+    ids: tuple[str, ...] | None = None
+    created_from: str | None = None
+    created_to: str | None = None
+    created_after: str | None = None
+    created_before: str | None = None
+    completed_after: str | None = None
+    completed_before: str | None = None
+    nothing: bool = False
+    sort_column: str = "created_at"
+    descending: bool = True
+    after: tuple[str, int] | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+RUN_SORT_COLUMNS = {"createdAt": "created_at", "startedAt": "started_at", "completedAt": "completed_at"}
+"""The runs list's ``sort`` values and the columns they order by (a missing time sorts as the earliest)."""
 
 
 class Store:
@@ -167,6 +266,9 @@ class Store:
         self.persistent = data_dir is not None
         self.terminal_listeners: list[Callable[[str], None]] = []
         """Called with an execution's id (on the thread that made the change) when it becomes terminal."""
+        self.change_listeners: list[Callable[[StatusChange], None]] = []
+        """Called (on the thread that made the change, after it is stored) when a run is created and each
+        time its status changes; a listener must return quickly (the engine's worker may be the caller)."""
         self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if self.persistent:
@@ -226,7 +328,10 @@ class Store:
         Files are matched by name, so a data directory that was moved keeps its files.
         """
         with self._lock:
-            known = {Path(path).name for (path,) in self._db.execute("SELECT path FROM files")}
+            known = {
+                Path(path).name
+                for (path,) in self._db.execute("SELECT path FROM files UNION ALL SELECT path FROM pool_files")
+            }
         swept = 0
         for path in self.files_dir.glob("*.upload"):
             if path.name not in known:
@@ -256,16 +361,18 @@ class Store:
             execution_id = new_id("exec")
             self._db.execute("BEGIN")
             try:
+                created_at = now_text()
                 self._db.execute(
                     "INSERT INTO executions (id, tenant, workflow_id, workflow_name, version_id, status, input_json,"
-                    " overrides_json, trigger, example_id, idempotency_key, created_at, request_fingerprint)"
-                    " VALUES (?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?)",
+                    " overrides_json, trigger, example_id, idempotency_key, created_at, request_fingerprint,"
+                    " metadata_json) VALUES (?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         execution_id, new.tenant, new.workflow_id, new.workflow_name, new.version_id,
                         json.dumps(new.input), _json_or_none(new.overrides), new.trigger, new.example_id,
-                        new.idempotency_key, now_text(), new.request_fingerprint,
+                        new.idempotency_key, created_at, new.request_fingerprint, _json_or_none(new.metadata),
                     ),
                 )  # fmt: skip
+                self._record(execution_id, RUN_CREATED, "created", None, created_at)
                 self._db.executemany(
                     "INSERT INTO files (id, execution_id, input_key, filename, media_type, size, sha256, path)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -281,7 +388,8 @@ class Store:
                 raise
             created = self.get(execution_id)
             assert created is not None
-            return created, True
+        self._tell(StatusChange(execution_id, None, "created", created.created_at))
+        return created, True
 
     def transition(self, execution_id: str, from_statuses: Iterable[str], to_status: str, **fields: Any) -> bool:
         """Move to ``to_status`` only if the execution is in one of ``from_statuses``; set ``fields`` too.
@@ -292,17 +400,55 @@ class Store:
         allowed = tuple(from_statuses)
         columns = {"status": to_status, **_encode_fields(fields)}
         assignments = ", ".join(f"{name} = ?" for name in columns)
-        marks = ", ".join("?" for _ in allowed)
+        # The moment of the change: the timestamp the change itself sets, if any, so the timeline agrees.
+        at = next((fields[name] for name in ("completed_at", "started_at") if isinstance(fields.get(name), str)),
+                  None) or now_text()  # fmt: skip
         with self._lock:
-            cursor = self._db.execute(
-                f"UPDATE executions SET {assignments} WHERE id = ? AND status IN ({marks})",
-                (*columns.values(), execution_id, *allowed),
-            )
-            changed = cursor.rowcount == 1
-        if changed and to_status in TERMINAL:
+            row = self._db.execute("SELECT status FROM executions WHERE id = ?", (execution_id,)).fetchone()
+            if row is None or row["status"] not in allowed:
+                return False
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute(f"UPDATE executions SET {assignments} WHERE id = ?", (*columns.values(), execution_id))
+                self._record(execution_id, RUN_STATUS_CHANGED, to_status, row["status"], at)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        self._tell(StatusChange(execution_id, row["status"], to_status, at))
+        if to_status in TERMINAL:
             for listener in self.terminal_listeners:
                 listener(execution_id)
-        return changed
+        return True
+
+    def request_cancel(self, execution_id: str, at: str) -> None:
+        """Record that a cancel was asked for a run that is under way (the worker stops it at a checkpoint)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                cursor = self._db.execute(
+                    "UPDATE executions SET cancel_requested_at = ? WHERE id = ? AND cancel_requested_at IS NULL",
+                    (at, execution_id),
+                )
+                if cursor.rowcount == 1:
+                    self._record(execution_id, RUN_CANCEL_REQUESTED, None, None, at)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _record(self, execution_id: str, kind: str, status: str | None, previous: str | None, at: str) -> None:
+        self._db.execute(
+            "INSERT INTO run_events (execution_id, type, status, previous_status, at) VALUES (?, ?, ?, ?, ?)",
+            (execution_id, kind, status, previous, at),
+        )
+
+    def _tell(self, change: StatusChange) -> None:
+        for listener in self.change_listeners:
+            try:
+                listener(change)
+            except Exception:  # a listener's bug must not undo or hide the change it was told about
+                logger.exception("a status listener failed on %s", change.execution_id)
 
     def update(self, execution_id: str, **fields: Any) -> None:
         """Set fields without changing the status (step records, decisions, cancel requests)."""
@@ -326,6 +472,15 @@ class Store:
                 "SELECT status, cancel_requested_at FROM executions WHERE id = ?", (execution_id,)
             ).fetchone()
         return None if row is None else (row["status"], row["cancel_requested_at"])
+
+    def events_of(self, execution_id: str) -> list[RunEvent]:
+        """The run's recorded lifecycle events, oldest first (none for a run of an older server)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT type, at, status, previous_status FROM run_events WHERE execution_id = ? ORDER BY seq",
+                (execution_id,),
+            ).fetchall()
+        return [RunEvent(row["type"], row["at"], row["status"], row["previous_status"]) for row in rows]
 
     def files_of(self, execution_id: str) -> list[StoredFile]:
         with self._lock:
@@ -374,6 +529,85 @@ class Store:
             ).fetchall()
         return [_decode(row) for row in rows], int(total)
 
+    def list_runs(self, tenant: str, wanted: RunQuery) -> list[Execution]:
+        """Up to ``wanted.limit`` runs of ``tenant`` matching ``wanted``, in its order (see ``RunQuery``)."""
+        if wanted.nothing or wanted.sort_column not in RUN_SORT_COLUMNS.values():
+            return []
+        where: list[str] = ["tenant = ?"]
+        params: list[Any] = [tenant]
+
+        def among(column: str, values: Sequence[str]) -> None:
+            where.append(f"{column} IN ({', '.join('?' for _ in values)})" if values else "0")
+            params.extend(values)
+
+        if wanted.statuses:
+            among("status", wanted.statuses)
+        for column, values in (("workflow_id", wanted.workflow_ids), ("version_id", wanted.version_ids),
+                               ("id", wanted.ids)):  # fmt: skip
+            if values is not None:
+                among(column, values)
+        for column, value in (("trigger", wanted.trigger), ("example_id", wanted.example_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        for column, operator, value in (
+            ("created_at", ">=", wanted.created_from), ("created_at", "<=", wanted.created_to),
+            ("created_at", ">", wanted.created_after), ("created_at", "<", wanted.created_before),
+            ("completed_at", ">", wanted.completed_after), ("completed_at", "<", wanted.completed_before),
+        ):  # fmt: skip
+            if value is not None:
+                where.append(f"{column} {operator} ?")
+                params.append(value)
+        key = f"COALESCE({wanted.sort_column}, '')"
+        direction = "DESC" if wanted.descending else "ASC"
+        if wanted.after is not None:
+            where.append(f"({key}, seq) {'<' if wanted.descending else '>'} (?, ?)")
+            params.extend(wanted.after)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM executions WHERE {' AND '.join(where)} ORDER BY {key} {direction}, seq {direction}"
+                " LIMIT ? OFFSET ?",
+                (*params, wanted.limit, wanted.offset),
+            ).fetchall()
+        return [_decode(row) for row in rows]
+
+    # --- the reusable files of the files API ------------------------------------------------------
+
+    def add_pool_file(
+        self, tenant: str, *, filename: str, content_type: str, size: int, sha256: str, path: Path,
+        purpose: str | None,
+    ) -> PoolFile:  # fmt: skip
+        """Record an uploaded reusable file (its content already at ``path``)."""
+        pool_file = PoolFile(new_id("file"), tenant, filename, content_type, size, sha256, path, purpose, now_text())
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO pool_files (id, tenant, filename, content_type, size, sha256, path, purpose, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (pool_file.id, tenant, filename, content_type, size, sha256, str(path), purpose,
+                 pool_file.created_at),
+            )  # fmt: skip
+        return pool_file
+
+    def pool_file(self, file_id: str, tenant: str) -> PoolFile | None:
+        """The tenant's reusable file, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM pool_files WHERE id = ? AND tenant = ?", (file_id, tenant)).fetchone()
+        if row is None:
+            return None
+        return PoolFile(row["id"], row["tenant"], row["filename"], row["content_type"], int(row["size"]),
+                        row["sha256"], Path(row["path"]), row["purpose"], row["created_at"])  # fmt: skip
+
+    def delete_pool_file(self, file_id: str, tenant: str) -> PoolFile | None:
+        """Forget the tenant's reusable file and delete its content; the file, or None if there was none.
+        Runs that used it keep their own copies (``files``)."""
+        with self._lock:
+            found = self.pool_file(file_id, tenant)
+            if found is not None:
+                self._db.execute("DELETE FROM pool_files WHERE id = ?", (file_id,))
+        if found is not None:
+            found.path.unlink(missing_ok=True)
+        return found
+
     def unfinished(self) -> list[Execution]:
         """Executions a restarted server must pick up again, oldest first."""
         with self._lock:
@@ -412,9 +646,10 @@ class Store:
         return None if row is None else _decode(row)
 
 
-_ADDED_COLUMNS = {"request_fingerprint": "TEXT"}  # added after the first release of the schema
+# Added after the first release of the schema.
+_ADDED_COLUMNS = {"request_fingerprint": "TEXT", "metadata_json": "TEXT"}
 _JSON_FIELDS = {"result": "result_json", "steps": "steps_json", "overrides": "overrides_json"}
-_JSON_COLUMNS = ("input_json", "overrides_json", "result_json", "steps_json")
+_JSON_COLUMNS = ("input_json", "overrides_json", "result_json", "steps_json", "metadata_json")
 _JSON_BOUNDED_VERSION = 1  # PRAGMA user_version once every stored JSON value is known to read back safely
 
 
@@ -464,4 +699,6 @@ def _decode(row: sqlite3.Row) -> Execution:
         completed_at=row["completed_at"],
         cancel_requested_at=row["cancel_requested_at"],
         request_fingerprint=row["request_fingerprint"],
+        metadata=load("metadata_json"),
+        seq=int(row["seq"]),
     )

@@ -48,6 +48,7 @@ __all__ = [
     "UploadedFile",
     "delete_files",
     "read_multipart_run",
+    "sanitise_filename",
 ]
 
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
@@ -221,7 +222,8 @@ def _limit(limit: int) -> str:
     return f"{limit} bytes"
 
 
-def _sanitise_filename(raw: str) -> str:
+def sanitise_filename(raw: str) -> str:
+    """A client's file name as stored: its last path component, without control characters; "" for none."""
     # Keep the last path component whatever the client's separator, and drop NUL and other control
     # characters. "." and ".." are not file names.
     base = raw.replace("\\", "/").rsplit("/", 1)[-1]
@@ -346,7 +348,7 @@ class _PartSink:
             self._text = bytearray()
             return
         self._filename = (
-            _sanitise_filename(raw_filename.decode("utf-8", errors="replace")) or _sanitise_filename(name) or "upload"
+            sanitise_filename(raw_filename.decode("utf-8", errors="replace")) or sanitise_filename(name) or "upload"
         )
         self._media_type = self._headers.get("content-type", "") or DEFAULT_MEDIA_TYPE
         self._path = self._dest_dir / f"{uuid.uuid4().hex}.upload"

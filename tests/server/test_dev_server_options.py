@@ -43,3 +43,10 @@ def test_the_hosted_profile_is_opt_in() -> None:
 def test_a_hosted_profile_out_of_range_is_refused(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         HostedProfile(**{field: value})  # type: ignore[arg-type]
+
+
+def test_the_runs_hold_window_option() -> None:
+    assert _config().runs_hold_window_seconds == 600.0
+    assert _config("--runs-hold-window", "5").runs_hold_window_seconds == 5.0
+    with pytest.raises(ValueError, match="runs_hold_window_seconds"):
+        _config("--runs-hold-window", "601")
