@@ -1,5 +1,5 @@
 """The matrix (``make matrix``): the unit and generated-layer suites under 3.11, 3.12 and 3.13, and under
-both ends of the supported httpx range.
+both ends of the supported httpx range; and the official SDK 0.11.2 against the local server.
 
 Each session is a fresh virtual environment with the project installed editable with its ``server`` extra
 and the ``test`` dependency group (PEP 735), so the suites import the code of this checkout under that
@@ -13,6 +13,12 @@ connection pool's ``_network_backend``). ``httpx-lowest`` runs the suites with t
 ``pyproject.toml`` accepts and the lowest httpcore that httpx accepts, under the lowest supported Python;
 ``httpx-newest`` with the newest releases on the package index, under the newest Python. Both print the
 versions they ran with.
+
+``official_sdk_0112`` runs ``tests/official_0112`` (the official SDK ``eigenpal==0.11.2`` on the runs API,
+against the local server) in a venv of its own: the main test environment holds the official 0.4.12, the
+same distribution name, so the two releases cannot share one. The session installs 0.11.2, the project
+with its ``server`` extra and pytest, nothing else; the main run never collects that folder
+(``norecursedirs`` in ``pyproject.toml``), and the session fails when pytest collects no test (exit 5).
 
 With pyenv, ``python3.12`` on ``PATH`` is a shim that runs only when version 3.12 is *selected*
 (``pyenv global``/``PYENV_VERSION``); otherwise it prints "command not found" and the interpreter looks
@@ -36,6 +42,8 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 # The lowest httpcore that every httpx of the supported range accepts (httpx requires httpcore==1.*).
 HTTPCORE_LOWEST = "1.0.0"
 SUITES = ("tests/unit", "tests/generated")
+OFFICIAL_0112_SUITE = "tests/official_0112"
+OFFICIAL_0112 = "eigenpal==0.11.2"
 VERSIONS = "import httpx, httpcore; print('httpx', httpx.__version__, 'httpcore', httpcore.__version__)"
 
 
@@ -57,7 +65,7 @@ def _select_pyenv_versions() -> None:
 _select_pyenv_versions()
 
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["tests", "httpx-lowest", "httpx-newest"]
+nox.options.sessions = ["tests", "httpx-lowest", "httpx-newest", "official_sdk_0112"]
 # Kept between runs of `make matrix` and refreshed by the install step; a clean clone creates them.
 nox.options.reuse_venv = "yes"
 
@@ -99,3 +107,11 @@ def httpx_lowest_session(session: nox.Session) -> None:
 def httpx_newest_session(session: nox.Session) -> None:
     """The suites with the newest httpx and httpcore on the package index, under the newest Python."""
     install_and_test(session, upgrade=("httpx", "httpcore"))
+
+
+@nox.session(name="official_sdk_0112", python=PYTHONS[0])
+def official_sdk_0112(session: nox.Session) -> None:
+    """The official SDK 0.11.2 on the runs API against the local server (``tests/official_0112``), in its own venv."""
+    session.install("--disable-pip-version-check", "--quiet", "-e", ".[server]", "pytest>=8.3", OFFICIAL_0112)
+    session.run("python", "-c", "from importlib.metadata import version; print('eigenpal', version('eigenpal'))")
+    session.run("python", "-m", "pytest", OFFICIAL_0112_SUITE, "-q", "-p", "no:cacheprovider", *session.posargs)
