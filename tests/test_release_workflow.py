@@ -149,3 +149,29 @@ def test_make_dist_needs_no_setup() -> None:
     assert rule[1].strip() == ""  # no prerequisites
     assert rule[2].strip() == "$(PYTHON) scripts/check_dist.py --dist-dir dist"
     assert re.search(r"^test: .*\bdist\b", makefile, re.M)
+
+
+def test_the_release_checklist_and_the_versioning_policy_are_written_down() -> None:
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    checklist = contributing[contributing.index("### Release checklist") :]
+    checklist = checklist[: checklist.index("\n## ")]
+    for step in ("`__version__`", "`CHANGELOG.md`", "git tag -a vX.Y.Z", "make dist"):
+        assert step in checklist
+    start = contributing.index("<!-- --8<-- [start:versioning] -->")
+    policy = contributing[start : contributing.index("<!-- --8<-- [end:versioning] -->")]
+    for rule in ("semantic versioning", "1.0", "bumps the minor", "`eigenpal_ext.__all__`", "`eigenpal_ext.types`",
+                 "exit codes", "HTTP behaviour", "DeprecationWarning", "no\ndeprecation code"):  # fmt: skip
+        assert rule in policy, rule
+    # The documentation site shows the same text: it includes this section rather than copying it.
+    assert '--8<-- "CONTRIBUTING.md:versioning"' in (ROOT / "docs" / "versioning.md").read_text()
+
+
+def test_the_names_that_collide_are_documented() -> None:
+    install = (ROOT / "README.md").read_text()
+    install = install[install.index("## Install") : install.index("<!-- --8<-- [end:install] -->")]
+    for name in ("`eigenpal-ext`", "`eigenpal_ext`", "distribution `eigenpal`", "import `eigenpal`", "npm CLI",
+                 "`python -m eigenpal_ext`"):  # fmt: skip
+        assert name in install, name
+    page = (ROOT / "docs" / "install.md").read_text()
+    assert '--8<-- "README.md:install"' in page
+    assert "## Names that collide" in page
