@@ -55,7 +55,11 @@ PARALLEL = 4
 # Output that a page's examples must print (all of its examples' stdout together), by page.
 EXPECTED_OUTPUT: dict[str, list[str]] = {
     "README.md": [r"exec_\w+ completed", "INV-2026-0042"],
-    "docs/guides/quickstart.md": [r"exec_\w+ completed", "INV-2026-0042", "already-terminal|cancelled"],
+    "docs/guides/quickstart.md": [
+        r"exec_\w+ completed",
+        "INV-2026-0042",
+        "cancelled|cancellation-requested|already-terminal",
+    ],
     "docs/guides/waiting.md": ["status: completed"],
     "docs/guides/errors.md": [r"404 exec_does_not_exist req_[0-9a-f]+"],
     "docs/guides/testing.md": ["200 completed INV-2026-0042", "True None"],
