@@ -13,6 +13,7 @@ settings, shows that the strict build really fails on them.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import os
 import pkgutil
@@ -85,6 +86,20 @@ def fixtures() -> list[str]:
     ]
 
 
+def public_modules() -> list[Any]:
+    """The public modules of eigenpal_ext with an ``__all__`` (dates, testing, webhooks, ...), the CLI's aside:
+    ``eigenpal_ext.cli`` is public as a command (its flags and exit codes, documented in its guide)."""
+    found = [testing]
+    for info in pkgutil.iter_modules(eigenpal_ext.__path__, "eigenpal_ext."):
+        short = info.name.rsplit(".", 1)[1]
+        if short.startswith("_") or short in {"cli", "testing"}:
+            continue
+        module = importlib.import_module(info.name)
+        if hasattr(module, "__all__"):
+            found.append(module)
+    return found
+
+
 def public_identifiers() -> set[str]:
     names: set[str] = set()
     for name in eigenpal_ext.__all__:
@@ -114,6 +129,7 @@ def test_the_surface_checked_is_what_users_reach() -> None:
         "eigenpal_ext.ExecutionHandle.wait",
         "eigenpal_ext.EigenpalWaitTimeoutError",
         "eigenpal_ext.dates.resolve_date",
+        "eigenpal_ext.webhooks.verify_event",
         "eigenpal_ext.webhooks.verify_event",
         "eigenpal_ext.testing.LocalEigenpalServer.client",
         "pytest_eigenpal.eigenpal_server",
