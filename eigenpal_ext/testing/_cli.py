@@ -2,7 +2,10 @@
 
 Prints one line with the URL and keys once it listens (port 0 picks a free port; keys other than the
 public development key shortened), then serves until Ctrl-C, writing one access-log line per request on
-stderr (``--quiet``: none). An address it cannot listen on (a port already taken) is one line on stderr
+stderr (``--quiet``: none). With ``--webhook-url`` (and ``--webhook-secret``, or ``EIGENPAL_WEBHOOK_SECRET``
+in the environment, which keeps it out of the process list) it delivers signed ``run.*`` events there, one
+log line per attempt; the banner shows the URL without its query or user info, and the secret is never
+printed. An address it cannot listen on (a port already taken) is one line on stderr
 and exit status 1. Only loopback by default; data stays in memory unless ``--data-dir`` is given.
 ``--write-sample-invoice PATH`` writes the sample invoice PDF the examples upload, and exits.
 The help text is plain text (argparse prints it as it is), so it carries no reStructuredText markup.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
@@ -26,6 +30,9 @@ from eigenpal_ext.testing._faults import FaultConfig
 from eigenpal_ext.testing._hosted import HostedProfile
 from eigenpal_ext.testing._idempotency import IDEMPOTENCY_MODES
 from eigenpal_ext.testing._server import DEFAULT_API_KEY, LOOPBACK, LocalEigenpalServer, ServerConfig
+from eigenpal_ext.testing._webhook_delivery import WEBHOOKS_LOGGER, shown_url
+
+WEBHOOK_SECRET_VARIABLE = "EIGENPAL_WEBHOOK_SECRET"
 
 
 def parse_keys(values: Sequence[str]) -> dict[str, str]:
@@ -98,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the same as --idempotency-keys ignore: every run creates a new execution")  # fmt: skip
     parser.add_argument("--write-sample-invoice", type=Path, metavar="PATH",
                         help="write a 2-page sample invoice PDF (INV-2026-0042) to PATH and exit")  # fmt: skip
+    webhooks = parser.add_argument_group("webhook delivery (run.created, run.status_changed; signed, retried)")
+    webhooks.add_argument("--webhook-url", metavar="URL", help="POST each run's events to this URL")
+    webhooks.add_argument("--webhook-secret", metavar="SECRET",
+                          help=f"the signing secret (whsec_...); default: ${WEBHOOK_SECRET_VARIABLE}, which keeps it "
+                               "out of the process list. Never printed")  # fmt: skip
     faults = parser.add_argument_group("fault injection (reproducible with --seed)")
     faults.add_argument("--fault-503", type=float, default=0.0, metavar="RATE", help="share of requests answered 503")
     faults.add_argument("--fault-429", type=float, default=0.0, metavar="RATE", help="share answered 429 + Retry-After")
@@ -105,6 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--fault-latency", type=float, default=0.0, metavar="SECONDS", help="added latency, up to")
     faults.add_argument("--seed", type=int, default=0, help="seed of the fault draws")
     return parser
+
+
+def webhook_secret(args: argparse.Namespace) -> str | None:
+    """The signing secret for ``--webhook-url``: ``--webhook-secret``, else ``$EIGENPAL_WEBHOOK_SECRET``."""
+    if args.webhook_url is None:
+        if args.webhook_secret is not None:
+            raise argparse.ArgumentTypeError("--webhook-secret is given without --webhook-url")
+        return None
+    secret: str | None = args.webhook_secret or os.environ.get(WEBHOOK_SECRET_VARIABLE)
+    if not secret:
+        raise argparse.ArgumentTypeError(
+            f"--webhook-url needs a signing secret: --webhook-secret whsec_..., or ${WEBHOOK_SECRET_VARIABLE}"
+        )
+    return secret
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -126,6 +152,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         idempotency_keys=args.idempotency_keys or "honour",
         hosted=HostedProfile() if args.hosted_profile else None,
         access_log=not args.quiet,
+        webhook_url=args.webhook_url,
+        webhook_secret=webhook_secret(args),
     )
 
 
@@ -156,13 +184,14 @@ def _reason(error: OSError) -> str:
 
 
 def _print_access_log() -> None:
-    """Access-log lines on stderr, each after the time of day."""
+    """Access-log lines and webhook delivery lines on stderr, each after the time of day."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
-    access = logging.getLogger(ACCESS_LOGGER)
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    access.propagate = False
+    for name in (ACCESS_LOGGER, WEBHOOKS_LOGGER):
+        printed = logging.getLogger(name)
+        printed.addHandler(handler)
+        printed.setLevel(logging.INFO)
+        printed.propagate = False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: cannot listen on {args.host}:{args.port}: {_reason(exc)}", file=sys.stderr)
         return 1
     print(f"eigenpal-dev-server listening on {server.base_url} ({describe_keys(config.api_keys)})", flush=True)
+    if config.webhook_url is not None:
+        print(f"delivering run events to {shown_url(config.webhook_url)} (signed)", flush=True)
     server.serve_forever()
     return 0
 

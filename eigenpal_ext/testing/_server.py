@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
@@ -29,6 +29,11 @@ from eigenpal_ext.testing._http_protocol import envelope_protocol
 from eigenpal_ext.testing._idempotency import IDEMPOTENCY_MODES, IdempotencyMode
 from eigenpal_ext.testing._spec import SpecValidator
 from eigenpal_ext.testing._store import Store
+from eigenpal_ext.testing._webhook_delivery import (
+    DEFAULT_RETRY_DELAYS_SECONDS,
+    WebhookDispatcher,
+    check_webhook_settings,
+)
 from eigenpal_ext.testing._workflows import configured_workflows
 
 if TYPE_CHECKING:
@@ -66,6 +71,10 @@ class AsyncClientOptions(TypedDict, total=False):
     clock: Callable[[], float]
 
 
+def _delays(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(values)
+
+
 def _default_keys() -> dict[str, str]:
     return {DEFAULT_API_KEY: "dev"}
 
@@ -82,6 +91,10 @@ class ServerConfig:
     workflows under your own slugs, each behaving like a built-in (``{"extract-contract": "extract-invoice"}``);
     ``body_read_timeout_seconds`` answers 408 to a client that sends no part of its body for that long
     (and to one whose request head is not complete that long after it connected or got its last answer);
+    ``webhook_url`` and ``webhook_secret`` (``whsec_`` and base64; never shown in a repr, a log or the
+    command's output) make the server deliver ``run.created`` and ``run.status_changed`` events to that URL,
+    signed, at least once, retried after each of ``webhook_retry_delays_seconds`` on network errors,
+    timeouts, 408, 425, 429 and 5xx (each attempt at most ``webhook_timeout_seconds``);
     ``runs_hold_window_seconds`` caps ``wait_for_completion`` on ``POST /runs`` (600 like EigenPal's runs
     API; ``hold_window_seconds`` caps it on the v1 run route); ``idempotency_keys`` is what a run's
     ``Idempotency-Key`` does (on both surfaces): ``"honour"`` (one execution per key and
@@ -110,6 +123,12 @@ class ServerConfig:
     hosted: HostedProfile | None = None
     access_log: bool = False
     runs_hold_window_seconds: float = 600.0
+    webhook_url: str | None = None
+    webhook_secret: str | None = attrs.field(default=None, repr=False)
+    webhook_retry_delays_seconds: tuple[float, ...] = attrs.field(
+        default=DEFAULT_RETRY_DELAYS_SECONDS, converter=_delays
+    )
+    webhook_timeout_seconds: float = 10.0
 
     def __attrs_post_init__(self) -> None:
         if not self.api_keys:
@@ -127,6 +146,9 @@ class ServerConfig:
         if self.idempotency_keys not in IDEMPOTENCY_MODES:
             raise ValueError(f"idempotency_keys must be one of {', '.join(IDEMPOTENCY_MODES)}")
         configured_workflows(self.workflows)  # a bad alias fails here, with the configuration
+        check_webhook_settings(
+            self.webhook_url, self.webhook_secret, self.webhook_retry_delays_seconds, self.webhook_timeout_seconds
+        )
 
     @property
     def api_key(self) -> str:
@@ -161,6 +183,15 @@ class LocalEigenpalServer:
             runs_hold_window_seconds=self.config.runs_hold_window_seconds,
         )
         store.terminal_listeners.append(self.state.holds.notify_terminal)
+        self.webhooks: WebhookDispatcher | None = None
+        """The webhook delivery (``ServerConfig.webhook_url``), or None; ``.counts`` says what it did."""
+        if self.config.webhook_url is not None and self.config.webhook_secret is not None:
+            self.webhooks = WebhookDispatcher(
+                self.config.webhook_url, self.config.webhook_secret, read_run=store.get,
+                retry_delays_seconds=self.config.webhook_retry_delays_seconds,
+                timeout_seconds=self.config.webhook_timeout_seconds,
+            )  # fmt: skip
+            store.change_listeners.append(self.webhooks.on_change)
         injector = None
         if self.config.faults.active:
             silence_injected_drops()
@@ -210,6 +241,8 @@ class LocalEigenpalServer:
             listening.close()
             raise
         self._socket = listening
+        if self.webhooks is not None:
+            self.webhooks.start()
         config = uvicorn.Config(
             self.app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=2,
             http=envelope_protocol(head_timeout_seconds=self.config.body_read_timeout_seconds),
@@ -238,6 +271,8 @@ class LocalEigenpalServer:
             self._thread.join(15)
         if self._socket is not None:
             self._socket.close()
+        if self.webhooks is not None:
+            self.webhooks.stop()
         self.state.store.close()
         self._server = self._thread = None
 

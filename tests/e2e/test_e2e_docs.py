@@ -62,7 +62,12 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
     ],
     "docs/guides/waiting.md": ["status: completed"],
     "docs/guides/errors.md": [r"404 exec_does_not_exist req_[0-9a-f]+"],
-    "docs/guides/testing.md": ["200 completed INV-2026-0042", "True None"],
+    "docs/guides/testing.md": [
+        "200 completed INV-2026-0042",
+        "True None",
+        r"\['run.created', 'run.status_changed', 'run.status_changed', 'run.status_changed', 'run.status_changed'\]",
+        r"\['', 'completed', 'finalizing', 'pending', 'running'\]",
+    ],
     "docs/guides/many.md": [r"done: 0 exec_", r"done: 2 exec_", r"'invoiceNumber': 'INV-2026-0042'"],
     "docs/guides/cli.md": ["INV-2026-0042", r"wf_abc123\s+extract-invoice"],
     "docs/guides/webhooks.md": [r"\Arun finished: exec_7f3a \{'invoiceNumber': 'INV-2026-0042'\}\n\Z"],
