@@ -172,8 +172,11 @@ def _one_wait(clients: Clients, client: str, mode: str, workflow: str, seconds: 
             execution_id = answer["executionId"]
     else:
         # poll: a server not known to honour Idempotency-Key (EigenPal as documented): the poll schedule.
-        # default: whatever run_and_wait does by default with this server. hold: server_hold=True.
-        options: dict[str, Any] = {"idempotent_runs": False} if mode == "poll" else {}
+        # default: whatever run_and_wait does by default with this server (it echoes the key: an inference,
+        # which does not hold by default). declared: idempotent_runs=True (the held replay). hold: server_hold=True.
+        options: dict[str, Any] = {"poll": {"idempotent_runs": False}, "declared": {"idempotent_runs": True}}.get(
+            mode, {}
+        )
         with clients.ours(**options) as ours:
             hold = {"server_hold": True} if mode == "hold" else {}
             result = ours.workflows.executions.run_and_wait(workflow, input={"seconds": seconds}, **hold)
@@ -307,7 +310,7 @@ def main() -> None:
     parser.add_argument("--execution-id")
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--workflow", default="echo")
-    parser.add_argument("--mode", default="default", choices=["default", "poll", "hold"])
+    parser.add_argument("--mode", default="default", choices=["default", "poll", "declared", "hold"])
     parser.add_argument("--durations", default="0.3,1,3.1,7,12.9")
     parser.add_argument("--total", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=50)

@@ -215,7 +215,8 @@ def section_wait(report: Report, base_url: str) -> None:
         "fixed": ("raw", "default"),  # hand-written fixed 2 s polling
         "official": ("official", "default"),  # the official SDK: fixed 2 s polling
         "poll": ("ours", "poll"),  # a server not known to honour Idempotency-Key: the poll schedule
-        "default": ("ours", "default"),  # defaults; this server echoes Idempotency-Key
+        "default": ("ours", "default"),  # defaults; this server echoes Idempotency-Key (an inference: no hold)
+        "declared": ("ours", "declared"),  # idempotent_runs=True: the held replay
         "hold": ("ours", "hold"),  # server_hold=True
     }
     processes = {
@@ -231,6 +232,7 @@ def section_wait(report: Report, base_url: str) -> None:
     labels = {
         "poll": "ours, poll schedule (keys not honoured)",
         "default": "ours, defaults (server echoes keys)",
+        "declared": "ours, idempotent_runs=True",
         "hold": "ours, server_hold=True",
     }
     report.add(

@@ -42,10 +42,9 @@ from eigenpal_api.models import (
 from eigenpal_api.types import UNSET, File, Unset
 
 from eigenpal_ext import _config
-from eigenpal_ext._client import check_request_timeout
 from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError
 from eigenpal_ext._files import check_encodable, check_json_value, json_part, split_run_inputs
-from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge
+from eigenpal_ext._limits import DEADLINE_EXTENSION, ResponseTooLarge, check_request_timeout
 from eigenpal_ext._response_errors import (
     error_from_oversized,
     error_from_response,
@@ -455,6 +454,7 @@ def _run_parser(workflow_id: str) -> Callable[[httpx.Response], RunWorkflowRespo
                     exc.execution_id = exc.execution_id or known_id
                     exc.message += f"; the run was accepted as execution {known_id}"
                 else:
+                    exc.execution_may_exist = True
                     exc.message += (
                         f"; the run was accepted, so an execution exists: find it with "
                         f"client.workflows.executions.list({workflow_id!r}, from_date='now()-10m')"

@@ -16,7 +16,6 @@ borrows it (``_pool.py``): closing the borrower leaves the pool open, closing th
 from __future__ import annotations
 
 import functools
-import math
 import os
 import re
 import time
@@ -27,7 +26,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Self
 import httpx
 
 from eigenpal_ext import _config, _urls
-from eigenpal_ext._limits import check_max_response_bytes, install_deadline_backend
+from eigenpal_ext._idempotency import KeyKnowledge
+from eigenpal_ext._limits import check_max_response_bytes, check_request_timeout, install_deadline_backend
 from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._pool import AsyncBorrowedTransport, BorrowedTransport
 from eigenpal_ext._public import public
@@ -217,16 +217,6 @@ def normalise_base_url(base_url: str) -> str:
     return url
 
 
-def check_request_timeout(value: object) -> float:
-    """A per-request timeout (the client's default, or one call's): a positive, finite number of seconds.
-
-    None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {value!r}")
-    return float(value)
-
-
 def default_timeout(request_timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(request_timeout_seconds, httpx.Timeout):
         return request_timeout_seconds
@@ -295,7 +285,7 @@ class _ClientBase:
     _pool: Any
     _owner: _ClientBase | None
     _httpx_args: Mapping[str, Any] | None
-    _idempotent_runs: bool | None
+    _keys: KeyKnowledge
     _max_response_bytes: int
     _sleep: Any  # a blocking or an awaitable sleep, per client
     _clock: Callable[[], float]
@@ -331,7 +321,7 @@ class _ClientBase:
             self._pool,
             owner=self._owner or self,
             httpx_args=self._httpx_args,
-            idempotent_runs=True if self._learned_idempotency() else self._idempotent_runs,
+            keys=self._keys,
             max_response_bytes=self._max_response_bytes,
             sleep=self._sleep,
             clock=self._clock,
@@ -378,7 +368,7 @@ class _ClientBase:
             pool,
             owner=None,
             httpx_args=client_args,
-            idempotent_runs=idempotent_runs,
+            keys=KeyKnowledge(idempotent_runs),
             max_response_bytes=max_response_bytes,
             sleep=sleep if sleep is not None else self._default_sleep(),
             clock=clock if clock is not None else time.monotonic,
@@ -397,14 +387,17 @@ class _ClientBase:
         *,
         owner: _ClientBase | None,
         httpx_args: Mapping[str, Any] | None,
-        idempotent_runs: bool | None,
+        keys: KeyKnowledge,
         max_response_bytes: int,
         sleep: Any,
         clock: Callable[[], float],
     ) -> None:
-        """Wire a client onto ``pool``: its own retry transport and httpx client (``owner``: the pool's owner)."""
+        """Wire a client onto ``pool``: its own retry transport and httpx client (``owner``: the pool's owner).
+
+        ``keys`` (what is known about the server's ``Idempotency-Key`` handling) is shared by the owner and
+        every ``with_options`` client made from it."""
         self._settings, self._pool, self._owner = settings, pool, owner
-        self._httpx_args, self._idempotent_runs = httpx_args, idempotent_runs
+        self._httpx_args, self._keys = httpx_args, keys
         # The constructor's sleep=/clock= (simulated time in tests); the retry transport and the waiters use them.
         self._sleep, self._clock = sleep, clock
         sending = pool if owner is None else self._borrowed_transport(pool, owner._pool_closed)
@@ -414,13 +407,22 @@ class _ClientBase:
             settings.retry,
             sleep=sleep,
             clock=clock,
-            idempotent_runs=idempotent_runs,
+            keys=keys,
             max_response_bytes=max_response_bytes,
         )
         self._http = self._http_client(**http_client_arguments(settings, self._retrying, httpx_args))
 
-    def _learned_idempotency(self) -> bool:
-        return bool(self._retrying.keys_honoured)
+    @property
+    def keys_honoured(self) -> bool:
+        """Whether runs are taken to be deduplicated by their ``Idempotency-Key``: declared with
+        ``idempotent_runs=True``, or inferred (``idempotent_runs=None``) from a successful run answer that
+        echoed the key, and not withdrawn since (a replay that came back with another execution withdraws
+        it). Shared with the ``with_options`` clients made from this one.
+
+        An inferred honour permits only recovery resends (the same run, same key, no hold, to learn the id
+        of an execution whose answer was lost); holding by default, resending a held run and retrying a run
+        answered 5xx need ``idempotent_runs=True``."""
+        return self._keys.honoured
 
     def _pool_closed(self) -> bool:
         return bool(self._http.is_closed)
@@ -464,13 +466,17 @@ class EigenpalClient(_ClientBase):
     its own ``request_timeout_seconds``; a wait's ``timeout_seconds`` is the deadline of the whole wait,
     not this), ``max_retries``: how often a request is sent again after a dropped connection,
     a timeout, 408, 429 or 5xx (GETs and cancels; a run only when it certainly did not reach the server,
-    on 429, or once the server has shown it honours ``Idempotency-Key``), with exponential backoff or
-    the server's ``Retry-After``,
+    on 429, or as ``idempotent_runs`` permits), with exponential backoff or the server's ``Retry-After``,
     ``default_headers`` added to every request (they may override the telemetry headers),
     ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply), and
     ``httpx_args`` for anything else httpx accepts (``proxy``, ``verify``, ``event_hooks``, ...), and
-    ``idempotent_runs``: whether the server deduplicates runs by ``Idempotency-Key`` (None: learn it
-    from the server's answers; then an interrupted run is retried instead of reported as lost), and
+    ``idempotent_runs``: whether the server deduplicates runs by ``Idempotency-Key``. None (the default)
+    infers it from a successful run answer that echoes the key (``keys_honoured``), and an inference
+    permits only recovery resends: a run whose answer was lost (a dropped connection, a cut hold) is sent
+    again with the same key and no hold, to learn its execution id. True declares it, and also permits
+    the optional resends: holding by default, resending a held run, retrying a run answered 5xx. False:
+    a run that may have reached the server is never sent again. A replay that returns another execution
+    withdraws the declaration or the inference (logged at WARNING; see ``duplicate_execution_ids``), and
     ``max_response_bytes``, the largest answer (decoded) one request may bring (64 MiB; a bigger one raises
     ``EigenpalResponseTooLargeError``), and ``sleep``/``clock``: the blocking sleep and the monotonic clock
     used by retries and waits (default ``time.sleep`` and ``time.monotonic``; pass a simulated time to
@@ -535,7 +541,7 @@ class EigenpalClient(_ClientBase):
             sleep=self._sleep,
             clock=self._clock,
             timeout=self.timeout,
-            keys_honoured=self._learned_idempotency,
+            keys=self._keys,
         )
         return Workflows(requestor)
 
@@ -624,7 +630,7 @@ class AsyncEigenpalClient(_ClientBase):
             sleep=self._sleep,
             clock=self._clock,
             timeout=self.timeout,
-            keys_honoured=self._learned_idempotency,
+            keys=self._keys,
         )
         return AsyncWorkflows(requestor)
 

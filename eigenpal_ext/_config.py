@@ -23,6 +23,11 @@ MAX_SERVER_HOLD_SECONDS: Final = 60
 # answer, and the execution id in it, arrives before the trigger request is cut off at the deadline.
 HOLD_DEADLINE_MARGIN_SECONDS: Final = 2.0
 
+# A held run that was cut (a middlebox's idle timeout, a server restarting) is sent again, with its key and no
+# hold, to recover its execution id (see _trigger.py); a resend that fails transiently (a restarting server
+# refuses connections) is tried again after these pauses, each attempt with the transport's own retries.
+RECOVERY_DELAYS_SECONDS: Final = (0.5, 1.0, 2.0, 4.0, 8.0)
+
 # Retries of idempotent requests (and of runs that certainly did not reach the server).
 DEFAULT_MAX_RETRIES: Final = 2
 RETRY_INITIAL_DELAY_SECONDS: Final = 0.5

@@ -22,7 +22,10 @@ raise plain ``ValueError``/``TypeError``, because they are bugs in the calling c
         └── EigenpalWaitTimeoutError       wait()/run_and_wait() passed timeout_seconds; .last_status
 
 Every error carries ``.message``, ``.execution_id`` and ``.request_id``; ``str()`` appends whichever ids are set,
-so a logged error can always be matched with the server's records. ``str()`` escapes control characters, so
+so a logged error can always be matched with the server's records. Where a run may have started an execution
+whose id never arrived, the error also says how to find it, as data: ``execution_may_exist``, ``workflow_id``
+and the creation window ``created_after``/``created_before``; and ``duplicate_execution_ids`` names executions
+that a replay created on a server that turned out not to deduplicate runs. ``str()`` escapes control characters, so
 server-supplied text cannot forge output (``_redaction``).
 
 Where errors are made: ``_response_errors`` maps an HTTP answer onto this tree (status → class, never
@@ -34,6 +37,7 @@ Every public class here is named ``eigenpal_ext.<Name>`` (``@public``), as users
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime  # loaded by httpx already
 from typing import TYPE_CHECKING, Any, Final, Self
 
 from eigenpal_ext._public import public
@@ -116,11 +120,37 @@ def _restore_error(cls: type["EigenpalError"], args: tuple[object, ...]) -> "Eig
 
 @public
 class EigenpalError(Exception):
-    """Base of every error this package raises (bad arguments raise ValueError/TypeError instead)."""
+    """Base of every error this package raises (bad arguments raise ValueError/TypeError instead).
+
+    After a run whose answer was lost (a dropped connection, a cut hold, a 5xx from a gateway), an execution
+    may exist whose id never arrived: then ``execution_may_exist`` is True, ``workflow_id`` names the workflow,
+    and ``created_after``/``created_before`` (UTC datetimes, widened by a minute each way for clock differences)
+    bound when it was created, so it can be found::
+
+        client.workflows.executions.list(error.workflow_id, from_date=error.created_after,
+                                         to_date=error.created_before)
+
+    ``duplicate_execution_ids`` names executions that a replay of the same run created because the server
+    did not deduplicate it (each one is paid work; cancel it if it is not wanted).
+    """
 
     message: str
     execution_id: str | None
     request_id: str | None
+    workflow_id: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    duplicate_execution_ids: tuple[str, ...] = ()
+    _execution_may_exist: bool = False
+
+    @property
+    def execution_may_exist(self) -> bool:
+        """Whether an execution may exist for this failure whose id is not known (see the class docstring)."""
+        return self._execution_may_exist
+
+    @execution_may_exist.setter
+    def execution_may_exist(self, value: bool) -> None:
+        self._execution_may_exist = bool(value)
 
     def __init__(self, message: str, *, execution_id: str | None = None, request_id: str | None = None) -> None:
         # Messages quote server-supplied values (execution ids, texts); no control character may reach a log.
@@ -400,7 +430,6 @@ class EigenpalConnectionError(EigenpalError):
     """No usable answer arrived: connection refused, DNS failure, TLS failure, connection dropped..."""
 
     request_sent: bool
-    _execution_may_exist: bool
     execution_may_exist = _EXECUTION_MAY_EXIST
 
     def __init__(
@@ -467,7 +496,6 @@ class EigenpalTimeoutError(EigenpalError):
     last_status: "ExecutionStatus | None"
     timeout_seconds: float | None
     request_sent: bool
-    _execution_may_exist: bool
     execution_may_exist = _EXECUTION_MAY_EXIST
 
     def __init__(

@@ -63,6 +63,16 @@ class ResponseTooLarge(httpx.HTTPError):
         self.limit_bytes = limit_bytes
 
 
+def check_request_timeout(value: object) -> float:
+    """A per-request timeout (the client's default, or one call's): a positive, finite number of seconds.
+
+    None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {value!r}")
+    return float(value)
+
+
 def check_max_response_bytes(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"max_response_bytes must be an int >= 1 (bytes), got {value!r}")

@@ -95,6 +95,11 @@ class ExecutionResult:
     when it is ``failed``. ``created_at``/``completed_at`` are None when absent or not readable as a time;
     the values as sent are in ``execution.raw``. ``execution`` is the last status response as the server
     sent it (with any field this client does not know in ``execution.additional_properties``).
+
+    ``duplicate_execution_ids`` names other executions of the same run: a replay of ``run_and_wait``'s
+    trigger (same ``Idempotency-Key``) came back with another execution, so the server does not deduplicate
+    runs. Each is paid work nobody asked for; cancel it (``client.workflows.executions.cancel(id)``) unless
+    its result is wanted too. Empty almost always.
     """
 
     execution_id: str
@@ -104,6 +109,7 @@ class ExecutionResult:
     created_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     execution: WorkflowExecutionStatusResponse | None = attrs.field(default=None, repr=False, eq=False)
+    duplicate_execution_ids: tuple[str, ...] = ()
 
     @property
     def succeeded(self) -> bool:
@@ -116,7 +122,7 @@ class ExecutionResult:
         ``executionId``, ``status`` (its string value), ``result``, ``error``, ``createdAt`` and ``completedAt``
         are always present (None when absent); timestamps are ISO-8601 UTC with a ``Z`` suffix. Every other
         field of the last status response is kept as the server sent it, ``steps`` and fields this client
-        does not know included.
+        does not know included. ``duplicateExecutionIds`` is added when there are any.
         """
         data: dict[str, Any] = to_jsonable(self.execution) if self.execution is not None else {}
         data.update(
@@ -131,6 +137,8 @@ class ExecutionResult:
                 }
             )
         )
+        if self.duplicate_execution_ids:
+            data["duplicateExecutionIds"] = list(self.duplicate_execution_ids)
         return data
 
     @classmethod

@@ -173,7 +173,8 @@ def error_from_oversized(
         f"HTTP {exc.status_code}: the answer from {host} is larger than this client's limit of {limit} bytes "
         f"({limit / 1048576:g} MiB, max_response_bytes) and was not read"
     )
-    if execution_may_exist and execution_id is None and 200 <= exc.status_code < 300:
+    accepted = execution_may_exist and execution_id is None and 200 <= exc.status_code < 300
+    if accepted:
         workflow = repr(workflow_id) if workflow_id is not None else "<workflow>"
         text += (
             f"; the run was accepted, so an execution exists: find it with "
@@ -181,7 +182,7 @@ def error_from_oversized(
         )
     secrets = secrets_of(request)
     request_id = clean_or_none(exc.headers.get("x-request-id", "").strip() or None)
-    return EigenpalResponseTooLargeError(
+    error = EigenpalResponseTooLargeError(
         redact(text, secrets),
         status=exc.status_code,
         limit_bytes=limit,
@@ -189,6 +190,8 @@ def error_from_oversized(
         execution_id=execution_id,
         headers=ResponseHeaders((name, redact(value, secrets)) for name, value in exc.headers.multi_items()),
     )
+    error.execution_may_exist = accepted
+    return error
 
 
 def _class_for_status(status: int) -> type[EigenpalAPIError]:

@@ -9,10 +9,12 @@ Rules (the transport in ``_transport.py`` applies them; nothing here sleeps or s
   refused before creating anything). Never after a read timeout, a dropped connection or a 5xx: the
   execution may exist, and a second attempt could start a duplicate.
 - Unless the server deduplicates runs: every run carries an ``Idempotency-Key`` (one per call, the same
-  on each attempt). A server that honours it echoes the key in its response; from then on (or from the
-  start, with ``EigenpalClient(idempotent_runs=True)``) a run is as safe to repeat as a GET, because a
-  repeat returns the execution the first attempt created. EigenPal 0.4.12 documents no such key, so by
-  default nothing changes until a server shows that it honours one.
+  on each attempt), and a server that honours it returns the first execution to a repeat. Whether a
+  repeat is permitted is the caller's to say (``run_resend``), from what the client knows about the
+  server (``_idempotency``): a run whose answer was lost may be sent again to recover its id where keys
+  are honoured, declared or inferred; a run answered with a 5xx only where the user declared
+  ``EigenpalClient(idempotent_runs=True)``. EigenPal documents no such key, so by default nothing changes
+  until a server shows that it honours one.
 - The delay is exponential (``initial * 2**attempt``, capped) with jitter, or the server's
   ``Retry-After`` when it sent one (``parse_retry_after``: both RFC 9110 forms, seconds or an HTTP-date,
   and fractions; the official SDK accepted only integers); a ``Retry-After`` above the cap is not waited
@@ -76,17 +78,12 @@ def is_idempotent(method: str, raw_path: str) -> bool:
     return method == "POST" and _CANCEL_PATH.search(raw_path) is not None
 
 
-def safe_to_repeat(request: httpx.Request, *, keys_honoured: bool) -> bool:
-    """Idempotent by nature, or a request whose ``Idempotency-Key`` this server is known to honour."""
+def safe_to_repeat(request: httpx.Request, *, run_resend: bool) -> bool:
+    """Idempotent by nature, or a run carrying an ``Idempotency-Key`` whose resend the caller permits
+    (``run_resend``: see ``_idempotency`` for when keys are honoured enough for which resend)."""
     if is_idempotent(request.method, _raw_path(request)):
         return True
-    return keys_honoured and bool(request.headers.get(IDEMPOTENCY_HEADER))
-
-
-def echoes_idempotency_key(request: httpx.Request, response: httpx.Response) -> bool:
-    """The response repeats the request's key: the server deduplicates by it."""
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    return bool(key) and response.headers.get(IDEMPOTENCY_HEADER) == key
+    return run_resend and bool(request.headers.get(IDEMPOTENCY_HEADER))
 
 
 def _raw_path(request: httpx.Request) -> str:
@@ -121,13 +118,13 @@ def delay_after_response(
     jitter: float,
     now: float,
     *,
-    keys_honoured: bool = False,
+    run_resend: bool = False,
     deadline: float | None = None,
 ) -> float | None:
     """Seconds to wait before sending ``request`` again, or None to return ``response`` as it is."""
     if attempt >= allowed_retries(policy, request) or response.status_code not in RETRYABLE_STATUSES:
         return None
-    if response.status_code != 429 and not safe_to_repeat(request, keys_honoured=keys_honoured):
+    if response.status_code != 429 and not safe_to_repeat(request, run_resend=run_resend):
         return None
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     if retry_after is None:
@@ -145,13 +142,13 @@ def delay_after_error(
     jitter: float,
     now: float,
     *,
-    keys_honoured: bool = False,
+    run_resend: bool = False,
     deadline: float | None = None,
 ) -> float | None:
     """Seconds to wait before sending ``request`` again after ``error``, or None to let it propagate."""
     if attempt >= allowed_retries(policy, request):
         return None
-    if not safe_to_repeat(request, keys_honoured=keys_honoured) and not isinstance(error, NOT_SENT_ERRORS):
+    if not safe_to_repeat(request, run_resend=run_resend) and not isinstance(error, NOT_SENT_ERRORS):
         return None
     return within_deadline(deadline, backoff_delay(policy, attempt, jitter), now)
 

@@ -9,8 +9,9 @@ reach the network, the clock and the sleep only through it, never through the cl
   closes the files the call opened;
 - ``run(flow)`` / ``iterate(flow)`` drive a flow (the protocol is documented in ``_flow``) with this
   client's ``send`` and ``sleep``;
-- ``clock``, ``sleep``, ``timeout`` (the client's default per-request timeout) and ``keys_honoured()``
-  (whether the server has shown it honours ``Idempotency-Key``) are what the waiting logic reads.
+- ``clock``, ``sleep``, ``timeout`` (the client's default per-request timeout) and ``keys`` (the client's
+  ``KeyKnowledge``: whether the server honours ``Idempotency-Key``, and which resends that permits) are
+  what the waiting logic reads.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import httpx
 
 from eigenpal_ext._calls import Call
 from eigenpal_ext._flow import Flow, IterFlow, iterate, iterate_async, run, run_async
+from eigenpal_ext._idempotency import KeyKnowledge
 
 T = TypeVar("T")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
@@ -31,7 +33,7 @@ S = TypeVar("S")
 class _Base(Generic[H, S]):
     """The fields both requestors hold: the client's httpx client, its sleep and clock, its defaults."""
 
-    __slots__ = ("clock", "http", "keys_honoured", "sleep", "timeout")
+    __slots__ = ("clock", "http", "keys", "sleep", "timeout")
 
     def __init__(
         self,
@@ -40,11 +42,11 @@ class _Base(Generic[H, S]):
         sleep: S,
         clock: Callable[[], float],
         timeout: httpx.Timeout,
-        keys_honoured: Callable[[], bool],
+        keys: KeyKnowledge,
     ) -> None:
         self.http: H = http
         self.sleep: S = sleep
-        self.clock, self.timeout, self.keys_honoured = clock, timeout, keys_honoured
+        self.clock, self.timeout, self.keys = clock, timeout, keys
 
 
 class Requestor(_Base[httpx.Client, Callable[[float], None]]):

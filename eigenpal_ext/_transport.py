@@ -6,9 +6,10 @@ methods and the raw ``eigenpal_api`` calls made with ``client.raw``. A retried r
 upload resends the whole file. Each attempt reads its whole response body (EigenPal answers are small
 JSON documents), so a connection lost in the middle of an answer is an attempt that failed. The body is
 read within the request's deadline and size cap (``_limits.py``): the deadline covers every attempt and
-every retry sleep, and an answer over the cap is never retried. The transport also remembers whether the
-server honours ``Idempotency-Key`` (it echoes the key back), which makes runs safe to repeat (see
-``_retry.py``).
+every retry sleep, and an answer over the cap is never retried. The transport also feeds the client's
+``KeyKnowledge`` (``_idempotency``): a successful run answer echoing ``Idempotency-Key`` is evidence that
+the server honours it, and that knowledge decides which runs may be sent again (a lost answer: a
+recovery; a 5xx or a held run: optional).
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from eigenpal_ext import _config
+from eigenpal_ext._idempotency import (
+    KeyKnowledge,
+    is_run,
+    recovering,
+    resend_after_answer,
+    resend_after_lost_answer,
+)
 from eigenpal_ext._limits import (
     AttemptClock,
     DeadlineExceeded,
@@ -33,11 +41,11 @@ from eigenpal_ext._limits import (
 )
 from eigenpal_ext._logging import log_failure, log_request, log_response, logger
 from eigenpal_ext._retry import (
+    NOT_SENT_ERRORS,
     RETRYABLE_STATUSES,
     RetryPolicy,
     delay_after_error,
     delay_after_response,
-    echoes_idempotency_key,
 )
 
 
@@ -50,14 +58,13 @@ class _RetryDecisions:
         *,
         jitter: Callable[[], float],
         clock: Callable[[], float],
-        idempotent_runs: bool | None,
+        keys: KeyKnowledge,
         max_response_bytes: int,
     ) -> None:
         self._policy, self._jitter, self._clock = policy, jitter, clock
         self.max_response_bytes = max_response_bytes
-        # None: learn it from the server (an echoed Idempotency-Key); True/False: the caller decided.
-        self._learn_idempotency = idempotent_runs is None
-        self.keys_honoured = bool(idempotent_runs)
+        # Shared with the client and its with_options siblings: what one transport learns, all know.
+        self.keys = keys
 
     def start(self, request: httpx.Request) -> AttemptClock:
         """The request's deadline (see ``_limits``), fixed when it is first sent and shared by its retries."""
@@ -78,30 +85,27 @@ class _RetryDecisions:
         self, request: httpx.Request, error: httpx.TransportError, attempt: int, deadline: float | None
     ) -> float | None:
         delay = delay_after_error(
-            self._policy, request, error, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured,
-            deadline=deadline,
+            self._policy, request, error, attempt, self._jitter(), self._clock(),
+            run_resend=self.keys.permits(resend_after_lost_answer(request)), deadline=deadline,
         )  # fmt: skip
         if delay is not None:
+            if is_run(request) and not isinstance(error, NOT_SENT_ERRORS):
+                recovering(request)  # the answer was lost: this resend recovers it
             self._log(request, type(error).__name__, attempt, delay)
         return delay
 
     def after_response(
         self, request: httpx.Request, response: httpx.Response, attempt: int, deadline: float | None
     ) -> float | None:
-        # Only runs (POST) carry a key; a GET's headers are not searched for one.
-        if (
-            self._learn_idempotency
-            and not self.keys_honoured
-            and request.method == "POST"
-            and echoes_idempotency_key(request, response)
-        ):
-            self.keys_honoured = True
-            logger.debug("the server honours Idempotency-Key: runs may be retried safely from now on")
+        if request.method == "POST":  # only runs carry a key; a GET's headers are not searched for one
+            self.keys.learn(request, response)
         if response.status_code not in RETRYABLE_STATUSES:
             return None  # the common case, decided before drawing jitter or reading the clock
+        # A run answered 5xx may have started an execution: sending it again is optional (declared honour only),
+        # unless it is a resend recovering a lost answer.
         delay = delay_after_response(
-            self._policy, request, response, attempt, self._jitter(), self._clock(), keys_honoured=self.keys_honoured,
-            deadline=deadline,
+            self._policy, request, response, attempt, self._jitter(), self._clock(),
+            run_resend=self.keys.permits(resend_after_answer(request)), deadline=deadline,
         )  # fmt: skip
         if delay is not None:
             self._log(request, f"HTTP {response.status_code}", attempt, delay)
@@ -126,11 +130,11 @@ class RetryTransport(_RetryDecisions, httpx.BaseTransport):
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         idempotent_runs: bool | None = None,
+        keys: KeyKnowledge | None = None,
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        super().__init__(
-            policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs, max_response_bytes=max_response_bytes
-        )
+        keys = keys if keys is not None else KeyKnowledge(idempotent_runs)
+        super().__init__(policy, jitter=jitter, clock=clock, keys=keys, max_response_bytes=max_response_bytes)
         self._inner, self._sleep = inner, sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -194,11 +198,11 @@ class AsyncRetryTransport(_RetryDecisions, httpx.AsyncBaseTransport):
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         idempotent_runs: bool | None = None,
+        keys: KeyKnowledge | None = None,
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        super().__init__(
-            policy, jitter=jitter, clock=clock, idempotent_runs=idempotent_runs, max_response_bytes=max_response_bytes
-        )
+        keys = keys if keys is not None else KeyKnowledge(idempotent_runs)
+        super().__init__(policy, jitter=jitter, clock=clock, keys=keys, max_response_bytes=max_response_bytes)
         if sleep is None:
             import asyncio  # noqa: PLC0415 - the async client's own sleep; importing asyncio is left to async code
 

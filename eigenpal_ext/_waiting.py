@@ -1,15 +1,15 @@
 """``wait`` and ``run_and_wait`` written once, as flows (the protocol is documented in ``_flow``).
 
-``wait_flow`` waits for an execution until it ends; ``start_flow`` is the trigger of ``run_and_wait``, whose
-wait (``wait_flow`` with the trigger's ``Started``) goes by the server's hold where that is safe, else by
-polling. The clients run these flows with their own I/O
-(``Requestor.run``), so both share one implementation of the waiting logic, not two copies of a loop.
-The decisions themselves (schedule, deadline, transient errors, ``on_status``) live in ``_polling``.
+``wait_flow`` waits for an execution until it ends; ``start_flow`` is the trigger of ``run_and_wait`` (sent
+by ``_trigger.trigger_flow``), whose wait (``wait_flow`` with the trigger's ``Started``) goes by the server's
+hold where the user declared that the server deduplicates runs, else by polling. The clients run these
+flows with their own I/O (``Requestor.run``), so both share one implementation of the waiting logic, not
+two copies of a loop. The decisions themselves (schedule, deadline, transient errors, ``on_status``) live
+in ``_polling``; which resends of a run are permitted, in ``_idempotency``.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,7 +25,9 @@ from eigenpal_api.types import Unset
 
 from eigenpal_ext import _calls, _config
 from eigenpal_ext._errors import EigenpalError
+from eigenpal_ext._files import split_run_inputs
 from eigenpal_ext._flow import Flow, Send, Sleep
+from eigenpal_ext._idempotency import KeyKnowledge, Resend
 from eigenpal_ext._polling import (
     Deadline,
     ExecutionResult,
@@ -34,7 +36,7 @@ from eigenpal_ext._polling import (
     check_wait_arguments,
     is_terminal,
 )
-from eigenpal_ext._retry import IDEMPOTENCY_HEADER
+from eigenpal_ext._trigger import RunRequest, trigger_flow
 
 StatusCallback = Callable[[WorkflowExecutionStatusResponse], object]
 
@@ -71,12 +73,14 @@ class Started:
 
     ``ended``: the held trigger already reported the end, so the wait polls at once (for the full record)
     instead of sleeping first. ``replay``: when set, the wait holds by sending the same run again with the
-    same ``Idempotency-Key`` (see ``start_flow``) before it polls.
+    same ``Idempotency-Key`` and a hold (see ``start_flow``) before it polls; ``keys`` is the client's
+    ``KeyKnowledge``, told when a replay shows that the server does not deduplicate.
     """
 
     deadline: Deadline
     ended: bool
-    replay: Callable[[], _calls.Call[RunWorkflowResponse]] | None = None
+    replay: RunRequest | None = None
+    keys: KeyKnowledge | None = None
 
 
 def wait_flow(execution_id: str, options: WaitOptions, started: Started | None = None) -> Flow[ExecutionResult]:
@@ -85,17 +89,25 @@ def wait_flow(execution_id: str, options: WaitOptions, started: Started | None =
     Without ``started`` (``wait``, or ``handle.wait()`` after ``run``): a deadline of its own, and a poll
     right away (the execution may have ended long ago). With ``started`` (``run_and_wait``): the trigger's
     deadline; a hold by replay if the trigger arranged one; then polls, the first one after the first delay
-    of the schedule unless the end is already known (a run just started has rarely ended).
+    of the schedule unless the end is already known (a run just started has rarely ended). Executions a
+    replay created besides this one (a server that does not deduplicate) are named on the result, or on the
+    error, as ``duplicate_execution_ids``.
     """
     if started is None:
         state = options.state(_calls.require_id(execution_id, "execution_id"), options.start())
         return (yield from _poll_until_terminal(state, options.cancel_on_timeout))
     state = options.state(execution_id, started.deadline)
     ended = started.ended
-    if not ended and started.replay is not None:
-        yield from _hold_by_replay(state, started.replay, options.clock)
-        ended = True  # held as long as it could: look at the execution now rather than after a delay
-    return (yield from _poll_until_terminal(state, options.cancel_on_timeout, poll_first=ended))
+    duplicates: list[str] = []
+    try:
+        if not ended and started.replay is not None and started.keys is not None:
+            yield from _hold_by_replay(state, started.replay, started.keys, options.clock, duplicates)
+            ended = True  # held as long as it could: look at the execution now rather than after a delay
+        result = yield from _poll_until_terminal(state, options.cancel_on_timeout, poll_first=ended)
+    except EigenpalError as error:
+        error.duplicate_execution_ids = (*error.duplicate_execution_ids, *duplicates)
+        raise  # a bare raise keeps the traceback top-down (see _flow)
+    return attrs.evolve(result, duplicate_execution_ids=tuple(duplicates)) if duplicates else result
 
 
 def start_flow(
@@ -107,39 +119,48 @@ def start_flow(
     overrides: Mapping[str, Any] | None,
     trigger: str | RunTrigger | None,
     server_hold: bool | None,
-    keys_honoured: Callable[[], bool] = lambda: False,
+    keys: KeyKnowledge | None = None,
 ) -> Flow[tuple[RunWorkflowResponse, Started]]:
     """The trigger of ``run_and_wait``: the run, clipped to the wait's deadline, held where that is safe.
 
-    ``server_hold``: True holds the trigger itself; False never holds; None (the default) holds where the
-    server has shown it honours ``Idempotency-Key`` (``keys_honoured()``, learned by the transport from
-    the echoed key) and nobody asked for ``on_status`` progress, which a held request cannot give. There a
-    hold is safe: a hold cut off is replayed with the same key and returns the same execution, so its id is
-    never lost. A trigger not held returns the id at once; then, if the server turns out to honour keys,
-    the wait is the same run sent again with the same key and a hold ("give me that execution, once it
-    ends"), unless the run uploads files (a replay would upload them again); otherwise the wait polls on
-    the schedule of ``WaitState``. A held answer that reports the end is followed by one GET for the full
-    record. Returns the run's answer and what its wait needs (``Started``).
+    ``server_hold``: True holds the trigger itself (the user's choice, on any server); False never holds;
+    None (the default) holds only where the user declared that the server deduplicates runs
+    (``idempotent_runs=True``: holding by default is an optional resend, see ``_idempotency``) and nobody
+    asked for ``on_status`` progress, which a held request cannot give. There the trigger returns the id at
+    once, and the wait is the same run sent again with the same key and a hold ("give me that execution,
+    once it ends"), which also checks the declaration: a replay that comes back with another execution
+    withdraws it. Runs that upload files are not replayed (a replay would upload them again); they, and
+    everything else, are polled on the schedule of ``WaitState``. A held trigger that is cut is recovered
+    by ``trigger_flow`` where keys are honoured. A held answer that reports the end is followed by one GET
+    for the full record. Returns the run's answer and what its wait needs (``Started``).
     """
     if server_hold is not None:
         _calls.check_flag(server_hold, "server_hold")
+    keys = keys if keys is not None else KeyKnowledge(False)
     deadline = options.start()
-    hold_trigger = server_hold if server_hold is not None else (keys_honoured() and options.on_status is None)
-    call = _trigger_call(
-        deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
-        server_hold=hold_trigger, default_timeout=options.client_timeout,
+    run = RunRequest(
+        workflow_id, inputs, version, overrides, trigger, options.client_timeout, deadline=deadline.ends_at,
+        clock=options.clock,
     )  # fmt: skip
-    triggered: RunWorkflowResponse = yield Send(call)
+    hold_trigger = server_hold is True
+    triggered = yield from trigger_flow(run, held_seconds(deadline) if hold_trigger else None, keys)
     ended = hold_trigger and is_terminal(_status_of(triggered))
-    may_replay = server_hold is None and options.on_status is None and "files" not in call.request
     replay = None
-    if not ended and may_replay and keys_honoured():
-        replay = functools.partial(
-            _trigger_call, deadline, workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
-            server_hold=True, default_timeout=options.client_timeout,
-            idempotency_key=call.request["headers"][IDEMPOTENCY_HEADER],
-        )  # fmt: skip
-    return triggered, Started(deadline, ended, replay)
+    if not ended and server_hold is None and options.on_status is None and keys.permits(Resend.OPTIONAL):
+        replay = None if _uploads_files(run) else run
+    return triggered, Started(deadline, ended, replay, keys)
+
+
+def held_seconds(deadline: Deadline) -> int | None:
+    """How long a run sent now may be held: up to 60 s, ending ``HOLD_DEADLINE_MARGIN_SECONDS`` before the
+    deadline so that the server's answer (and with it the execution id) arrives in time; None under 1 s."""
+    # min() first: an unbounded wait (timeout_seconds=math.inf) holds the maximum; int(inf) would raise.
+    hold = int(min(deadline.remaining() - _config.HOLD_DEADLINE_MARGIN_SECONDS, _config.MAX_SERVER_HOLD_SECONDS))
+    return hold if hold >= 1 else None
+
+
+def _uploads_files(run: RunRequest) -> bool:
+    return bool(split_run_inputs(run.inputs).files)
 
 
 def _status_of(answer: RunWorkflowResponse) -> str | None:
@@ -148,29 +169,34 @@ def _status_of(answer: RunWorkflowResponse) -> str | None:
 
 
 def _hold_by_replay(
-    state: WaitState, replay: Callable[[], _calls.Call[RunWorkflowResponse]], clock: Callable[[], float]
+    state: WaitState, run: RunRequest, keys: KeyKnowledge, clock: Callable[[], float], duplicates: list[str]
 ) -> Flow[None]:
     """Send the run again, held, until the server reports the end, the deadline nears, or holding stops working.
 
     Returns when the caller should poll: at the end, when less than a second is left, after a transient
     failure, or when a hold came back early without an end (a server that does not hold replays), so a
-    server that misbehaves costs one extra request, never a loop.
+    server that misbehaves costs one extra request, never a loop. A replay answered with another execution
+    shows that the server does not deduplicate: ``keys`` is told (no more resends), the other execution is
+    added to ``duplicates`` (it is reported, never dropped), and the wait goes on polling the first.
     """
     while state.deadline.remaining() >= 1:
         started = clock()
-        call = replay()
-        held = call.request["params"].get("wait_for_completion")
-        if not held:
+        held = held_seconds(state.deadline)
+        if held is None:
             return  # too close to the deadline to hold at all
         try:
-            answer: RunWorkflowResponse = yield Send(call)
+            answer: RunWorkflowResponse = yield Send(run.call(held))
         except EigenpalError as error:
             if not state.failed_poll(error):
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
             return
-        if answer.execution_id != state.execution_id or is_terminal(_status_of(answer)):
+        if answer.execution_id != state.execution_id:
+            keys.withdraw(
+                execution_id=state.execution_id, duplicate_id=answer.execution_id, workflow_id=run.workflow_id
+            )
+            duplicates.append(answer.execution_id)
             return
-        if clock() - started < held / 2:
+        if is_terminal(_status_of(answer)) or clock() - started < held / 2:
             return
 
 
@@ -206,34 +232,6 @@ def _poll_until_terminal(
             if result is not None:
                 return result
         yield from _sleep_or_time_out(state, cancel_on_timeout)
-
-
-def _trigger_call(
-    deadline: Deadline,
-    workflow_id: str,
-    inputs: Mapping[str, Any] | None,
-    *,
-    version: str | None,
-    overrides: Mapping[str, Any] | None,
-    trigger: str | RunTrigger | None,
-    server_hold: bool,
-    default_timeout: httpx.Timeout,
-    idempotency_key: str | None = None,
-) -> _calls.Call[RunWorkflowResponse]:
-    """The run request of run_and_wait: held only on request, and never retried past the deadline."""
-    # The hold ends HOLD_DEADLINE_MARGIN_SECONDS before the wait's deadline, so that the server's answer (and
-    # with it the execution id) arrives in time: the trigger itself is cut off at the deadline.
-    # min() first: an unbounded wait (timeout_seconds=math.inf) holds the maximum; int(inf) would raise.
-    hold: int | None = None
-    if server_hold:
-        hold = int(min(deadline.remaining() - _config.HOLD_DEADLINE_MARGIN_SECONDS, _config.MAX_SERVER_HOLD_SECONDS))
-        hold = hold if hold >= 1 else None
-    call = _calls.run_workflow_call(
-        workflow_id, inputs, version=version, overrides=overrides, trigger=trigger,
-        wait_for_completion=hold, request_timeout_seconds=None, default_timeout=default_timeout,
-        idempotency_key=idempotency_key,
-    )  # fmt: skip
-    return attrs.evolve(call, deadline=deadline.ends_at)
 
 
 def _poll_call(state: WaitState) -> _calls.Call[WorkflowExecutionStatusResponse]:

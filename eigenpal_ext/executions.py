@@ -195,7 +195,7 @@ class Executions:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         start = start_flow(
             workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
-            server_hold=server_hold, keys_honoured=self._requestor.keys_honoured,
+            server_hold=server_hold, keys=self._requestor.keys,
         )  # fmt: skip
         triggered, started = self._requestor.run(start)
         handle = ExecutionHandle._of(triggered, self._requestor, started)
@@ -360,7 +360,7 @@ class AsyncExecutions:
         options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         start = start_flow(
             workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
-            server_hold=server_hold, keys_honoured=self._requestor.keys_honoured,
+            server_hold=server_hold, keys=self._requestor.keys,
         )  # fmt: skip
         triggered, started = await self._requestor.run(start)
         handle = AsyncExecutionHandle._of(triggered, self._requestor, started)

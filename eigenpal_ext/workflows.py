@@ -21,6 +21,7 @@ from eigenpal_api.models import (
 from eigenpal_ext import _calls, _paging
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
 from eigenpal_ext._renamed import renamed
+from eigenpal_ext._trigger import RunRequest, trigger_flow
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
 if TYPE_CHECKING:
@@ -125,23 +126,22 @@ class Workflows:
         ``status``/``result``/``error`` when a hold saw the end) with ``wait()``, ``get()`` and ``cancel()``
         for the execution it started.
 
-        If the connection fails after the request was sent, an execution may exist whose id never arrived:
-        the error says so and how to find it. A run is retried only when it certainly did not reach the
-        server, or when the server honours the ``Idempotency-Key`` sent with every run (``idempotency_key``
-        sets your own, e.g. to make a retry from another process safe; by default each call gets a fresh one).
+        If the connection fails after the request was sent, or the server answers 5xx, an execution may
+        exist whose id never arrived: the error says so, as data too (``execution_may_exist``,
+        ``workflow_id``, ``created_after``/``created_before``: where to list it). Every run carries an
+        ``Idempotency-Key`` (``idempotency_key`` sets your own, e.g. to make a retry from another process
+        safe; by default each call gets a fresh one). A run is sent again only when it certainly did not
+        reach the server, on 429, or as the client's ``idempotent_runs`` permits: where keys are honoured
+        (declared, or inferred from the server's answers) a run whose answer was lost is sent again with
+        its key to recover the id (a held run without its hold); a 5xx is retried only with
+        ``idempotent_runs=True``.
         """
-        call = _calls.run_workflow_call(
-            workflow_id,
-            input,
-            version=version,
-            overrides=overrides,
-            trigger=trigger,
-            wait_for_completion=wait_for_completion,
-            request_timeout_seconds=request_timeout_seconds,
-            default_timeout=self._requestor.timeout,
-            idempotency_key=idempotency_key,
-        )
-        return ExecutionHandle._of(self._requestor.send(call), self._requestor)
+        run = RunRequest(
+            workflow_id, input, version, overrides, trigger, self._requestor.timeout,
+            request_timeout_seconds=request_timeout_seconds, idempotency_key=idempotency_key,
+        )  # fmt: skip
+        answer = self._requestor.run(trigger_flow(run, wait_for_completion, self._requestor.keys))
+        return ExecutionHandle._of(answer, self._requestor)
 
 
 class AsyncWorkflows:
@@ -225,15 +225,9 @@ class AsyncWorkflows:
         The handle is the run's answer (``execution_id``, ...) with ``wait()``, ``get()`` and ``cancel()``
         awaited.
         """
-        call = _calls.run_workflow_call(
-            workflow_id,
-            input,
-            version=version,
-            overrides=overrides,
-            trigger=trigger,
-            wait_for_completion=wait_for_completion,
-            request_timeout_seconds=request_timeout_seconds,
-            default_timeout=self._requestor.timeout,
-            idempotency_key=idempotency_key,
-        )
-        return AsyncExecutionHandle._of(await self._requestor.send(call), self._requestor)
+        run = RunRequest(
+            workflow_id, input, version, overrides, trigger, self._requestor.timeout,
+            request_timeout_seconds=request_timeout_seconds, idempotency_key=idempotency_key,
+        )  # fmt: skip
+        answer = await self._requestor.run(trigger_flow(run, wait_for_completion, self._requestor.keys))
+        return AsyncExecutionHandle._of(answer, self._requestor)

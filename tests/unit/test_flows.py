@@ -36,6 +36,7 @@ from eigenpal_ext import (
 from eigenpal_ext._calls import get_execution_call
 from eigenpal_ext._fanout import Backpressure, run_one_flow
 from eigenpal_ext._flow import Emit, Send, Sleep, iterate, iterate_async, run, run_async
+from eigenpal_ext._idempotency import KeyKnowledge
 from eigenpal_ext._paging import MAX_PAGES_WITHOUT_NEW_ITEMS, execution_pages, paging_flow
 from eigenpal_ext._waiting import WaitOptions, start_flow, wait_flow
 
@@ -166,26 +167,46 @@ def test_a_trigger_held_to_the_end_is_followed_by_one_poll_for_the_full_record()
     )
 
 
-def test_a_server_that_honours_keys_gets_the_run_again_held_before_any_poll() -> None:
+def test_a_declared_honour_triggers_without_a_hold_then_replays_the_run_held_with_its_key() -> None:
     clock = Clock()
     wait_options = options(clock)
     start = start_flow(
         "wf_1", {"n": 1}, wait_options, version=None, overrides=None, trigger=None, server_hold=None,
-        keys_honoured=lambda: True,
+        keys=KeyKnowledge(True),
     )  # fmt: skip
     trigger = next(start)
     assert isinstance(trigger, Send)
+    assert "wait_for_completion" not in trigger.call.request.get("params", {})  # the id comes back at once
     key = trigger.call.request["headers"]["Idempotency-Key"]
-    running = RunWorkflowResponse.from_dict({"executionId": "exec_7", "status": "running"})
-    clock.now = 29.5  # the held trigger came back early, without the end: the replay has no time left to hold
-    triggered, started = finish(start, running)
+    triggered, started = finish(start, RunWorkflowResponse.from_dict({"executionId": "exec_7"}))
     assert started.replay is not None
-    flow = wait_flow(triggered.execution_id, wait_options, started)
-    assert request_of(next(flow)) == ("GET", "/api/v1/workflows/executions/exec_7")  # polls at once
-    clock.now = 0.0
-    replay = started.replay()
-    assert replay.request["headers"]["Idempotency-Key"] == key
-    assert replay.request["params"]["wait_for_completion"] == 28
+    clock.now = 2.0
+    replay = next(wait_flow(triggered.execution_id, wait_options, started))
+    assert request_of(replay) == ("POST", "/api/v1/workflows/wf_1/run")
+    assert isinstance(replay, Send)
+    assert replay.call.request["headers"]["Idempotency-Key"] == key
+    assert replay.call.request["params"]["wait_for_completion"] == 26  # ends 2 s before the 30 s deadline
+
+
+@pytest.mark.parametrize("declared", [None, False])
+def test_without_a_declared_honour_the_trigger_is_not_held_nor_replayed(declared: bool | None) -> None:
+    keys = KeyKnowledge(declared)
+    if declared is None:
+        keys.learn(*echoed_run_answer())  # inferred: permits recoveries only
+        assert keys.honoured
+    start = start_flow(
+        "wf_1", {"n": 1}, options(Clock()), version=None, overrides=None, trigger=None, server_hold=None, keys=keys
+    )
+    trigger = next(start)
+    assert isinstance(trigger, Send)
+    assert "wait_for_completion" not in trigger.call.request.get("params", {})
+    _triggered, started = finish(start, RunWorkflowResponse.from_dict({"executionId": "exec_7"}))
+    assert started.replay is None
+
+
+def echoed_run_answer() -> tuple[httpx.Request, httpx.Response]:
+    request = httpx.Request("POST", "https://x.test/api/v1/workflows/wf_1/run", headers={"Idempotency-Key": "k1"})
+    return request, httpx.Response(201, headers={"Idempotency-Key": "k1"}, request=request)
 
 
 # --- fan-out ----------------------------------------------------------------------------------------------------

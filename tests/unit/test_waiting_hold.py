@@ -1,4 +1,5 @@
-"""``run_and_wait`` and the server hold: used by default where the server has shown it honours Idempotency-Key.
+"""``run_and_wait`` and the server hold: used by default where the user declared that the server honours
+Idempotency-Key (``idempotent_runs=True``); an honour only inferred from an echo does not hold by default.
 
 Simulated time, like tests/unit/test_waiting.py: a fake API behind ``httpx.MockTransport`` whose one
 execution ends ``duration`` seconds after the first run request, which can echo ``Idempotency-Key`` (and
@@ -80,11 +81,12 @@ class HoldingApi:
 
 
 def run_and_wait(api: HoldingApi, client: EigenpalClient | None = None, **kwargs: Any) -> ExecutionResult:
-    with client or api.client() as used:
+    """``run_and_wait`` on a client that declares keys honoured (unless another ``client`` is given)."""
+    with client or api.client(idempotent_runs=True) as used:
         return used.workflows.executions.run_and_wait("sleep", input={"seconds": api.duration}, **kwargs)
 
 
-def test_a_server_that_echoes_the_key_is_waited_on_by_a_held_replay_no_polling() -> None:
+def test_a_server_declared_to_honour_keys_is_waited_on_by_a_held_replay_no_polling() -> None:
     api = HoldingApi(duration=3.0)
 
     result = run_and_wait(api)
@@ -100,9 +102,11 @@ def test_a_server_that_echoes_the_key_is_waited_on_by_a_held_replay_no_polling()
     assert len(api.keys) == 1  # one execution
 
 
-def test_once_the_server_is_known_to_honour_keys_the_trigger_itself_is_held() -> None:
+def test_every_run_is_replayed_so_each_checks_that_the_server_deduplicates() -> None:
+    """The trigger itself is never held by default: its answer (the id) comes back at once, and the held
+    replay that follows shows at every run whether the server really returns the same execution."""
     api = HoldingApi(duration=3.0)
-    client = api.client()
+    client = api.client(idempotent_runs=True)
     with client:
         client.workflows.executions.run_and_wait("sleep", input={"seconds": 3})
         api.sent.clear()
@@ -111,9 +115,21 @@ def test_once_the_server_is_known_to_honour_keys_the_trigger_itself_is_held() ->
         result = client.workflows.executions.run_and_wait("sleep", input={"seconds": 3})
 
     assert result.status == "completed"
-    assert [r.method for r in api.sent] == ["POST", "GET"]
-    assert api.sent[0].url.params["wait_for_completion"] == "60"
+    assert [(r.method, r.url.params.get("wait_for_completion")) for r in api.sent] == [
+        ("POST", None), ("POST", "60"), ("GET", None),
+    ]  # fmt: skip
     assert api.time.now == pytest.approx(api.finished_at)
+
+
+def test_an_honour_only_inferred_from_the_echo_does_not_hold_by_default() -> None:
+    api = HoldingApi(duration=3.0)
+
+    result = run_and_wait(api, client=api.client())
+
+    assert result.status == "completed"
+    assert len(api.runs) == 1
+    assert "wait_for_completion" not in api.runs[0].url.params
+    assert len(api.polls) == 4
 
 
 def test_a_run_longer_than_the_hold_is_held_again() -> None:
@@ -170,7 +186,7 @@ def test_no_hold_on_a_client_told_the_server_does_not_honour_keys() -> None:
 def test_no_hold_on_a_server_that_does_not_echo_the_key() -> None:
     api = HoldingApi(duration=3.0, echoes_keys=False)
 
-    result = run_and_wait(api)
+    result = run_and_wait(api, client=api.client())
 
     assert result.status == "completed"
     assert len(api.runs) == 1
@@ -210,12 +226,16 @@ def test_a_server_that_does_not_hold_replays_costs_one_request_then_the_poll_sch
     assert len(api.polls) <= 5
 
 
-def test_a_replay_answered_with_another_execution_is_not_repeated_and_the_first_is_polled() -> None:
+def test_a_replay_answered_with_another_execution_is_named_not_repeated_and_the_first_is_polled() -> None:
     api = HoldingApi(duration=3.0, new_id_on_replay=True)
+    client = api.client(idempotent_runs=True)
 
-    result = run_and_wait(api)
+    result = run_and_wait(api, client=client)
 
     assert result.execution_id == EXECUTION_ID
+    assert result.duplicate_execution_ids == ("exec_2",)
+    assert result.to_dict()["duplicateExecutionIds"] == ["exec_2"]
+    assert client.keys_honoured is False  # withdrawn
     assert len(api.runs) == 2
     assert all(p.url.path == POLL_PATH for p in api.polls)
 
@@ -232,7 +252,7 @@ def test_the_async_client_makes_the_same_requests() -> None:
     async def scenario() -> ExecutionResult:
         async with AsyncEigenpalClient(
             api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(async_api.handler),
-            clock=async_api.time.clock, sleep=async_api.time.async_sleep,
+            clock=async_api.time.clock, sleep=async_api.time.async_sleep, idempotent_runs=True,
         ) as client:  # fmt: skip
             return await client.workflows.executions.run_and_wait("sleep", input={"seconds": 70})
 
