@@ -21,6 +21,7 @@ from eigenpal_ext._errors import (
     EigenpalError,
     EigenpalFileChangedError,
     EigenpalForbiddenError,
+    EigenpalInterruptedError,
     EigenpalNotFoundError,
     EigenpalPayloadTooLargeError,
     EigenpalRateLimitError,
@@ -33,6 +34,7 @@ from eigenpal_ext._errors import (
     EigenpalValidationError,
     EigenpalWaitTimeoutError,
     ErrorIssue,
+    RunManyInterrupted,
 )
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come from __getattr__
@@ -87,6 +89,7 @@ __all__ = [
     "EigenpalError",
     "EigenpalFileChangedError",
     "EigenpalForbiddenError",
+    "EigenpalInterruptedError",
     "EigenpalNotFoundError",
     "EigenpalPayloadTooLargeError",
     "EigenpalRateLimitError",
@@ -102,6 +105,7 @@ __all__ = [
     "ExecutionHandle",
     "ExecutionResult",
     "ExecutionStatus",
+    "RunManyInterrupted",
     "RunOutcome",
     "__version__",
     "is_terminal",

@@ -17,6 +17,7 @@ raise plain ``ValueError``/``TypeError``, because they are bugs in the calling c
     │       └── EigenpalResponseTooLargeError  an answer over the client's max_response_bytes (any status)
     ├── EigenpalConnectionError            no usable answer: refused, dropped, DNS...
     ├── EigenpalFileChangedError           a file input changed while it was uploaded; nothing was created
+    ├── EigenpalInterruptedError           run_many was interrupted before this input's execution ended
     └── EigenpalTimeoutError               a request timed out, or a wait passed its deadline
         ├── EigenpalRequestTimeoutError    one request (connect, send, answer, retries) ran out of time
         └── EigenpalWaitTimeoutError       wait()/run_and_wait() passed timeout_seconds; .last_status
@@ -53,6 +54,7 @@ __all__ = [
     "EigenpalError",
     "EigenpalFileChangedError",
     "EigenpalForbiddenError",
+    "EigenpalInterruptedError",
     "EigenpalNotFoundError",
     "EigenpalPayloadTooLargeError",
     "EigenpalRateLimitError",
@@ -66,6 +68,7 @@ __all__ = [
     "EigenpalWaitTimeoutError",
     "ErrorIssue",
     "ResponseHeaders",
+    "RunManyInterrupted",
 ]
 
 
@@ -480,6 +483,63 @@ class EigenpalFileChangedError(EigenpalError):
             ("expected_bytes", self.expected_bytes),
             ("read_bytes", self.read_bytes),
         ]
+
+
+@public
+class EigenpalInterruptedError(EigenpalError):
+    """``run_many`` was interrupted (Ctrl-C, or its task cancelled) before this input's execution ended.
+
+    The outcome of such an input carries it: ``execution_id`` names the execution, which may still be
+    running (and was asked to cancel with ``cancel_on_interrupt=True``); when the run was still being sent,
+    ``execution_id`` is None and ``execution_may_exist``, ``workflow_id`` and ``created_after``/
+    ``created_before`` say where to look for it.
+    """
+
+
+@public
+class RunManyInterrupted(KeyboardInterrupt):
+    """Ctrl-C during the sync ``run_many``: no further run was started, and this is what had happened.
+
+    A ``KeyboardInterrupt`` (so ``except Exception`` does not catch it, and an unhandled one ends the
+    program as Ctrl-C does). ``outcomes`` holds a ``RunOutcome`` for every input that was started, in input
+    order: the finished ones with their result or error, the others with an ``EigenpalInterruptedError``
+    naming their execution. ``running_ids`` lists the executions that were still running;
+    ``cancelled_ids`` those whose cancel was requested (``cancel_on_interrupt=True``; a second Ctrl-C cuts
+    the cancels short); ``not_started`` the indexes of the inputs never sent, to run again later.
+    """
+
+    outcomes: list[Any]
+    running_ids: list[str]
+    cancelled_ids: list[str]
+    not_started: list[int]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        outcomes: Sequence[Any] = (),
+        running_ids: Sequence[str] = (),
+        cancelled_ids: Sequence[str] = (),
+        not_started: Sequence[int] = (),
+    ) -> None:
+        super().__init__(message)
+        self.outcomes = list(outcomes)
+        self.running_ids = list(running_ids)
+        self.cancelled_ids = list(cancelled_ids)
+        self.not_started = list(not_started)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = {
+            "outcomes": self.outcomes,
+            "running_ids": self.running_ids,
+            "cancelled_ids": self.cancelled_ids,
+            "not_started": self.not_started,
+        }
+        return (_restore_interrupted, (type(self), str(self), fields))
+
+
+def _restore_interrupted(cls: type[RunManyInterrupted], message: str, fields: dict[str, Any]) -> RunManyInterrupted:
+    return cls(message, **fields)
 
 
 @public

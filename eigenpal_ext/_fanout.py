@@ -1,29 +1,37 @@
-"""Running many executions with bounded concurrency (``run_many``), written once as a per-item flow.
+"""Running many executions with bounded concurrency (``run_many``): the per-item flow and the batch's state.
 
-Each input becomes one ``run_and_wait``; at most ``concurrency`` are in flight (threads for the sync
-client, tasks for the async one: the only part that differs). A 429 that outlasts the transport's
-retries (the server keeps refusing new runs) does not fail the item: the whole batch backs off for the
-server's ``Retry-After`` (``Backpressure``), then the rejected trigger is sent again. That is safe
-because a 429 means nothing was created. Every input gets a ``RunOutcome``, in input order, with its
-result or its error; one item's failure never loses another's result or execution id.
+Each input becomes one ``run_and_wait`` (``run_one_flow``); at most ``concurrency`` are in flight (worker
+threads for the sync client, a task group for the async one: ``_fanout_run``). A 429 that outlasts the
+transport's retries (the server keeps refusing new runs) does not fail the item: the whole batch backs
+off for the server's ``Retry-After`` (``Backpressure``), then the rejected trigger is sent again. That is
+safe because a 429 means nothing was created. Every input gets a ``RunOutcome``, in input order, with its
+result or its error: any exception of one item (a file removed after the up-front check, a bug in the
+caller's ``on_outcome``) is that item's outcome, and never loses another's result or execution id.
+
+``Batch`` is the state one call shares between its workers: which input is next, which runs are being sent
+and which executions are running (so an interruption can say what it leaves behind), and the outcomes.
 """
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 from eigenpal_api.models import RunTrigger
 
 from eigenpal_ext._calls import check_int
-from eigenpal_ext._errors import EigenpalError, EigenpalRateLimitError
+from eigenpal_ext._errors import EigenpalInterruptedError, EigenpalRateLimitError
 from eigenpal_ext._files import split_run_inputs
 from eigenpal_ext._flow import Flow, Sleep
+from eigenpal_ext._idempotency import KeyKnowledge
+from eigenpal_ext._logging import logger
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._public import public
+from eigenpal_ext._trigger import mark_may_exist, utc_now
 from eigenpal_ext._waiting import WaitOptions, start_flow, wait_flow
 
 # When a 429 carries no Retry-After, the batch pauses this long before triggering again.
@@ -33,24 +41,32 @@ DEFAULT_BACKOFF_SECONDS = 1.0
 @public
 @attrs.frozen
 class RunOutcome:
-    """One input's fate: ``result`` when its execution ended (any terminal status), else ``error``."""
+    """One input's fate: ``result`` when its execution ended (any terminal status), else ``error``.
+
+    ``error`` is whatever stopped this input: an ``EigenpalError``, or any other exception (a file removed
+    after the up-front check, say). When the caller's ``on_outcome`` raised for this input, ``error`` is that
+    exception and ``result`` is kept. ``execution_id`` is known whenever the execution was created.
+    """
 
     index: int
     input: Mapping[str, Any] | None = attrs.field(repr=False)
     result: ExecutionResult | None = None
-    error: EigenpalError | None = None
+    error: BaseException | None = None
+    # The id of the execution this input started, when neither the result nor the error carries it.
+    started_id: str | None = attrs.field(default=None, repr=False)
 
     @property
     def execution_id(self) -> str | None:
         """Known whenever the execution was created, even if waiting for it failed."""
         if self.result is not None:
             return self.result.execution_id
-        return self.error.execution_id if self.error is not None else None
+        carried = getattr(self.error, "execution_id", None)
+        return carried if isinstance(carried, str) else self.started_id
 
     @property
     def succeeded(self) -> bool:
-        """True when this input's execution ended ``completed``."""
-        return self.result is not None and self.result.succeeded
+        """True when this input's execution ended ``completed`` (and nothing raised for it)."""
+        return self.result is not None and self.result.succeeded and self.error is None
 
 
 class Backpressure:
@@ -91,40 +107,154 @@ def run_one_flow(
     version: str | None,
     overrides: Mapping[str, Any] | None,
     trigger: str | RunTrigger | None,
+    keys: KeyKnowledge | None = None,
+    on_sending: Callable[[], object] | None = None,
+    on_started: Callable[[str], object] | None = None,
 ) -> Flow[ExecutionResult]:
     """``run_and_wait`` for one input, pausing with the batch and re-triggering after a 429.
 
     Only the trigger is sent again (a 429 there means nothing was created); a poll's 429 is handled inside
     the wait. Each trigger starts the input's deadline afresh, as a new ``run_and_wait`` would.
+    ``on_sending()`` is called as the trigger is sent and ``on_started(execution_id)`` once its answer names
+    the execution, so that whoever runs the batch knows what an interruption would leave behind.
     """
     began = options.clock()
     while True:
         pause = backpressure.wait_seconds()
         if pause:
             yield Sleep(pause)
+        if on_sending is not None:
+            on_sending()
         try:
             triggered, started = yield from start_flow(
-                workflow_id, item, options, version=version, overrides=overrides, trigger=trigger, server_hold=False
-            )
+                workflow_id, item, options, version=version, overrides=overrides, trigger=trigger, server_hold=False,
+                keys=keys,
+            )  # fmt: skip
         except EigenpalRateLimitError as error:
             if options.clock() - began >= options.timeout_seconds:
                 raise  # past the deadline: report it
             backpressure.rate_limited(error.retry_after)
             continue
+        if on_started is not None:
+            on_started(triggered.execution_id)
         return (yield from wait_flow(triggered.execution_id, options, started))
 
 
-def outcome_of(index: int, item: Mapping[str, Any] | None, run: Callable[[], ExecutionResult]) -> RunOutcome:
-    try:
-        return RunOutcome(index, item, result=run())
-    except EigenpalError as error:
-        return RunOutcome(index, item, error=error)
+class Batch:
+    """The state one ``run_many`` call shares between its workers (threads or tasks). Thread-safe.
 
+    ``take()`` hands out the next input; ``sending``/``started`` follow its run; ``finish`` records its
+    outcome. ``stop()`` ends the handing out; ``interrupted_outcome`` and ``interruption`` then say what was
+    left behind: an execution that is still running, or a run that was being sent.
+    """
 
-async def outcome_of_async(
-    index: int, item: Mapping[str, Any] | None, run: Callable[[], Awaitable[ExecutionResult]]
-) -> RunOutcome:
-    try:
-        return RunOutcome(index, item, result=await run())
-    except EigenpalError as error:
-        return RunOutcome(index, item, error=error)
+    def __init__(
+        self,
+        workflow_id: str,
+        items: Sequence[Mapping[str, Any] | None],
+        *,
+        now: Callable[[], datetime.datetime] = utc_now,
+    ) -> None:
+        self.workflow_id, self.items, self._now = workflow_id, items, now
+        self._outcomes: list[RunOutcome | None] = [None] * len(items)
+        self._sending: dict[int, datetime.datetime] = {}
+        self._running: dict[int, str] = {}
+        self._late: dict[int, str] = {}
+        self._next = 0
+        self._finished = 0
+        self._changed = threading.Condition()
+        self.done = threading.Event()
+        self.stopped = threading.Event()
+        if not items:
+            self.done.set()
+
+    def take(self) -> int | None:
+        """The index of the next input to run; None when all were handed out or the batch stopped."""
+        with self._changed:
+            if self.stopped.is_set() or self._next >= len(self.items):
+                return None
+            self._next += 1
+            return self._next - 1
+
+    def sending(self, index: int) -> None:
+        with self._changed:
+            self._sending[index] = self._now()
+
+    def started(self, index: int, execution_id: str) -> None:
+        """Input ``index`` started ``execution_id``; after ``stop()`` it is reported as started too late."""
+        with self._changed:
+            self._sending.pop(index, None)
+            if self.stopped.is_set():
+                self._late[index] = execution_id
+                logger.warning(
+                    "run_many was interrupted while inputs[%d] was being sent; it started execution %s of %s",
+                    index,
+                    execution_id,
+                    self.workflow_id,
+                )
+            else:
+                self._running[index] = execution_id
+            self._changed.notify_all()
+
+    def started_late(self, index: int) -> str | None:
+        """The execution input ``index`` started after ``stop()``, if it did."""
+        with self._changed:
+            return self._late.get(index)
+
+    def finish(self, outcome: RunOutcome) -> None:
+        """Record ``outcome`` (with the id of the execution its input started, if the outcome lacks it)."""
+        with self._changed:
+            started_id = self._running.pop(outcome.index, None)
+            self._sending.pop(outcome.index, None)
+            if outcome.execution_id is None and started_id is not None:
+                outcome = attrs.evolve(outcome, started_id=started_id)
+            if self._outcomes[outcome.index] is None:
+                self._finished += 1
+            self._outcomes[outcome.index] = outcome
+            if self._finished == len(self.items):
+                self.done.set()
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def wait_for_sending(self, timeout: float) -> None:
+        """Wait (at most ``timeout`` s) until no trigger is in flight, so that their ids are known."""
+        with self._changed:
+            self._changed.wait_for(lambda: not self._sending, timeout=timeout)
+
+    def outcomes(self) -> list[RunOutcome]:
+        """Every outcome, in input order (all inputs have one once ``done`` is set)."""
+        with self._changed:
+            return [outcome for outcome in self._outcomes if outcome is not None]
+
+    def interrupted_outcome(self, index: int) -> RunOutcome | None:
+        """The outcome of input ``index`` if it was interrupted while started: running, or being sent."""
+        with self._changed:
+            return self._interrupted(index)
+
+    def _interrupted(self, index: int) -> RunOutcome | None:
+        item = self.items[index]
+        if index in self._running:
+            execution_id = self._running[index]
+            message = f"run_many was interrupted before execution {execution_id} ended; it may still be running"
+            return RunOutcome(index, item, error=EigenpalInterruptedError(message, execution_id=execution_id))
+        if index in self._sending:
+            error = EigenpalInterruptedError("run_many was interrupted while this input's run was being sent")
+            mark_may_exist(error, self.workflow_id, self._sending[index], self._now())
+            return RunOutcome(index, item, error=error)
+        return None
+
+    def interruption(self) -> tuple[list[RunOutcome], list[str], list[int]]:
+        """After ``stop()``: an outcome for every input started (finished or interrupted), the executions still
+        running, and the indexes of the inputs never started."""
+        with self._changed:
+            outcomes: list[RunOutcome] = []
+            not_started: list[int] = []
+            for index in range(len(self.items)):
+                outcome = self._outcomes[index] or self._interrupted(index)
+                if outcome is not None:
+                    outcomes.append(outcome)
+                else:  # never handed out, or handed out but not sent yet (a batch-wide pause)
+                    not_started.append(index)
+            return outcomes, list(self._running.values()), not_started

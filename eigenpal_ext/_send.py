@@ -65,9 +65,10 @@ class Requestor(_Base[httpx.Client, Callable[[float], None]]):
         finally:
             call.close()
 
-    def run(self, flow: Flow[T]) -> T:
-        """Drive ``flow`` to its end with this client's I/O; its return value."""
-        return run(flow, self.send, self.sleep)
+    def run(self, flow: Flow[T], *, sleep: Callable[[float], None] | None = None) -> T:
+        """Drive ``flow`` to its end with this client's I/O; its return value. ``sleep`` replaces the client's
+        for this flow (``run_many``'s workers sleep in a way that a Ctrl-C can end)."""
+        return run(flow, self.send, self.sleep if sleep is None else sleep)
 
     def iterate(self, flow: IterFlow) -> Iterator[Any]:
         """Drive ``flow`` lazily, yielding what it emits."""

@@ -7,10 +7,8 @@ other call with ``_calls``. ``run_and_wait`` is the trigger then ``wait`` on its
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import (
@@ -24,14 +22,17 @@ from eigenpal_api.models import (
 )
 
 from eigenpal_ext import _calls, _config, _paging
-from eigenpal_ext._fanout import Backpressure, RunOutcome, check_run_many, outcome_of, outcome_of_async, run_one_flow
+from eigenpal_ext._fanout import Backpressure, Batch, RunOutcome, check_run_many, run_one_flow
+from eigenpal_ext._fanout_run import run_tasks, run_threads
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
+from eigenpal_ext._idempotency import KeyKnowledge
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._renamed import renamed
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, start_flow, wait_flow
 from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
+    from eigenpal_ext._flow import Flow
     from eigenpal_ext._send import AsyncRequestor, Requestor
 
 StatusFilter = str | ExecutionStatus | Sequence[str | ExecutionStatus] | None
@@ -216,32 +217,36 @@ class Executions:
         poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_outcome: Callable[[RunOutcome], object] | None = None,
+        cancel_on_interrupt: bool = False,
     ) -> builtins.list[RunOutcome]:
         """Run ``workflow_id`` once per input, at most ``concurrency`` at a time; wait for every one.
 
         Returns one ``RunOutcome`` per input, in input order: ``.result`` (an ``ExecutionResult``, whatever its
-        status) or ``.error`` (an ``EigenpalError``), and ``.execution_id`` whenever the execution was created.
-        Every input is checked before anything is sent. ``timeout_seconds`` bounds each execution's wait.
-        A 429 that outlasts the client's retries pauses the whole batch for the server's ``Retry-After``,
-        then the rejected run is sent again (nothing was created, so nothing is duplicated).
-        ``on_outcome(outcome)`` is called as each input finishes (from a worker thread in the sync client).
+        status) or ``.error``, and ``.execution_id`` whenever the execution was created. Any exception of one
+        input (an ``EigenpalError``, a file removed after the check, anything) is that input's outcome, never
+        the batch's. Every input is checked before anything is sent. ``timeout_seconds`` bounds each
+        execution's wait. A 429 that outlasts the client's retries pauses the whole batch for the server's
+        ``Retry-After``, then the rejected run is sent again (nothing was created, so nothing is duplicated).
+        ``on_outcome(outcome)`` is called as each input finishes, from a worker thread; if it raises, the
+        exception becomes that outcome's ``error`` (its ``result`` is kept).
+
+        Ctrl-C returns control at once: no further run is started, and ``RunManyInterrupted`` (a
+        ``KeyboardInterrupt``) is raised with ``.outcomes`` (every input started so far; those still running
+        have an ``EigenpalInterruptedError`` naming their execution), ``.running_ids`` and ``.not_started``;
+        with ``cancel_on_interrupt=True`` the running executions are cancelled first (``.cancelled_ids``; a
+        second Ctrl-C skips the rest). The worker threads never keep the interpreter alive.
         """
         items = check_run_many(inputs, concurrency)
+        _calls.check_flag(cancel_on_interrupt, "cancel_on_interrupt")
         options = self._options(poll_interval_seconds, timeout_seconds, None, False)
-        backpressure = Backpressure(self._requestor.clock)
-        requestor = self._requestor
-
-        def one(index: int, item: Mapping[str, Any] | None) -> RunOutcome:
-            flow = run_one_flow(
-                workflow_id, item, options, backpressure, version=version, overrides=overrides, trigger=trigger
-            )
-            outcome = outcome_of(index, item, lambda: requestor.run(flow))
-            if on_outcome is not None:
-                on_outcome(outcome)
-            return outcome
-
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eigenpal-run-many") as pool:
-            return list(pool.map(one, range(len(items)), items))
+        batch, flow_for = _batch_flows(
+            workflow_id, items, options, Backpressure(self._requestor.clock), self._requestor.keys,
+            version=version, overrides=overrides, trigger=trigger,
+        )  # fmt: skip
+        return run_threads(
+            self._requestor, batch, flow_for, concurrency=concurrency, on_outcome=on_outcome,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )  # fmt: skip
 
     def _options(
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
@@ -381,28 +386,27 @@ class AsyncExecutions:
         poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_outcome: Callable[[RunOutcome], object] | None = None,
+        cancel_on_interrupt: bool = False,
     ) -> builtins.list[RunOutcome]:
         """Run ``workflow_id`` once per input, at most ``concurrency`` at a time (tasks); see the sync client.
 
-        ``on_outcome(outcome)`` is called as each input finishes, on the event loop.
+        The inputs run as tasks of one ``asyncio.TaskGroup``: nothing outlives the call. ``on_outcome(outcome)``
+        is called as each input finishes, on the event loop. When the call is cancelled, every input that had
+        started an execution is reported before the ``CancelledError`` propagates: through ``on_outcome`` (its
+        outcome's ``error`` is an ``EigenpalInterruptedError`` naming the execution) and in the
+        ``CancelledError``'s notes; ``cancel_on_interrupt=True`` cancels those executions first.
         """
         items = check_run_many(inputs, concurrency)
+        _calls.check_flag(cancel_on_interrupt, "cancel_on_interrupt")
         options = self._options(poll_interval_seconds, timeout_seconds, None, False)
-        backpressure = Backpressure(self._requestor.clock)
-        requestor = self._requestor
-        slots = asyncio.Semaphore(concurrency)
-
-        async def one(index: int, item: Mapping[str, Any] | None) -> RunOutcome:
-            flow = run_one_flow(
-                workflow_id, item, options, backpressure, version=version, overrides=overrides, trigger=trigger
-            )
-            async with slots:
-                outcome = await outcome_of_async(index, item, lambda: requestor.run(flow))
-            if on_outcome is not None:
-                on_outcome(outcome)
-            return outcome
-
-        return list(await asyncio.gather(*(one(index, item) for index, item in enumerate(items))))
+        batch, flow_for = _batch_flows(
+            workflow_id, items, options, Backpressure(self._requestor.clock), self._requestor.keys,
+            version=version, overrides=overrides, trigger=trigger,
+        )  # fmt: skip
+        return await run_tasks(
+            self._requestor, batch, flow_for, concurrency=concurrency, on_outcome=on_outcome,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )  # fmt: skip
 
     def _options(
         self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
@@ -410,3 +414,27 @@ class AsyncExecutions:
         return WaitOptions(
             poll_interval, timeout, on_status, cancel_on_timeout, self._requestor.clock, self._requestor.timeout
         )
+
+
+def _batch_flows(
+    workflow_id: str,
+    items: Sequence[Mapping[str, Any] | None],
+    options: WaitOptions,
+    backpressure: Backpressure,
+    keys: KeyKnowledge,
+    *,
+    version: str | None,
+    overrides: Mapping[str, Any] | None,
+    trigger: str | RunTrigger | None,
+) -> tuple[Batch, Callable[[int], Flow[ExecutionResult]]]:
+    """The batch of one ``run_many`` call, and the flow of each of its inputs (shared by both clients)."""
+    batch = Batch(workflow_id, items)
+
+    def flow_for(index: int) -> Flow[ExecutionResult]:
+        return run_one_flow(
+            workflow_id, items[index], options, backpressure, version=version, overrides=overrides, trigger=trigger,
+            keys=keys, on_sending=lambda: batch.sending(index),
+            on_started=lambda execution_id: batch.started(index, execution_id),
+        )  # fmt: skip
+
+    return batch, flow_for

@@ -120,3 +120,68 @@ def test_the_async_client_runs_the_same_batch_with_tasks() -> None:
     assert [o.result.result["n"] if o.result else None for o in outcomes] == list(range(20))
     assert len(fake.inputs) == 20
     assert fake.peak <= 5
+
+
+# --- one input's exception, and interruptions, as data (issue 15, items 3 and 4) -----------------------------
+
+
+def finished(index: int, execution_id: str = "exec_1") -> RunOutcome:
+    from eigenpal_ext import ExecutionResult, ExecutionStatus
+
+    result = ExecutionResult(execution_id, ExecutionStatus.COMPLETED, {}, None, None, None)
+    return RunOutcome(index, {"n": index}, result=result)
+
+
+def test_an_exception_of_on_outcome_becomes_the_outcome_error_and_keeps_the_result() -> None:
+    from eigenpal_ext._fanout_run import delivered
+
+    def on_outcome(outcome: RunOutcome) -> None:
+        raise RuntimeError("bug")
+
+    outcome = delivered(finished(2), on_outcome)
+    assert isinstance(outcome.error, RuntimeError)
+    assert outcome.result is not None
+    assert outcome.execution_id == "exec_1"
+    assert not outcome.succeeded
+    assert "inputs[2]" in outcome.error.__notes__[0]
+
+
+def test_the_batch_remembers_the_id_an_input_started_when_its_error_does_not_carry_it() -> None:
+    from eigenpal_ext._fanout import Batch
+
+    batch = Batch("echo", [{"n": 0}])
+    assert batch.take() == 0
+    batch.sending(0)
+    batch.started(0, "exec_9")
+    batch.finish(RunOutcome(0, {"n": 0}, error=RuntimeError("the client was closed")))
+    (outcome,) = batch.outcomes()
+    assert outcome.execution_id == "exec_9"
+    assert batch.done.is_set()
+
+
+def test_an_interruption_names_what_runs_what_was_being_sent_and_what_never_started() -> None:
+    from eigenpal_ext import EigenpalInterruptedError
+    from eigenpal_ext._fanout import Batch
+
+    batch = Batch("echo", [{"n": n} for n in range(5)])
+    for _ in range(4):
+        batch.take()
+    batch.finish(finished(0, "exec_0"))
+    batch.sending(1)
+    batch.started(1, "exec_1")
+    batch.sending(2)  # its answer never came
+    batch.stop()  # input 3 was handed out but not sent; input 4 never handed out
+    assert batch.take() is None
+    outcomes, running, not_started = batch.interruption()
+    assert [outcome.index for outcome in outcomes] == [0, 1, 2]
+    assert outcomes[0].succeeded
+    assert isinstance(outcomes[1].error, EigenpalInterruptedError)
+    assert outcomes[1].execution_id == "exec_1"
+    lost = outcomes[2].error
+    assert isinstance(lost, EigenpalInterruptedError)
+    assert (lost.execution_id, lost.execution_may_exist, lost.workflow_id) == (None, True, "echo")
+    assert lost.created_after is not None
+    assert running == ["exec_1"]
+    assert not_started == [3, 4]
+    batch.started(2, "exec_2")  # the answer arrives after the interrupt: reported, not lost
+    assert batch.started_late(2) == "exec_2"
