@@ -368,18 +368,32 @@ def _not_regular(where: str, mode: int) -> ValueError:
     )
 
 
-def _check_regular_path(path: Path, key: str) -> None:
-    """A path input names a regular file (a symlink is followed); refused otherwise, saying what it is."""
+def path_problem(path: Path) -> tuple[str, str] | None:
+    """Why ``path`` cannot be uploaded, or None for a regular file (a symlink is followed): a kind
+    (``missing``, ``unreadable``, ``directory``, ``special``) and the words for it ("is a directory", "is not a
+    regular file (a character device)"). Shared by the client's check and the command line's."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} does not exist") from None
+        return "missing", "does not exist"
     except OSError as exc:
-        raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} cannot be read ({exc.strerror})") from None
+        return "unreadable", f"cannot be read ({exc.strerror or exc})"
     if stat.S_ISDIR(mode):
-        raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} is a directory")
+        return "directory", "is a directory"
     if not stat.S_ISREG(mode):
-        raise _not_regular(f"input[{key!r}]: {str(path)!r}", mode)
+        return "special", f"is not a regular file ({file_kind(mode)})"
+    return None
+
+
+def _check_regular_path(path: Path, key: str) -> None:
+    """A path input names a regular file; refused otherwise, saying what it is."""
+    problem = path_problem(path)
+    if problem is None:
+        return
+    kind, words = problem
+    if kind == "special":
+        raise _not_regular(f"input[{key!r}]: {str(path)!r}", path.stat().st_mode)
+    raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} {words}")
 
 
 def _open_regular(path: Path, key: str) -> tuple[IO[bytes], int]:

@@ -53,7 +53,6 @@ import math
 import os
 import re
 import shlex
-import stat
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -87,7 +86,7 @@ from eigenpal_ext._errors import (
     EigenpalFileChangedError,
     EigenpalTimeoutError,
 )
-from eigenpal_ext._files import file_kind
+from eigenpal_ext._files import path_problem
 from eigenpal_ext._paging import MAX_PAGE_SIZE
 from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext.dates import resolve_date
@@ -159,17 +158,14 @@ def regular_file(path: Path, what: str) -> Path:
     """``path`` if it names a regular file (a symlink is followed). A pipe, a FIFO or a device (``/dev/zero``,
     ``/dev/stdin``) is refused before it is opened: it has no size, may never end, and opening a FIFO waits
     for a writer."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise UsageError(f"{what}: file not found: {path}") from None
-    except OSError as exc:
-        raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(mode):
-        raise UsageError(f"{what}: {path} is a directory, not a file")
-    if not stat.S_ISREG(mode):
-        raise UsageError(f"{what}: {path} is not a regular file ({file_kind(mode)}); write the data to a file first")
-    return path
+    problem = path_problem(path)
+    if problem is None:
+        return path
+    kind, words = problem
+    if kind == "missing":
+        raise UsageError(f"{what}: file not found: {path}")
+    advice = {"special": "; write the data to a file first", "directory": ", not a file"}.get(kind, "")
+    raise UsageError(f"{what}: {path} {words}{advice}")
 
 
 def parse_input_json(text: str) -> dict[str, Any]:
