@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 from eigenpal_ext import EigenpalClient, EigenpalConnectionError, EigenpalServerError
-from eigenpal_ext.testing import LocalEigenpalServer, ServerConfig
+from eigenpal_ext.testing import HostedProfile, LocalEigenpalServer, ServerConfig
 from eigenpal_ext.testing._idempotency import IdempotencyMode
 from tests.e2e.gateway import Gateway, answer_502_after_forwarding, cut_when_idle, is_run, relay
 
@@ -203,6 +203,23 @@ def test_a_cut_hold_is_recovered_by_a_plain_run_with_wait_for_completion_too() -
             handle = client.workflows.run("sleep", {"seconds": 4}, wait_for_completion=30)
             assert handle.wait(timeout_seconds=20).status == "completed"
         assert created_ids(server) == [handle.execution_id]
+
+
+def test_a_hold_cut_by_the_hosted_gateways_504_is_recovered() -> None:
+    """The local server's hosted profile answers a hold longer than its gateway timeout with a text/plain 504,
+    as EigenPal's gateway does; the run exists all the same. An inferred honour recovers it. Today: the held
+    run is sent again, hold and all, and cut again, until the retries run out: EigenpalServerError (504) with
+    execution_id None."""
+    config = ServerConfig(hosted=HostedProfile(gateway_timeout_seconds=0.5))
+    with LocalEigenpalServer(config) as server:
+        with server.client() as client:
+            client.workflows.run("echo", {"n": 0})  # the key echoed on a successful answer: honour inferred
+            final = client.workflows.executions.run_and_wait(
+                "sleep", {"seconds": 5}, server_hold=True, timeout_seconds=30
+            )
+        sleeps = [e.id for e in server.store.all_executions() if e.workflow_name == "sleep"]
+    assert final.status == "completed"
+    assert sleeps == [final.execution_id]
 
 
 def test_a_cut_hold_on_a_server_not_known_to_honour_keys_reports_where_to_find_the_execution() -> None:
