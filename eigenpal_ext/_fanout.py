@@ -160,6 +160,7 @@ class Batch:
         self._sending: dict[int, datetime.datetime] = {}
         self._running: dict[int, str] = {}
         self._late: dict[int, str] = {}
+        self._reported = False  # ``interruption()`` has said what was left behind
         self._next = 0
         self._finished = 0
         self._changed = threading.Condition()
@@ -181,10 +182,11 @@ class Batch:
             self._sending[index] = self._now()
 
     def started(self, index: int, execution_id: str) -> None:
-        """Input ``index`` started ``execution_id``; after ``stop()`` it is reported as started too late."""
+        """Input ``index`` started ``execution_id``. Once ``interruption()`` has reported what was left behind,
+        an execution whose id arrives only then is logged at WARNING (and cancelled by its worker, if asked)."""
         with self._changed:
             self._sending.pop(index, None)
-            if self.stopped.is_set():
+            if self._reported:
                 self._late[index] = execution_id
                 logger.warning(
                     "run_many was interrupted while inputs[%d] was being sent; it started execution %s of %s",
@@ -249,6 +251,7 @@ class Batch:
         """After ``stop()``: an outcome for every input started (finished or interrupted), the executions still
         running, and the indexes of the inputs never started."""
         with self._changed:
+            self._reported = True
             outcomes: list[RunOutcome] = []
             not_started: list[int] = []
             for index in range(len(self.items)):

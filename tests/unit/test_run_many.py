@@ -183,5 +183,17 @@ def test_an_interruption_names_what_runs_what_was_being_sent_and_what_never_star
     assert lost.created_after is not None
     assert running == ["exec_1"]
     assert not_started == [3, 4]
-    batch.started(2, "exec_2")  # the answer arrives after the interrupt: reported, not lost
+    batch.started(2, "exec_2")  # the answer arrives after what was left behind was reported: logged, not lost
     assert batch.started_late(2) == "exec_2"
+
+
+def test_an_id_that_arrives_between_the_interrupt_and_the_report_is_reported_as_running() -> None:
+    from eigenpal_ext._fanout import Batch
+
+    batch = Batch("echo", [{"n": 0}])
+    batch.take()
+    batch.sending(0)
+    batch.stop()
+    batch.started(0, "exec_0")  # during the grace period for runs being sent
+    _outcomes, running, not_started = batch.interruption()
+    assert (running, not_started, batch.started_late(0)) == (["exec_0"], [], None)
