@@ -2,8 +2,8 @@
 
 Both drive one ``run_one_flow`` per input (``_fanout``) with the client's requestor, at most
 ``concurrency`` at a time, and share a ``Batch``: any exception of one input is that input's outcome, and
-the caller's ``on_outcome`` is called with each outcome as it is known (an exception it raises becomes the
-outcome's ``error``). What differs is how each is interrupted:
+the caller's ``on_outcome`` is called with each outcome as it is known, one call at a time (an exception it
+raises becomes the outcome's ``error``). What differs is how each is interrupted:
 
 - **Sync, Ctrl-C.** The workers are daemon threads pulling inputs from the batch; the calling thread only
   waits for them, in short interruptible waits. A ``KeyboardInterrupt`` there stops the batch at once: no
@@ -100,6 +100,8 @@ def run_threads(
         if batch.stopped.is_set():
             raise _Stopped
 
+    one_callback_at_a_time = threading.Lock()  # so that on_outcome needs no lock of its own (nor do its prints)
+
     def work() -> None:
         while (index := batch.take()) is not None:
             item = batch.items[index]
@@ -113,7 +115,9 @@ def run_threads(
                     _cancel_late(requestor, batch, index, cancel_on_interrupt)
                     return
                 outcome = RunOutcome(index, item, error=exc)
-            batch.finish(delivered(outcome, on_outcome))
+            with one_callback_at_a_time:
+                outcome = delivered(outcome, on_outcome)
+            batch.finish(outcome)
 
     workers = [
         threading.Thread(target=work, name=f"eigenpal-run-many-{number}", daemon=True)

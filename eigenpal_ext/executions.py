@@ -227,8 +227,9 @@ class Executions:
         the batch's. Every input is checked before anything is sent. ``timeout_seconds`` bounds each
         execution's wait. A 429 that outlasts the client's retries pauses the whole batch for the server's
         ``Retry-After``, then the rejected run is sent again (nothing was created, so nothing is duplicated).
-        ``on_outcome(outcome)`` is called as each input finishes, from a worker thread; if it raises, the
-        exception becomes that outcome's ``error`` (its ``result`` is kept).
+        ``on_outcome(outcome)`` is called as each input finishes, from a worker thread but one call at a time
+        (it needs no lock of its own); if it raises, the exception becomes that outcome's ``error`` (its
+        ``result`` is kept).
 
         Ctrl-C returns control at once: no further run is started, and ``RunManyInterrupted`` (a
         ``KeyboardInterrupt``) is raised with ``.outcomes`` (every input started so far; those still running

@@ -197,3 +197,25 @@ def test_an_id_that_arrives_between_the_interrupt_and_the_report_is_reported_as_
     batch.started(0, "exec_0")  # during the grace period for runs being sent
     _outcomes, running, not_started = batch.interruption()
     assert (running, not_started, batch.started_late(0)) == (["exec_0"], [], None)
+
+
+def test_on_outcome_is_called_one_at_a_time_in_the_sync_client() -> None:
+    """Worker threads finish together, but the caller's callback never runs twice at once (its prints do not
+    interleave, its state needs no lock)."""
+    runs = FakeRuns()
+    inside, overlaps = [0], [0]
+    guard = threading.Lock()
+
+    def on_outcome(outcome: RunOutcome) -> None:
+        with guard:
+            inside[0] += 1
+            overlaps[0] = max(overlaps[0], inside[0])
+        threading.Event().wait(0.01)  # long enough for the other workers to arrive
+        with guard:
+            inside[0] -= 1
+
+    with EigenpalClient(api_key="k" * 12, transport=httpx.MockTransport(runs.handler), sleep=lambda s: None) as client:
+        outcomes = client.workflows.executions.run_many("wf", [{"n": n} for n in range(16)], concurrency=8,
+                                                        on_outcome=on_outcome)  # fmt: skip
+    assert len(outcomes) == 16
+    assert overlaps[0] == 1
