@@ -25,19 +25,19 @@ import httpx
 from eigenpal_api.api.executions import cancel_execution, get_execution, list_executions
 from eigenpal_api.api.workflows import get_workflow, list_workflow_versions, list_workflows, run_workflow
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
+    Execution,
+    ExecutionCancellation,
+    ExecutionPage,
     ExecutionStatus,
     IncludeSteps,
-    ListVersionsResponse,
-    ListWorkflowExecutionsResponse,
-    ListWorkflowsResponse,
     RunTrigger,
     RunWorkflowBody,
     RunWorkflowMultipartBody,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
+    StartedExecution,
+    Workflow,
     WorkflowKind,
-    WorkflowSummary,
+    WorkflowPage,
+    WorkflowVersionPage,
 )
 from eigenpal_api.types import UNSET, File, Unset
 
@@ -341,7 +341,7 @@ def list_workflows_call(
     limit: int,
     offset: int | None,
     timeout: httpx.Timeout | None,
-) -> Call[ListWorkflowsResponse]:
+) -> Call[WorkflowPage]:
     request = list_workflows._get_kwargs(
         search=_opt_str(search, "search"),
         name=_opt_str(name, "name"),
@@ -349,23 +349,23 @@ def list_workflows_call(
         limit=check_int(limit, "limit", minimum=1, maximum=100),
         offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
     )
-    return Call(request, parser(ListWorkflowsResponse, reader=page_body), transport_errors(), timeout)
+    return Call(request, parser(WorkflowPage, reader=page_body), transport_errors(), timeout)
 
 
-def get_workflow_call(workflow_id: str, *, timeout: httpx.Timeout | None) -> Call[WorkflowSummary]:
+def get_workflow_call(workflow_id: str, *, timeout: httpx.Timeout | None) -> Call[Workflow]:
     request = get_workflow._get_kwargs(require_id(workflow_id, "workflow_id"))
-    return Call(request, parser(WorkflowSummary), transport_errors(), timeout)
+    return Call(request, parser(Workflow), transport_errors(), timeout)
 
 
 def list_versions_call(
     workflow_id: str, *, limit: int, offset: int | None, timeout: httpx.Timeout | None
-) -> Call[ListVersionsResponse]:
+) -> Call[WorkflowVersionPage]:
     request = list_workflow_versions._get_kwargs(
         require_id(workflow_id, "workflow_id"),
         limit=check_int(limit, "limit", minimum=1, maximum=100),
         offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
     )
-    return Call(request, parser(ListVersionsResponse, reader=page_body), transport_errors(), timeout)
+    return Call(request, parser(WorkflowVersionPage, reader=page_body), transport_errors(), timeout)
 
 
 def run_workflow_call(
@@ -379,7 +379,7 @@ def run_workflow_call(
     request_timeout_seconds: float | None,
     default_timeout: httpx.Timeout,
     idempotency_key: str | None = None,
-) -> Call[RunWorkflowResponse]:
+) -> Call[StartedExecution]:
     workflow_id = require_id(workflow_id, "workflow_id")
     if idempotency_key is not None:
         check_header_value(idempotency_key, "idempotency_key")
@@ -436,12 +436,12 @@ def run_workflow_call(
     return Call(request, _run_parser(workflow_id), on_transport_error, timeout, opened=tuple(opened))
 
 
-def _run_parser(workflow_id: str) -> Callable[[httpx.Response], RunWorkflowResponse]:
-    parse_model = parser(RunWorkflowResponse)
+def _run_parser(workflow_id: str) -> Callable[[httpx.Response], StartedExecution]:
+    parse_model = parser(StartedExecution)
 
-    def parse(response: httpx.Response) -> RunWorkflowResponse:
+    def parse(response: httpx.Response) -> StartedExecution:
         try:
-            parsed: RunWorkflowResponse = parse_model(response)
+            parsed: StartedExecution = parse_model(response)
             if not isinstance(parsed.execution_id, str) or not parsed.execution_id.strip():
                 reason = f"executionId is {parsed.execution_id!r}, not an execution id"
                 raise unusable_success_response(response, reason=reason)
@@ -477,14 +477,14 @@ def _execution_id_in(response: httpx.Response) -> str | None:
 
 def get_execution_call(
     execution_id: str, *, include_steps: bool, timeout: httpx.Timeout | None, max_retries: int | None = None
-) -> Call[WorkflowExecutionStatusResponse]:
+) -> Call[Execution]:
     execution_id = require_id(execution_id, "execution_id")
     if not isinstance(include_steps, bool):
         raise TypeError(f"include_steps must be a bool, got {type(include_steps).__name__}")
     request = get_execution._get_kwargs(execution_id, include_steps=IncludeSteps.TRUE if include_steps else UNSET)
     return Call(
         request,
-        parser(WorkflowExecutionStatusResponse, execution_id=execution_id, reader=execution_status_body),
+        parser(Execution, execution_id=execution_id, reader=execution_status_body),
         transport_errors(execution_id=execution_id),
         timeout,
         max_retries,
@@ -501,7 +501,7 @@ def list_executions_call(
     limit: int,
     offset: int | None,
     timeout: httpx.Timeout | None,
-) -> Call[ListWorkflowExecutionsResponse]:
+) -> Call[ExecutionPage]:
     from_text, to_text = date_range_query(from_date, to_date)
     request = list_executions._get_kwargs(
         require_id(workflow_id, "workflow_id"),
@@ -513,15 +513,15 @@ def list_executions_call(
         limit=check_int(limit, "limit", minimum=1),
         offset=UNSET if offset is None else check_int(offset, "offset", minimum=0),
     )
-    return Call(request, parser(ListWorkflowExecutionsResponse, reader=page_body), transport_errors(), timeout)
+    return Call(request, parser(ExecutionPage, reader=page_body), transport_errors(), timeout)
 
 
-def cancel_execution_call(execution_id: str, *, timeout: httpx.Timeout | None) -> Call[CancelWorkflowExecutionResponse]:
+def cancel_execution_call(execution_id: str, *, timeout: httpx.Timeout | None) -> Call[ExecutionCancellation]:
     execution_id = require_id(execution_id, "execution_id")
     request = cancel_execution._get_kwargs(execution_id)
     return Call(
         request,
-        parser(CancelWorkflowExecutionResponse, execution_id=execution_id),
+        parser(ExecutionCancellation, execution_id=execution_id),
         transport_errors(execution_id=execution_id),
         timeout,
     )

@@ -28,11 +28,11 @@ from types import TracebackType
 from typing import Any, Self, TextIO
 
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
+    Execution,
+    ExecutionCancellation,
     ExecutionStep,
     ExecutionSummary,
-    WorkflowExecutionStatusResponse,
-    WorkflowSummary,
+    Workflow,
     WorkflowVersion,
 )
 from eigenpal_api.types import Unset
@@ -187,7 +187,7 @@ def executions_table(executions: Iterable[ExecutionSummary]) -> str:
     )  # fmt: skip
 
 
-def workflows_table(workflows: Iterable[WorkflowSummary]) -> str:
+def workflows_table(workflows: Iterable[Workflow]) -> str:
     return format_table(
         ("ID", "NAME", "VERSION", "UPDATED"),
         ((item.id, item.name, item.version, format_time(item.updated_at)) for item in workflows),
@@ -210,7 +210,7 @@ def steps_table(steps: Iterable[ExecutionStep]) -> str:
     )  # fmt: skip
 
 
-def workflow_block(workflow: WorkflowSummary) -> str:
+def workflow_block(workflow: Workflow) -> str:
     return format_fields(
         [
             ("id", workflow.id),
@@ -222,7 +222,7 @@ def workflow_block(workflow: WorkflowSummary) -> str:
     )
 
 
-def execution_block(execution: WorkflowExecutionStatusResponse) -> str:
+def execution_block(execution: Execution) -> str:
     """``executions get``: the status fields, the result as JSON, and with ``--steps`` a table of steps."""
     block = format_fields(
         [
@@ -258,7 +258,7 @@ def result_block(result: ExecutionResult) -> str:
     return _with_result(block, result.result)
 
 
-def cancel_line(outcome: CancelWorkflowExecutionResponse) -> str:
+def cancel_line(outcome: ExecutionCancellation) -> str:
     """``exec_123: cancellation-requested (was running)``."""
     return f"{printable(outcome.execution_id)}: {printable(outcome.status)} (was {printable(outcome.was_status)})"
 

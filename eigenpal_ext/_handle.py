@@ -1,6 +1,6 @@
 """Execution handles: what ``workflows.run(...)`` returns, the run's answer plus what to do with it next.
 
-A handle *is* the run's answer (a ``RunWorkflowResponse``: ``execution_id``, ``status``, ``result``,
+A handle *is* the run's answer (a ``StartedExecution``: ``execution_id``, ``status``, ``result``,
 ``error``, the fields this client does not know in ``additional_properties``/``[key]``, the body as
 received in ``.raw``), so code written against the answer runs unchanged; it also knows the client it came
 from, so the next step needs no id passed around: ``wait()``, ``get()``, ``cancel()``. ``run_and_wait``
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
+    Execution,
+    ExecutionCancellation,
+    StartedExecution,
 )
 
 from eigenpal_ext import _calls, _config
@@ -40,12 +40,12 @@ if TYPE_CHECKING:
 
 
 # The fields of the run's answer: those its constructor takes, and the others (additional_properties, raw).
-_ANSWER_ARGUMENTS = tuple(field.name for field in attrs.fields(RunWorkflowResponse) if field.init)
-_ANSWER_OTHERS = tuple(field.name for field in attrs.fields(RunWorkflowResponse) if not field.init)
+_ANSWER_ARGUMENTS = tuple(field.name for field in attrs.fields(StartedExecution) if field.init)
+_ANSWER_OTHERS = tuple(field.name for field in attrs.fields(StartedExecution) if not field.init)
 
 
 @attrs.define
-class _Handle(RunWorkflowResponse):
+class _Handle(StartedExecution):
     """The answer's fields, and what both handles build before sending (shared by sync and async)."""
 
     # The requestor of the client that made it: a Requestor, or an AsyncRequestor for AsyncExecutionHandle.
@@ -55,7 +55,7 @@ class _Handle(RunWorkflowResponse):
 
     @classmethod
     def _of(
-        cls, answer: RunWorkflowResponse, requestor: Requestor | AsyncRequestor, started: Started | None = None
+        cls, answer: StartedExecution, requestor: Requestor | AsyncRequestor, started: Started | None = None
     ) -> Self:
         """The handle for ``answer`` (every field the generated model holds), sending through ``requestor``."""
         handle = cls(**{name: getattr(answer, name) for name in _ANSWER_ARGUMENTS})
@@ -65,11 +65,11 @@ class _Handle(RunWorkflowResponse):
         return handle
 
     @classmethod
-    def _attach(cls, execution: str | RunWorkflowResponse, requestor: Requestor | AsyncRequestor) -> Self:
+    def _attach(cls, execution: str | StartedExecution, requestor: Requestor | AsyncRequestor) -> Self:
         """A handle on ``requestor`` for an execution id, or for a run answer (an unpickled handle) with its fields."""
-        if isinstance(execution, RunWorkflowResponse):
+        if isinstance(execution, StartedExecution):
             return cls._of(execution, requestor)
-        return cls._of(RunWorkflowResponse(execution_id=_calls.require_id(execution, "execution_id")), requestor)
+        return cls._of(StartedExecution(execution_id=_calls.require_id(execution, "execution_id")), requestor)
 
     def _client_requestor(self) -> Any:
         """The requestor to send with; a detached handle (unpickled) says how to attach it."""
@@ -108,13 +108,11 @@ class _Handle(RunWorkflowResponse):
         started, self._started = self._started, None  # a second wait is a wait of its own
         return wait_flow(self.execution_id, options, started)
 
-    def _get_call(
-        self, include_steps: bool, timeout_seconds: float | None
-    ) -> _calls.Call[WorkflowExecutionStatusResponse]:
+    def _get_call(self, include_steps: bool, timeout_seconds: float | None) -> _calls.Call[Execution]:
         timeout = _calls.call_timeout(timeout_seconds, self._client_requestor().timeout)
         return _calls.get_execution_call(self.execution_id, include_steps=include_steps, timeout=timeout)
 
-    def _cancel_call(self, timeout_seconds: float | None) -> _calls.Call[CancelWorkflowExecutionResponse]:
+    def _cancel_call(self, timeout_seconds: float | None) -> _calls.Call[ExecutionCancellation]:
         timeout = _calls.call_timeout(timeout_seconds, self._client_requestor().timeout)
         return _calls.cancel_execution_call(self.execution_id, timeout=timeout)
 
@@ -133,7 +131,7 @@ _H = TypeVar("_H", bound=_Handle)
 @public
 @attrs.define
 class ExecutionHandle(_Handle):
-    """The answer to ``client.workflows.run(...)`` (a ``RunWorkflowResponse``), and the execution it started.
+    """The answer to ``client.workflows.run(...)`` (a ``StartedExecution``), and the execution it started.
 
     ``execution_id``, ``status``, ``result``, ``error``, ``additional_properties`` and ``raw`` are the run's
     answer as sent; ``wait()``, ``get()`` and ``cancel()`` act on the execution through the client that
@@ -165,15 +163,13 @@ class ExecutionHandle(_Handle):
         return requestor.run(self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout))
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    def get(
-        self, include_steps: bool = False, *, request_timeout_seconds: float | None = None
-    ) -> WorkflowExecutionStatusResponse:
+    def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
         """The execution's current status (``executions.get``); with ``include_steps=True`` the per-step payload."""
         requestor: Requestor = self._client_requestor()
         return requestor.send(self._get_call(include_steps, request_timeout_seconds))
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    def cancel(self, *, request_timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
+    def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel the execution (idempotent; ``executions.cancel``)."""
         requestor: Requestor = self._client_requestor()
         return requestor.send(self._cancel_call(request_timeout_seconds))
@@ -199,15 +195,13 @@ class AsyncExecutionHandle(_Handle):
         )
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    async def get(
-        self, include_steps: bool = False, *, request_timeout_seconds: float | None = None
-    ) -> WorkflowExecutionStatusResponse:
+    async def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
         """The execution's current status; with ``include_steps=True`` the per-step payload."""
         requestor: AsyncRequestor = self._client_requestor()
         return await requestor.send(self._get_call(include_steps, request_timeout_seconds))
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    async def cancel(self, *, request_timeout_seconds: float | None = None) -> CancelWorkflowExecutionResponse:
+    async def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel the execution (idempotent)."""
         requestor: AsyncRequestor = self._client_requestor()
         return await requestor.send(self._cancel_call(request_timeout_seconds))

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
-from eigenpal_api.models import ExecutionStatus, WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution, ExecutionStatus
 
 from eigenpal_ext import _config
 from eigenpal_ext._errors import (
@@ -58,14 +58,14 @@ def is_terminal(status: str | ExecutionStatus | None) -> bool:
     return status is not None and status in TERMINAL_STATUSES
 
 
-def is_finished(execution: WorkflowExecutionStatusResponse) -> bool:
+def is_finished(execution: Execution) -> bool:
     """True when a wait should stop on this status: a terminal one, or an unknown one with ``completedAt``."""
     if is_terminal(execution.status):
         return True
     return str(execution.status) not in KNOWN_STATUSES and _has_completed_at(execution)
 
 
-def _has_completed_at(execution: WorkflowExecutionStatusResponse) -> bool:
+def _has_completed_at(execution: Execution) -> bool:
     # `raw` too: a completedAt this client could not read as a time (completed_at None) is still a stamp.
     return execution.completed_at is not None or execution.raw.get("completedAt") not in (None, "")
 
@@ -108,7 +108,7 @@ class ExecutionResult:
     error: str | None
     created_at: datetime.datetime | None
     completed_at: datetime.datetime | None
-    execution: WorkflowExecutionStatusResponse | None = attrs.field(default=None, repr=False, eq=False)
+    execution: Execution | None = attrs.field(default=None, repr=False, eq=False)
     duplicate_execution_ids: tuple[str, ...] = ()
 
     @property
@@ -142,9 +142,7 @@ class ExecutionResult:
         return data
 
     @classmethod
-    def from_status(
-        cls, execution: WorkflowExecutionStatusResponse, *, execution_id: str | None = None
-    ) -> ExecutionResult:
+    def from_status(cls, execution: Execution, *, execution_id: str | None = None) -> ExecutionResult:
         """The result for ``execution``; ``execution_id`` (the id that was polled) wins over the body's."""
         return cls(
             execution_id=execution_id or execution.execution_id,
@@ -192,7 +190,7 @@ class WaitState:
     execution_id: str
     deadline: Deadline
     poll_interval_seconds: float
-    on_status: Callable[[WorkflowExecutionStatusResponse], object] | None = None
+    on_status: Callable[[Execution], object] | None = None
     request_timeout_ceiling: float = _config.DEFAULT_TIMEOUT_SECONDS
     last_status: ExecutionStatus | None = None
     last_error: EigenpalError | None = None
@@ -207,7 +205,7 @@ class WaitState:
         """Timeout for the next poll: never past the deadline by more than the small floor."""
         return min(self.request_timeout_ceiling, max(self.deadline.remaining(), MIN_POLL_REQUEST_TIMEOUT_SECONDS))
 
-    def observe(self, execution: WorkflowExecutionStatusResponse) -> ExecutionResult | None:
+    def observe(self, execution: Execution) -> ExecutionResult | None:
         """Record a fetched status; the result when it is terminal, else None."""
         self.polls += 1
         self.last_error = None

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 import httpx
-from eigenpal_api.models import RunTrigger, RunWorkflowResponse
+from eigenpal_api.models import RunTrigger, StartedExecution
 
 from eigenpal_ext import _calls, _config
 from eigenpal_ext._errors import EigenpalAPIError, EigenpalConnectionError, EigenpalError, EigenpalTimeoutError
@@ -72,7 +72,7 @@ class RunRequest:
     # The caller's key (checked by ``call``), or a fresh one: the same on every attempt of this run.
     idempotency_key: str = attrs.field(default=None, converter=_given_or_new_key)
 
-    def call(self, hold: int | None) -> _calls.Call[RunWorkflowResponse]:
+    def call(self, hold: int | None) -> _calls.Call[StartedExecution]:
         """The request of one attempt: held ``hold`` seconds (None: not held), with this run's key."""
         call = _calls.run_workflow_call(
             self.workflow_id, self.inputs, version=self.version, overrides=self.overrides, trigger=self.trigger,
@@ -88,12 +88,12 @@ class RunRequest:
 
 def trigger_flow(
     run: RunRequest, hold: int | None, keys: KeyKnowledge, *, now: Now = utc_now
-) -> Flow[RunWorkflowResponse]:
+) -> Flow[StartedExecution]:
     """Send ``run`` (held ``hold`` seconds, or not); recover a cut hold where keys are honoured; else say where
     the execution may be. Returns the run's answer."""
     sent_at = now()
     try:
-        answer: RunWorkflowResponse = yield Send(run.call(hold))
+        answer: StartedExecution = yield Send(run.call(hold))
     except EigenpalError as error:
         if not may_have_started(error):
             raise
@@ -110,13 +110,13 @@ def trigger_flow(
     return answer
 
 
-def _recover(run: RunRequest, sent_at: datetime.datetime, now: Now) -> Flow[RunWorkflowResponse]:
+def _recover(run: RunRequest, sent_at: datetime.datetime, now: Now) -> Flow[StartedExecution]:
     """Send ``run`` again, not held, until the server answers with its execution: a server that restarts
     refuses connections for a while, so a resend that fails transiently is tried again after a growing pause
     (``RECOVERY_DELAYS_SECONDS``, each attempt with the transport's own retries), within the deadline."""
     for delay in (*_config.RECOVERY_DELAYS_SECONDS, None):
         try:
-            answer: RunWorkflowResponse = yield Send(run.call(None))
+            answer: StartedExecution = yield Send(run.call(None))
         except EigenpalError as again:
             if delay is None or not is_transient(again) or not run.has_time_for(delay):
                 # Whatever the resend met, the first attempt may have created an execution.

@@ -16,10 +16,10 @@ from typing import Any
 import attrs
 import httpx
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
+    Execution,
+    ExecutionCancellation,
     RunTrigger,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
+    StartedExecution,
 )
 from eigenpal_api.types import Unset
 
@@ -38,7 +38,7 @@ from eigenpal_ext._polling import (
 )
 from eigenpal_ext._trigger import RunRequest, trigger_flow
 
-StatusCallback = Callable[[WorkflowExecutionStatusResponse], object]
+StatusCallback = Callable[[Execution], object]
 
 
 @attrs.frozen
@@ -120,7 +120,7 @@ def start_flow(
     trigger: str | RunTrigger | None,
     server_hold: bool | None,
     keys: KeyKnowledge | None = None,
-) -> Flow[tuple[RunWorkflowResponse, Started]]:
+) -> Flow[tuple[StartedExecution, Started]]:
     """The trigger of ``run_and_wait``: the run, clipped to the wait's deadline, held where that is safe.
 
     ``server_hold``: True holds the trigger itself (the user's choice, on any server); False never holds;
@@ -163,7 +163,7 @@ def _uploads_files(run: RunRequest) -> bool:
     return bool(split_run_inputs(run.inputs).files)
 
 
-def _status_of(answer: RunWorkflowResponse) -> str | None:
+def _status_of(answer: StartedExecution) -> str | None:
     status = answer.status
     return None if isinstance(status, Unset) else str(status)
 
@@ -185,7 +185,7 @@ def _hold_by_replay(
         if held is None:
             return  # too close to the deadline to hold at all
         try:
-            answer: RunWorkflowResponse = yield Send(run.call(held))
+            answer: StartedExecution = yield Send(run.call(held))
         except EigenpalError as error:
             if not state.failed_poll(error):
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
@@ -209,7 +209,7 @@ def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool, *, first: bool
     note = ""
     if cancel_on_timeout:
         try:
-            outcome: CancelWorkflowExecutionResponse = yield Send(_timeout_cancel_call(state))
+            outcome: ExecutionCancellation = yield Send(_timeout_cancel_call(state))
             note = cancel_note(str(outcome.status), None)
         except EigenpalError as error:
             note = cancel_note(None, error)
@@ -223,7 +223,7 @@ def _poll_until_terminal(
         yield from _sleep_or_time_out(state, cancel_on_timeout, first=True)
     while True:
         try:
-            execution: WorkflowExecutionStatusResponse = yield Send(_poll_call(state))
+            execution: Execution = yield Send(_poll_call(state))
         except EigenpalError as error:
             if not state.failed_poll(error):
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
@@ -234,13 +234,13 @@ def _poll_until_terminal(
         yield from _sleep_or_time_out(state, cancel_on_timeout)
 
 
-def _poll_call(state: WaitState) -> _calls.Call[WorkflowExecutionStatusResponse]:
+def _poll_call(state: WaitState) -> _calls.Call[Execution]:
     # Polls are not retried by the transport: the flow retries them itself, within its deadline.
     timeout = httpx.Timeout(state.request_timeout())
     return _calls.get_execution_call(state.execution_id, include_steps=False, timeout=timeout, max_retries=0)
 
 
-def _timeout_cancel_call(state: WaitState) -> _calls.Call[CancelWorkflowExecutionResponse]:
+def _timeout_cancel_call(state: WaitState) -> _calls.Call[ExecutionCancellation]:
     # The deadline has passed: one short attempt, no retries, so the overrun stays one request.
     timeout = httpx.Timeout(_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS)
     return attrs.evolve(_calls.cancel_execution_call(state.execution_id, timeout=timeout), max_retries=0)

@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import attrs
-from eigenpal_api.models import CancelWorkflowExecutionResponse, WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution, ExecutionCancellation
 
 from eigenpal_ext import __version__, _calls, _config
 from eigenpal_ext._cli_render import (
@@ -592,7 +592,7 @@ class _Watch:
         self.execution_id = execution_id
         self.status: str | None = None
 
-    def __call__(self, execution: WorkflowExecutionStatusResponse) -> None:
+    def __call__(self, execution: Execution) -> None:
         self.execution_id, self.status = execution.execution_id, str(execution.status)
         self.progress.status(execution.execution_id, self.status)
 
@@ -784,7 +784,7 @@ def _interrupted(
         f"(last status: {printable(last_status) or 'unknown'})"
     )
     console.err(message)
-    outcome: CancelWorkflowExecutionResponse | None = None
+    outcome: ExecutionCancellation | None = None
     try:
         outcome = _cancel_if_wanted(client, console, execution_id, cancel=cancel)
     finally:
@@ -795,7 +795,7 @@ def _interrupted(
 
 def _cancel_if_wanted(
     client: EigenpalClient, console: Console, execution_id: str, *, cancel: bool
-) -> CancelWorkflowExecutionResponse | None:
+) -> ExecutionCancellation | None:
     """Cancel the interrupted execution if asked to (or if the user says so); the cancel's answer, if sent."""
     shown = printable(execution_id)
     if not cancel and _is_terminal(console.stdin):
@@ -819,7 +819,7 @@ def _print_stopped(
     last_status: object,
     message: str,
     *,
-    cancel: CancelWorkflowExecutionResponse | None = None,
+    cancel: ExecutionCancellation | None = None,
 ) -> None:
     """With --json: the one object that says where a wait stopped early (timeout or interrupted)."""
     if console.json:

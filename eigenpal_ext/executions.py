@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
+    Execution,
+    ExecutionCancellation,
+    ExecutionPage,
     ExecutionStatus,
     ExecutionSummary,
-    ListWorkflowExecutionsResponse,
     RunTrigger,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
+    StartedExecution,
 )
 
 from eigenpal_ext import _calls, _config, _paging
@@ -53,7 +53,7 @@ class Executions:
     @renamed(timeout_seconds="request_timeout_seconds")
     def get(
         self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
-    ) -> WorkflowExecutionStatusResponse:
+    ) -> Execution:
         """The execution's status; with ``include_steps=True`` also the per-step payload.
 
         ``.steps`` is a list of ``ExecutionStep`` when the server sends a list of objects, else the JSON as
@@ -77,7 +77,7 @@ class Executions:
         limit: int = 50,
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> ListWorkflowExecutionsResponse:
+    ) -> ExecutionPage:
         """One page of the workflow's executions. ``status``: a status or a list of them (statuses this client
         does not know are sent as given); ``from_date`` / ``to_date``: datetime (naive = UTC), date,
         timedelta (now minus), ISO-8601 or ``"now()-7d"`` (ISO-8601, ``now()`` and ``now()-7d`` strings are
@@ -120,14 +120,12 @@ class Executions:
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    def cancel(
-        self, execution_id: str, *, request_timeout_seconds: float | None = None
-    ) -> CancelWorkflowExecutionResponse:
+    def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
 
-    def handle(self, execution: str | RunWorkflowResponse) -> ExecutionHandle:
+    def handle(self, execution: str | StartedExecution) -> ExecutionHandle:
         """An ``ExecutionHandle`` on this client for an execution, to ``wait()``, ``get()`` or ``cancel()`` it.
 
         ``execution`` is an execution id, or a run answer or handle whose fields the new handle keeps: one
@@ -266,7 +264,7 @@ class AsyncExecutions:
     @renamed(timeout_seconds="request_timeout_seconds")
     async def get(
         self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
-    ) -> WorkflowExecutionStatusResponse:
+    ) -> Execution:
         """The execution's status; with ``include_steps=True`` also the per-step payload (as in the sync client)."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return await self._requestor.send(
@@ -285,7 +283,7 @@ class AsyncExecutions:
         limit: int = 50,
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> ListWorkflowExecutionsResponse:
+    ) -> ExecutionPage:
         """One page of the workflow's executions (filters as in the sync client)."""
         call = _calls.list_executions_call(
             workflow_id,
@@ -320,14 +318,12 @@ class AsyncExecutions:
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    async def cancel(
-        self, execution_id: str, *, request_timeout_seconds: float | None = None
-    ) -> CancelWorkflowExecutionResponse:
+    async def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel (idempotent)."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return await self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
 
-    def handle(self, execution: str | RunWorkflowResponse) -> AsyncExecutionHandle:
+    def handle(self, execution: str | StartedExecution) -> AsyncExecutionHandle:
         """An ``AsyncExecutionHandle`` on this client for an execution id or a run answer/handle (see the sync
         client); nothing is sent, its ``wait()``/``get()``/``cancel()`` are awaited."""
         return AsyncExecutionHandle._attach(execution, self._requestor)

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import (
-    ListVersionsResponse,
-    ListWorkflowsResponse,
     RunTrigger,
+    Workflow,
     WorkflowKind,
-    WorkflowSummary,
+    WorkflowPage,
+    WorkflowVersionPage,
 )
 
 from eigenpal_ext import _calls, _paging
@@ -52,7 +52,7 @@ class Workflows:
         limit: int = 50,
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> ListWorkflowsResponse:
+    ) -> WorkflowPage:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
@@ -70,7 +70,7 @@ class Workflows:
         page_size: int = 50,
         max_items: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> Iterator[WorkflowSummary]:
+    ) -> Iterator[Workflow]:
         """Every workflow matching the filters, across pages, fetched lazily.
 
         ``page_size`` (1..100) is the size of each request; ``max_items`` caps the number yielded.
@@ -80,7 +80,7 @@ class Workflows:
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> WorkflowSummary:
+    def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> Workflow:
         """One workflow, by id or slug."""
         call = _calls.get_workflow_call(
             workflow_id, timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
@@ -95,7 +95,7 @@ class Workflows:
         limit: int = 50,
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> ListVersionsResponse:
+    ) -> WorkflowVersionPage:
         """One page of the workflow's released versions, newest first."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         return self._requestor.send(_calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout))
@@ -122,7 +122,7 @@ class Workflows:
         ``trigger`` is ``"api"`` (default) or ``"cli"``. ``wait_for_completion`` (0..60 s) asks the server to
         hold the request until the execution ends; the read timeout then grows by the hold plus a margin.
 
-        Returns an ``ExecutionHandle``: the run's answer (a ``RunWorkflowResponse``: ``execution_id``;
+        Returns an ``ExecutionHandle``: the run's answer (a ``StartedExecution``: ``execution_id``;
         ``status``/``result``/``error`` when a hold saw the end) with ``wait()``, ``get()`` and ``cancel()``
         for the execution it started.
 
@@ -161,7 +161,7 @@ class AsyncWorkflows:
         limit: int = 50,
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> ListWorkflowsResponse:
+    ) -> WorkflowPage:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
@@ -179,14 +179,14 @@ class AsyncWorkflows:
         page_size: int = 50,
         max_items: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> AsyncIterator[WorkflowSummary]:
+    ) -> AsyncIterator[Workflow]:
         """Every workflow matching the filters, across pages (``async for``); see the sync client."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
-    async def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> WorkflowSummary:
+    async def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> Workflow:
         """One workflow, by id or slug."""
         call = _calls.get_workflow_call(
             workflow_id, timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
@@ -201,7 +201,7 @@ class AsyncWorkflows:
         limit: int = 50,
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
-    ) -> ListVersionsResponse:
+    ) -> WorkflowVersionPage:
         """One page of the workflow's released versions, newest first."""
         timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout)

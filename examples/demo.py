@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from eigenpal_api.models import WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution
 
 from eigenpal_ext import EigenpalClient
 from eigenpal_ext.testing import write_sample_invoice
@@ -47,7 +47,7 @@ def start_server() -> tuple[subprocess.Popen[str], str, str]:
     sys.exit("demo: the local EigenPal server did not start")
 
 
-def show_status(execution: WorkflowExecutionStatusResponse) -> None:
+def show_status(execution: Execution) -> None:
     print(f"  status: {execution.status}")
 
 

@@ -89,6 +89,15 @@ POSITIVE_EXPECTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]  # 
 # for every other operation.
 QUIET_OPERATIONS = ("start_run", "complete_file_upload", "abort_file_upload")
 
+# Schemathesis infers a link from a file (`upload_file`, `get_file`) to `complete_file_upload` that passes
+# the file's `id` as the `uploadId` (a wrong guess: a file is not an upload negotiation), and its
+# ensure_resource_availability check then reads the documented 404 as "a created resource is missing".
+# Whether the stateful phase walks that link depends on how the seed meets the spec (renaming response
+# schemas was enough to reach it). `--checks all` overrides a per-operation check switch, so the operation
+# is left out of the stateful phase instead: this server has no upload to complete, so no stateful walk can
+# reach a successful completion anyway; every other phase still tests it with every check.
+WRONGLY_LINKED_OPERATIONS = ("complete_file_upload",)
+
 CONFIG = (
     "# Written by scripts/run_schemathesis.py for one run.\n"
     + "".join(
@@ -105,6 +114,7 @@ checks.positive_data_acceptance.expected-statuses = {json.dumps([*POSITIVE_EXPEC
 include-operation-id = "{operation_id}"
 warnings = false
 """
+        + ("phases.stateful.enabled = false\n" if operation_id in WRONGLY_LINKED_OPERATIONS else "")
         for operation_id in QUIET_OPERATIONS
     )
 )

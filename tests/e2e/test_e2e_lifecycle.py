@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from eigenpal_api.models import WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution
 from eigenpal_api.types import Unset
 
 from eigenpal_ext import EigenpalClient, EigenpalNotFoundError, ExecutionStatus
@@ -28,7 +28,7 @@ POLL_SECONDS = 0.02
 
 def wait_for_status(
     client: EigenpalClient, execution_id: str, wanted: Collection[str], *, timeout: float = 10.0
-) -> WorkflowExecutionStatusResponse:
+) -> Execution:
     """Poll until the execution's status is one of ``wanted``; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:

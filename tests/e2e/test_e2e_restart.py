@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from eigenpal_api.models import WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution
 
 from eigenpal_ext import EigenpalClient, ExecutionStatus
 from eigenpal_ext.testing import LocalEigenpalServer, Pacing, ServerConfig, write_sample_invoice
@@ -29,7 +29,7 @@ DATABASE_NAME = "eigenpal.sqlite3"
 
 def wait_for_status(
     client: EigenpalClient, execution_id: str, wanted: Collection[str], *, timeout: float = 10.0
-) -> WorkflowExecutionStatusResponse:
+) -> Execution:
     """Poll until the execution's status is one of ``wanted``; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -45,7 +45,7 @@ def client_for(server: LocalEigenpalServer) -> EigenpalClient:
     return EigenpalClient(api_key=server.api_key, base_url=server.base_url)
 
 
-def snapshot(execution: WorkflowExecutionStatusResponse) -> dict[str, Any]:
+def snapshot(execution: Execution) -> dict[str, Any]:
     return {
         "status": execution.status,
         "result": execution.result,

@@ -16,15 +16,15 @@ from eigenpal_api.models import (
     ApiErrorEnvelope,
     ApiErrorIssueSeverity,
     CancelOutcome,
-    CancelWorkflowExecutionResponse,
+    ExecutionCancellation,
     ExecutionStatus,
     ExecutionSummaryWorkflow,
-    ListVersionsResponse,
-    ListWorkflowExecutionsResponse,
-    ListWorkflowsResponse,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
-    WorkflowSummary,
+    WorkflowVersionPage,
+    ExecutionPage,
+    WorkflowPage,
+    StartedExecution,
+    Execution,
+    Workflow,
 )
 
 MakeClient = Callable[[int, object], AuthenticatedClient]
@@ -54,43 +54,43 @@ TOP_LEVEL: list[tuple[str, int, dict[str, object], ParseCall, type[Any]]] = [
         200,
         _with_extra({"data": [WORKFLOW], **PAGE}),
         lambda c: list_workflows.sync(client=c),
-        ListWorkflowsResponse,
+        WorkflowPage,
     ),
-    ("get_workflow", 200, _with_extra(WORKFLOW), lambda c: get_workflow.sync("wf_1", client=c), WorkflowSummary),
+    ("get_workflow", 200, _with_extra(WORKFLOW), lambda c: get_workflow.sync("wf_1", client=c), Workflow),
     (
         "list_workflow_versions",
         200,
         _with_extra({"data": [VERSION], **PAGE}),
         lambda c: list_workflow_versions.sync("wf_1", client=c),
-        ListVersionsResponse,
+        WorkflowVersionPage,
     ),
     (
         "run_workflow",
         201,
         _with_extra({"executionId": "exec_1"}),
         lambda c: run_workflow.sync("wf_1", client=c),
-        RunWorkflowResponse,
+        StartedExecution,
     ),
     (
         "list_executions",
         200,
         _with_extra({"data": [SUMMARY], **PAGE}),
         lambda c: list_executions.sync("wf_1", client=c),
-        ListWorkflowExecutionsResponse,
+        ExecutionPage,
     ),
     (
         "get_execution",
         200,
         _with_extra({"executionId": "exec_1", "status": "running", "createdAt": TS}),
         lambda c: get_execution.sync("exec_1", client=c),
-        WorkflowExecutionStatusResponse,
+        Execution,
     ),
     (
         "cancel_execution",
         200,
         _with_extra({"executionId": "exec_1", "status": "cancelled", "wasStatus": "pending"}),
         lambda c: cancel_execution.sync("exec_1", client=c),
-        CancelWorkflowExecutionResponse,
+        ExecutionCancellation,
     ),
     (
         "error_envelope",
@@ -123,7 +123,7 @@ def test_unknown_fields_nested_in_list_items_and_sub_objects_are_kept(make_clien
     }
     parsed = list_executions.sync("wf_1", client=make_client(200, body))
 
-    assert isinstance(parsed, ListWorkflowExecutionsResponse)
+    assert isinstance(parsed, ExecutionPage)
     assert parsed.additional_properties == {}
     item = parsed.data[0]
     assert item.additional_properties == EXTRA
@@ -207,13 +207,13 @@ def test_unknown_status_in_get_execution_round_trips(make_client: MakeClient) ->
     body = {"executionId": "exec_1", "status": "queued", "createdAt": TS}
     parsed = get_execution.sync("exec_1", client=make_client(200, body))
 
-    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert isinstance(parsed, Execution)
     assert isinstance(parsed.status, ExecutionStatus)
     assert parsed.status == "queued"
     assert parsed.status not in TERMINAL_STRINGS
     assert all(parsed.status != member for member in ExecutionStatus)
     assert parsed.to_dict()["status"] == "queued"
-    assert WorkflowExecutionStatusResponse.from_dict(parsed.to_dict()).status == "queued"
+    assert Execution.from_dict(parsed.to_dict()).status == "queued"
 
 
 def test_unknown_status_in_listed_execution_and_run_response(make_client: MakeClient) -> None:
@@ -222,10 +222,10 @@ def test_unknown_status_in_listed_execution_and_run_response(make_client: MakeCl
     )
     run = run_workflow.sync("wf_1", client=make_client(201, {"executionId": "exec_1", "status": "queued"}))
 
-    assert isinstance(listed, ListWorkflowExecutionsResponse)
+    assert isinstance(listed, ExecutionPage)
     assert listed.data[0].status == "paused-for-review"
     assert listed.to_dict()["data"][0]["status"] == "paused-for-review"
-    assert isinstance(run, RunWorkflowResponse)
+    assert isinstance(run, StartedExecution)
     assert run.status == "queued"
     assert run.to_dict() == {"executionId": "exec_1", "status": "queued"}
 
@@ -234,7 +234,7 @@ def test_unknown_cancel_outcome_and_was_status_round_trip(make_client: MakeClien
     body = {"executionId": "exec_1", "status": "cancel-scheduled", "wasStatus": "queued"}
     parsed = cancel_execution.sync("exec_1", client=make_client(200, body))
 
-    assert isinstance(parsed, CancelWorkflowExecutionResponse)
+    assert isinstance(parsed, ExecutionCancellation)
     assert isinstance(parsed.status, CancelOutcome)
     assert parsed.status == "cancel-scheduled"
     assert parsed.status.name == "UNKNOWN"

@@ -20,19 +20,19 @@ from eigenpal_api.models import (
     ApiErrorEnvelope,
     ApiErrorIssueSeverity,
     CancelOutcome,
-    CancelWorkflowExecutionResponse,
+    ExecutionCancellation,
     ExecutionObservability,
     ExecutionPhase,
     ExecutionStatus,
     ExecutionStep,
     ExecutionSummaryWorkflow,
     IncludeSteps,
-    ListVersionsResponse,
-    ListWorkflowExecutionsResponse,
-    ListWorkflowsResponse,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
-    WorkflowSummary,
+    WorkflowVersionPage,
+    ExecutionPage,
+    WorkflowPage,
+    StartedExecution,
+    Execution,
+    Workflow,
     WorkflowTriggers,
 )
 from eigenpal_api.types import UNSET, Response
@@ -138,10 +138,10 @@ def test_list_workflows_200(make_client: MakeClient) -> None:
 
     assert response.status_code == HTTPStatus.OK
     page = response.parsed
-    assert isinstance(page, ListWorkflowsResponse)
+    assert isinstance(page, WorkflowPage)
     assert (page.total, page.limit, page.offset) == (7, 2, 4)
     first, draft = page.data
-    assert isinstance(first, WorkflowSummary)
+    assert isinstance(first, Workflow)
     assert (first.id, first.name, first.version) == ("wf_abc123", "extract-invoice", "1.2.4")
     assert first.created_at == TS_DT
     assert first.updated_at == TS2_DT
@@ -158,7 +158,7 @@ def test_get_workflow_200_reads_yaml_content_and_keeps_other_extras(make_client:
             "isBlock": False}  # fmt: skip
     parsed = get_workflow.sync("extract-invoice", client=make_client(200, body))
 
-    assert isinstance(parsed, WorkflowSummary)
+    assert isinstance(parsed, Workflow)
     assert parsed.id == "wf_abc123"
     assert parsed.created_at == TS_DT
     assert parsed.created_at.tzinfo is not None
@@ -174,7 +174,7 @@ def test_get_workflow_200_reads_yaml_content_and_keeps_other_extras(make_client:
 def test_triggers_of_another_shape_are_kept_as_sent(make_client: MakeClient, triggers: object) -> None:
     body = {"id": "wf_abc123", "createdAt": TS, "triggers": triggers}
     parsed = get_workflow.sync("extract-invoice", client=make_client(200, body))
-    assert isinstance(parsed, WorkflowSummary)
+    assert isinstance(parsed, Workflow)
     assert parsed.triggers == triggers
 
 
@@ -197,7 +197,7 @@ def test_list_workflow_versions_200(make_client: MakeClient) -> None:
     }
     parsed = list_workflow_versions.sync("wf_abc123", client=make_client(200, body))
 
-    assert isinstance(parsed, ListVersionsResponse)
+    assert isinstance(parsed, WorkflowVersionPage)
     assert (parsed.total, parsed.limit, parsed.offset) == (2, 50, 0)
     new, old = parsed.data
     assert (new.id, new.workflow_id, new.version, new.is_current) == ("wfh_new", "wf_abc123", "1.2.4", True)
@@ -213,7 +213,7 @@ def test_run_workflow_201_async_run_has_only_execution_id(make_client: MakeClien
 
     assert response.status_code == HTTPStatus.CREATED
     parsed = response.parsed
-    assert isinstance(parsed, RunWorkflowResponse)
+    assert isinstance(parsed, StartedExecution)
     assert parsed.execution_id == "exec_xyz"
     assert parsed.status is UNSET
     assert parsed.result is UNSET
@@ -224,7 +224,7 @@ def test_run_workflow_201_after_wait_carries_status_result_and_null_error(make_c
     body = {"executionId": "exec_xyz", "status": "completed", "result": {"total": 42.5, "lines": [1, 2]}, "error": None}
     parsed = run_workflow.sync("extract-invoice", client=make_client(201, body), wait_for_completion=60)
 
-    assert isinstance(parsed, RunWorkflowResponse)
+    assert isinstance(parsed, StartedExecution)
     assert parsed.status == ExecutionStatus.COMPLETED
     assert parsed.status is ExecutionStatus.COMPLETED
     assert parsed.result == {"total": 42.5, "lines": [1, 2]}
@@ -235,7 +235,7 @@ def test_run_workflow_201_failed_carries_error_message(make_client: MakeClient) 
     body = {"executionId": "exec_f", "status": "failed", "error": "step extract: timeout"}
     parsed = run_workflow.sync("extract-invoice", client=make_client(201, body))
 
-    assert isinstance(parsed, RunWorkflowResponse)
+    assert isinstance(parsed, StartedExecution)
     assert parsed.status is ExecutionStatus.FAILED
     assert parsed.error == "step extract: timeout"
 
@@ -274,7 +274,7 @@ def test_list_executions_200(make_client: MakeClient) -> None:
     }
     parsed = list_executions.sync("wf_abc123", client=make_client(200, body))
 
-    assert isinstance(parsed, ListWorkflowExecutionsResponse)
+    assert isinstance(parsed, ExecutionPage)
     assert (parsed.total, parsed.limit, parsed.offset) == (2, 50, 0)
     done, failed = parsed.data
     assert (done.id, done.workflow_id, done.status, done.trigger_type) == (
@@ -303,7 +303,7 @@ def test_get_execution_200_minimal_status(make_client: MakeClient) -> None:
     body = {"executionId": "exec_xyz", "status": "running", "createdAt": TS, "completedAt": None, "error": None}
     parsed = get_execution.sync("exec_xyz", client=make_client(200, body))
 
-    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert isinstance(parsed, Execution)
     assert parsed.execution_id == "exec_xyz"
     assert parsed.status is ExecutionStatus.RUNNING
     assert parsed.created_at == TS_DT
@@ -341,7 +341,7 @@ def test_get_execution_200_with_steps_payload(make_client: MakeClient) -> None:
     }
     parsed = get_execution.sync("exec_xyz", client=make_client(200, body), include_steps=IncludeSteps.TRUE)
 
-    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert isinstance(parsed, Execution)
     assert parsed.status is ExecutionStatus.COMPLETED
     assert parsed.completed_at == TS2_DT
     assert parsed.result == {"total": 42}
@@ -378,7 +378,7 @@ def test_get_execution_200_with_null_overrides(make_client: MakeClient) -> None:
     }
     parsed = get_execution.sync("exec_xyz", client=make_client(200, body))
 
-    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert isinstance(parsed, Execution)
     assert parsed.steps == []
     assert parsed.overrides is None
 
@@ -397,7 +397,7 @@ def test_cancel_execution_200(make_client: MakeClient, outcome: str, was: str, e
 
     assert response.status_code == HTTPStatus.OK
     parsed = response.parsed
-    assert isinstance(parsed, CancelWorkflowExecutionResponse)
+    assert isinstance(parsed, ExecutionCancellation)
     assert parsed.execution_id == "exec_xyz"
     assert parsed.status is expected
     assert parsed.was_status is ExecutionStatus(was)
@@ -408,7 +408,7 @@ def test_async_variant_parses_the_same_model(make_client: MakeClient) -> None:
     body = {"executionId": "exec_xyz", "status": "cancellation-requested", "wasStatus": "running"}
     parsed = asyncio.run(cancel_execution.asyncio("exec_xyz", client=make_client(200, body)))
 
-    assert isinstance(parsed, CancelWorkflowExecutionResponse)
+    assert isinstance(parsed, ExecutionCancellation)
     assert parsed.status is CancelOutcome.CANCELLATION_REQUESTED
     assert parsed.was_status is ExecutionStatus.RUNNING
 
@@ -429,7 +429,7 @@ OBSERVABILITY = {
 def test_get_execution_reads_observability(make_client: MakeClient) -> None:
     body = {"executionId": "exec_1", "status": "failed", "createdAt": TS, "observability": OBSERVABILITY}
     parsed = get_execution.sync("exec_1", client=make_client(200, body))
-    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert isinstance(parsed, Execution)
     assert isinstance(parsed.observability, ExecutionObservability)
     phases = parsed.observability.phases
     assert phases is not None
@@ -446,7 +446,7 @@ def test_get_execution_reads_observability(make_client: MakeClient) -> None:
 def test_observability_of_another_shape_is_kept_as_sent(make_client: MakeClient, observability: object) -> None:
     body = {"executionId": "exec_1", "status": "running", "createdAt": TS, "observability": observability}
     parsed = get_execution.sync("exec_1", client=make_client(200, body))
-    assert isinstance(parsed, WorkflowExecutionStatusResponse)
+    assert isinstance(parsed, Execution)
     assert parsed.observability == observability
 
 
@@ -455,6 +455,6 @@ def test_list_executions_reads_duration_ms(make_client: MakeClient) -> None:
             "observability": OBSERVABILITY}  # fmt: skip
     parsed = list_executions.sync("wf_1", client=make_client(200, {"data": [item], "total": 1, "limit": 50,
                                                                   "offset": 0}))  # fmt: skip
-    assert isinstance(parsed, ListWorkflowExecutionsResponse)
+    assert isinstance(parsed, ExecutionPage)
     assert parsed.data[0].duration_ms == 1234.5
     assert isinstance(parsed.data[0].observability, ExecutionObservability)

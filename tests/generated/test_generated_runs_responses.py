@@ -33,9 +33,9 @@ from eigenpal_api.api.files import (
 )
 from eigenpal_api.api.runs import cancel_run, get_run, list_run_events, list_run_steps, list_runs, start_run
 from eigenpal_api.models import (
-    AbortFileUploadResponse,
-    AuthCheckResponse,
-    DeleteFileResponse,
+    FileUploadAbort,
+    ApiKeyIdentity,
+    FileDeletion,
     ExecutionStatus,
     FilePurpose,
     FileUploadMultipartBody,
@@ -45,11 +45,11 @@ from eigenpal_api.models import (
     Run,
     RunArtifact,
     RunCancellationState,
-    RunCancelResponse,
-    RunEventsResponse,
-    RunsListResponse,
+    RunCancelResult,
+    RunEvents,
+    RunPage,
     RunStartBody,
-    RunStepsResponse,
+    RunSteps,
     RunType,
     UploadedFile,
 )
@@ -212,11 +212,11 @@ SUCCESS: list[tuple[str, Call, int, type[Any], dict[str, Any]]] = [
         Run,
         SLIM_RUN,
     ),
-    ("list_runs", lambda c: list_runs.sync_detailed(client=c), 200, RunsListResponse, LIST),
+    ("list_runs", lambda c: list_runs.sync_detailed(client=c), 200, RunPage, LIST),
     ("get_run", lambda c: get_run.sync_detailed("exec_01J", client=c), 200, Run, FULL_RUN),
-    ("cancel_run", lambda c: cancel_run.sync_detailed("exec_01J", client=c), 200, RunCancelResponse, CANCEL),
-    ("list_run_steps", lambda c: list_run_steps.sync_detailed("exec_01J", client=c), 200, RunStepsResponse, STEPS),
-    ("list_run_events", lambda c: list_run_events.sync_detailed("exec_01J", client=c), 200, RunEventsResponse, EVENTS),
+    ("cancel_run", lambda c: cancel_run.sync_detailed("exec_01J", client=c), 200, RunCancelResult, CANCEL),
+    ("list_run_steps", lambda c: list_run_steps.sync_detailed("exec_01J", client=c), 200, RunSteps, STEPS),
+    ("list_run_events", lambda c: list_run_events.sync_detailed("exec_01J", client=c), 200, RunEvents, EVENTS),
     ("upload_file", lambda c: upload_file.sync_detailed(client=c, body=_upload_body()), 200, UploadedFile, UPLOADED),
     (
         "create_file_upload",
@@ -238,7 +238,7 @@ SUCCESS: list[tuple[str, Call, int, type[Any], dict[str, Any]]] = [
         "abort_file_upload",
         lambda c: abort_file_upload.sync_detailed("upl_1", client=c),
         200,
-        AbortFileUploadResponse,
+        FileUploadAbort,
         {"aborted": True},
     ),
     ("get_file", lambda c: get_file.sync_detailed("file_abc", client=c), 200, UploadedFile, UPLOADED),
@@ -246,10 +246,10 @@ SUCCESS: list[tuple[str, Call, int, type[Any], dict[str, Any]]] = [
         "delete_file",
         lambda c: delete_file.sync_detailed("file_abc", client=c),
         200,
-        DeleteFileResponse,
+        FileDeletion,
         {"deleted": True},
     ),
-    ("check_auth", lambda c: check_auth.sync_detailed(client=c), 200, AuthCheckResponse, AUTH),
+    ("check_auth", lambda c: check_auth.sync_detailed(client=c), 200, ApiKeyIdentity, AUTH),
 ]
 CALLS: dict[str, Call] = {name: call for name, call, *_ in SUCCESS}
 CALLS["get_file_content"] = lambda c: get_file_content.sync_detailed("file_abc", client=c)
@@ -357,7 +357,7 @@ def test_a_failed_run_carries_its_error_message(make_client: MakeClient) -> None
 def test_a_page_of_runs_and_its_cursor(make_client: MakeClient) -> None:
     page = list_runs.sync(client=make_client(200, LIST))
 
-    assert isinstance(page, RunsListResponse)
+    assert isinstance(page, RunPage)
     assert [run.id for run in page.runs] == ["exec_01J", "exec_00Z"]
     assert all(isinstance(run, Run) for run in page.runs)
     assert page.runs[0].execution is not None
@@ -369,7 +369,7 @@ def test_a_page_of_runs_and_its_cursor(make_client: MakeClient) -> None:
 def test_the_last_page_has_no_cursor(make_client: MakeClient, last_page: dict[str, Any]) -> None:
     page = list_runs.sync(client=make_client(200, last_page))
 
-    assert isinstance(page, RunsListResponse)
+    assert isinstance(page, RunPage)
     assert (page.runs, page.next_cursor) == ([], None)
 
 
@@ -385,7 +385,7 @@ def test_cancel_outcomes(make_client: MakeClient, state: str, was: str, expected
     body = {**CANCEL, "cancellation": {"state": state, "wasStatus": was}}
     answer = cancel_run.sync("exec_01J", client=make_client(200, body))
 
-    assert isinstance(answer, RunCancelResponse)
+    assert isinstance(answer, RunCancelResult)
     assert answer.cancellation is not None
     assert answer.cancellation.state is expected
     assert answer.cancellation.was_status is ExecutionStatus(was)
@@ -395,14 +395,14 @@ def test_cancel_outcomes(make_client: MakeClient, state: str, was: str, expected
 def test_steps_are_kept_as_sent(make_client: MakeClient) -> None:
     steps = list_run_steps.sync("exec_01J", client=make_client(200, STEPS))
 
-    assert isinstance(steps, RunStepsResponse)
+    assert isinstance(steps, RunSteps)
     assert steps.steps == STEPS["steps"]
 
 
 def test_events_in_order_with_their_timestamps(make_client: MakeClient) -> None:
     events = list_run_events.sync("exec_01J", client=make_client(200, EVENTS))
 
-    assert isinstance(events, RunEventsResponse)
+    assert isinstance(events, RunEvents)
     created, changed = events.events
     assert (created.type_, created.timestamp, created.status, created.message) == ("created", TS_DT, "created", None)
     assert (changed.type_, changed.timestamp, changed.message) == ("status_changed", TS2_DT, "picked up")
@@ -454,7 +454,7 @@ def test_the_two_upload_negotiations(make_client: MakeClient) -> None:
 def test_the_auth_check(make_client: MakeClient) -> None:
     identity = check_auth.sync(client=make_client(200, AUTH))
 
-    assert isinstance(identity, AuthCheckResponse)
+    assert isinstance(identity, ApiKeyIdentity)
     assert (identity.ok, identity.tenant_slug, identity.key_id, identity.user_id) == (True, "acme", "key_1", None)
     assert identity.scope == ["runs:write", "files:write"]
     assert identity.wildcard_granted is False
@@ -591,7 +591,7 @@ def test_unknown_enum_values_round_trip(make_client: MakeClient) -> None:
     assert isinstance(run, Run)
     assert run.type_ is not None
     assert (run.type_, run.type_.name) == ("pipeline", "UNKNOWN")
-    assert isinstance(cancel, RunCancelResponse)
+    assert isinstance(cancel, RunCancelResult)
     assert cancel.cancellation is not None
     assert cancel.cancellation.state == "deferred"
     assert cancel.cancellation.was_status == "queued"
@@ -670,15 +670,15 @@ JSON = st.recursive(
 MODELS: list[tuple[type[Any], dict[str, Any]]] = [
     (Run, FULL_RUN),
     (Run, ACCEPTED),
-    (RunsListResponse, LIST),
-    (RunCancelResponse, CANCEL),
-    (RunStepsResponse, STEPS),
-    (RunEventsResponse, EVENTS),
+    (RunPage, LIST),
+    (RunCancelResult, CANCEL),
+    (RunSteps, STEPS),
+    (RunEvents, EVENTS),
     (UploadedFile, UPLOADED),
     (FileUploadSession, PUT_SESSION),
-    (AbortFileUploadResponse, {"aborted": True}),
-    (DeleteFileResponse, {"deleted": True}),
-    (AuthCheckResponse, AUTH),
+    (FileUploadAbort, {"aborted": True}),
+    (FileDeletion, {"deleted": True}),
+    (ApiKeyIdentity, AUTH),
 ]
 
 

@@ -338,7 +338,7 @@ def test_messages_are_capped(validator: SpecValidator) -> None:
 
 
 def test_format_is_not_asserted(validator: SpecValidator) -> None:
-    assert validator.check_body("WorkflowSummary", {"id": "wf_1", "createdAt": "not a date"}) == []
+    assert validator.check_body("Workflow", {"id": "wf_1", "createdAt": "not a date"}) == []
 
 
 def test_unknown_schema_name_raises(validator: SpecValidator) -> None:

@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
-    ListVersionsResponse,
-    ListWorkflowExecutionsResponse,
-    ListWorkflowsResponse,
-    RunWorkflowResponse,
-    WorkflowSummary,
+    ExecutionCancellation,
+    ExecutionPage,
+    StartedExecution,
+    Workflow,
+    WorkflowPage,
+    WorkflowVersionPage,
 )
 
 from eigenpal_ext import (
@@ -178,14 +178,14 @@ def test_workflows_list_get_and_versions(any_client: ClientFactory) -> None:
     one = client.workflows.get("extract-invoice")
     versions = client.workflows.versions("extract-invoice", limit=5, offset=5)
 
-    assert isinstance(listed, ListWorkflowsResponse)
+    assert isinstance(listed, WorkflowPage)
     assert listed.data[0].id == "wf_abc123"
     assert listed.total == 1
     assert dict(api.requests[0].url.params) == {"search": "invoice", "kind": "workflow", "limit": "10", "offset": "0"}
-    assert isinstance(one, WorkflowSummary)
+    assert isinstance(one, Workflow)
     assert one.name == "extract-invoice"
     assert one.created_at == datetime(2026, 5, 9, 12, 0, tzinfo=UTC)
-    assert isinstance(versions, ListVersionsResponse)
+    assert isinstance(versions, WorkflowVersionPage)
     assert versions.data[0].id == "wfh_1"
     assert versions.data[0].is_current is True
     assert dict(api.requests[2].url.params) == {"limit": "5", "offset": "5"}
@@ -203,7 +203,7 @@ def test_workflows_run_json(any_client: ClientFactory) -> None:
         trigger="cli",
     )
 
-    assert isinstance(triggered, RunWorkflowResponse)
+    assert isinstance(triggered, StartedExecution)
     assert triggered.execution_id == EXECUTION_ID
     request = api.requests[0]
     assert request.method == "POST"
@@ -265,7 +265,7 @@ def test_executions_list_with_statuses_and_dates(any_client: ClientFactory) -> N
         "wf_abc123", status=["failed", "cancelled"], from_date=since, to_date="now()", limit=50
     )
 
-    assert isinstance(page, ListWorkflowExecutionsResponse)
+    assert isinstance(page, ExecutionPage)
     assert page.data[0].id == EXECUTION_ID
     params = api.requests[0].url.params
     assert params["status"] == "failed,cancelled"
@@ -278,7 +278,7 @@ def test_executions_cancel(any_client: ClientFactory) -> None:
     api = FakeApi()
     outcome = any_client(api.handler, time=api.time).workflows.executions.cancel(EXECUTION_ID)
 
-    assert isinstance(outcome, CancelWorkflowExecutionResponse)
+    assert isinstance(outcome, ExecutionCancellation)
     assert outcome.status == "cancellation-requested"
     assert outcome.was_status == "running"
     assert (api.requests[0].method, api.requests[0].url.path) == ("POST", CANCEL_PATH)

@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 import pytest
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
+    Execution,
+    ExecutionCancellation,
     ExecutionStatus,
     ExecutionSummary,
-    WorkflowExecutionStatusResponse,
-    WorkflowSummary,
+    Workflow,
 )
 
 from eigenpal_ext import (
@@ -324,7 +324,7 @@ def test_executions_table() -> None:
 
 
 def test_workflows_table() -> None:
-    workflows = [WorkflowSummary(id="wf_abc123", created_at=CREATED, name="extract-invoice", version="1.1.0")]
+    workflows = [Workflow(id="wf_abc123", created_at=CREATED, name="extract-invoice", version="1.1.0")]
     assert workflows_table(workflows).splitlines() == [
         "ID         NAME             VERSION  UPDATED",
         "wf_abc123  extract-invoice  1.1.0",
@@ -369,7 +369,7 @@ def test_result_block_of_a_failure_shows_the_error_and_no_result() -> None:
 
 
 def test_execution_block_with_steps() -> None:
-    execution = WorkflowExecutionStatusResponse.from_dict(
+    execution = Execution.from_dict(
         {
             "executionId": "exec_1", "status": "failed", "createdAt": "2026-11-27T03:40:01Z", "error": "boom",
             "steps": [{"stepId": "read", "status": "failed", "startedAt": "2026-11-27T03:40:02Z", "error": "boom"}],
@@ -392,14 +392,14 @@ def test_execution_block_with_steps() -> None:
     ],
 )
 def test_execution_block_shows_steps_of_another_shape_as_sent(steps: object, shown: list[str]) -> None:
-    execution = WorkflowExecutionStatusResponse.from_dict(
+    execution = Execution.from_dict(
         {"executionId": "exec_1", "status": "running", "createdAt": "2026-11-27T03:40:01Z", "steps": steps}
     )
     assert execution_block(execution).splitlines()[-len(shown) :] == shown
 
 
 def test_cancel_line_and_more_hint() -> None:
-    outcome = CancelWorkflowExecutionResponse.from_dict(
+    outcome = ExecutionCancellation.from_dict(
         {"executionId": "exec_1", "status": "cancellation-requested", "wasStatus": "running"}
     )
     assert cancel_line(outcome) == "exec_1: cancellation-requested (was running)"

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from eigenpal_api.api.executions import get_execution
-from eigenpal_api.models import WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution
 
 import eigenpal_ext
 from eigenpal_ext import (
@@ -428,7 +428,7 @@ def test_raw_generated_call_uses_the_same_transport_and_headers() -> None:
     recorder = Recorder()
     client = make_client(recorder)
     result = get_execution.sync("exec_1", client=client.raw)
-    assert isinstance(result, WorkflowExecutionStatusResponse)
+    assert isinstance(result, Execution)
     assert result.execution_id == "exec_1"
     request = recorder.last
     assert str(request.url) == EXECUTION_URL
@@ -443,7 +443,7 @@ def test_raw_generated_call_is_retried_by_the_client_transport() -> None:
     time = FakeTime()
     client = make_client(recorder, time=time)
     result = get_execution.sync("exec_1", client=client.raw)
-    assert isinstance(result, WorkflowExecutionStatusResponse)
+    assert isinstance(result, Execution)
     assert len(recorder.requests) == 2
     assert len(time.sleeps) == 1
 
@@ -458,6 +458,6 @@ def test_raw_generated_call_async() -> None:
             return await get_execution.asyncio("exec_1", client=c.raw)
 
     result = asyncio.run(scenario())
-    assert isinstance(result, WorkflowExecutionStatusResponse)
+    assert isinstance(result, Execution)
     assert recorder.last.headers["Authorization"] == f"Bearer {API_KEY}"
     assert recorder.last.headers["X-Eigenpal-Sdk"] == "eigenpal-ext"

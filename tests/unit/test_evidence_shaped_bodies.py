@@ -28,7 +28,7 @@ from eigenpal._generated.models import ListWorkflowsResponse as Official040ListW
 from eigenpal._generated.models import RunWorkflowResponse as Official040RunResponse
 from eigenpal._generated.models import WorkflowExecutionStatusResponse as Official040StatusResponse
 from eigenpal._generated.models import WorkflowSummary as Official040WorkflowSummary
-from eigenpal_api.models import ExecutionStatus, ExecutionStep, WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution, ExecutionStatus, ExecutionStep
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,18 +95,18 @@ def kept_raw(parsed: Any, body: dict[str, Any]) -> None:
     assert parsed.raw == body
 
 
-def check_minimal_status(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_minimal_status(parsed: Execution) -> None:
     assert (parsed.execution_id, parsed.status, parsed.created_at) == ("exec_1", "running", ISO_DT)
     assert (parsed.completed_at, parsed.result, parsed.error, parsed.steps) == (None, None, None, None)
     assert "Unset" not in repr(parsed)
 
 
-def check_terminal_with_nulls(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_terminal_with_nulls(parsed: Execution) -> None:
     assert (parsed.status, parsed.completed_at, parsed.result, parsed.error) == ("failed", None, None, None)
     assert parsed.raw["completedAt"] is None
 
 
-def check_steps_objects_with_any_keys(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_steps_objects_with_any_keys(parsed: Execution) -> None:
     assert isinstance(parsed.steps, list)
     first, second = parsed.steps
     assert isinstance(first, ExecutionStep)
@@ -118,32 +118,32 @@ def check_steps_objects_with_any_keys(parsed: WorkflowExecutionStatusResponse) -
     ]
 
 
-def check_steps_map(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_steps_map(parsed: Execution) -> None:
     assert parsed.steps == {"parse": {"status": "completed"}, "extract": {"status": "running"}}
     assert parsed.raw["steps"] == parsed.steps
 
 
-def check_steps_strings(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_steps_strings(parsed: Execution) -> None:
     assert parsed.steps == ["parse", "extract"]
     assert parsed.to_dict()["steps"] == ["parse", "extract"]
 
 
-def check_steps_mixed(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_steps_mixed(parsed: Execution) -> None:
     assert parsed.steps == [{"stepId": "parse"}, "extract", 3]  # not all objects: kept exactly as sent
 
 
-def check_steps_null(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_steps_null(parsed: Execution) -> None:
     assert parsed.steps is None
     assert "steps" in parsed.raw
 
 
-def check_other_per_step_keys(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_other_per_step_keys(parsed: Execution) -> None:
     assert parsed.overrides == {"parse": {"text": "x"}}  # the flat form some documentation shows, as sent
     assert parsed.additional_properties["stepResults"] == {"parse": {"ok": True}}
     assert parsed.additional_properties["events"] == [{"at": ISO, "kind": "started"}]
 
 
-def check_summary_shape(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_summary_shape(parsed: Execution) -> None:
     assert parsed.execution_id == "exec_1"  # from `id`
     assert parsed.status == "completed"
     assert parsed.additional_properties["workflowId"] == "wf_1"
@@ -152,7 +152,7 @@ def check_summary_shape(parsed: WorkflowExecutionStatusResponse) -> None:
 
 
 def timestamp_check(expected: datetime | None, raw: object) -> Callable[[Any], None]:
-    def check(parsed: WorkflowExecutionStatusResponse) -> None:
+    def check(parsed: Execution) -> None:
         assert parsed.created_at == expected
         if expected is not None:
             assert expected.tzinfo is not None
@@ -161,11 +161,11 @@ def timestamp_check(expected: datetime | None, raw: object) -> Callable[[Any], N
     return check
 
 
-def check_completed_rfc(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_completed_rfc(parsed: Execution) -> None:
     assert (parsed.status, parsed.completed_at, parsed.result) == ("completed", RFC_DT, {"total": 1})
 
 
-def check_unknown_status(parsed: WorkflowExecutionStatusResponse) -> None:
+def check_unknown_status(parsed: Execution) -> None:
     assert parsed.status == "expired"
     assert isinstance(parsed.status, ExecutionStatus)
     assert not is_terminal(parsed.status)
@@ -713,7 +713,7 @@ def test_property_open_fields_never_raise(
     key = "id" if summary_shape else "executionId"
     body = {key: "exec_1", "status": status_text, "createdAt": created, "completedAt": completed}
     body.update(steps=steps, overrides=overrides)
-    parse = parser(WorkflowExecutionStatusResponse, reader=execution_status_body)
+    parse = parser(Execution, reader=execution_status_body)
 
     parsed = parse(httpx.Response(200, json=body))
 

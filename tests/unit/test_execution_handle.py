@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from eigenpal_api.models import CancelWorkflowExecutionResponse, RunWorkflowResponse, WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution, ExecutionCancellation, StartedExecution
 
 from eigenpal_ext import (
     AsyncEigenpalClient,
@@ -75,8 +75,8 @@ POLL = ("GET", "/api/v1/workflows/executions/exec_1")
 CANCEL = ("POST", "/api/v1/workflows/executions/exec_1/cancel")
 
 
-def check_answer_fields(handle: RunWorkflowResponse) -> None:
-    assert isinstance(handle, RunWorkflowResponse)  # code written against the run's answer runs unchanged
+def check_answer_fields(handle: StartedExecution) -> None:
+    assert isinstance(handle, StartedExecution)  # code written against the run's answer runs unchanged
     assert handle.execution_id == "exec_1"
     assert str(handle.status) == "running"
     assert (handle.result, handle.error) == (None, None)
@@ -120,11 +120,11 @@ def test_get_and_cancel_act_on_the_handles_execution() -> None:
         handle = client.workflows.run("wf_1")
         detail = handle.get(include_steps=True, request_timeout_seconds=5)
         outcome = handle.cancel()
-    assert isinstance(detail, WorkflowExecutionStatusResponse)
+    assert isinstance(detail, Execution)
     assert isinstance(detail.steps, list)
     assert api.sent[1].url.params["includeSteps"] == "true"
     assert api.sent[1].extensions["timeout"]["read"] == 5.0
-    assert isinstance(outcome, CancelWorkflowExecutionResponse)
+    assert isinstance(outcome, ExecutionCancellation)
     assert str(outcome.status) == "cancelled"
     assert api.requests == [RUN, POLL, CANCEL]
 
@@ -132,7 +132,7 @@ def test_get_and_cancel_act_on_the_handles_execution() -> None:
 def test_async_get_and_cancel() -> None:
     api = FakeApi(polls_to_end=1)
 
-    async def scenario() -> tuple[WorkflowExecutionStatusResponse, CancelWorkflowExecutionResponse]:
+    async def scenario() -> tuple[Execution, ExecutionCancellation]:
         async with api.async_client() as client:
             handle = await client.workflows.run("wf_1")
             return await handle.get(), await handle.cancel()
@@ -178,6 +178,6 @@ def test_the_handle_carries_every_field_of_the_generated_answer() -> None:
     api = FakeApi()
     with api.sync_client() as client:
         handle = client.workflows.run("wf_1")
-    answer = RunWorkflowResponse.from_dict(handle.raw)
-    for field in attrs.fields(RunWorkflowResponse):
+    answer = StartedExecution.from_dict(handle.raw)
+    for field in attrs.fields(StartedExecution):
         assert getattr(handle, field.name) == getattr(answer, field.name), field.name

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
-from eigenpal_api.models import ExecutionStatus, WorkflowExecutionStatusResponse, WorkflowSummary
+from eigenpal_api.models import Execution, ExecutionStatus, Workflow
 from eigenpal_api.types import UNSET
 
 from eigenpal_ext import ExecutionResult
@@ -32,7 +32,7 @@ def status_body(**extra: Any) -> dict[str, Any]:
 
 
 def test_to_dict_is_json_with_z_timestamps_and_enum_values() -> None:
-    result = ExecutionResult.from_status(WorkflowExecutionStatusResponse.from_dict(status_body()))
+    result = ExecutionResult.from_status(Execution.from_dict(status_body()))
     data = result.to_dict()
     assert json.loads(json.dumps(data)) == data  # plain JSON data: no default= needed
     assert data["executionId"] == "exec_1"
@@ -63,7 +63,7 @@ def test_to_dict_keeps_fields_this_client_does_not_know_and_steps() -> None:
         priority="high",
         costCents=3,
     )
-    data = ExecutionResult.from_status(WorkflowExecutionStatusResponse.from_dict(body)).to_dict()
+    data = ExecutionResult.from_status(Execution.from_dict(body)).to_dict()
     json.dumps(data)
     assert data["priority"] == "high"
     assert data["costCents"] == 3
@@ -143,7 +143,7 @@ def test_to_jsonable_of_values() -> None:
 
 
 def test_to_jsonable_of_a_model_rewrites_only_its_timestamps() -> None:
-    workflow = WorkflowSummary.from_dict(
+    workflow = Workflow.from_dict(
         {
             "id": "wf_1",
             "name": "extract-invoice",

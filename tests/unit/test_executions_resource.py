@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from eigenpal_api.models import CancelOutcome, ListWorkflowExecutionsResponse, WorkflowExecutionStatusResponse
+from eigenpal_api.models import CancelOutcome, Execution, ExecutionPage
 
 from eigenpal_ext import (
     TERMINAL,
@@ -57,7 +57,7 @@ ALL_STATUSES = [
 def test_get_sends_no_include_steps_by_default(any_client: ClientFactory) -> None:
     recorder = Recorder()
     execution = any_client(recorder).workflows.executions.get("exec_1")
-    assert isinstance(execution, WorkflowExecutionStatusResponse)
+    assert isinstance(execution, Execution)
     assert execution.execution_id == "exec_1"
     assert recorder.last.method == "GET"
     assert recorder.last.url.path == "/api/v1/workflows/executions/exec_1"
@@ -173,7 +173,7 @@ def test_list_single_status(status: StatusArg, any_client: ClientFactory) -> Non
 def test_list_without_filters_sends_only_limit(any_client: ClientFactory) -> None:
     recorder = Recorder()
     result = any_client(recorder).workflows.executions.list("wf_1")
-    assert isinstance(result, ListWorkflowExecutionsResponse)
+    assert isinstance(result, ExecutionPage)
     assert dict(recorder.last.url.params) == {"limit": "50"}
 
 

@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 import pytest
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
-    ListWorkflowExecutionsResponse,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
+    Execution,
+    ExecutionCancellation,
+    ExecutionPage,
+    StartedExecution,
 )
 
 from eigenpal_ext import (
@@ -57,9 +57,9 @@ def options(clock: Clock, *, timeout_seconds: float = 30.0, cancel_on_timeout: b
     return WaitOptions(1.5, timeout_seconds, None, cancel_on_timeout, clock, httpx.Timeout(30.0))
 
 
-def status(state: str, execution_id: str = "exec_1", **extra: Any) -> WorkflowExecutionStatusResponse:
+def status(state: str, execution_id: str = "exec_1", **extra: Any) -> Execution:
     body = {"executionId": execution_id, "status": state, "createdAt": "2026-11-27T10:00:00Z", **extra}
-    return WorkflowExecutionStatusResponse.from_dict(body)
+    return Execution.from_dict(body)
 
 
 def request_of(effect: object) -> tuple[str, str]:
@@ -126,9 +126,7 @@ def test_past_the_deadline_the_flow_cancels_if_asked_then_raises_the_timeout() -
     assert request_of(cancel) == ("POST", "/api/v1/workflows/executions/exec_1/cancel")
     with pytest.raises(EigenpalTimeoutError) as caught:
         flow.send(
-            CancelWorkflowExecutionResponse.from_dict(
-                {"executionId": "exec_1", "status": "cancelled", "wasStatus": "running"}
-            )
+            ExecutionCancellation.from_dict({"executionId": "exec_1", "status": "cancelled", "wasStatus": "running"})
         )
     assert caught.value.execution_id == "exec_1"
     assert "cancel requested: cancelled" in caught.value.message
@@ -143,7 +141,7 @@ def test_the_trigger_is_clipped_to_the_deadline_and_its_wait_sleeps_before_the_f
     assert isinstance(trigger, Send)
     assert trigger.call.deadline == 30.0  # clipped to the wait's deadline
     clock.now = 1.0
-    triggered, started = finish(start, RunWorkflowResponse.from_dict({"executionId": "exec_7", "status": "running"}))
+    triggered, started = finish(start, StartedExecution.from_dict({"executionId": "exec_7", "status": "running"}))
     assert triggered.execution_id == "exec_7"
     assert (started.deadline.ends_at, started.ended, started.replay) == (30.0, False, None)
     flow = wait_flow(triggered.execution_id, wait_options, started)
@@ -158,7 +156,7 @@ def test_a_trigger_held_to_the_end_is_followed_by_one_poll_for_the_full_record()
     trigger = next(start)
     assert isinstance(trigger, Send)
     assert trigger.call.request["params"]["wait_for_completion"] == 28
-    answer = RunWorkflowResponse.from_dict({"executionId": "exec_7", "status": "completed"})
+    answer = StartedExecution.from_dict({"executionId": "exec_7", "status": "completed"})
     triggered, started = finish(start, answer)
     assert started.ended
     assert request_of(next(wait_flow(triggered.execution_id, wait_options, started))) == (
@@ -178,7 +176,7 @@ def test_a_declared_honour_triggers_without_a_hold_then_replays_the_run_held_wit
     assert isinstance(trigger, Send)
     assert "wait_for_completion" not in trigger.call.request.get("params", {})  # the id comes back at once
     key = trigger.call.request["headers"]["Idempotency-Key"]
-    triggered, started = finish(start, RunWorkflowResponse.from_dict({"executionId": "exec_7"}))
+    triggered, started = finish(start, StartedExecution.from_dict({"executionId": "exec_7"}))
     assert started.replay is not None
     clock.now = 2.0
     replay = next(wait_flow(triggered.execution_id, wait_options, started))
@@ -200,7 +198,7 @@ def test_without_a_declared_honour_the_trigger_is_not_held_nor_replayed(declared
     trigger = next(start)
     assert isinstance(trigger, Send)
     assert "wait_for_completion" not in trigger.call.request.get("params", {})
-    _triggered, started = finish(start, RunWorkflowResponse.from_dict({"executionId": "exec_7"}))
+    _triggered, started = finish(start, StartedExecution.from_dict({"executionId": "exec_7"}))
     assert started.replay is None
 
 
@@ -227,9 +225,9 @@ def test_a_rejected_trigger_pauses_the_batch_and_is_sent_again() -> None:
 # --- paging -----------------------------------------------------------------------------------------------------
 
 
-def page(ids: list[str], total: int) -> ListWorkflowExecutionsResponse:
+def page(ids: list[str], total: int) -> ExecutionPage:
     items = [{"id": i, "workflowId": "wf_1", "status": "completed", "createdAt": "2026-11-27T10:00:00Z"} for i in ids]
-    return ListWorkflowExecutionsResponse.from_dict({"data": items, "total": total, "limit": 2, "offset": 0})
+    return ExecutionPage.from_dict({"data": items, "total": total, "limit": 2, "offset": 0})
 
 
 def pages_flow(**kwargs: Any) -> Generator[Any, Any, None]:
@@ -327,7 +325,7 @@ def test_run_async_performs_the_same_effects_awaited() -> None:
 def test_iterate_sends_lazily_and_closes_an_abandoned_flow() -> None:
     sent: list[Any] = []
 
-    def send(call: Any) -> ListWorkflowExecutionsResponse:
+    def send(call: Any) -> ExecutionPage:
         sent.append(call)
         return page(["a", "b"], total=4)
 
@@ -341,7 +339,7 @@ def test_iterate_sends_lazily_and_closes_an_abandoned_flow() -> None:
 
 
 def test_iterate_async_yields_the_same_items() -> None:
-    async def send(call: Any) -> ListWorkflowExecutionsResponse:
+    async def send(call: Any) -> ExecutionPage:
         return page(["a", "b"], total=2)
 
     async def collect() -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from eigenpal_api.models import RunWorkflowResponse
+from eigenpal_api.models import StartedExecution
 
 from eigenpal_ext import (
     AsyncEigenpalClient,
@@ -250,7 +250,7 @@ def test_run_is_retried_when_it_did_not_reach_the_server(failure: Outcome, retry
     script = Script([failure], final=created())
     client, sleeps = retrying(script)
     result = client.workflows.run("wf_1", input={"a": 1})
-    assert isinstance(result, RunWorkflowResponse)
+    assert isinstance(result, StartedExecution)
     assert result.execution_id == "exec_1"
     assert script.attempts == 2
     assert len(sleeps) == 1
@@ -393,7 +393,7 @@ def test_async_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind:
     async def record_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    async def main() -> RunWorkflowResponse:
+    async def main() -> StartedExecution:
         async with AsyncEigenpalClient(
             api_key=API_KEY, base_url=BASE, transport=transport, sleep=record_sleep
         ) as client:

@@ -20,7 +20,7 @@ from typing import IO, Any
 import attrs
 import httpx
 import pytest
-from eigenpal_api.models import ListVersionsResponse, ListWorkflowsResponse, RunWorkflowResponse, WorkflowSummary
+from eigenpal_api.models import StartedExecution, Workflow, WorkflowPage, WorkflowVersionPage
 
 from eigenpal_ext import (
     EigenpalConnectionError,
@@ -96,7 +96,7 @@ def test_scalar_inputs_are_sent_as_json(any_client: ClientFactory) -> None:
     result = any_client(recorder).workflows.run(
         "wf_1", input={"name": "Ada", "count": 3, "ratio": 0.5, "ok": True, "nothing": None, "tags": ["a", "b"]}
     )
-    assert isinstance(result, RunWorkflowResponse)
+    assert isinstance(result, StartedExecution)
     assert result.execution_id == "exec_1"
     request = recorder.last
     assert request.method == "POST"
@@ -491,7 +491,7 @@ def test_any_2xx_run_returns_the_response(status_code: int, any_client: ClientFa
     body = {"executionId": "exec_9", "status": "completed", "result": {"total": 3}}
     client = any_client(Recorder(lambda request: httpx.Response(status_code, json=body)))
     result = client.workflows.run("wf_1", input={"a": 1}, wait_for_completion=10)
-    assert isinstance(result, RunWorkflowResponse)
+    assert isinstance(result, StartedExecution)
     assert result.execution_id == "exec_9"
     assert str(result.status) == "completed"
     assert result.result == {"total": 3}
@@ -564,7 +564,7 @@ def test_list_sends_query_params_and_parses(any_client: ClientFactory) -> None:
     result = any_client(recorder).workflows.list(
         search="inv", name="extract-invoice", kind="block", limit=10, offset=20
     )
-    assert isinstance(result, ListWorkflowsResponse)
+    assert isinstance(result, WorkflowPage)
     assert result.data[0].name == "extract-invoice"
     assert result.total == 1
     assert recorder.last.url.path == "/api/v1/workflows"
@@ -613,7 +613,7 @@ def test_get_parses_workflow(any_client: ClientFactory) -> None:
     body = {"id": "wf_1", "name": "extract-invoice", "version": "1.2.4", "createdAt": "2026-05-09T12:00:00Z"}
     recorder = Recorder(lambda request: httpx.Response(200, json=body))
     workflow = any_client(recorder).workflows.get("extract-invoice")
-    assert isinstance(workflow, WorkflowSummary)
+    assert isinstance(workflow, Workflow)
     assert (workflow.id, workflow.name, workflow.version) == ("wf_1", "extract-invoice", "1.2.4")
     assert recorder.last.url.path == "/api/v1/workflows/extract-invoice"
 
@@ -622,7 +622,7 @@ def test_versions_sends_limit_and_offset(any_client: ClientFactory) -> None:
     body = {"data": [{"id": "wfh_1", "workflowId": "wf_1", "isCurrent": True}], "total": 1, "limit": 5, "offset": 5}
     recorder = Recorder(lambda request: httpx.Response(200, json=body))
     versions = any_client(recorder).workflows.versions("wf_1", limit=5, offset=5)
-    assert isinstance(versions, ListVersionsResponse)
+    assert isinstance(versions, WorkflowVersionPage)
     assert versions.data[0].id == "wfh_1"
     assert recorder.last.url.path == "/api/v1/workflows/wf_1/versions"
     assert dict(recorder.last.url.params) == {"limit": "5", "offset": "5"}

@@ -21,10 +21,10 @@ from typing import Any
 import httpx
 import pytest
 from eigenpal_api.models import (
-    CancelWorkflowExecutionResponse,
-    ListWorkflowExecutionsResponse,
-    RunWorkflowResponse,
-    WorkflowExecutionStatusResponse,
+    Execution,
+    ExecutionCancellation,
+    ExecutionPage,
+    StartedExecution,
 )
 
 from eigenpal_ext import TERMINAL_STATUSES, EigenpalClient, ExecutionResult
@@ -138,7 +138,7 @@ def test_get_an_execution(client: EigenpalClient, api: FakeApi, execution_id: st
     exec = client.workflows.executions.get(execution_id)
     # fmt: on
 
-    assert isinstance(exec, WorkflowExecutionStatusResponse)
+    assert isinstance(exec, Execution)
     assert exec.execution_id == EXECUTION_ID
     assert exec.status == "running"
     assert exec.created_at == datetime(2026, 5, 9, 12, 0, tzinfo=UTC)
@@ -204,7 +204,7 @@ def test_list_failed_and_cancelled_executions_of_the_last_week(client: EigenpalC
                                                   from_date="now()-7d", to_date="now()", limit=50)
     # fmt: on
 
-    assert isinstance(executions, ListWorkflowExecutionsResponse)
+    assert isinstance(executions, ExecutionPage)
     assert [item.status for item in executions.data] == ["failed", "cancelled"]
     assert executions.data[0].error == "bad PDF"
     params = api.requests[0].url.params
@@ -223,7 +223,7 @@ def test_cancel(client: EigenpalClient, api: FakeApi, execution_id: str) -> None
     request = api.requests[0]
     assert (request.method, request.url.path) == ("POST", f"/api/v1/workflows/executions/{EXECUTION_ID}/cancel")
     outcome = client.workflows.executions.cancel(execution_id)
-    assert isinstance(outcome, CancelWorkflowExecutionResponse)
+    assert isinstance(outcome, ExecutionCancellation)
     assert outcome.status == "cancellation-requested"
 
 
@@ -242,7 +242,7 @@ def test_trigger_then_poll_yourself(client: EigenpalClient, api: FakeApi) -> Non
             break
         api.time.sleep(1.0)
 
-    assert isinstance(triggered, RunWorkflowResponse)
+    assert isinstance(triggered, StartedExecution)
     assert triggered.execution_id == EXECUTION_ID
     assert json.loads(api.requests[0].content) == {"input": {"customer": "ACME", "contract_value": 125000}}
     assert "wait_for_completion" not in api.requests[0].url.params

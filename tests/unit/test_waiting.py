@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from eigenpal_api.models import WorkflowExecutionStatusResponse
+from eigenpal_api.models import Execution
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -193,7 +193,7 @@ def test_run_and_wait_returns_a_typed_execution_result_not_a_dict() -> None:
     assert result.created_at == datetime(2026, 5, 9, 12, 0, tzinfo=UTC)
     assert result.completed_at is None
     assert type(result.completed_at) is type(None)
-    assert isinstance(result.execution, WorkflowExecutionStatusResponse)
+    assert isinstance(result.execution, Execution)
 
 
 @pytest.mark.parametrize(
@@ -620,12 +620,12 @@ def test_on_status_is_called_once_per_status_change_in_order() -> None:
         return "running" if elapsed < 4.0 else "completed"
 
     api = FakeApi(status_at=status_at)
-    seen: list[WorkflowExecutionStatusResponse] = []
+    seen: list[Execution] = []
 
     result = run_and_wait(api, on_status=seen.append)
 
     assert [str(s.status) for s in seen] == ["created", "pending", "running", "completed"]
-    assert all(isinstance(s, WorkflowExecutionStatusResponse) for s in seen)
+    assert all(isinstance(s, Execution) for s in seen)
     assert all(s.execution_id == EXECUTION_ID for s in seen)
     assert len(api.polls) == 5  # created at 0.7 s, pending at 1.4 s, running twice, completed at 4.4576 s
     assert seen[-1].result == RESULT

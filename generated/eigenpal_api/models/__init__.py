@@ -1,22 +1,24 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .abort_file_upload_response import AbortFileUploadResponse
 from .api_error_envelope import ApiErrorEnvelope
 from .api_error_issue import ApiErrorIssue
 from .api_error_issue_severity import ApiErrorIssueSeverity
-from .auth_check_response import AuthCheckResponse
+from .api_key_identity import ApiKeyIdentity
 from .cancel_outcome import CancelOutcome
-from .cancel_workflow_execution_response import CancelWorkflowExecutionResponse
-from .delete_file_response import DeleteFileResponse
+from .execution import Execution
+from .execution_cancellation import ExecutionCancellation
 from .execution_failure import ExecutionFailure
 from .execution_observability import ExecutionObservability
+from .execution_page import ExecutionPage
 from .execution_phase import ExecutionPhase
 from .execution_status import ExecutionStatus
 from .execution_step import ExecutionStep
 from .execution_summary import ExecutionSummary
 from .execution_summary_workflow import ExecutionSummaryWorkflow
+from .file_deletion import FileDeletion
 from .file_id_reference import FileIdReference
 from .file_purpose import FilePurpose
+from .file_upload_abort import FileUploadAbort
 from .file_upload_multipart_body import FileUploadMultipartBody
 from .file_upload_request import FileUploadRequest
 from .file_upload_session import FileUploadSession
@@ -25,19 +27,16 @@ from .file_upload_transport import FileUploadTransport
 from .include_steps import IncludeSteps
 from .inline_file import InlineFile
 from .inline_file_reference import InlineFileReference
-from .list_versions_response import ListVersionsResponse
-from .list_workflow_executions_response import ListWorkflowExecutionsResponse
-from .list_workflows_response import ListWorkflowsResponse
 from .run import Run
 from .run_artifact import RunArtifact
-from .run_cancel_response import RunCancelResponse
+from .run_cancel_result import RunCancelResult
 from .run_cancellation import RunCancellation
 from .run_cancellation_state import RunCancellationState
 from .run_debug import RunDebug
 from .run_eval import RunEval
 from .run_event import RunEvent
 from .run_event_metadata import RunEventMetadata
-from .run_events_response import RunEventsResponse
+from .run_events import RunEvents
 from .run_execution import RunExecution
 from .run_execution_next_run import RunExecutionNextRun
 from .run_execution_retry import RunExecutionRetry
@@ -46,6 +45,7 @@ from .run_input_file import RunInputFile
 from .run_overrides import RunOverrides
 from .run_overrides_steps import RunOverridesSteps
 from .run_overrides_steps_additional_property import RunOverridesStepsAdditionalProperty
+from .run_page import RunPage
 from .run_source import RunSource
 from .run_source_git import RunSourceGit
 from .run_start_body import RunStartBody
@@ -55,7 +55,7 @@ from .run_start_body_metadata import RunStartBodyMetadata
 from .run_start_multipart_body import RunStartMultipartBody
 from .run_start_multipart_body_input import RunStartMultipartBodyInput
 from .run_start_multipart_body_metadata import RunStartMultipartBodyMetadata
-from .run_steps_response import RunStepsResponse
+from .run_steps import RunSteps
 from .run_timing import RunTiming
 from .run_trigger import RunTrigger
 from .run_trigger_details import RunTriggerDetails
@@ -66,33 +66,35 @@ from .run_usage_tokens import RunUsageTokens
 from .run_workflow_body import RunWorkflowBody
 from .run_workflow_body_input import RunWorkflowBodyInput
 from .run_workflow_multipart_body import RunWorkflowMultipartBody
-from .run_workflow_response import RunWorkflowResponse
-from .runs_list_response import RunsListResponse
+from .started_execution import StartedExecution
 from .uploaded_file import UploadedFile
-from .workflow_execution_status_response import WorkflowExecutionStatusResponse
+from .workflow import Workflow
 from .workflow_kind import WorkflowKind
-from .workflow_summary import WorkflowSummary
+from .workflow_page import WorkflowPage
 from .workflow_triggers import WorkflowTriggers
 from .workflow_version import WorkflowVersion
+from .workflow_version_page import WorkflowVersionPage
 
 __all__ = (
-    "AbortFileUploadResponse",
     "ApiErrorEnvelope",
     "ApiErrorIssue",
     "ApiErrorIssueSeverity",
-    "AuthCheckResponse",
+    "ApiKeyIdentity",
     "CancelOutcome",
-    "CancelWorkflowExecutionResponse",
-    "DeleteFileResponse",
+    "Execution",
+    "ExecutionCancellation",
     "ExecutionFailure",
     "ExecutionObservability",
+    "ExecutionPage",
     "ExecutionPhase",
     "ExecutionStatus",
     "ExecutionStep",
     "ExecutionSummary",
     "ExecutionSummaryWorkflow",
+    "FileDeletion",
     "FileIdReference",
     "FilePurpose",
+    "FileUploadAbort",
     "FileUploadMultipartBody",
     "FileUploadRequest",
     "FileUploadSession",
@@ -101,19 +103,16 @@ __all__ = (
     "IncludeSteps",
     "InlineFile",
     "InlineFileReference",
-    "ListVersionsResponse",
-    "ListWorkflowExecutionsResponse",
-    "ListWorkflowsResponse",
     "Run",
     "RunArtifact",
     "RunCancellation",
     "RunCancellationState",
-    "RunCancelResponse",
+    "RunCancelResult",
     "RunDebug",
     "RunEval",
     "RunEvent",
     "RunEventMetadata",
-    "RunEventsResponse",
+    "RunEvents",
     "RunExecution",
     "RunExecutionNextRun",
     "RunExecutionRetry",
@@ -122,7 +121,7 @@ __all__ = (
     "RunOverrides",
     "RunOverridesSteps",
     "RunOverridesStepsAdditionalProperty",
-    "RunsListResponse",
+    "RunPage",
     "RunSource",
     "RunSourceGit",
     "RunStartBody",
@@ -132,7 +131,7 @@ __all__ = (
     "RunStartMultipartBody",
     "RunStartMultipartBodyInput",
     "RunStartMultipartBodyMetadata",
-    "RunStepsResponse",
+    "RunSteps",
     "RunTiming",
     "RunTrigger",
     "RunTriggerDetails",
@@ -143,11 +142,12 @@ __all__ = (
     "RunWorkflowBody",
     "RunWorkflowBodyInput",
     "RunWorkflowMultipartBody",
-    "RunWorkflowResponse",
+    "StartedExecution",
     "UploadedFile",
-    "WorkflowExecutionStatusResponse",
+    "Workflow",
     "WorkflowKind",
-    "WorkflowSummary",
+    "WorkflowPage",
     "WorkflowTriggers",
     "WorkflowVersion",
+    "WorkflowVersionPage",
 )

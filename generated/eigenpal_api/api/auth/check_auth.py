@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.auth_check_response import AuthCheckResponse
+from ...models.api_key_identity import ApiKeyIdentity
 from ...types import Response
 
 
@@ -21,9 +21,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | AuthCheckResponse | None:
+) -> ApiErrorEnvelope | ApiKeyIdentity | None:
     if response.status_code == 200:
-        response_200 = AuthCheckResponse.from_dict(response.json())
+        response_200 = ApiKeyIdentity.from_dict(response.json())
 
         return response_200
 
@@ -70,7 +70,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | AuthCheckResponse]:
+) -> Response[ApiErrorEnvelope | ApiKeyIdentity]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +82,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | AuthCheckResponse]:
+) -> Response[ApiErrorEnvelope | ApiKeyIdentity]:
     """Check the API key
 
      Who the API key is: its tenant, user, key id and scopes. A cheap way to test a key and a base URL
@@ -93,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | AuthCheckResponse]
+        Response[ApiErrorEnvelope | ApiKeyIdentity]
     """
 
     kwargs = _get_kwargs()
@@ -108,7 +108,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | AuthCheckResponse | None:
+) -> ApiErrorEnvelope | ApiKeyIdentity | None:
     """Check the API key
 
      Who the API key is: its tenant, user, key id and scopes. A cheap way to test a key and a base URL
@@ -119,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | AuthCheckResponse
+        ApiErrorEnvelope | ApiKeyIdentity
     """
 
     return sync_detailed(
@@ -130,7 +130,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | AuthCheckResponse]:
+) -> Response[ApiErrorEnvelope | ApiKeyIdentity]:
     """Check the API key
 
      Who the API key is: its tenant, user, key id and scopes. A cheap way to test a key and a base URL
@@ -141,7 +141,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | AuthCheckResponse]
+        Response[ApiErrorEnvelope | ApiKeyIdentity]
     """
 
     kwargs = _get_kwargs()
@@ -154,7 +154,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | AuthCheckResponse | None:
+) -> ApiErrorEnvelope | ApiKeyIdentity | None:
     """Check the API key
 
      Who the API key is: its tenant, user, key id and scopes. A cheap way to test a key and a base URL
@@ -165,7 +165,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | AuthCheckResponse
+        ApiErrorEnvelope | ApiKeyIdentity
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.cancel_workflow_execution_response import CancelWorkflowExecutionResponse
+from ...models.execution_cancellation import ExecutionCancellation
 from ...types import Response
 
 
@@ -28,9 +28,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | CancelWorkflowExecutionResponse | None:
+) -> ApiErrorEnvelope | ExecutionCancellation | None:
     if response.status_code == 200:
-        response_200 = CancelWorkflowExecutionResponse.from_dict(response.json())
+        response_200 = ExecutionCancellation.from_dict(response.json())
 
         return response_200
 
@@ -72,7 +72,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | CancelWorkflowExecutionResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionCancellation]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,7 +85,7 @@ def sync_detailed(
     execution_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | CancelWorkflowExecutionResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionCancellation]:
     """Cancel an execution
 
      Idempotent. A `created` or `pending` execution becomes `cancelled` at once; a `running`, `waiting`
@@ -102,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | CancelWorkflowExecutionResponse]
+        Response[ApiErrorEnvelope | ExecutionCancellation]
     """
 
     kwargs = _get_kwargs(
@@ -120,7 +120,7 @@ def sync(
     execution_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | CancelWorkflowExecutionResponse | None:
+) -> ApiErrorEnvelope | ExecutionCancellation | None:
     """Cancel an execution
 
      Idempotent. A `created` or `pending` execution becomes `cancelled` at once; a `running`, `waiting`
@@ -137,7 +137,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | CancelWorkflowExecutionResponse
+        ApiErrorEnvelope | ExecutionCancellation
     """
 
     return sync_detailed(
@@ -150,7 +150,7 @@ async def asyncio_detailed(
     execution_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | CancelWorkflowExecutionResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionCancellation]:
     """Cancel an execution
 
      Idempotent. A `created` or `pending` execution becomes `cancelled` at once; a `running`, `waiting`
@@ -167,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | CancelWorkflowExecutionResponse]
+        Response[ApiErrorEnvelope | ExecutionCancellation]
     """
 
     kwargs = _get_kwargs(
@@ -183,7 +183,7 @@ async def asyncio(
     execution_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | CancelWorkflowExecutionResponse | None:
+) -> ApiErrorEnvelope | ExecutionCancellation | None:
     """Cancel an execution
 
      Idempotent. A `created` or `pending` execution becomes `cancelled` at once; a `running`, `waiting`
@@ -200,7 +200,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | CancelWorkflowExecutionResponse
+        ApiErrorEnvelope | ExecutionCancellation
     """
 
     return (

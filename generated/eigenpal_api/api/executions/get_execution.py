@@ -7,9 +7,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
+from ...models.execution import Execution
 from ...models.execution_summary import ExecutionSummary
 from ...models.include_steps import IncludeSteps
-from ...models.workflow_execution_status_response import WorkflowExecutionStatusResponse
 from ...types import UNSET, Response, Unset
 
 
@@ -43,14 +43,14 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse | None:
+) -> ApiErrorEnvelope | Execution | ExecutionSummary | None:
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> ExecutionSummary | WorkflowExecutionStatusResponse:
+        def _parse_response_200(data: object) -> Execution | ExecutionSummary:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = WorkflowExecutionStatusResponse.from_dict(data)
+                response_200_type_0 = Execution.from_dict(data)
 
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -103,7 +103,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]:
+) -> Response[ApiErrorEnvelope | Execution | ExecutionSummary]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -117,7 +117,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]:
+) -> Response[ApiErrorEnvelope | Execution | ExecutionSummary]:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
@@ -136,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]
+        Response[ApiErrorEnvelope | Execution | ExecutionSummary]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +156,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse | None:
+) -> ApiErrorEnvelope | Execution | ExecutionSummary | None:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
@@ -175,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse
+        ApiErrorEnvelope | Execution | ExecutionSummary
     """
 
     return sync_detailed(
@@ -190,7 +190,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]:
+) -> Response[ApiErrorEnvelope | Execution | ExecutionSummary]:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
@@ -209,7 +209,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse]
+        Response[ApiErrorEnvelope | Execution | ExecutionSummary]
     """
 
     kwargs = _get_kwargs(
@@ -227,7 +227,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     include_steps: IncludeSteps | Unset = UNSET,
-) -> ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse | None:
+) -> ApiErrorEnvelope | Execution | ExecutionSummary | None:
     """Get an execution's status
 
      Returns the execution's current status, timestamps, and result or error; with `includeSteps=true`
@@ -246,7 +246,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ExecutionSummary | WorkflowExecutionStatusResponse
+        ApiErrorEnvelope | Execution | ExecutionSummary
     """
 
     return (

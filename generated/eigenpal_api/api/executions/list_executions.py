@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.list_workflow_executions_response import ListWorkflowExecutionsResponse
+from ...models.execution_page import ExecutionPage
 from ...types import UNSET, Response, Unset
 
 
@@ -50,9 +50,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | ListWorkflowExecutionsResponse | None:
+) -> ApiErrorEnvelope | ExecutionPage | None:
     if response.status_code == 200:
-        response_200 = ListWorkflowExecutionsResponse.from_dict(response.json())
+        response_200 = ExecutionPage.from_dict(response.json())
 
         return response_200
 
@@ -94,7 +94,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | ListWorkflowExecutionsResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,7 +113,7 @@ def sync_detailed(
     example_id: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ListWorkflowExecutionsResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionPage]:
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
@@ -135,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ListWorkflowExecutionsResponse]
+        Response[ApiErrorEnvelope | ExecutionPage]
     """
 
     kwargs = _get_kwargs(
@@ -165,7 +165,7 @@ def sync(
     example_id: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | ListWorkflowExecutionsResponse | None:
+) -> ApiErrorEnvelope | ExecutionPage | None:
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
@@ -187,7 +187,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ListWorkflowExecutionsResponse
+        ApiErrorEnvelope | ExecutionPage
     """
 
     return sync_detailed(
@@ -212,7 +212,7 @@ async def asyncio_detailed(
     example_id: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ListWorkflowExecutionsResponse]:
+) -> Response[ApiErrorEnvelope | ExecutionPage]:
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
@@ -234,7 +234,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ListWorkflowExecutionsResponse]
+        Response[ApiErrorEnvelope | ExecutionPage]
     """
 
     kwargs = _get_kwargs(
@@ -262,7 +262,7 @@ async def asyncio(
     example_id: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | ListWorkflowExecutionsResponse | None:
+) -> ApiErrorEnvelope | ExecutionPage | None:
     """List a workflow's executions
 
      Returns the executions of one workflow, newest first, optionally filtered by status, creation date
@@ -284,7 +284,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ListWorkflowExecutionsResponse
+        ApiErrorEnvelope | ExecutionPage
     """
 
     return (

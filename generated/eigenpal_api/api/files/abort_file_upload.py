@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.abort_file_upload_response import AbortFileUploadResponse
 from ...models.api_error_envelope import ApiErrorEnvelope
+from ...models.file_upload_abort import FileUploadAbort
 from ...types import Response
 
 
@@ -28,9 +28,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AbortFileUploadResponse | ApiErrorEnvelope | None:
+) -> ApiErrorEnvelope | FileUploadAbort | None:
     if response.status_code == 200:
-        response_200 = AbortFileUploadResponse.from_dict(response.json())
+        response_200 = FileUploadAbort.from_dict(response.json())
 
         return response_200
 
@@ -77,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AbortFileUploadResponse | ApiErrorEnvelope]:
+) -> Response[ApiErrorEnvelope | FileUploadAbort]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +90,7 @@ def sync_detailed(
     upload_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[AbortFileUploadResponse | ApiErrorEnvelope]:
+) -> Response[ApiErrorEnvelope | FileUploadAbort]:
     """Abort a storage upload
 
      Abandons a storage upload that was not completed and removes what was stored for it.
@@ -103,7 +103,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AbortFileUploadResponse | ApiErrorEnvelope]
+        Response[ApiErrorEnvelope | FileUploadAbort]
     """
 
     kwargs = _get_kwargs(
@@ -121,7 +121,7 @@ def sync(
     upload_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> AbortFileUploadResponse | ApiErrorEnvelope | None:
+) -> ApiErrorEnvelope | FileUploadAbort | None:
     """Abort a storage upload
 
      Abandons a storage upload that was not completed and removes what was stored for it.
@@ -134,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AbortFileUploadResponse | ApiErrorEnvelope
+        ApiErrorEnvelope | FileUploadAbort
     """
 
     return sync_detailed(
@@ -147,7 +147,7 @@ async def asyncio_detailed(
     upload_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[AbortFileUploadResponse | ApiErrorEnvelope]:
+) -> Response[ApiErrorEnvelope | FileUploadAbort]:
     """Abort a storage upload
 
      Abandons a storage upload that was not completed and removes what was stored for it.
@@ -160,7 +160,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AbortFileUploadResponse | ApiErrorEnvelope]
+        Response[ApiErrorEnvelope | FileUploadAbort]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +176,7 @@ async def asyncio(
     upload_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> AbortFileUploadResponse | ApiErrorEnvelope | None:
+) -> ApiErrorEnvelope | FileUploadAbort | None:
     """Abort a storage upload
 
      Abandons a storage upload that was not completed and removes what was stored for it.
@@ -189,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AbortFileUploadResponse | ApiErrorEnvelope
+        ApiErrorEnvelope | FileUploadAbort
     """
 
     return (

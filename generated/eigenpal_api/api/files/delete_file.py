@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.delete_file_response import DeleteFileResponse
+from ...models.file_deletion import FileDeletion
 from ...types import Response
 
 
@@ -26,9 +26,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | DeleteFileResponse | None:
+) -> ApiErrorEnvelope | FileDeletion | None:
     if response.status_code == 200:
-        response_200 = DeleteFileResponse.from_dict(response.json())
+        response_200 = FileDeletion.from_dict(response.json())
 
         return response_200
 
@@ -75,7 +75,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | DeleteFileResponse]:
+) -> Response[ApiErrorEnvelope | FileDeletion]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +88,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | DeleteFileResponse]:
+) -> Response[ApiErrorEnvelope | FileDeletion]:
     """Delete a file
 
      Deletes a reusable file. Runs that already used it keep their own copies of their inputs.
@@ -101,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | DeleteFileResponse]
+        Response[ApiErrorEnvelope | FileDeletion]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +119,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | DeleteFileResponse | None:
+) -> ApiErrorEnvelope | FileDeletion | None:
     """Delete a file
 
      Deletes a reusable file. Runs that already used it keep their own copies of their inputs.
@@ -132,7 +132,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | DeleteFileResponse
+        ApiErrorEnvelope | FileDeletion
     """
 
     return sync_detailed(
@@ -145,7 +145,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | DeleteFileResponse]:
+) -> Response[ApiErrorEnvelope | FileDeletion]:
     """Delete a file
 
      Deletes a reusable file. Runs that already used it keep their own copies of their inputs.
@@ -158,7 +158,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | DeleteFileResponse]
+        Response[ApiErrorEnvelope | FileDeletion]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +174,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | DeleteFileResponse | None:
+) -> ApiErrorEnvelope | FileDeletion | None:
     """Delete a file
 
      Deletes a reusable file. Runs that already used it keep their own copies of their inputs.
@@ -187,7 +187,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | DeleteFileResponse
+        ApiErrorEnvelope | FileDeletion
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.run_cancel_response import RunCancelResponse
+from ...models.run_cancel_result import RunCancelResult
 from ...types import Response
 
 
@@ -26,9 +26,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | RunCancelResponse | None:
+) -> ApiErrorEnvelope | RunCancelResult | None:
     if response.status_code == 200:
-        response_200 = RunCancelResponse.from_dict(response.json())
+        response_200 = RunCancelResult.from_dict(response.json())
 
         return response_200
 
@@ -75,7 +75,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | RunCancelResponse]:
+) -> Response[ApiErrorEnvelope | RunCancelResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +88,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | RunCancelResponse]:
+) -> Response[ApiErrorEnvelope | RunCancelResult]:
     """Cancel a run
 
      Cancels a run that has not started, or asks a running one to stop (it becomes `cancelled` when the
@@ -103,7 +103,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | RunCancelResponse]
+        Response[ApiErrorEnvelope | RunCancelResult]
     """
 
     kwargs = _get_kwargs(
@@ -121,7 +121,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | RunCancelResponse | None:
+) -> ApiErrorEnvelope | RunCancelResult | None:
     """Cancel a run
 
      Cancels a run that has not started, or asks a running one to stop (it becomes `cancelled` when the
@@ -136,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | RunCancelResponse
+        ApiErrorEnvelope | RunCancelResult
     """
 
     return sync_detailed(
@@ -149,7 +149,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | RunCancelResponse]:
+) -> Response[ApiErrorEnvelope | RunCancelResult]:
     """Cancel a run
 
      Cancels a run that has not started, or asks a running one to stop (it becomes `cancelled` when the
@@ -164,7 +164,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | RunCancelResponse]
+        Response[ApiErrorEnvelope | RunCancelResult]
     """
 
     kwargs = _get_kwargs(
@@ -180,7 +180,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | RunCancelResponse | None:
+) -> ApiErrorEnvelope | RunCancelResult | None:
     """Cancel a run
 
      Cancels a run that has not started, or asks a running one to stop (it becomes `cancelled` when the
@@ -195,7 +195,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | RunCancelResponse
+        ApiErrorEnvelope | RunCancelResult
     """
 
     return (

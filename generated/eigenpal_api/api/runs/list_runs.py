@@ -6,8 +6,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
+from ...models.run_page import RunPage
 from ...models.run_type import RunType
-from ...models.runs_list_response import RunsListResponse
 from ...types import UNSET, Response, Unset
 
 
@@ -93,9 +93,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | RunsListResponse | None:
+) -> ApiErrorEnvelope | RunPage | None:
     if response.status_code == 200:
-        response_200 = RunsListResponse.from_dict(response.json())
+        response_200 = RunPage.from_dict(response.json())
 
         return response_200
 
@@ -142,7 +142,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | RunsListResponse]:
+) -> Response[ApiErrorEnvelope | RunPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -174,7 +174,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | RunsListResponse]:
+) -> Response[ApiErrorEnvelope | RunPage]:
     """List runs
 
      Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
@@ -218,7 +218,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | RunsListResponse]
+        Response[ApiErrorEnvelope | RunPage]
     """
 
     kwargs = _get_kwargs(
@@ -274,7 +274,7 @@ def sync(
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | RunsListResponse | None:
+) -> ApiErrorEnvelope | RunPage | None:
     """List runs
 
      Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
@@ -318,7 +318,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | RunsListResponse
+        ApiErrorEnvelope | RunPage
     """
 
     return sync_detailed(
@@ -369,7 +369,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | RunsListResponse]:
+) -> Response[ApiErrorEnvelope | RunPage]:
     """List runs
 
      Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
@@ -413,7 +413,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | RunsListResponse]
+        Response[ApiErrorEnvelope | RunPage]
     """
 
     kwargs = _get_kwargs(
@@ -467,7 +467,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | RunsListResponse | None:
+) -> ApiErrorEnvelope | RunPage | None:
     """List runs
 
      Lists workflow and agent runs one page at a time: pass the previous page's `nextCursor` as
@@ -511,7 +511,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | RunsListResponse
+        ApiErrorEnvelope | RunPage
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.workflow_summary import WorkflowSummary
+from ...models.workflow import Workflow
 from ...types import Response
 
 
@@ -26,9 +26,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | WorkflowSummary | None:
+) -> ApiErrorEnvelope | Workflow | None:
     if response.status_code == 200:
-        response_200 = WorkflowSummary.from_dict(response.json())
+        response_200 = Workflow.from_dict(response.json())
 
         return response_200
 
@@ -70,7 +70,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | WorkflowSummary]:
+) -> Response[ApiErrorEnvelope | Workflow]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,12 +83,12 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | WorkflowSummary]:
+) -> Response[ApiErrorEnvelope | Workflow]:
     """Get one workflow
 
-     Returns one workflow with its current release. Decision: the response is `WorkflowSummary`, as the
-    0.4.12 schema declares, although the operation's summary once promised the YAML content; a server
-    that adds `yamlContent` is still readable because every response object is open.
+     Returns one workflow with its current release. Decision: the response is `Workflow`, as the 0.4.12
+    schema declares, although the operation's summary once promised the YAML content; a server that adds
+    `yamlContent` is still readable because every response object is open.
 
     Args:
         id (str):
@@ -98,7 +98,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | WorkflowSummary]
+        Response[ApiErrorEnvelope | Workflow]
     """
 
     kwargs = _get_kwargs(
@@ -116,12 +116,12 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | WorkflowSummary | None:
+) -> ApiErrorEnvelope | Workflow | None:
     """Get one workflow
 
-     Returns one workflow with its current release. Decision: the response is `WorkflowSummary`, as the
-    0.4.12 schema declares, although the operation's summary once promised the YAML content; a server
-    that adds `yamlContent` is still readable because every response object is open.
+     Returns one workflow with its current release. Decision: the response is `Workflow`, as the 0.4.12
+    schema declares, although the operation's summary once promised the YAML content; a server that adds
+    `yamlContent` is still readable because every response object is open.
 
     Args:
         id (str):
@@ -131,7 +131,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | WorkflowSummary
+        ApiErrorEnvelope | Workflow
     """
 
     return sync_detailed(
@@ -144,12 +144,12 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ApiErrorEnvelope | WorkflowSummary]:
+) -> Response[ApiErrorEnvelope | Workflow]:
     """Get one workflow
 
-     Returns one workflow with its current release. Decision: the response is `WorkflowSummary`, as the
-    0.4.12 schema declares, although the operation's summary once promised the YAML content; a server
-    that adds `yamlContent` is still readable because every response object is open.
+     Returns one workflow with its current release. Decision: the response is `Workflow`, as the 0.4.12
+    schema declares, although the operation's summary once promised the YAML content; a server that adds
+    `yamlContent` is still readable because every response object is open.
 
     Args:
         id (str):
@@ -159,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | WorkflowSummary]
+        Response[ApiErrorEnvelope | Workflow]
     """
 
     kwargs = _get_kwargs(
@@ -175,12 +175,12 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ApiErrorEnvelope | WorkflowSummary | None:
+) -> ApiErrorEnvelope | Workflow | None:
     """Get one workflow
 
-     Returns one workflow with its current release. Decision: the response is `WorkflowSummary`, as the
-    0.4.12 schema declares, although the operation's summary once promised the YAML content; a server
-    that adds `yamlContent` is still readable because every response object is open.
+     Returns one workflow with its current release. Decision: the response is `Workflow`, as the 0.4.12
+    schema declares, although the operation's summary once promised the YAML content; a server that adds
+    `yamlContent` is still readable because every response object is open.
 
     Args:
         id (str):
@@ -190,7 +190,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | WorkflowSummary
+        ApiErrorEnvelope | Workflow
     """
 
     return (

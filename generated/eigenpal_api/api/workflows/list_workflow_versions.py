@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.list_versions_response import ListVersionsResponse
+from ...models.workflow_version_page import WorkflowVersionPage
 from ...types import UNSET, Response, Unset
 
 
@@ -38,9 +38,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | ListVersionsResponse | None:
+) -> ApiErrorEnvelope | WorkflowVersionPage | None:
     if response.status_code == 200:
-        response_200 = ListVersionsResponse.from_dict(response.json())
+        response_200 = WorkflowVersionPage.from_dict(response.json())
 
         return response_200
 
@@ -82,7 +82,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | ListVersionsResponse]:
+) -> Response[ApiErrorEnvelope | WorkflowVersionPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,7 +97,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ListVersionsResponse]:
+) -> Response[ApiErrorEnvelope | WorkflowVersionPage]:
     """List a workflow's released versions
 
      Returns the workflow's released (tagged) versions, newest first, paginated with `limit`/`offset`.
@@ -112,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ListVersionsResponse]
+        Response[ApiErrorEnvelope | WorkflowVersionPage]
     """
 
     kwargs = _get_kwargs(
@@ -134,7 +134,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | ListVersionsResponse | None:
+) -> ApiErrorEnvelope | WorkflowVersionPage | None:
     """List a workflow's released versions
 
      Returns the workflow's released (tagged) versions, newest first, paginated with `limit`/`offset`.
@@ -149,7 +149,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ListVersionsResponse
+        ApiErrorEnvelope | WorkflowVersionPage
     """
 
     return sync_detailed(
@@ -166,7 +166,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ListVersionsResponse]:
+) -> Response[ApiErrorEnvelope | WorkflowVersionPage]:
     """List a workflow's released versions
 
      Returns the workflow's released (tagged) versions, newest first, paginated with `limit`/`offset`.
@@ -181,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ListVersionsResponse]
+        Response[ApiErrorEnvelope | WorkflowVersionPage]
     """
 
     kwargs = _get_kwargs(
@@ -201,7 +201,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | ListVersionsResponse | None:
+) -> ApiErrorEnvelope | WorkflowVersionPage | None:
     """List a workflow's released versions
 
      Returns the workflow's released (tagged) versions, newest first, paginated with `limit`/`offset`.
@@ -216,7 +216,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ListVersionsResponse
+        ApiErrorEnvelope | WorkflowVersionPage
     """
 
     return (

@@ -6,8 +6,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
-from ...models.list_workflows_response import ListWorkflowsResponse
 from ...models.workflow_kind import WorkflowKind
+from ...models.workflow_page import WorkflowPage
 from ...types import UNSET, Response, Unset
 
 
@@ -48,9 +48,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | ListWorkflowsResponse | None:
+) -> ApiErrorEnvelope | WorkflowPage | None:
     if response.status_code == 200:
-        response_200 = ListWorkflowsResponse.from_dict(response.json())
+        response_200 = WorkflowPage.from_dict(response.json())
 
         return response_200
 
@@ -92,7 +92,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | ListWorkflowsResponse]:
+) -> Response[ApiErrorEnvelope | WorkflowPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -109,7 +109,7 @@ def sync_detailed(
     kind: WorkflowKind | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ListWorkflowsResponse]:
+) -> Response[ApiErrorEnvelope | WorkflowPage]:
     """List workflows
 
      Lists the workflows the API key can access, paginated with `limit`/`offset`. Use `name` for an exact
@@ -128,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ListWorkflowsResponse]
+        Response[ApiErrorEnvelope | WorkflowPage]
     """
 
     kwargs = _get_kwargs(
@@ -154,7 +154,7 @@ def sync(
     kind: WorkflowKind | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | ListWorkflowsResponse | None:
+) -> ApiErrorEnvelope | WorkflowPage | None:
     """List workflows
 
      Lists the workflows the API key can access, paginated with `limit`/`offset`. Use `name` for an exact
@@ -173,7 +173,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ListWorkflowsResponse
+        ApiErrorEnvelope | WorkflowPage
     """
 
     return sync_detailed(
@@ -194,7 +194,7 @@ async def asyncio_detailed(
     kind: WorkflowKind | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | ListWorkflowsResponse]:
+) -> Response[ApiErrorEnvelope | WorkflowPage]:
     """List workflows
 
      Lists the workflows the API key can access, paginated with `limit`/`offset`. Use `name` for an exact
@@ -213,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | ListWorkflowsResponse]
+        Response[ApiErrorEnvelope | WorkflowPage]
     """
 
     kwargs = _get_kwargs(
@@ -237,7 +237,7 @@ async def asyncio(
     kind: WorkflowKind | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = UNSET,
-) -> ApiErrorEnvelope | ListWorkflowsResponse | None:
+) -> ApiErrorEnvelope | WorkflowPage | None:
     """List workflows
 
      Lists the workflows the API key can access, paginated with `limit`/`offset`. Use `name` for an exact
@@ -256,7 +256,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | ListWorkflowsResponse
+        ApiErrorEnvelope | WorkflowPage
     """
 
     return (

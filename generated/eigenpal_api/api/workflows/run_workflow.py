@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
 from ...models.run_workflow_body import RunWorkflowBody
 from ...models.run_workflow_multipart_body import RunWorkflowMultipartBody
-from ...models.run_workflow_response import RunWorkflowResponse
+from ...models.started_execution import StartedExecution
 from ...types import UNSET, Response, Unset
 
 
@@ -53,9 +53,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiErrorEnvelope | RunWorkflowResponse | None:
+) -> ApiErrorEnvelope | StartedExecution | None:
     if response.status_code == 201:
-        response_201 = RunWorkflowResponse.from_dict(response.json())
+        response_201 = StartedExecution.from_dict(response.json())
 
         return response_201
 
@@ -102,7 +102,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiErrorEnvelope | RunWorkflowResponse]:
+) -> Response[ApiErrorEnvelope | StartedExecution]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -118,7 +118,7 @@ def sync_detailed(
     body: RunWorkflowBody | RunWorkflowMultipartBody | Unset = UNSET,
     version: str | Unset = UNSET,
     wait_for_completion: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | RunWorkflowResponse]:
+) -> Response[ApiErrorEnvelope | StartedExecution]:
     """Run a workflow
 
      Enqueues an execution of the workflow and answers 201 with its `executionId` at once.
@@ -150,7 +150,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | RunWorkflowResponse]
+        Response[ApiErrorEnvelope | StartedExecution]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +174,7 @@ def sync(
     body: RunWorkflowBody | RunWorkflowMultipartBody | Unset = UNSET,
     version: str | Unset = UNSET,
     wait_for_completion: int | Unset = UNSET,
-) -> ApiErrorEnvelope | RunWorkflowResponse | None:
+) -> ApiErrorEnvelope | StartedExecution | None:
     """Run a workflow
 
      Enqueues an execution of the workflow and answers 201 with its `executionId` at once.
@@ -206,7 +206,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | RunWorkflowResponse
+        ApiErrorEnvelope | StartedExecution
     """
 
     return sync_detailed(
@@ -225,7 +225,7 @@ async def asyncio_detailed(
     body: RunWorkflowBody | RunWorkflowMultipartBody | Unset = UNSET,
     version: str | Unset = UNSET,
     wait_for_completion: int | Unset = UNSET,
-) -> Response[ApiErrorEnvelope | RunWorkflowResponse]:
+) -> Response[ApiErrorEnvelope | StartedExecution]:
     """Run a workflow
 
      Enqueues an execution of the workflow and answers 201 with its `executionId` at once.
@@ -257,7 +257,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiErrorEnvelope | RunWorkflowResponse]
+        Response[ApiErrorEnvelope | StartedExecution]
     """
 
     kwargs = _get_kwargs(
@@ -279,7 +279,7 @@ async def asyncio(
     body: RunWorkflowBody | RunWorkflowMultipartBody | Unset = UNSET,
     version: str | Unset = UNSET,
     wait_for_completion: int | Unset = UNSET,
-) -> ApiErrorEnvelope | RunWorkflowResponse | None:
+) -> ApiErrorEnvelope | StartedExecution | None:
     """Run a workflow
 
      Enqueues an execution of the workflow and answers 201 with its `executionId` at once.
@@ -311,7 +311,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiErrorEnvelope | RunWorkflowResponse
+        ApiErrorEnvelope | StartedExecution
     """
 
     return (

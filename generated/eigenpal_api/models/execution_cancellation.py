@@ -9,12 +9,12 @@ from attrs import field as _attrs_field
 from ..models.cancel_outcome import CancelOutcome
 from ..models.execution_status import ExecutionStatus
 
-T = TypeVar("T", bound="CancelWorkflowExecutionResponse")
+T = TypeVar("T", bound="ExecutionCancellation")
 
 
 @_attrs_define
-class CancelWorkflowExecutionResponse:
-    """Outcome of a cancel request."""
+class ExecutionCancellation:
+    """Outcome of a cancel request (the official SDK 0.4.12 calls it `CancelWorkflowExecutionResponse`)."""
 
     execution_id: str
     """ Execution id. """
@@ -52,9 +52,7 @@ class CancelWorkflowExecutionResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(
-                f"CancelWorkflowExecutionResponse is read from a JSON object, not {type(src_dict).__name__}"
-            )
+            raise TypeError(f"ExecutionCancellation is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         execution_id = d.pop("executionId")
 
@@ -62,15 +60,15 @@ class CancelWorkflowExecutionResponse:
 
         was_status = ExecutionStatus(d.pop("wasStatus"))
 
-        cancel_workflow_execution_response = cls(
+        execution_cancellation = cls(
             execution_id=execution_id,
             status=status,
             was_status=was_status,
         )
 
-        cancel_workflow_execution_response.additional_properties = d
-        cancel_workflow_execution_response.raw = src_dict
-        return cancel_workflow_execution_response
+        execution_cancellation.additional_properties = d
+        execution_cancellation.raw = src_dict
+        return execution_cancellation
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,12 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="AuthCheckResponse")
+T = TypeVar("T", bound="ApiKeyIdentity")
 
 
 @_attrs_define
-class AuthCheckResponse:
-    """The identity behind an API key."""
+class ApiKeyIdentity:
+    """The identity behind an API key, the answer to `check_auth` (the published document calls it `AuthCheckResponse`)."""
 
     ok: bool | None = None
     """ Always true in a 200 answer. """
@@ -108,7 +108,7 @@ class AuthCheckResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"AuthCheckResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"ApiKeyIdentity is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         ok = d.pop("ok", UNSET)
 
@@ -158,7 +158,7 @@ class AuthCheckResponse:
 
         wildcard_granted = d.pop("wildcardGranted", UNSET)
 
-        auth_check_response = cls(
+        api_key_identity = cls(
             ok=ok,
             tenant_id=tenant_id,
             tenant_slug=tenant_slug,
@@ -171,9 +171,9 @@ class AuthCheckResponse:
             wildcard_granted=wildcard_granted,
         )
 
-        auth_check_response.additional_properties = d
-        auth_check_response.raw = src_dict
-        return auth_check_response
+        api_key_identity.additional_properties = d
+        api_key_identity.raw = src_dict
+        return api_key_identity
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,12 @@ if TYPE_CHECKING:
     from ..models.workflow_triggers import WorkflowTriggers
 
 
-T = TypeVar("T", bound="WorkflowSummary")
+T = TypeVar("T", bound="Workflow")
 
 
 @_attrs_define
-class WorkflowSummary:
-    """A workflow with its current release."""
+class Workflow:
+    """A workflow with its current release (the official SDK 0.4.12 calls it `WorkflowSummary`)."""
 
     id: str
     """ Workflow id (e.g. `wf_abc123`). """
@@ -115,7 +115,7 @@ class WorkflowSummary:
 
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"WorkflowSummary is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"Workflow is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -167,7 +167,7 @@ class WorkflowSummary:
 
         yaml_content = _parse_yaml_content(d.pop("yamlContent", UNSET))
 
-        workflow_summary = cls(
+        workflow = cls(
             id=id,
             created_at=created_at,
             name=name,
@@ -178,9 +178,9 @@ class WorkflowSummary:
             yaml_content=yaml_content,
         )
 
-        workflow_summary.additional_properties = d
-        workflow_summary.raw = src_dict
-        return workflow_summary
+        workflow.additional_properties = d
+        workflow.raw = src_dict
+        return workflow
 
     @property
     def additional_keys(self) -> list[str]:

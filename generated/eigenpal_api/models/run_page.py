@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from ..models.run import Run
 
 
-T = TypeVar("T", bound="RunsListResponse")
+T = TypeVar("T", bound="RunPage")
 
 
 @_attrs_define
-class RunsListResponse:
-    """One page of runs."""
+class RunPage:
+    """One page of runs (the published document calls it `RunsListResponse`)."""
 
     runs: list[Run]
     """ The runs on this page. """
@@ -57,7 +57,7 @@ class RunsListResponse:
 
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"RunsListResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"RunPage is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         runs = []
         _runs = d.pop("runs")
@@ -75,14 +75,14 @@ class RunsListResponse:
 
         next_cursor = _parse_next_cursor(d.pop("nextCursor", UNSET))
 
-        runs_list_response = cls(
+        run_page = cls(
             runs=runs,
             next_cursor=next_cursor,
         )
 
-        runs_list_response.additional_properties = d
-        runs_list_response.raw = src_dict
-        return runs_list_response
+        run_page.additional_properties = d
+        run_page.raw = src_dict
+        return run_page
 
     @property
     def additional_keys(self) -> list[str]:

@@ -7,20 +7,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.workflow_version import WorkflowVersion
+    from ..models.execution_summary import ExecutionSummary
 
 
-T = TypeVar("T", bound="ListVersionsResponse")
+T = TypeVar("T", bound="ExecutionPage")
 
 
 @_attrs_define
-class ListVersionsResponse:
-    """One page of versions, newest first."""
+class ExecutionPage:
+    """One page of executions (the official SDK 0.4.12 calls it `ListWorkflowExecutionsResponse`)."""
 
-    data: list[WorkflowVersion]
-    """ The versions on this page. """
+    data: list[ExecutionSummary]
+    """ The executions on this page. """
     total: int
-    """ Number of versions over all pages. """
+    """ Number of executions matching the filters, over all pages. """
     limit: int
     """ The page size used. """
     offset: int
@@ -56,16 +56,16 @@ class ListVersionsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.workflow_version import WorkflowVersion  # noqa: PLC0415
+        from ..models.execution_summary import ExecutionSummary  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"ListVersionsResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"ExecutionPage is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in _data:
-            data_item = WorkflowVersion.from_dict(data_item_data)
+            data_item = ExecutionSummary.from_dict(data_item_data)
 
             data.append(data_item)
 
@@ -75,16 +75,16 @@ class ListVersionsResponse:
 
         offset = d.pop("offset")
 
-        list_versions_response = cls(
+        execution_page = cls(
             data=data,
             total=total,
             limit=limit,
             offset=offset,
         )
 
-        list_versions_response.additional_properties = d
-        list_versions_response.raw = src_dict
-        return list_versions_response
+        execution_page.additional_properties = d
+        execution_page.raw = src_dict
+        return execution_page
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,35 +1,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="RunStepsResponse")
+if TYPE_CHECKING:
+    from ..models.run_event import RunEvent
+
+
+T = TypeVar("T", bound="RunEvents")
 
 
 @_attrs_define
-class RunStepsResponse:
-    """A run's steps. Decision: each step is kept as the JSON the server sent, since the published document gives the items
-    no shape.
+class RunEvents:
+    """A run's events, oldest first (the published document calls it `RunEventsResponse`)."""
 
-    """
-
-    steps: list[Any]
-    """ The steps in execution order, each as sent. """
+    events: list[RunEvent]
+    """ The events. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
-        steps = self.steps
+        events = []
+        for events_item_data in self.events:
+            events_item = events_item_data.to_dict()
+            events.append(events_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "steps": steps,
+                "events": events,
             }
         )
 
@@ -37,19 +41,26 @@ class RunStepsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.run_event import RunEvent  # noqa: PLC0415
+
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"RunStepsResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"RunEvents is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
-        steps = cast(list[Any], d.pop("steps"))
+        events = []
+        _events = d.pop("events")
+        for events_item_data in _events:
+            events_item = RunEvent.from_dict(events_item_data)
 
-        run_steps_response = cls(
-            steps=steps,
+            events.append(events_item)
+
+        run_events = cls(
+            events=events,
         )
 
-        run_steps_response.additional_properties = d
-        run_steps_response.raw = src_dict
-        return run_steps_response
+        run_events.additional_properties = d
+        run_events.raw = src_dict
+        return run_events
 
     @property
     def additional_keys(self) -> list[str]:

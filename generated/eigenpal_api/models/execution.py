@@ -15,13 +15,13 @@ if TYPE_CHECKING:
     from ..models.execution_step import ExecutionStep
 
 
-T = TypeVar("T", bound="WorkflowExecutionStatusResponse")
+T = TypeVar("T", bound="Execution")
 
 
 @_attrs_define
-class WorkflowExecutionStatusResponse:
-    """An execution's status. With `includeSteps=true` it also carries the per-step payload (`steps`, `overrides`, and
-    possibly more keys, kept in the open object).
+class Execution:
+    """An execution's status (the official SDK 0.4.12 calls it `WorkflowExecutionStatusResponse`). With `includeSteps=true`
+    it also carries the per-step payload (`steps`, `overrides`, and possibly more keys, kept in the open object).
 
     """
 
@@ -120,9 +120,7 @@ class WorkflowExecutionStatusResponse:
 
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(
-                f"WorkflowExecutionStatusResponse is read from a JSON object, not {type(src_dict).__name__}"
-            )
+            raise TypeError(f"Execution is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         execution_id = d.pop("executionId")
 
@@ -180,7 +178,7 @@ class WorkflowExecutionStatusResponse:
 
         observability = _parse_observability(d.pop("observability", UNSET))
 
-        workflow_execution_status_response = cls(
+        execution = cls(
             execution_id=execution_id,
             status=status,
             created_at=created_at,
@@ -192,9 +190,9 @@ class WorkflowExecutionStatusResponse:
             observability=observability,
         )
 
-        workflow_execution_status_response.additional_properties = d
-        workflow_execution_status_response.raw = src_dict
-        return workflow_execution_status_response
+        execution.additional_properties = d
+        execution.raw = src_dict
+        return execution
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,12 +9,12 @@ from attrs import field as _attrs_field
 from ..models.execution_status import ExecutionStatus
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="RunWorkflowResponse")
+T = TypeVar("T", bound="StartedExecution")
 
 
 @_attrs_define
-class RunWorkflowResponse:
-    """Answer to a run."""
+class StartedExecution:
+    """Answer to a run: the execution it started (the official SDK 0.4.12 calls it `RunWorkflowResponse`)."""
 
     execution_id: str
     """ The new execution's id (e.g. `exec_xyz`). """
@@ -63,7 +63,7 @@ class RunWorkflowResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"RunWorkflowResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"StartedExecution is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         execution_id = d.pop("executionId")
 
@@ -81,16 +81,16 @@ class RunWorkflowResponse:
 
         error = _parse_error(d.pop("error", UNSET))
 
-        run_workflow_response = cls(
+        started_execution = cls(
             execution_id=execution_id,
             status=status,
             result=result,
             error=error,
         )
 
-        run_workflow_response.additional_properties = d
-        run_workflow_response.raw = src_dict
-        return run_workflow_response
+        started_execution.additional_properties = d
+        started_execution.raw = src_dict
+        return started_execution
 
     @property
     def additional_keys(self) -> list[str]:

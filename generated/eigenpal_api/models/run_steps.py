@@ -1,34 +1,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET
-
-T = TypeVar("T", bound="AbortFileUploadResponse")
+T = TypeVar("T", bound="RunSteps")
 
 
 @_attrs_define
-class AbortFileUploadResponse:
-    """The answer to `abort_file_upload`."""
+class RunSteps:
+    """A run's steps (the published document calls it `RunStepsResponse`). Decision: each step is kept as the JSON the
+    server sent, since the published document gives the items no shape.
 
-    aborted: bool | None = None
-    """ True when the upload was abandoned. """
+    """
+
+    steps: list[Any]
+    """ The steps in execution order, each as sent. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
-        aborted = self.aborted
+        steps = self.steps
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if aborted is not UNSET:
-            field_dict["aborted"] = aborted
+        field_dict.update(
+            {
+                "steps": steps,
+            }
+        )
 
         return field_dict
 
@@ -36,17 +39,17 @@ class AbortFileUploadResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"AbortFileUploadResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"RunSteps is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
-        aborted = d.pop("aborted", UNSET)
+        steps = cast(list[Any], d.pop("steps"))
 
-        abort_file_upload_response = cls(
-            aborted=aborted,
+        run_steps = cls(
+            steps=steps,
         )
 
-        abort_file_upload_response.additional_properties = d
-        abort_file_upload_response.raw = src_dict
-        return abort_file_upload_response
+        run_steps.additional_properties = d
+        run_steps.raw = src_dict
+        return run_steps
 
     @property
     def additional_keys(self) -> list[str]:

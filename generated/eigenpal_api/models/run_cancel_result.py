@@ -14,12 +14,12 @@ if TYPE_CHECKING:
     from ..models.run_execution import RunExecution
 
 
-T = TypeVar("T", bound="RunCancelResponse")
+T = TypeVar("T", bound="RunCancelResult")
 
 
 @_attrs_define
-class RunCancelResponse:
-    """The answer to `cancel_run`."""
+class RunCancelResult:
+    """The answer to `cancel_run` (the published document calls it `RunCancelResponse`)."""
 
     id: str
     """ Run id. """
@@ -79,7 +79,7 @@ class RunCancelResponse:
 
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"RunCancelResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"RunCancelResult is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -102,7 +102,7 @@ class RunCancelResponse:
         else:
             cancellation = RunCancellation.from_dict(_cancellation)
 
-        run_cancel_response = cls(
+        run_cancel_result = cls(
             id=id,
             type_=type_,
             finished=finished,
@@ -110,9 +110,9 @@ class RunCancelResponse:
             cancellation=cancellation,
         )
 
-        run_cancel_response.additional_properties = d
-        run_cancel_response.raw = src_dict
-        return run_cancel_response
+        run_cancel_result.additional_properties = d
+        run_cancel_result.raw = src_dict
+        return run_cancel_result
 
     @property
     def additional_keys(self) -> list[str]:

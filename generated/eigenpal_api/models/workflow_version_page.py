@@ -7,20 +7,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.workflow_summary import WorkflowSummary
+    from ..models.workflow_version import WorkflowVersion
 
 
-T = TypeVar("T", bound="ListWorkflowsResponse")
+T = TypeVar("T", bound="WorkflowVersionPage")
 
 
 @_attrs_define
-class ListWorkflowsResponse:
-    """One page of workflows."""
+class WorkflowVersionPage:
+    """One page of versions, newest first (the official SDK 0.4.12 calls it `ListVersionsResponse`)."""
 
-    data: list[WorkflowSummary]
-    """ The workflows on this page. """
+    data: list[WorkflowVersion]
+    """ The versions on this page. """
     total: int
-    """ Number of workflows matching the query, over all pages. """
+    """ Number of versions over all pages. """
     limit: int
     """ The page size used. """
     offset: int
@@ -56,16 +56,16 @@ class ListWorkflowsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.workflow_summary import WorkflowSummary  # noqa: PLC0415
+        from ..models.workflow_version import WorkflowVersion  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"ListWorkflowsResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"WorkflowVersionPage is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
         for data_item_data in _data:
-            data_item = WorkflowSummary.from_dict(data_item_data)
+            data_item = WorkflowVersion.from_dict(data_item_data)
 
             data.append(data_item)
 
@@ -75,16 +75,16 @@ class ListWorkflowsResponse:
 
         offset = d.pop("offset")
 
-        list_workflows_response = cls(
+        workflow_version_page = cls(
             data=data,
             total=total,
             limit=limit,
             offset=offset,
         )
 
-        list_workflows_response.additional_properties = d
-        list_workflows_response.raw = src_dict
-        return list_workflows_response
+        workflow_version_page.additional_properties = d
+        workflow_version_page.raw = src_dict
+        return workflow_version_page
 
     @property
     def additional_keys(self) -> list[str]:

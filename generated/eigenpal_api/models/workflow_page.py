@@ -7,33 +7,48 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.run_event import RunEvent
+    from ..models.workflow import Workflow
 
 
-T = TypeVar("T", bound="RunEventsResponse")
+T = TypeVar("T", bound="WorkflowPage")
 
 
 @_attrs_define
-class RunEventsResponse:
-    """A run's events, oldest first."""
+class WorkflowPage:
+    """One page of workflows (the official SDK 0.4.12 calls it `ListWorkflowsResponse`)."""
 
-    events: list[RunEvent]
-    """ The events. """
+    data: list[Workflow]
+    """ The workflows on this page. """
+    total: int
+    """ Number of workflows matching the query, over all pages. """
+    limit: int
+    """ The page size used. """
+    offset: int
+    """ The offset used. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
-        events = []
-        for events_item_data in self.events:
-            events_item = events_item_data.to_dict()
-            events.append(events_item)
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
+
+        total = self.total
+
+        limit = self.limit
+
+        offset = self.offset
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "events": events,
+                "data": data,
+                "total": total,
+                "limit": limit,
+                "offset": offset,
             }
         )
 
@@ -41,26 +56,35 @@ class RunEventsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.run_event import RunEvent  # noqa: PLC0415
+        from ..models.workflow import Workflow  # noqa: PLC0415
 
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"RunEventsResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"WorkflowPage is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
-        events = []
-        _events = d.pop("events")
-        for events_item_data in _events:
-            events_item = RunEvent.from_dict(events_item_data)
+        data = []
+        _data = d.pop("data")
+        for data_item_data in _data:
+            data_item = Workflow.from_dict(data_item_data)
 
-            events.append(events_item)
+            data.append(data_item)
 
-        run_events_response = cls(
-            events=events,
+        total = d.pop("total")
+
+        limit = d.pop("limit")
+
+        offset = d.pop("offset")
+
+        workflow_page = cls(
+            data=data,
+            total=total,
+            limit=limit,
+            offset=offset,
         )
 
-        run_events_response.additional_properties = d
-        run_events_response.raw = src_dict
-        return run_events_response
+        workflow_page.additional_properties = d
+        workflow_page.raw = src_dict
+        return workflow_page
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,12 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET
 
-T = TypeVar("T", bound="DeleteFileResponse")
+T = TypeVar("T", bound="FileDeletion")
 
 
 @_attrs_define
-class DeleteFileResponse:
-    """The answer to `delete_file`."""
+class FileDeletion:
+    """The answer to `delete_file` (the published document calls it `DeleteFileResponse`)."""
 
     deleted: bool | None = None
     """ True when the file was deleted. """
@@ -36,17 +36,17 @@ class DeleteFileResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         if not isinstance(src_dict, Mapping):
             # dict() would accept a list of pairs (even []) and read it as an object.
-            raise TypeError(f"DeleteFileResponse is read from a JSON object, not {type(src_dict).__name__}")
+            raise TypeError(f"FileDeletion is read from a JSON object, not {type(src_dict).__name__}")
         d = dict(src_dict)
         deleted = d.pop("deleted", UNSET)
 
-        delete_file_response = cls(
+        file_deletion = cls(
             deleted=deleted,
         )
 
-        delete_file_response.additional_properties = d
-        delete_file_response.raw = src_dict
-        return delete_file_response
+        file_deletion.additional_properties = d
+        file_deletion.raw = src_dict
+        return file_deletion
 
     @property
     def additional_keys(self) -> list[str]:
