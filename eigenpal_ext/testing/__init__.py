@@ -1,9 +1,11 @@
 """A local EigenPal-compatible server, for development, demos and tests (extra ``eigenpal-ext[server]``).
 
-It implements the 7 operations of EigenPal's workflows/executions API v1 with their real semantics
-(lifecycle advanced by a background worker, server hold, cancel outcomes, filters, per-step payloads,
-the error envelope), persists to SQLite, runs the built-in workflows ``extract-invoice``, ``echo``,
-``sleep``, ``fail`` and ``review``, and can inject faults (503, 429, dropped connections, latency).
+It implements the 7 operations of EigenPal's workflows/executions API v1 and today's runs API with its
+files (a run and a v1 execution are one record) with their real semantics (lifecycle advanced by a
+background worker, server hold, cancel outcomes, filters, per-step payloads, the error envelope),
+persists to SQLite, runs the built-in workflows ``extract-invoice``, ``echo``, ``sleep``, ``fail`` and
+``review``, can inject faults (503, 429, dropped connections, latency) and can deliver signed
+``run.*`` webhooks to a URL of yours.
 
     from eigenpal_ext.testing import LocalEigenpalServer
 

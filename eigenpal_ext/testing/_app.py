@@ -254,7 +254,7 @@ async def dispatch(request: Request, state: ServerState) -> Response:
     return json_response(status, body)
 
 
-# --- the seven operations -----------------------------------------------------------------------------
+# --- the seven operations of the v1 routes -----------------------------------------------------------
 
 
 async def list_workflows(request: Request, state: ServerState, tenant: str, params: list[str]) -> tuple[int, Any]:

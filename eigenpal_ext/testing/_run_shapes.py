@@ -115,19 +115,23 @@ def _execution(execution: Execution) -> dict[str, Any]:
     }
 
 
-def run_list_item(execution: Execution, workflows: Mapping[str, Workflow]) -> dict[str, Any]:
-    """A run as ``GET /runs`` lists it: no output, files or expanded sections."""
+def _run_head(execution: Execution, workflows: Mapping[str, Workflow], *, detail: bool) -> dict[str, Any]:
+    """The sections every run answer has (``detail``: the source's detail of ``GET /runs/{id}``)."""
     return {
         "id": execution.id,
         "type": "workflow",
         "finished": _finished(execution),
         "sampleRank": sample_rank(execution.id),
         "timing": _timing(execution),
-        "source": _source(execution, workflows, detail=False),
+        "source": _source(execution, workflows, detail=detail),
         "trigger": {"type": execution.trigger, "by": None},
         "execution": _execution(execution),
-        "error": execution.error,
     }
+
+
+def run_list_item(execution: Execution, workflows: Mapping[str, Workflow]) -> dict[str, Any]:
+    """A run as ``GET /runs`` lists it: no output, files or expanded sections."""
+    return {**_run_head(execution, workflows, detail=False), "error": execution.error}
 
 
 def run_body(
@@ -138,16 +142,7 @@ def run_body(
     expand: Collection[str] = (),
 ) -> dict[str, Any]:
     """A run as ``GET /runs/{id}`` (and every start answer) has it; ``expand`` as in ``EXPAND_SECTIONS``."""
-    body: dict[str, Any] = {
-        "id": execution.id,
-        "type": "workflow",
-        "finished": _finished(execution),
-        "sampleRank": sample_rank(execution.id),
-        "timing": _timing(execution),
-        "source": _source(execution, workflows, detail=True),
-        "trigger": {"type": execution.trigger, "by": None},
-        "execution": _execution(execution),
-    }
+    body = _run_head(execution, workflows, detail=True)
     if body["finished"]:
         body["output"] = execution.result if execution.status == "completed" else None
         body["files"] = [_artifact(stored) for stored in files]

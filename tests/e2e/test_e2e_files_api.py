@@ -164,6 +164,13 @@ def test_the_upload_negotiation_answers_multipart_in_the_layout_asked(
 
 def test_the_hosted_profile_negotiates_at_most_its_body_limit() -> None:
     with LocalEigenpalServer(ServerConfig(hosted=HostedProfile(max_body_bytes=1000))) as server:
+        headers = {"Authorization": f"Bearer {server.api_key}"}
+        big = {"file": ("big.bin", b"x" * 2000, "application/octet-stream")}
+        for path in ("/v1/files", "/api/v1/runs"):
+            refused = httpx.post(f"{server.base_url}{path}", headers=headers, files=big)
+            assert refused.status_code == 413  # the gateway's, in front of the API
+            assert refused.headers["content-type"].startswith("text/plain")
+        assert server.store.count_executions() == 0
         answer = httpx.post(
             f"{server.base_url}/v1/files/uploads", headers={"Authorization": f"Bearer {server.api_key}"},
             json={"filename": "a.pdf", "contentType": "application/pdf", "size": 10},

@@ -379,3 +379,19 @@ def test_every_engine_state_has_a_runs_status_and_the_sample_rank_is_stable() ->
     assert all(0 <= rank < 1 for rank in ranks)
     assert len(set(ranks)) == 200
     assert sample_rank("exec_1") == sample_rank("exec_1")
+
+
+def test_a_run_of_an_older_server_shows_its_creation_and_end(server: LocalEigenpalServer, http: httpx.Client) -> None:
+    held = http.post("/v1/runs?wait_for_completion=20", json={"target": "workflows.echo"}).json()
+    # A server before the events table recorded none: the timeline falls back on the run's timestamps.
+    server.store._db.execute("DELETE FROM run_events WHERE execution_id = ?", (held["id"],))
+    events = http.get(f"/v1/runs/{held['id']}/events").json()["events"]
+    runs = [
+        (event["type"], event["status"], event["timestamp"]) for event in events if event["type"].startswith("run.")
+    ]
+    assert runs == [("run.created", "created", held["timing"]["createdAt"]),
+                    ("run.status_changed", "completed", held["timing"]["completedAt"])]  # fmt: skip
+    assert [event["type"] for event in events if event["type"].startswith("step.")] == [
+        "step.started",
+        "step.completed",
+    ]
