@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,7 +122,23 @@ def test_the_files_map_inline_files_and_their_refusals(
     assert output["note"] == {"filename": "note.txt", "size": 2, "sha256": hashlib.sha256(b"hi").hexdigest()}
     assert output["doc"]["filename"] == "contract.pdf"
 
+    mixed = http.post("/v1/runs?wait_for_completion=20", files={
+        "target": (None, "workflows.echo"),
+        "input": (None, json.dumps({"doc": {"$fileId": file_id}}), "application/json"),
+        "files.note": ("note.txt", b"hi", "text/plain"),
+    })  # fmt: skip
+    assert mixed.status_code == 200, mixed.text
+    assert {name: value["filename"] for name, value in mixed.json()["output"].items()} == {
+        "doc": "contract.pdf", "note": "note.txt",
+    }  # fmt: skip
     before = set(server.store.files_dir.iterdir())
+    twice = http.post("/v1/runs", files={
+        "target": (None, "workflows.echo"),
+        "input": (None, json.dumps({"note": {"$fileId": file_id}}), "application/json"),
+        "files.note": ("note.txt", b"hi", "text/plain"),
+    })  # fmt: skip
+    assert twice.status_code == 400
+    assert twice.json()["issues"][0]["field"] == "body.input.note"
     for body, field in (
         ({"input": {"doc": {"$fileId": file_id}}, "files": {"doc": {"$fileId": file_id}}}, "body.files.doc"),
         ({"files": {"doc": [{"$fileId": file_id}, {"$fileId": file_id}]}}, "body.files.doc"),
