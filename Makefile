@@ -21,7 +21,7 @@ help:
 	@echo "make typecheck        mypy --strict"
 	@echo "make docs             build the documentation site into site/ (mkdocs --strict: any warning fails)"
 	@echo "make pytest           the test suite only"
-	@echo "make matrix           unit and generated-layer suites under Python 3.11, 3.12 and 3.13, and the lowest and newest httpx (nox)"
+	@echo "make matrix           unit and generated-layer suites under 3.11 (lowest httpx), 3.12 and 3.13 (newest httpx); the official SDK 0.11.2 (nox)"
 	@echo "make dist             build wheel+sdist into dist/ and check them as check-dist does (needs only python3)"
 	@echo "make check-dist       build wheel+sdist, twine check, install the wheel in fresh venvs, use it from outside"
 	@echo "make schemathesis     schemathesis (all checks and phases, 100 examples) against a local server"

@@ -8,6 +8,7 @@ version ``pyproject.toml`` accepts and on the newest release, inside ``make matr
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import tomllib
@@ -25,6 +26,7 @@ INTERNALS = [
 ]
 
 
+@functools.cache  # executed once: each execution registers the sessions with nox again
 def noxfile() -> Any:
     spec = importlib.util.spec_from_file_location("noxfile", ROOT / "noxfile.py")
     assert spec is not None
@@ -59,3 +61,22 @@ def test_each_use_of_an_internal_says_why_and_where_it_is_tested(module: str, co
     assert "internal" in comment, f"{module}: no comment saying that {code!r} uses an internal"
     assert "httpx-lowest" in comment
     assert "httpx-newest" in comment
+
+
+def test_every_supported_python_runs_the_suites_in_the_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """3.11, 3.12 and 3.13 each run the unit and generated suites in one of the default sessions (each with
+    other dependency versions), and the classifiers name exactly those versions."""
+    monkeypatch.chdir(ROOT)
+    nox_module = noxfile()
+    import nox.registry
+
+    sessions = nox.registry.get()
+    pythons: list[str] = []
+    for name in ("tests", "httpx-lowest", "httpx-newest"):
+        python = sessions[name].python
+        assert isinstance(python, str | list), f"{name}: python={python!r}"
+        pythons += [python] if isinstance(python, str) else python
+    assert sorted(pythons) == sorted(nox_module.PYTHONS)
+    classifiers = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["classifiers"]
+    named = sorted(item.rsplit(":: ", 1)[1] for item in classifiers if re.fullmatch(r".*Python :: 3\.\d+", item))
+    assert named == sorted(nox_module.PYTHONS)
