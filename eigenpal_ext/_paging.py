@@ -3,7 +3,10 @@
 ``page_size`` is how many items one request asks for; ``max_items`` caps how many items are yielded in
 total (so ``max_items=1`` makes exactly one request for one item). Two names for two things: SDKs that call
 both ``limit`` conflate them, and a single page's ``list(limit=)`` is the page size, as the API's own.
-Pages are fetched lazily, one when the previous one is used up.
+Pages are fetched lazily, one when the previous one is used up. The listing ends on an empty page or
+once ``offset`` reaches the ``total`` the server reports, never on a short page: a server may answer fewer
+items than asked (EigenPal's hosted service answers at most 20 a page, whatever ``limit`` says), and
+taking a short page for the last one would silently drop the rest.
 
 EigenPal pages by offset over a newest-first order. Executions created while iterating land at the
 front and push older ones back by as many places: the next page then starts with items already yielded,
@@ -17,7 +20,9 @@ A server that ignores ``offset`` (the same page forever, with a huge ``total``) 
 loop forever: a page that brings no new item can happen legitimately (a burst of new executions pushes a
 whole page of seen ones forward), but ``MAX_PAGES_WITHOUT_NEW_ITEMS`` of them in a row cannot, and raise
 ``EigenpalResponseError`` (so the caller learns that the listing is incomplete, rather than silently
-getting its first page).
+getting its first page). Nor can the page that reaches ``total`` bring nothing new (new executions raise
+the total by as many places as they push seen ones forward), so that raises too: a capped server that
+ignores offset, with a total within a few pages, would otherwise end the listing quietly short.
 """
 
 from __future__ import annotations
@@ -69,9 +74,17 @@ def paging_flow(
             if max_items is not None and yielded >= max_items:
                 return
         offset += len(page.data)
-        if not page.data or len(page.data) < size or offset >= page.total:
+        # The end is an empty page or the reported total, never a short page: a server may answer fewer
+        # items than asked (the hosted service caps a page at 20 whatever `limit` says) with more to come.
+        if not page.data:
             return
         stale_pages = 0 if new_items else stale_pages + 1
+        if offset >= page.total:
+            if stale_pages:
+                # Reaching the total on a page of items already seen takes a server that ignores offset:
+                # items created meanwhile push seen ones forward but raise the total by as many.
+                raise not_advancing(offset, stale_pages, yielded, page.total)
+            return
         if stale_pages >= MAX_PAGES_WITHOUT_NEW_ITEMS:
             raise not_advancing(offset, stale_pages, yielded, page.total)
 

@@ -261,6 +261,20 @@ def test_paging_stops_at_the_limit_without_another_request() -> None:
         flow.send(None)
 
 
+def test_paging_goes_on_after_a_short_page_and_ends_at_the_total() -> None:
+    # Asked for 50, answered 2 of 3 (a page cap): the next request starts after them; offset 3 >= total ends it.
+    flow = pages_flow(page_size=50, max_items=None)
+    assert next(flow).call.request["params"] == {"limit": 50, "offset": 0}
+    effect = flow.send(page(["a", "b"], total=3))
+    while isinstance(effect, Emit):
+        effect = flow.send(None)
+    assert isinstance(effect, Send)
+    assert effect.call.request["params"] == {"limit": 50, "offset": 2}
+    assert isinstance(flow.send(page(["c"], total=3)), Emit)
+    with pytest.raises(StopIteration):
+        flow.send(None)
+
+
 def test_paging_raises_when_the_server_ignores_offset() -> None:
     flow = pages_flow(page_size=2, max_items=None)
     effect = next(flow)
