@@ -39,7 +39,7 @@ from eigenpal_api.models import (
     WorkflowPage,
     WorkflowVersionPage,
 )
-from eigenpal_api.types import UNSET, File, Unset
+from eigenpal_api.types import UNSET, File, Unset, remember_request_id
 
 from eigenpal_ext import _config
 from eigenpal_ext._errors import EigenpalConnectionError, EigenpalError
@@ -243,6 +243,9 @@ def parser(
 ) -> Callable[[httpx.Response], Any]:
     """Any 2xx with a body matching ``model`` → the model; anything else → a typed error.
 
+    The model keeps the body as received (``raw``) and the answer's ``x-request-id`` (``request_id``; a
+    page's items too).
+
     ``reader`` adapts a body shape the API may also send to the one ``model`` reads (see
     ``execution_status_body``); the model's ``raw`` is still the body as received.
     """
@@ -270,6 +273,7 @@ def parser(
             reason = f"{model.__name__} could not be read ({type(exc).__name__}: {exc})"
             raise unusable_success_response(response, reason=reason, execution_id=execution_id) from exc
         parsed.raw = data
+        remember_request_id(parsed, response.headers.get("x-request-id"))
         return parsed
 
     return parse

@@ -1,7 +1,7 @@
 """Execution handles: what ``workflows.run(...)`` returns, the run's answer plus what to do with it next.
 
 A handle *is* the run's answer (a ``StartedExecution``: ``execution_id``, ``status``, ``result``,
-``error``, the fields this client does not know in ``additional_properties``/``[key]``, the body as
+``error``, the fields this client does not know in ``additional_properties``, the body as
 received in ``.raw``), so code written against the answer runs unchanged; it also knows the client it came
 from, so the next step needs no id passed around: ``wait()``, ``get()``, ``cancel()``. ``run_and_wait``
 is ``run`` then ``wait`` on the handle (its trigger is clipped to the wait's deadline and may be held by

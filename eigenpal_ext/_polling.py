@@ -19,6 +19,7 @@ floor), so a wait overruns ``timeout_seconds`` by at most one request in flight.
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -115,6 +116,15 @@ class ExecutionResult:
     def succeeded(self) -> bool:
         """True when the execution completed (``status == "completed"``)."""
         return self.status == ExecutionStatus.COMPLETED
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` of the status answer this result was read from; None without one."""
+        return None if self.execution is None else self.execution.request_id
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        return json.dumps(self.to_dict(), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:
         """This result as plain JSON data, ready for ``json.dumps``, under the API's key names.

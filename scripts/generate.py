@@ -3,7 +3,9 @@
 One command (``make generate``) produces the same tree on every machine:
 
 1. openapi-python-client (pinned) renders the package with the project's config and custom templates
-   (``scripts/templates``: a random multipart boundary, enums that keep unknown values);
+   (``scripts/templates``: a random multipart boundary, enums that keep unknown values, lenient models
+   that carry their answer's request id, pages that are sequences of their items: see model.py.jinja);
+   the spec's ``x-items-field`` marks are checked first, since the template cannot fail on a wrong one;
 2. the pinned ruff, run with ``--isolated`` so no user or project config can change the output,
    applies the few safe autofixes and formats the code;
 3. ``py.typed`` is added (``--meta none`` does not write it).
@@ -21,6 +23,9 @@ import sys
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -54,6 +59,17 @@ def check_pinned_versions() -> None:
             sys.exit(f"generate: {package} {found} is installed, {wanted} is pinned (run `make setup`)")
 
 
+def check_items_fields(spec: dict[str, Any]) -> None:
+    """Every ``x-items-field`` names a required array property of its schema (what the model iterates)."""
+    for name, schema in spec.get("components", {}).get("schemas", {}).items():
+        field = schema.get("x-items-field")
+        if field is None:
+            continue
+        prop = schema.get("properties", {}).get(field, {})
+        if prop.get("type") != "array" or field not in schema.get("required", []):
+            sys.exit(f"generate: {name}'s x-items-field {field!r} is not a required array property of it")
+
+
 def tool(name: str) -> str:
     """The executable installed beside this interpreter (the project's venv), not one from PATH."""
     candidate = Path(sys.executable).parent / name
@@ -71,6 +87,7 @@ def run(cmd: list[str]) -> None:
 
 def generate(output: Path) -> None:
     check_pinned_versions()
+    check_items_fields(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
     output.parent.mkdir(parents=True, exist_ok=True)
     # Render into a scratch folder first so a failed run never leaves a half-written package behind.
     with tempfile.TemporaryDirectory(prefix="eigenpal-generate-") as scratch:

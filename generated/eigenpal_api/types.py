@@ -7,16 +7,21 @@ no ``<Unset object>`` in a repr). ``Unset`` is kept as a name (an alias of ``Non
 models, ``None`` means "leave the field out of the body"; the API gives an omitted field and a ``null``
 one the same meaning everywhere this contract sends one.
 
-``parse_timestamp``: how every timestamp field is read (see its docstring).
+``parse_timestamp``: how every timestamp field is read (see its docstring); ``format_timestamp``: how
+``to_dict()`` writes one back (ISO-8601 UTC with ``Z``, the one form everywhere).
+
+``remember_request_id``: how an answer's ``x-request-id`` reaches the models read from it.
+``subscript_error``: the ``TypeError`` subscripting a model raises (models are not mappings).
 """
 
 import datetime
 import email.utils
 import math
-from collections.abc import Mapping, MutableMapping
+import re
+from collections.abc import Mapping, MutableMapping, Sequence
 from http import HTTPStatus
 from types import NoneType
-from typing import IO, BinaryIO, Final, Generic, TypeVar
+from typing import IO, BinaryIO, Final, Generic, Protocol, TypeVar, runtime_checkable
 
 from attrs import define
 
@@ -56,6 +61,63 @@ def _parse_text(text: str) -> datetime.datetime | None:
     return moment
 
 
+def format_timestamp(moment: datetime.datetime) -> str:
+    """``moment`` as ISO-8601 in UTC with a ``Z`` suffix (``2026-11-27T03:40:01.250000Z``), as ``to_dict()`` writes it.
+
+    Microseconds are written when there are any. A naive ``datetime`` (one built in code) is taken as UTC,
+    as the API's timestamps always are.
+    """
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.UTC)
+    return moment.replace(tzinfo=None).isoformat() + "Z"
+
+
+@runtime_checkable
+class _Answered(Protocol):
+    request_id: str | None
+
+
+def remember_request_id(parsed: object, request_id: str | None) -> None:
+    """Record ``request_id`` (the ``x-request-id`` header of an answer) on the model read from that answer.
+
+    A page's items (and the items of any other answer that is a sequence) get it too: each came from that
+    answer. A model whose ``request_id`` is already set (an error envelope carries its own) keeps it.
+    """
+    if not request_id:
+        return
+    items = parsed if isinstance(parsed, Sequence) and not isinstance(parsed, str | bytes) else ()
+    for model in (parsed, *items):
+        if isinstance(model, _Answered) and model.request_id is None:
+            model.request_id = request_id
+
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def subscript_error(model: object, key: object, *, sequence_of: str | None = None) -> TypeError:
+    """The ``TypeError`` for ``model[key]``: models are read by attribute; they are not mappings.
+
+    (The generator's models let ``model[key]`` read only the fields it did not know, so
+    ``execution["status"]`` raised ``KeyError`` for a field the answer did have.) The message says where the
+    value is instead. ``sequence_of`` names the field holding a page's items: a page is a sequence of them.
+    """
+    name = type(model).__name__
+    unknown = getattr(model, "additional_properties", {})
+    if isinstance(key, str) and key in unknown:
+        hint = f"{key!r} is a field this client does not know: read it as .additional_properties[{key!r}]"
+    elif isinstance(key, str):
+        hint = f"read fields as attributes, in snake_case ({key!r} is .{_CAMEL_HUMP.sub('_', key).lower()})"
+    else:
+        hint = "read fields as attributes"
+    if sequence_of is not None:
+        what = f"a sequence of its items (.{sequence_of}), indexed by position, not a mapping"
+    elif isinstance(key, str):
+        what = "not a mapping"
+    else:
+        what = "neither a sequence nor a mapping (nor iterable)"
+    return TypeError(f"{name}[{key!r}]: {name} is {what}; {hint}; the JSON as received is .raw, plain JSON .to_dict()")
+
+
 # The types that `httpx.Client(files=)` can accept.
 FileContent = IO[bytes] | bytes | str
 FileTypes = (
@@ -93,4 +155,15 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_timestamp"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "format_timestamp",
+    "parse_timestamp",
+    "remember_request_id",
+    "subscript_error",
+]

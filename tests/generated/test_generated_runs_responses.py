@@ -514,7 +514,7 @@ def test_unknown_fields_are_kept_at_every_level(make_client: MakeClient) -> None
 
     assert isinstance(run, Run)
     assert run.additional_properties == EXTRA
-    assert run["futureField"] == {"nested": [1, "two", None]}
+    assert run.additional_properties["futureField"] == {"nested": [1, "two", None]}
     sections: list[Any] = [
         run.timing,
         run.source,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET
+from ..types import UNSET, subscript_error
 
 if TYPE_CHECKING:
     from ..models.api_error_issue import ApiErrorIssue
@@ -32,6 +33,10 @@ class ApiErrorEnvelope:
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
 
     def to_dict(self) -> dict[str, Any]:
+        """This model as plain JSON data under the API's key names, fields this client does not know included.
+
+        Timestamps are ISO-8601 UTC with a ``Z`` suffix; an unreadable one is None (as sent: ``raw``).
+        """
         issues = []
         for issues_item_data in self.issues:
             issues_item = issues_item_data.to_dict()
@@ -57,6 +62,10 @@ class ApiErrorEnvelope:
             field_dict["docsUrl"] = docs_url
 
         return field_dict
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        return json.dumps(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -92,16 +101,10 @@ class ApiErrorEnvelope:
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the fields this client does not know (``additional_properties``)."""
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
+    if not TYPE_CHECKING:  # at run time only: type checkers should flag model[key] as an error
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+        def __getitem__(self, key):
+            raise subscript_error(self, key)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -8,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.execution_status import ExecutionStatus
-from ..types import UNSET, Unset, parse_timestamp
+from ..types import UNSET, Unset, format_timestamp, parse_timestamp, subscript_error
 
 if TYPE_CHECKING:
     from ..models.execution_observability import ExecutionObservability
@@ -58,8 +59,15 @@ class ExecutionSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+    request_id: str | None = _attrs_field(init=False, default=None, repr=False, eq=False)
+    """ The `x-request-id` of the answer this model was read from (a page's items share the page's), to quote
+    when asking EigenPal about it; None for a model built in code, read with from_dict, or nested in another. """
 
     def to_dict(self) -> dict[str, Any]:
+        """This model as plain JSON data under the API's key names, fields this client does not know included.
+
+        Timestamps are ISO-8601 UTC with a ``Z`` suffix; an unreadable one is None (as sent: ``raw``).
+        """
         from ..models.execution_observability import ExecutionObservability  # noqa: PLC0415
         from ..models.execution_summary_workflow import ExecutionSummaryWorkflow  # noqa: PLC0415
 
@@ -69,7 +77,7 @@ class ExecutionSummary:
 
         status = self.status.value
 
-        created_at: str | None = None if self.created_at is None else self.created_at.isoformat()
+        created_at: str | None = None if self.created_at is None else format_timestamp(self.created_at)
 
         trigger_type: None | str | Unset
         if isinstance(self.trigger_type, Unset):
@@ -87,9 +95,9 @@ class ExecutionSummary:
         else:
             error = self.error
 
-        started_at: str | None = None if self.started_at is None else self.started_at.isoformat()
+        started_at: str | None = None if self.started_at is None else format_timestamp(self.started_at)
 
-        completed_at: str | None = None if self.completed_at is None else self.completed_at.isoformat()
+        completed_at: str | None = None if self.completed_at is None else format_timestamp(self.completed_at)
 
         duration_ms: float | None | Unset
         if isinstance(self.duration_ms, Unset):
@@ -143,6 +151,10 @@ class ExecutionSummary:
             field_dict["observability"] = observability
 
         return field_dict
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        return json.dumps(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -250,16 +262,10 @@ class ExecutionSummary:
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the fields this client does not know (``additional_properties``)."""
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
+    if not TYPE_CHECKING:  # at run time only: type checkers should flag model[key] as an error
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+        def __getitem__(self, key):
+            raise subscript_error(self, key)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, subscript_error
 
 T = TypeVar("T", bound="RunArtifact")
 
@@ -30,8 +31,15 @@ class RunArtifact:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+    request_id: str | None = _attrs_field(init=False, default=None, repr=False, eq=False)
+    """ The `x-request-id` of the answer this model was read from (a page's items share the page's), to quote
+    when asking EigenPal about it; None for a model built in code, read with from_dict, or nested in another. """
 
     def to_dict(self) -> dict[str, Any]:
+        """This model as plain JSON data under the API's key names, fields this client does not know included.
+
+        Timestamps are ISO-8601 UTC with a ``Z`` suffix; an unreadable one is None (as sent: ``raw``).
+        """
         name = self.name
 
         role = self.role
@@ -69,6 +77,10 @@ class RunArtifact:
             field_dict["size"] = size
 
         return field_dict
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        return json.dumps(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -117,16 +129,10 @@ class RunArtifact:
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the fields this client does not know (``additional_properties``)."""
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
+    if not TYPE_CHECKING:  # at run time only: type checkers should flag model[key] as an error
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+        def __getitem__(self, key):
+            raise subscript_error(self, key)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, subscript_error
 
 if TYPE_CHECKING:
     from ..models.run import Run
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="RunPage")
 
 
 @_attrs_define
-class RunPage:
+class RunPage(Sequence["Run"]):
     """One page of runs (the published document calls it `RunsListResponse`)."""
 
     runs: list[Run]
@@ -26,8 +27,15 @@ class RunPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+    request_id: str | None = _attrs_field(init=False, default=None, repr=False, eq=False)
+    """ The `x-request-id` of the answer this model was read from (a page's items share the page's), to quote
+    when asking EigenPal about it; None for a model built in code, read with from_dict, or nested in another. """
 
     def to_dict(self) -> dict[str, Any]:
+        """This model as plain JSON data under the API's key names, fields this client does not know included.
+
+        Timestamps are ISO-8601 UTC with a ``Z`` suffix; an unreadable one is None (as sent: ``raw``).
+        """
         runs = []
         for runs_item_data in self.runs:
             runs_item = runs_item_data.to_dict()
@@ -50,6 +58,10 @@ class RunPage:
             field_dict["nextCursor"] = next_cursor
 
         return field_dict
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        return json.dumps(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -86,16 +98,25 @@ class RunPage:
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the fields this client does not know (``additional_properties``)."""
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
+    def __iter__(self) -> Iterator[Run]:
+        """The items of this page (``.runs``), in order; no further page is fetched."""
+        return iter(self.runs)
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
+    def __len__(self) -> int:
+        """How many items this page holds (``total`` counts every page)."""
+        return len(self.runs)
 
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
+    @overload
+    def __getitem__(self, index: int) -> Run: ...
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    @overload
+    def __getitem__(self, index: slice) -> list[Run]: ...
+
+    def __getitem__(self, index: int | slice) -> Run | list[Run]:
+        """The item at ``index`` (or a list of them for a slice); a field name raises ``TypeError``."""
+        if not isinstance(index, int | slice):
+            raise subscript_error(self, index, sequence_of="runs")
+        return self.runs[index]

@@ -26,8 +26,15 @@ class RunWorkflowMultipartBody:
     additional_properties: dict[str, File] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+    request_id: str | None = _attrs_field(init=False, default=None, repr=False, eq=False)
+    """ The `x-request-id` of the answer this model was read from (a page's items share the page's), to quote
+    when asking EigenPal about it; None for a model built in code, read with from_dict, or nested in another. """
 
     def to_dict(self) -> dict[str, Any]:
+        """This model as plain JSON data under the API's key names, fields this client does not know included.
+
+        Timestamps are ISO-8601 UTC with a ``Z`` suffix; an unreadable one is None (as sent: ``raw``).
+        """
         field_json = self.field_json
 
         field_dict: dict[str, Any] = {}
@@ -75,6 +82,7 @@ class RunWorkflowMultipartBody:
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the fields this client does not know (``additional_properties``)."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> File:
@@ -86,5 +94,5 @@ class RunWorkflowMultipartBody:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties

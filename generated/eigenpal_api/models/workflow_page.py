@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import subscript_error
 
 if TYPE_CHECKING:
     from ..models.workflow import Workflow
@@ -14,7 +17,7 @@ T = TypeVar("T", bound="WorkflowPage")
 
 
 @_attrs_define
-class WorkflowPage:
+class WorkflowPage(Sequence["Workflow"]):
     """One page of workflows (the official SDK 0.4.12 calls it `ListWorkflowsResponse`)."""
 
     data: list[Workflow]
@@ -28,8 +31,15 @@ class WorkflowPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     raw: Mapping[str, Any] = _attrs_field(init=False, factory=dict, repr=False, eq=False)
     """ The JSON object this model was read from, exactly as received (empty for a model built in code). """
+    request_id: str | None = _attrs_field(init=False, default=None, repr=False, eq=False)
+    """ The `x-request-id` of the answer this model was read from (a page's items share the page's), to quote
+    when asking EigenPal about it; None for a model built in code, read with from_dict, or nested in another. """
 
     def to_dict(self) -> dict[str, Any]:
+        """This model as plain JSON data under the API's key names, fields this client does not know included.
+
+        Timestamps are ISO-8601 UTC with a ``Z`` suffix; an unreadable one is None (as sent: ``raw``).
+        """
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -53,6 +63,10 @@ class WorkflowPage:
         )
 
         return field_dict
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        return json.dumps(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -88,16 +102,25 @@ class WorkflowPage:
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the fields this client does not know (``additional_properties``)."""
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
+    def __iter__(self) -> Iterator[Workflow]:
+        """The items of this page (``.data``), in order; no further page is fetched."""
+        return iter(self.data)
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
+    def __len__(self) -> int:
+        """How many items this page holds (``total`` counts every page)."""
+        return len(self.data)
 
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
+    @overload
+    def __getitem__(self, index: int) -> Workflow: ...
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    @overload
+    def __getitem__(self, index: slice) -> list[Workflow]: ...
+
+    def __getitem__(self, index: int | slice) -> Workflow | list[Workflow]:
+        """The item at ``index`` (or a list of them for a slice); a field name raises ``TypeError``."""
+        if not isinstance(index, int | slice):
+            raise subscript_error(self, index, sequence_of="data")
+        return self.data[index]

@@ -10,7 +10,7 @@ from ...models.api_error_envelope import ApiErrorEnvelope
 from ...models.execution import Execution
 from ...models.execution_summary import ExecutionSummary
 from ...models.include_steps import IncludeSteps
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, remember_request_id
 
 
 def _get_kwargs(
@@ -104,11 +104,13 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ApiErrorEnvelope | Execution | ExecutionSummary]:
+    parsed = _parse_response(client=client, response=response)
+    remember_request_id(parsed, response.headers.get("x-request-id"))
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 

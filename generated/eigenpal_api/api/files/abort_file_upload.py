@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
 from ...models.file_upload_abort import FileUploadAbort
-from ...types import Response
+from ...types import Response, remember_request_id
 
 
 def _get_kwargs(
@@ -78,11 +78,13 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ApiErrorEnvelope | FileUploadAbort]:
+    parsed = _parse_response(client=client, response=response)
+    remember_request_id(parsed, response.headers.get("x-request-id"))
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 

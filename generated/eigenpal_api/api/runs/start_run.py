@@ -10,7 +10,7 @@ from ...models.run import Run
 from ...models.run_start_body import RunStartBody
 from ...models.run_start_multipart_body import RunStartMultipartBody
 from ...models.run_trigger import RunTrigger
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, remember_request_id
 
 
 def _get_kwargs(
@@ -109,11 +109,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ApiErrorEnvelope | Run]:
+    parsed = _parse_response(client=client, response=response)
+    remember_request_id(parsed, response.headers.get("x-request-id"))
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 

@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_error_envelope import ApiErrorEnvelope
 from ...models.workflow_kind import WorkflowKind
 from ...models.workflow_page import WorkflowPage
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, remember_request_id
 
 
 def _get_kwargs(
@@ -93,11 +93,13 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ApiErrorEnvelope | WorkflowPage]:
+    parsed = _parse_response(client=client, response=response)
+    remember_request_id(parsed, response.headers.get("x-request-id"))
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 

@@ -10,7 +10,7 @@ from ...models.api_error_envelope import ApiErrorEnvelope
 from ...models.run_workflow_body import RunWorkflowBody
 from ...models.run_workflow_multipart_body import RunWorkflowMultipartBody
 from ...models.started_execution import StartedExecution
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, remember_request_id
 
 
 def _get_kwargs(
@@ -103,11 +103,13 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ApiErrorEnvelope | StartedExecution]:
+    parsed = _parse_response(client=client, response=response)
+    remember_request_id(parsed, response.headers.get("x-request-id"))
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
