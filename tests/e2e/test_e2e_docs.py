@@ -61,6 +61,12 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "cancelled|cancellation-requested|already-terminal",
     ],
     "docs/guides/waiting.md": ["status: completed"],
+    "docs/guides/models.md": [
+        r"page of 2, 5 in all: \['\S+', '\S+'\]",
+        r"request id: req_[0-9a-f]+",
+        r'"createdAt": "[0-9T:.-]+Z"',
+        r"exec_\w+ completed \(request req_[0-9a-f]+\)",
+    ],
     "docs/guides/errors.md": [r"404 exec_does_not_exist req_[0-9a-f]+"],
     "docs/guides/testing.md": [
         "200 completed INV-2026-0042",

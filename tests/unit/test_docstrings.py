@@ -22,11 +22,12 @@ import pytest
 
 import eigenpal_ext
 import eigenpal_ext.dates
+import eigenpal_ext.types
 import eigenpal_ext.webhooks
 
 PACKAGE = Path(eigenpal_ext.__file__).parent
 # Public modules users import by name (not re-exported at the top level).
-PUBLIC_MODULES = [eigenpal_ext.dates, eigenpal_ext.webhooks]
+PUBLIC_MODULES = [eigenpal_ext.dates, eigenpal_ext.types, eigenpal_ext.webhooks]
 PRIVATE_MODULES = sorted(path.stem for path in PACKAGE.glob("_*.py") if path.stem != "__init__")
 
 
