@@ -6,6 +6,8 @@ of the async client so one test body runs against both clients.
 - ``Recorder``: an ``httpx.MockTransport`` handler that keeps every request and answers with ``respond``
   (``api_response`` by default: a valid answer for whichever of the seven operations was asked).
 - ``make_client`` / ``make_async_client``: a client on a mock transport and simulated time.
+- ``load_file``: a Python file of the repository that is not a package module (a script, the noxfile),
+  executed and returned as a module.
 - ``SyncView``: an async client seen through plain calls (each awaitable run on one event loop, async
   iterators stepped one item at a time), so ``tests/unit/conftest.py``'s ``any_client`` fixture can give
   one test body the sync client and then the async one, the way openai's test suite parametrises a
@@ -15,8 +17,11 @@ of the async client so one test body runs against both clients.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import httpx
@@ -170,3 +175,13 @@ class SyncView:
 
 async def _awaited(awaitable: Awaitable[T]) -> T:
     return await awaitable
+
+
+def load_file(path: Path, name: str) -> ModuleType:
+    """The Python file ``path`` (a script, the noxfile), executed as a module named ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

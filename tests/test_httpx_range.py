@@ -9,13 +9,14 @@ version ``pyproject.toml`` accepts and on the newest release, inside ``make matr
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 # (module, the code that touches the internal)
@@ -28,12 +29,7 @@ INTERNALS = [
 
 @functools.cache  # executed once: each execution registers the sessions with nox again
 def noxfile() -> Any:
-    spec = importlib.util.spec_from_file_location("noxfile", ROOT / "noxfile.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(ROOT / "noxfile.py", "noxfile")
 
 
 def test_make_matrix_runs_both_ends_of_the_httpx_range(monkeypatch: pytest.MonkeyPatch) -> None:

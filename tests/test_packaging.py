@@ -4,7 +4,6 @@ dependencies; the sdist with everything needed to rebuild it. ``make check-dist`
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 import eigenpal_ext
+from tests.support import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,12 +105,7 @@ def test_the_sdist_carries_the_license_the_docs_and_what_rebuilding_needs(tmp_pa
 
 
 def check_dist_module() -> Any:
-    spec = importlib.util.spec_from_file_location("check_dist", ROOT / "scripts" / "check_dist.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(ROOT / "scripts" / "check_dist.py", "check_dist")
 
 
 def test_the_readme_install_section_is_what_make_dist_runs() -> None:

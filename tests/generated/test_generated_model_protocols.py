@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import importlib.util
 import inspect
 import json
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
@@ -47,6 +46,7 @@ from eigenpal_api.types import File, format_timestamp, remember_request_id
 from tests.generated.conftest import REQUEST_ID
 from tests.generated.test_generated_forward_compat import TOP_LEVEL
 from tests.generated.test_generated_runs_responses import SUCCESS
+from tests.support import load_file
 
 MakeClient = Callable[[int, object], AuthenticatedClient]
 
@@ -314,12 +314,7 @@ def test_versions_page_is_a_sequence_too() -> None:
 
 
 def _generate_module() -> Any:
-    spec = importlib.util.spec_from_file_location("generate_script", ROOT / "scripts" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(ROOT / "scripts" / "generate.py", "generate_script")
 
 
 @pytest.mark.parametrize(
