@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 # tests/unit/test_lazy_imports.py pins which modules ``import eigenpal_ext`` must not load.
 from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
 from eigenpal_ext._errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
     EigenpalAPIError,
     EigenpalAuthError,
     EigenpalConnectionError,
@@ -42,7 +44,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come fro
 
     from eigenpal_ext._fanout import RunOutcome
     from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
-    from eigenpal_ext._polling import TERMINAL_STATUSES, ExecutionResult, is_terminal
+    from eigenpal_ext._results import ExecutionResult
+    from eigenpal_ext._statuses import TERMINAL_STATUSES, is_terminal
 
     TERMINAL = TERMINAL_STATUSES
     """Alias of ``TERMINAL_STATUSES`` under the name the product documentation uses."""
@@ -54,10 +57,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "RunOutcome": ("eigenpal_ext._fanout", "RunOutcome"),
     "ExecutionHandle": ("eigenpal_ext._handle", "ExecutionHandle"),
     "AsyncExecutionHandle": ("eigenpal_ext._handle", "AsyncExecutionHandle"),
-    "ExecutionResult": ("eigenpal_ext._polling", "ExecutionResult"),
-    "TERMINAL_STATUSES": ("eigenpal_ext._polling", "TERMINAL_STATUSES"),
-    "TERMINAL": ("eigenpal_ext._polling", "TERMINAL_STATUSES"),
-    "is_terminal": ("eigenpal_ext._polling", "is_terminal"),
+    "ExecutionResult": ("eigenpal_ext._results", "ExecutionResult"),
+    "TERMINAL_STATUSES": ("eigenpal_ext._statuses", "TERMINAL_STATUSES"),
+    "TERMINAL": ("eigenpal_ext._statuses", "TERMINAL_STATUSES"),
+    "is_terminal": ("eigenpal_ext._statuses", "is_terminal"),
 }
 
 
@@ -79,6 +82,8 @@ def __dir__() -> list[str]:
 __all__ = [
     "TERMINAL",
     "TERMINAL_STATUSES",
+    "ArgumentTypeError",
+    "ArgumentValueError",
     "AsyncEigenpalClient",
     "AsyncExecutionHandle",
     "CancelOutcome",

@@ -38,7 +38,7 @@ from eigenpal_api.models import (
 from eigenpal_api.types import Unset
 
 from eigenpal_ext._jsonable import to_jsonable
-from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext._results import ExecutionResult
 
 # Braille frames read as a smooth spinner; terminals whose encoding cannot show them get the ASCII set.
 UNICODE_SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"

@@ -1,280 +1,49 @@
 """``EigenpalClient`` and ``AsyncEigenpalClient``: configuration and the lifecycle of one connection pool.
 
-Configuration is resolved once, by the pure ``resolve_settings`` (arguments first, then the
+Configuration is resolved once, by the pure ``resolve_settings`` (``_settings``: arguments first, then the
 ``EIGENPAL_API_KEY`` / ``EIGENPAL_BASE_URL`` environment variables, then the defaults of ``_config``).
 Each client owns one httpx client whose transport applies the retry policy; the raw generated client
 (``client.raw``) sends through it, and so do the resources (``client.workflows``,
-``client.workflows.executions``), which are built on first use and given a requestor (``_send``): that
-httpx client, the client's ``sleep``/``clock`` and its default timeout, and nothing else of the client.
+``client.workflows.executions``), which are built on first use and given a requestor (``_requestor``): that
+httpx client, the client's ``sleep``, and the flows' ``Context`` (its clock, default timeout and
+``KeyKnowledge``), nothing else of the client.
 Close it with ``close()``/``aclose()`` or a ``with``/``async with`` block.
 
 ``with_options(request_timeout_seconds=..., max_retries=..., headers=...)`` makes a client with other defaults on
 the same connection pool. The client built by the constructor owns the pool; a ``with_options`` client
-borrows it (``_pool.py``): closing the borrower leaves the pool open, closing the owner closes it for all.
+borrows it (``_transport.BorrowedTransport``): closing the borrower leaves the pool open, closing the owner
+closes it for all.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from eigenpal_ext import _config, _urls
+from eigenpal_ext._checks import check_callable, check_max_response_bytes, check_optional_flag
 from eigenpal_ext._idempotency import KeyKnowledge
-from eigenpal_ext._limits import check_max_response_bytes, check_request_timeout, install_deadline_backend
 from eigenpal_ext._logging import configure_from_env
-from eigenpal_ext._pool import AsyncBorrowedTransport, BorrowedTransport
 from eigenpal_ext._public import public
 from eigenpal_ext._renamed import renamed
-from eigenpal_ext._retry import RetryPolicy
-from eigenpal_ext._telemetry import telemetry_headers
-from eigenpal_ext._transport import AsyncRetryTransport, RetryTransport
+from eigenpal_ext._settings import (
+    ClientSettings,
+    derive_settings,
+    http_client_arguments,
+    resolve_settings,
+    split_httpx_args,
+)
+from eigenpal_ext._transport import AsyncBorrowedTransport, AsyncRetryTransport, BorrowedTransport, RetryTransport
 
 if TYPE_CHECKING:
     import eigenpal_api
 
     from eigenpal_ext.workflows import AsyncWorkflows, Workflows
-
-# httpx_args keys that the client sets itself; each has its own argument.
-_RESERVED_HTTPX_ARGS = {
-    "base_url": "base_url",
-    "headers": "default_headers",
-    "timeout": "request_timeout_seconds",
-    "transport": "transport",
-}
-# httpx_args keys that configure the connections themselves. httpx applies them only to a transport it builds,
-# and this client always hands httpx its own (the retrying one), so they configure the pool's transport here:
-# passed to httpx.Client they would be ignored (verify, cert, limits) or get a transport of their own that
-# bypasses retries and the with_options pool (proxy).
-_POOL_HTTPX_ARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
-# An API key goes into a header: visible ASCII only (no spaces, no control characters).
-_API_KEY_RE = re.compile(r"[\x21-\x7e]+")
-_HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_HEADER_VALUE_RE = re.compile(r"[\x20-\x7e\t]*")
-_USERINFO_RE = re.compile(r"(//)[^/?#@]*@")
-
-
-class ClientSettings(NamedTuple):
-    """What a client was configured with. The API key (and the headers carrying it) are kept out of ``repr``.
-
-    A NamedTuple, not attrs or a dataclass: this module is loaded by ``import eigenpal_ext``, which stays free
-    of both (attrs, or dataclasses' ``inspect``, would cost more than a fifth of ``import httpx``).
-    """
-
-    api_key: str
-    base_url: str
-    timeout: httpx.Timeout
-    retry: RetryPolicy
-    headers: Mapping[str, str]
-
-    def __repr__(self) -> str:
-        return f"ClientSettings(base_url={self.base_url!r}, timeout={self.timeout!r}, retry={self.retry!r})"
-
-
-def given_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
-    """The key the caller means: ``api_key``, or ``EIGENPAL_API_KEY`` when it is None (not checked here)."""
-    return api_key if api_key is not None else environ.get(_config.API_KEY_ENV)
-
-
-def resolve_settings(
-    *,
-    api_key: str | None,
-    base_url: str | None,
-    request_timeout_seconds: float | httpx.Timeout,
-    max_retries: int,
-    default_headers: Mapping[str, str] | None,
-    environ: Mapping[str, str] = os.environ,
-) -> ClientSettings:
-    key = check_api_key(given_api_key(api_key, environ))
-    url = normalise_base_url(
-        base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
-    )
-    check_max_retries(max_retries)
-    check_default_headers(default_headers)
-    headers = {**telemetry_headers(), **dict(default_headers or {}), "Authorization": f"Bearer {key}"}
-    return ClientSettings(
-        api_key=key,
-        base_url=url,
-        timeout=default_timeout(request_timeout_seconds),
-        retry=RetryPolicy(max_retries=max_retries),
-        headers=headers,
-    )
-
-
-def derive_settings(
-    settings: ClientSettings,
-    *,
-    request_timeout_seconds: float | httpx.Timeout | None,
-    max_retries: int | None,
-    headers: Mapping[str, str] | None,
-) -> ClientSettings:
-    """The settings of a ``with_options`` client: ``settings`` with what is given replaced (None keeps it).
-
-    ``headers`` are merged over the existing ones, case-insensitively; Authorization cannot be among them,
-    since it is derived from the API key (a client for another key is a new client).
-    """
-    changes: dict[str, Any] = {}
-    if request_timeout_seconds is not None:
-        changes["timeout"] = default_timeout(request_timeout_seconds)
-    if max_retries is not None:
-        changes["retry"] = RetryPolicy(max_retries=check_max_retries(max_retries))
-    if headers is not None:
-        merged = httpx.Headers(settings.headers)
-        merged.update(check_extra_headers(headers))
-        changes["headers"] = dict(merged.items())
-    return settings._replace(**changes)
-
-
-def check_max_retries(max_retries: int) -> int:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
-    return max_retries
-
-
-def check_extra_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """``with_options(headers=...)``: a mapping of header names to strings, without Authorization."""
-    if not isinstance(headers, Mapping):
-        raise TypeError(f"headers must be a mapping of header names to strings, got {type(headers).__name__}")
-    for name, value in headers.items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError(f"headers must map header names to strings, got {name!r}: {type(value).__name__}")
-        if name.strip().lower() == "authorization":
-            raise ValueError(
-                "headers cannot set Authorization: it comes from the client's API key; "
-                "create another client for another key"
-            )
-    check_default_headers(headers, "headers")
-    return dict(headers)
-
-
-def check_api_key(key: object) -> str:
-    """The key, stripped of surrounding whitespace; refused (never echoed) unless it can travel in a header."""
-    if not key or not isinstance(key, str) or not key.strip():
-        raise ValueError(
-            f"no EigenPal API key: pass api_key=... or set the {_config.API_KEY_ENV} environment variable "
-            "(keys are made at app.eigenpal.com → Settings → API Keys)"
-        )
-    key = key.strip()
-    if not _API_KEY_RE.fullmatch(key):
-        # The key itself stays out of the message: it would end up in tracebacks and logs.
-        raise ValueError(
-            f"the EigenPal API key (api_key or {_config.API_KEY_ENV}) contains whitespace, control or non-ASCII "
-            f"characters ({len(key)} characters given); copy it again from app.eigenpal.com → Settings → API Keys"
-        )
-    return key
-
-
-def check_default_headers(headers: Mapping[str, str] | None, argument: str = "default_headers") -> None:
-    """Names must be HTTP tokens and values printable ASCII, so nothing can be injected (values not echoed)."""
-    if headers is None:
-        return
-    if not isinstance(headers, Mapping):
-        raise TypeError(f"{argument} must be a mapping of header names to values, got {type(headers).__name__}")
-    for name, value in headers.items():
-        if not isinstance(name, str) or not _HEADER_NAME_RE.fullmatch(name):
-            raise ValueError(f"{argument}: {shown_text(name)} is not a valid HTTP header name")
-        if not isinstance(value, str) or not _HEADER_VALUE_RE.fullmatch(value):
-            raise ValueError(
-                f"{argument}[{name!r}] must be a string of printable ASCII characters "
-                "(no CR, LF or other control characters)"
-            )
-
-
-def shown_text(value: object) -> str:
-    """``repr`` of a value for an error message, with a URL's ``user:password@`` hidden."""
-    return _USERINFO_RE.sub(r"\1***@", repr(value))
-
-
-def normalise_base_url(base_url: str) -> str:
-    """The instance root, without a trailing slash; a trailing ``/api/v1`` is removed (paths carry it).
-
-    Credentials in the URL (``https://user:password@host``) are refused: httpx would send them as Basic
-    auth in place of the API key, and the URL shows up in reprs and error messages.
-    """
-    if not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a string such as {_config.DEFAULT_BASE_URL!r}")
-    if _USERINFO_RE.search(base_url):
-        raise ValueError(
-            f"base_url must not contain credentials (user:password@), got {shown_text(base_url)}; "
-            "the API key goes in api_key= or EIGENPAL_API_KEY"
-        )
-    url = base_url.strip().rstrip("/")
-    if url.endswith(_config.API_PREFIX):
-        url = url[: -len(_config.API_PREFIX)].rstrip("/")
-    parsed = httpx.URL(url) if "://" in url else None
-    if parsed is None or parsed.scheme not in {"http", "https"} or not parsed.host:
-        raise ValueError(
-            f"base_url must be an http(s) URL such as {_config.DEFAULT_BASE_URL!r}, got {shown_text(base_url)}"
-        )
-    if parsed.query or parsed.fragment or parsed.userinfo:
-        raise ValueError(f"base_url must not have a query, fragment or credentials, got {shown_text(base_url)}")
-    return url
-
-
-def default_timeout(request_timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
-    if isinstance(request_timeout_seconds, httpx.Timeout):
-        return request_timeout_seconds
-    seconds = check_request_timeout(request_timeout_seconds)
-    return httpx.Timeout(seconds, connect=min(seconds, _config.DEFAULT_CONNECT_TIMEOUT_SECONDS))
-
-
-def split_httpx_args(
-    httpx_args: Mapping[str, Any] | None, *, custom_transport: bool
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``httpx_args`` as (arguments of the pool's transport, arguments of ``httpx.Client``), checked.
-
-    With ``transport=`` given, the connection arguments belong to that transport and are refused here
-    (``trust_env`` excepted: httpx.Client also reads it, for ``.netrc`` credentials).
-    """
-    extra = dict(httpx_args or {})
-    _check_reserved(extra)
-    pool = {key: extra.pop(key) for key in _POOL_HTTPX_ARGS if key in extra}
-    if "trust_env" in pool:
-        extra["trust_env"] = pool["trust_env"]
-    if custom_transport:
-        given = [key for key in pool if key != "trust_env"]
-        if given:
-            raise ValueError(
-                f"httpx_args[{given[0]!r}] configures the connections, which transport= replaces: "
-                "configure the transport you pass instead"
-            )
-    pool.setdefault("limits", _LIMITS)
-    return pool, extra
-
-
-def _check_reserved(httpx_args: Mapping[str, Any]) -> None:
-    for key, argument in _RESERVED_HTTPX_ARGS.items():
-        if key in httpx_args:
-            raise ValueError(f"httpx_args[{key!r}] is set by the client; use the {argument}= argument instead")
-
-
-def http_client_arguments(
-    settings: ClientSettings,
-    transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
-    httpx_args: Mapping[str, Any] | None,
-) -> dict[str, Any]:
-    """Keyword arguments for ``httpx.Client``/``httpx.AsyncClient``: ours, then the user's extras."""
-    extra = dict(httpx_args or {})
-    _check_reserved(extra)
-    own = {"base_url": settings.base_url, "headers": dict(settings.headers), "timeout": settings.timeout}
-    return {**own, "transport": transport, **extra}
-
-
-def check_time_source(value: object, argument: str) -> None:
-    """``sleep=``/``clock=``: None (the real ones) or a callable."""
-    if value is not None and not callable(value):
-        raise TypeError(f"{argument} must be a callable or None, got {type(value).__name__}")
-
-
-def check_idempotent_runs(value: object) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise TypeError(f"idempotent_runs must be True, False or None, got {type(value).__name__}")
 
 
 class _ClientBase:
@@ -350,9 +119,9 @@ class _ClientBase:
     ) -> None:
         """The constructors' shared work: check every argument, resolve the settings, build the pool."""
         configure_from_env()
-        check_idempotent_runs(idempotent_runs)
-        check_time_source(sleep, "sleep")
-        check_time_source(clock, "clock")
+        check_optional_flag(idempotent_runs, "idempotent_runs")
+        check_callable(sleep, "sleep", what="a callable")
+        check_callable(clock, "clock", what="a callable")
         check_max_response_bytes(max_response_bytes)
         settings = resolve_settings(
             api_key=api_key,
@@ -448,11 +217,6 @@ async def _asyncio_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-_LIMITS = httpx.Limits(
-    max_connections=_config.MAX_CONNECTIONS, max_keepalive_connections=_config.MAX_KEEPALIVE_CONNECTIONS
-)
-
-
 @public
 class EigenpalClient(_ClientBase):
     """The synchronous client.
@@ -520,9 +284,13 @@ class EigenpalClient(_ClientBase):
     _http_client = _urls.Client
 
     def _new_pool(self, pool_args: Mapping[str, Any]) -> httpx.BaseTransport:
+        # The deadline-aware network backend subclasses httpcore's classes, so it is loaded with the first pool,
+        # not by `import eigenpal_ext`.
+        from eigenpal_ext._socket_deadline import install  # noqa: PLC0415 - see above
+
         pool = httpx.HTTPTransport(**pool_args)
         # Each socket operation of the pool is clipped to the deadline of the request in progress (_limits).
-        install_deadline_backend(pool)
+        install(pool)
         return pool
 
     def _default_sleep(self) -> Callable[[float], None]:
@@ -533,17 +301,12 @@ class EigenpalClient(_ClientBase):
     @functools.cached_property
     def workflows(self) -> Workflows:
         """``client.workflows`` (and ``client.workflows.executions``)."""
-        from eigenpal_ext._send import Requestor  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._flow import Context  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._requestor import Requestor  # noqa: PLC0415
         from eigenpal_ext.workflows import Workflows  # noqa: PLC0415
 
-        requestor = Requestor(
-            self._http,
-            sleep=self._sleep,
-            clock=self._clock,
-            timeout=self.timeout,
-            keys=self._keys,
-        )
-        return Workflows(requestor)
+        context = Context(self._clock, self.timeout, self._keys)
+        return Workflows(Requestor(self._http, sleep=self._sleep, context=context))
 
     @functools.cached_property
     def raw(self) -> eigenpal_api.Client:
@@ -622,17 +385,12 @@ class AsyncEigenpalClient(_ClientBase):
     @functools.cached_property
     def workflows(self) -> AsyncWorkflows:
         """``client.workflows`` (and ``client.workflows.executions``), every call awaited."""
-        from eigenpal_ext._send import AsyncRequestor  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._flow import Context  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._requestor import AsyncRequestor  # noqa: PLC0415
         from eigenpal_ext.workflows import AsyncWorkflows  # noqa: PLC0415
 
-        requestor = AsyncRequestor(
-            self._http,
-            sleep=self._sleep,
-            clock=self._clock,
-            timeout=self.timeout,
-            keys=self._keys,
-        )
-        return AsyncWorkflows(requestor)
+        context = Context(self._clock, self.timeout, self._keys)
+        return AsyncWorkflows(AsyncRequestor(self._http, sleep=self._sleep, context=context))
 
     @functools.cached_property
     def raw(self) -> eigenpal_api.Client:

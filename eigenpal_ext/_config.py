@@ -36,7 +36,7 @@ RETRY_MAX_DELAY_SECONDS: Final = 8.0
 # its .retry_after so the caller decides (a 10-minute sleep hidden in a library call looks like a hang).
 RETRY_AFTER_CAP_SECONDS: Final = 60.0
 
-# Waiting (run_and_wait / wait), see _polling.py: the first delay, growing by the factor at each poll up to
+# Waiting (run_and_wait / wait), see _waiting.py: the first delay, growing by the factor at each poll up to
 # poll_interval_seconds, which is both the ceiling and the steady interval of a long run. Chosen on
 # `make bench` over run lengths log-spaced 0.3-15 s: about half the lag of fixed 2 s polling for about 1.2x
 # its requests (a fixed interval cannot do both: halving the lag needs half the interval, twice the polls).
@@ -46,6 +46,9 @@ FIRST_POLL_DELAY_SECONDS: Final = 0.7
 POLL_BACKOFF_FACTOR: Final = 1.2
 # cancel_on_timeout's cancel is sent after the deadline: one attempt, bounded by this.
 CANCEL_ON_TIMEOUT_REQUEST_SECONDS: Final = 5.0
+
+# The largest page the lists accept (workflows, versions); also iter()'s largest page_size.
+MAX_PAGE_SIZE: Final = 100
 
 # Pool sizes: one pool per client; the async client may fan out.
 MAX_CONNECTIONS: Final = 32

@@ -1,7 +1,8 @@
 """The exception tree of eigenpal-ext: the classes alone (what raises them lives elsewhere).
 
-Every error this package raises on purpose derives from ``EigenpalError``; bad arguments are the exception and
-raise plain ``ValueError``/``TypeError``, because they are bugs in the calling code rather than runtime conditions::
+Every error this package raises on purpose derives from ``EigenpalError``; bad arguments are the exception: they
+raise ``ArgumentValueError``/``ArgumentTypeError``, a ``ValueError``/``TypeError`` (bugs in the calling code rather
+than runtime conditions) that names the argument as data (``.argument``, and ``.reason``: what is wrong with it)::
 
     EigenpalError                          base of every error this package raises (except ValueError/TypeError)
     ├── EigenpalAPIError                   the server answered with an error status (or an unusable body)
@@ -25,29 +26,35 @@ raise plain ``ValueError``/``TypeError``, because they are bugs in the calling c
 Every error carries ``.message``, ``.execution_id`` and ``.request_id``; ``str()`` appends whichever ids are set,
 so a logged error can always be matched with the server's records. Where a run may have started an execution
 whose id never arrived, the error also says how to find it, as data: ``execution_may_exist``, ``workflow_id``
-and the creation window ``created_after``/``created_before``; and ``duplicate_execution_ids`` names executions
-that a replay created on a server that turned out not to deduplicate runs. ``str()`` escapes control characters, so
-server-supplied text cannot forge output (``_redaction``).
+and the creation window ``created_after``/``created_before`` (set in one place, ``_trigger.mark_may_exist``);
+``str()`` then adds the lookup (``lookup_hint``, written from those fields and nowhere else), and the ``eigenpal``
+command writes its own from the same fields. ``duplicate_execution_ids`` names executions that a replay created
+on a server that turned out not to deduplicate runs. ``str()`` escapes control characters, so server-supplied
+text cannot forge output (``_redaction``).
 
 Where errors are made: ``_response_errors`` maps an HTTP answer onto this tree (status → class, never
 raising on odd bodies, the API key redacted), ``_transport_errors`` maps an httpx exception (saying whether
-the request may have reached the server), and the waiters raise ``EigenpalWaitTimeoutError``.
+the request may have reached the server), the waiting flow raises ``EigenpalWaitTimeoutError`` (the only
+error with ``last_status``), and ``_checks`` raises the argument errors.
 
 Every public class here is named ``eigenpal_ext.<Name>`` (``@public``), as users import it: tracebacks read
 ``eigenpal_ext.EigenpalAuthError: HTTP 401: ...``, not the private module that implements it.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime  # loaded by httpx already
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime  # loaded by httpx already
 from typing import TYPE_CHECKING, Any, Final, Self
 
+from eigenpal_ext._error_fields import ErrorIssue, ResponseHeaders
 from eigenpal_ext._public import public
-from eigenpal_ext._redaction import REDACTED, clean, escape_controls, is_sensitive_header, scalar_text
+from eigenpal_ext._redaction import escape_controls
 
 if TYPE_CHECKING:
     from eigenpal_api.models import ExecutionStatus
 
 __all__ = [
+    "ArgumentTypeError",
+    "ArgumentValueError",
     "EigenpalAPIError",
     "EigenpalAuthError",
     "EigenpalConnectionError",
@@ -72,48 +79,6 @@ __all__ = [
 ]
 
 
-class ResponseHeaders(Mapping[str, str]):
-    """The headers of the response an ``EigenpalAPIError`` was made from: read-only, case-insensitive.
-
-    ``headers["retry-after"]`` joins repeated headers with ", " (as httpx does); ``get_list`` returns each
-    value. Values are as received, except that the client's own API key is replaced by ``[REDACTED]``
-    wherever a server echoed it. ``repr()``/``str()`` also hide the values of credential-like headers
-    (any name containing auth, cookie, token, secret, session, key, password or signature).
-    """
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
-        pairs = items.items() if isinstance(items, Mapping) else items
-        self._items: tuple[tuple[str, str], ...] = tuple((str(name).lower(), str(value)) for name, value in pairs)
-
-    def __getitem__(self, name: str) -> str:
-        values = self.get_list(name)
-        if not values:
-            raise KeyError(name)
-        return ", ".join(values)
-
-    def get_list(self, name: str) -> list[str]:
-        """Every value of header ``name``, in the order received (empty when absent)."""
-        wanted = name.lower()
-        return [value for key, value in self._items if key == wanted]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys(key for key, _ in self._items))
-
-    def __len__(self) -> int:
-        return len(dict.fromkeys(key for key, _ in self._items))
-
-    def __repr__(self) -> str:
-        shown = {name: REDACTED if is_sensitive_header(name) else self[name] for name in self}
-        return f"{type(self).__name__}({shown!r})"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> tuple[type["ResponseHeaders"], tuple[tuple[tuple[str, str], ...]]]:
-        return (type(self), (self._items,))
-
-
 def _restore_error(cls: type["EigenpalError"], args: tuple[object, ...]) -> "EigenpalError":
     """Rebuild an error without calling ``__init__`` (its keyword-only arguments are not in ``args``)."""
     error = cls.__new__(cls)
@@ -121,9 +86,59 @@ def _restore_error(cls: type["EigenpalError"], args: tuple[object, ...]) -> "Eig
     return error
 
 
+class _ArgumentProblem(Exception):
+    """What both argument errors hold: the argument as the caller wrote it, and what is wrong with it."""
+
+    argument: str
+    reason: str
+
+    def __init__(self, argument: str, reason: str) -> None:
+        super().__init__(f"{argument} {reason}")
+        self.argument, self.reason = argument, reason
+
+    def __reduce__(self) -> tuple[type["_ArgumentProblem"], tuple[str, str]]:
+        return (type(self), (self.argument, self.reason))
+
+
+@public
+class ArgumentValueError(_ArgumentProblem, ValueError):
+    """An argument's value was refused before anything was sent: a ``ValueError`` that names the argument.
+
+    ``argument`` is the argument as the caller wrote it (``timeout_seconds``, ``from_date``,
+    ``input['contract_document']``, ``inputs[3]['pages'][2]``); ``reason`` says what is wrong with it, without
+    the name (``must be a positive number of seconds, got -1``). ``str()`` is the two joined by a space. The
+    ``eigenpal`` command reads both to name its own flag (``--timeout must be ...``).
+    """
+
+
+@public
+class ArgumentTypeError(_ArgumentProblem, TypeError):
+    """An argument of the wrong type, refused before anything was sent: a ``TypeError`` with ``argument`` and
+    ``reason`` as ``ArgumentValueError`` has them."""
+
+
+def lookup_hint(error: "EigenpalError") -> str | None:
+    """How to find the execution a failed run may have created, in Python, from the error's fields alone.
+
+    None unless an execution may exist whose id is not known and the workflow is known.
+    """
+    if error.execution_id is not None or not error.execution_may_exist or error.workflow_id is None:
+        return None
+    if error.created_after is not None and error.created_before is not None:
+        window = f"from_date={utc_text(error.created_after)!r}, to_date={utc_text(error.created_before)!r}"
+    else:
+        window = "from_date='now()-10m'"
+    return f"its id never arrived: find it with client.workflows.executions.list({error.workflow_id!r}, {window})"
+
+
+def utc_text(moment: datetime) -> str:
+    """``moment`` in UTC to the second, as ISO-8601 with ``Z`` (a lookup window's bounds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @public
 class EigenpalError(Exception):
-    """Base of every error this package raises (bad arguments raise ValueError/TypeError instead).
+    """Base of every error this package raises (bad arguments raise ArgumentValueError/ArgumentTypeError instead).
 
     After a run whose answer was lost (a dropped connection, a cut hold, a 5xx from a gateway), an execution
     may exist whose id never arrived: then ``execution_may_exist`` is True, ``workflow_id`` names the workflow,
@@ -132,6 +147,8 @@ class EigenpalError(Exception):
 
         client.workflows.executions.list(error.workflow_id, from_date=error.created_after,
                                          to_date=error.created_before)
+
+    ``str()`` then ends with that lookup as code (``message`` stays what happened).
 
     ``duplicate_execution_ids`` names executions that a replay of the same run created because the server
     did not deduplicate it (each one is paid work; cancel it if it is not wanted).
@@ -171,8 +188,13 @@ class EigenpalError(Exception):
     def __str__(self) -> str:
         # Escaped here, where an error becomes text (logs, tracebacks, CLI): ids and messages can carry
         # server-supplied values, and a newline in one must not forge a second log line.
+        text = self.message
+        hint = lookup_hint(self)
+        if hint is not None:
+            text = f"{text}; {hint}"
         ids = [f"{name}={value}" for name, value in self._ids() if value]
-        text = f"{self.message} ({', '.join(ids)})" if ids else self.message
+        if ids:
+            text = f"{text} ({', '.join(ids)})"
         return escape_controls(text)
 
     def __repr__(self) -> str:
@@ -189,85 +211,6 @@ class EigenpalError(Exception):
 
     def _repr_fields(self) -> list[tuple[str, object]]:
         return [("message", self.message), *self._ids()]
-
-
-@public
-class ErrorIssue:
-    """One entry of the API error envelope's ``issues``: which field was wrong, and why.
-
-    Immutable, compared and hashed by value. A plain class rather than attrs or a dataclass: this module is
-    loaded by ``import eigenpal_ext``, which stays free of both (attrs, or dataclasses' ``inspect``, would
-    cost more than a fifth of ``import httpx``).
-    """
-
-    __slots__ = ("_values",)
-    _values: tuple[str, str, str, str]  # field, message, code, severity
-
-    def __init__(self, field: str = "", message: str = "", code: str = "", severity: str = "error") -> None:
-        object.__setattr__(self, "_values", (field, message, code, severity))
-
-    @property
-    def field(self) -> str:
-        """Where the problem is, e.g. ``body.input.invoice``."""
-        return self._values[0]
-
-    @property
-    def message(self) -> str:
-        """What is wrong there, as the server wrote it."""
-        return self._values[1]
-
-    @property
-    def code(self) -> str:
-        """The server's machine-readable code for the problem (empty when it sent none)."""
-        return self._values[2]
-
-    @property
-    def severity(self) -> str:
-        """``error`` unless the server said otherwise (e.g. ``warning``)."""
-        return self._values[3]
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"ErrorIssue is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"ErrorIssue is immutable; cannot delete {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ErrorIssue):
-            return NotImplemented
-        return self._values == other._values
-
-    def __hash__(self) -> int:
-        return hash(self._values)
-
-    def __repr__(self) -> str:
-        return (
-            f"ErrorIssue(field={self.field!r}, message={self.message!r}, code={self.code!r}, "
-            f"severity={self.severity!r})"
-        )
-
-    def __reduce__(self) -> "tuple[type[ErrorIssue], tuple[str, str, str, str]]":
-        return (ErrorIssue, self._values)
-
-    @classmethod
-    def from_json(cls, raw: object) -> "ErrorIssue | None":
-        """Build an issue from one decoded JSON item, tolerating missing keys and odd types; None if unusable."""
-        if isinstance(raw, str):
-            text = clean(raw)
-            return cls(message=text) if text else None
-        if not isinstance(raw, Mapping):
-            return None
-        return cls(
-            field=scalar_text(raw.get("field")),
-            message=scalar_text(raw.get("message")),
-            code=scalar_text(raw.get("code")),
-            severity=scalar_text(raw.get("severity")) or "error",
-        )
-
-    def describe(self, *, with_field: bool) -> str:
-        """A one-line description for messages; falls back to the code when the server sent no message."""
-        text = self.message or self.code or "invalid value"
-        return f"{self.field}: {text}" if with_field and self.field else text
 
 
 @public
@@ -548,12 +491,10 @@ class EigenpalTimeoutError(EigenpalError):
 
     What is raised is one of its two subclasses, so the cases can be told apart by type:
     ``EigenpalRequestTimeoutError`` (one request ran out of time) and ``EigenpalWaitTimeoutError`` (a wait
-    passed its ``timeout_seconds``). After a wait, ``execution_id`` names the execution (so
-    ``execution_may_exist`` is True: it exists) and ``last_status`` is the last ``ExecutionStatus`` seen, or
-    None when no poll succeeded.
+    passed its ``timeout_seconds``; it alone carries ``last_status``). ``timeout_seconds`` is the budget that
+    ran out (None when unknown).
     """
 
-    last_status: "ExecutionStatus | None"
     timeout_seconds: float | None
     request_sent: bool
     execution_may_exist = _EXECUTION_MAY_EXIST
@@ -563,13 +504,11 @@ class EigenpalTimeoutError(EigenpalError):
         message: str,
         *,
         execution_id: str | None = None,
-        last_status: "str | ExecutionStatus | None" = None,
         timeout_seconds: float | None = None,
         execution_may_exist: bool = False,
         request_sent: bool = False,
     ) -> None:
         super().__init__(message, execution_id=execution_id)
-        self.last_status = _as_status(last_status)
         self.timeout_seconds = timeout_seconds
         self.execution_may_exist = execution_may_exist
         # Only meaningful for transport timeouts: a connect or pool timeout never reached the server, so even a
@@ -579,7 +518,6 @@ class EigenpalTimeoutError(EigenpalError):
     def _repr_fields(self) -> list[tuple[str, object]]:
         return [
             *super()._repr_fields(),
-            ("last_status", self.last_status),
             ("timeout_seconds", self.timeout_seconds),
             ("execution_may_exist", self.execution_may_exist),
             ("request_sent", self.request_sent),
@@ -600,10 +538,26 @@ class EigenpalRequestTimeoutError(EigenpalTimeoutError):
 class EigenpalWaitTimeoutError(EigenpalTimeoutError):
     """``wait``/``run_and_wait`` passed its ``timeout_seconds`` before the execution ended.
 
-    ``execution_id`` names the execution (it exists, and may still be running; with ``cancel_on_timeout=True``
-    a cancel was requested) and ``last_status`` is the last ``ExecutionStatus`` seen, or None when no poll
-    succeeded.
+    ``execution_id`` names the execution (it exists, so ``execution_may_exist`` is True, and may still be
+    running; with ``cancel_on_timeout=True`` a cancel was requested) and ``last_status`` is the last
+    ``ExecutionStatus`` seen, or None when no poll succeeded.
     """
+
+    last_status: "ExecutionStatus | None"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        execution_id: str | None = None,
+        last_status: "str | ExecutionStatus | None" = None,
+        timeout_seconds: float | None = None,
+    ) -> None:
+        super().__init__(message, execution_id=execution_id, timeout_seconds=timeout_seconds)
+        self.last_status = _as_status(last_status)
+
+    def _repr_fields(self) -> list[tuple[str, object]]:
+        return [*super()._repr_fields(), ("last_status", self.last_status)]
 
 
 def _as_status(value: "str | ExecutionStatus | None") -> "ExecutionStatus | None":

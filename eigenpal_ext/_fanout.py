@@ -1,6 +1,7 @@
 """Running many executions with bounded concurrency (``run_many``): the per-item flow and the batch's state.
 
-Each input becomes one ``run_and_wait`` (``run_one_flow``); at most ``concurrency`` are in flight (worker
+Each input becomes one ``run_and_wait`` (``run_one_flow``: ``_waiting.start_flow`` then ``wait_flow``, the
+flows ``run_and_wait`` itself is made of); at most ``concurrency`` are in flight (worker
 threads for the sync client, a task group for the async one: ``_fanout_run``). A 429 that outlasts the
 transport's retries (the server keeps refusing new runs) does not fail the item: the whole batch backs
 off for the server's ``Retry-After`` (``Backpressure``), then the rejected trigger is sent again. That is
@@ -23,16 +24,20 @@ from typing import Any
 import attrs
 from eigenpal_api.models import RunTrigger
 
-from eigenpal_ext._calls import check_int
-from eigenpal_ext._errors import EigenpalInterruptedError, EigenpalRateLimitError
-from eigenpal_ext._files import split_run_inputs
-from eigenpal_ext._flow import Flow, Sleep
-from eigenpal_ext._idempotency import KeyKnowledge
+from eigenpal_ext._calls import RunRequest
+from eigenpal_ext._checks import check_int
+from eigenpal_ext._errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    EigenpalInterruptedError,
+    EigenpalRateLimitError,
+)
+from eigenpal_ext._flow import Context, Flow, Sleep
 from eigenpal_ext._logging import logger
-from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._public import public
+from eigenpal_ext._results import ExecutionResult
 from eigenpal_ext._trigger import mark_may_exist, utc_now
-from eigenpal_ext._waiting import WaitOptions, start_flow, wait_flow
+from eigenpal_ext._waiting import Started, WaitOptions, start_flow, wait_flow
 
 # When a 429 carries no Retry-After, the batch pauses this long before triggering again.
 DEFAULT_BACKOFF_SECONDS = 1.0
@@ -85,29 +90,36 @@ class Backpressure:
             self._paused_until = max(self._paused_until, self._clock() + pause)
 
 
-def check_run_many(inputs: Sequence[Mapping[str, Any] | None], concurrency: int) -> list[Mapping[str, Any] | None]:
-    """Check every input before anything is sent, naming the bad one by its index."""
-    check_int(concurrency, "concurrency", minimum=1, maximum=256)
-    if isinstance(inputs, Mapping | str | bytes) or not isinstance(inputs, Sequence):
-        raise TypeError("inputs must be a sequence (list or tuple) of input mappings, one per execution")
-    for index, item in enumerate(inputs):
-        try:
-            split_run_inputs(item)
-        except (TypeError, ValueError, FileNotFoundError) as exc:
-            raise type(exc)(f"inputs[{index}]: {exc}") from exc
-    return list(inputs)
-
-
-def run_one_flow(
+def check_run_many(
     workflow_id: str,
-    item: Mapping[str, Any] | None,
-    options: WaitOptions,
-    backpressure: Backpressure,
+    inputs: Sequence[Mapping[str, Any] | None],
+    concurrency: int,
     *,
     version: str | None,
     overrides: Mapping[str, Any] | None,
     trigger: str | RunTrigger | None,
-    keys: KeyKnowledge | None = None,
+) -> list[RunRequest]:
+    """Every input's run, checked before anything is sent; a bad input is named by its index."""
+    check_int(concurrency, "concurrency", minimum=1, maximum=256)
+    if isinstance(inputs, Mapping | str | bytes) or not isinstance(inputs, Sequence):
+        raise ArgumentTypeError("inputs", "must be a sequence (list or tuple) of input mappings, one per execution")
+    runs: list[RunRequest] = []
+    for index, item in enumerate(inputs):
+        try:
+            runs.append(RunRequest(workflow_id, item, version=version, overrides=overrides, trigger=trigger))
+        except (ArgumentValueError, ArgumentTypeError) as exc:
+            raise type(exc)(f"inputs[{index}]: {exc.argument}", exc.reason) from exc
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(f"inputs[{index}]: {exc}") from exc
+    return runs
+
+
+def run_one_flow(
+    run: RunRequest,
+    wait: WaitOptions,
+    context: Context,
+    backpressure: Backpressure,
+    *,
     on_sending: Callable[[], object] | None = None,
     on_started: Callable[[str], object] | None = None,
 ) -> Flow[ExecutionResult]:
@@ -118,7 +130,7 @@ def run_one_flow(
     ``on_sending()`` is called as the trigger is sent and ``on_started(execution_id)`` once its answer names
     the execution, so that whoever runs the batch knows what an interruption would leave behind.
     """
-    began = options.clock()
+    began = context.clock()
     while True:
         pause = backpressure.wait_seconds()
         if pause:
@@ -126,18 +138,36 @@ def run_one_flow(
         if on_sending is not None:
             on_sending()
         try:
-            triggered, started = yield from start_flow(
-                workflow_id, item, options, version=version, overrides=overrides, trigger=trigger, server_hold=False,
-                keys=keys,
-            )  # fmt: skip
+            started: Started = yield from start_flow(run, wait, context, server_hold=False)
         except EigenpalRateLimitError as error:
-            if options.clock() - began >= options.timeout_seconds:
+            if context.clock() - began >= wait.timeout_seconds:
                 raise  # past the deadline: report it
             backpressure.rate_limited(error.retry_after)
             continue
         if on_started is not None:
-            on_started(triggered.execution_id)
-        return (yield from wait_flow(triggered.execution_id, options, started))
+            on_started(started.execution_id)
+        return (yield from wait_flow(started.execution_id, wait, context, started))
+
+
+def batch_flows(
+    workflow_id: str,
+    items: Sequence[Mapping[str, Any] | None],
+    runs: Sequence[RunRequest],
+    wait: WaitOptions,
+    context: Context,
+) -> tuple[Batch, Callable[[int], Flow[ExecutionResult]]]:
+    """The batch of one ``run_many`` call, and the flow of each of its inputs (shared by both clients)."""
+    batch = Batch(workflow_id, items)
+    backpressure = Backpressure(context.clock)
+
+    def flow_for(index: int) -> Flow[ExecutionResult]:
+        return run_one_flow(
+            runs[index], wait, context, backpressure,
+            on_sending=lambda: batch.sending(index),
+            on_started=lambda execution_id: batch.started(index, execution_id),
+        )  # fmt: skip
+
+    return batch, flow_for
 
 
 class Batch:

@@ -31,15 +31,14 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-import httpx
 
 from eigenpal_ext import _calls, _config
-from eigenpal_ext._errors import EigenpalError, RunManyInterrupted
+from eigenpal_ext._errors import EigenpalError, RunManyInterrupted, utc_text
 from eigenpal_ext._fanout import Batch, RunOutcome
 from eigenpal_ext._flow import Flow
 from eigenpal_ext._logging import logger
-from eigenpal_ext._polling import ExecutionResult
-from eigenpal_ext._send import AsyncRequestor, Requestor
+from eigenpal_ext._requestor import AsyncRequestor, Requestor
+from eigenpal_ext._results import ExecutionResult
 
 # After a Ctrl-C, runs being sent get this long to answer, so that their execution ids can be reported.
 INTERRUPT_GRACE_SECONDS = 0.5
@@ -71,8 +70,9 @@ def delivered(outcome: RunOutcome, on_outcome: OnOutcome) -> RunOutcome:
 
 def _cancel_call(execution_id: str) -> _calls.Call[Any]:
     # The batch is being abandoned: one short attempt per execution, so that leaving stays quick.
-    timeout = httpx.Timeout(_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS)
-    return attrs.evolve(_calls.cancel_execution_call(execution_id, timeout=timeout), max_retries=0)
+    return _calls.cancel_execution_call(
+        execution_id, request_timeout_seconds=_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS, max_retries=0
+    )
 
 
 # --- the sync client: worker threads ------------------------------------------------------------------------
@@ -240,9 +240,9 @@ async def _report_cancelled(
         notes.append(f"run_many was cancelled: inputs[{index}] started execution {execution_id}, not ended{cancel}")
     else:
         lost = outcome.error
-        window = f"{lost.created_after:%Y-%m-%dT%H:%M:%SZ} to {lost.created_before:%Y-%m-%dT%H:%M:%SZ}" if (
-            isinstance(lost, EigenpalError) and lost.created_after and lost.created_before
-        ) else "the last minutes"  # fmt: skip
+        window = "the last minutes"
+        if isinstance(lost, EigenpalError) and lost.created_after and lost.created_before:
+            window = f"{utc_text(lost.created_after)} to {utc_text(lost.created_before)}"
         notes.append(
             f"run_many was cancelled while inputs[{index}] was being sent: an execution of {batch.workflow_id} "
             f"may exist, created {window}"

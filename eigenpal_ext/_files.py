@@ -28,27 +28,21 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import mimetypes
 import os
-import re
 import shutil
 import stat
 import tempfile
 from collections.abc import Mapping
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import IO, Any, cast
 
 import attrs
 
-from eigenpal_ext._errors import EigenpalFileChangedError
+from eigenpal_ext._checks import check_json_value, check_part_headers, check_text
+from eigenpal_ext._errors import ArgumentTypeError, ArgumentValueError, EigenpalFileChangedError
 
 FALLBACK_MIME_TYPE = "application/octet-stream"
-# Arrays and objects nest at most this deep in a run's JSON body, whose root object is level 1
-# (``{"input": {}}`` nests 2 deep): deep enough for any real document, far from Python's recursion limit.
-MAX_REQUEST_JSON_DEPTH = 64
-# type/subtype, then optional parameters; printable ASCII only (a CR/LF would inject multipart headers).
-_MIME_TYPE_RE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(;[\x20-\x7e]*)?")
 # A handle without a descriptor or a length (an object with only read()) is copied to a temporary file; up to
 # this size the copy stays in memory.
 SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
@@ -163,13 +157,13 @@ def split_run_inputs(inputs: Mapping[str, Any] | None) -> RunInputs:
     if inputs is None:
         return RunInputs(json_inputs=None, files=())
     if not isinstance(inputs, Mapping):
-        raise TypeError(f"input must be a mapping of input names to values, not {type(inputs).__name__}")
+        raise ArgumentTypeError("input", f"must be a mapping of input names to values, not {type(inputs).__name__}")
     json_inputs: dict[str, Any] = {}
     files: list[FileInput] = []
     for key, value in inputs.items():
         if not isinstance(key, str):
-            raise TypeError(f"input keys must be strings; got {key!r} ({type(key).__name__})")
-        _check_text(key, "input", (None, key))
+            raise ArgumentTypeError("input", f"keys must be strings; got {key!r} ({type(key).__name__})")
+        check_text(key, "input", (None, key))
         file_input = _as_file_input(key, value)
         if file_input is not None:
             check_part_headers(key, file_input.filename, file_input.mime_type)
@@ -177,115 +171,6 @@ def split_run_inputs(inputs: Mapping[str, Any] | None) -> RunInputs:
         else:
             json_inputs[key] = check_json_value(value, f"input[{key!r}]", depth=3)
     return RunInputs(json_inputs=json_inputs, files=tuple(files))
-
-
-def check_json_value(value: Any, where: str, *, depth: int = 1) -> Any:
-    """Return ``value`` as plain JSON data (tuples become lists); raise naming ``where`` if it can't be.
-
-    ``depth`` is the level ``value`` sits at in the request body, whose root object is level 1 (an input
-    value is at level 3: ``{"input": {"name": value}}``); arrays and objects may nest up to
-    ``MAX_REQUEST_JSON_DEPTH`` levels. Walked without recursion, so no input can raise ``RecursionError``
-    (and a list that contains itself is reported as too deep). Strings must be encodable as UTF-8.
-    """
-    root: list[Any] = [None]
-    # (item, where to store its checked copy, its level, its path as a (parent path, key) chain)
-    stack: _Pending = [(value, root, 0, depth, None)]
-    while stack:
-        item, holder, slot, level, path = stack.pop()
-        if item is None or isinstance(item, bool | int):
-            holder[slot] = item
-        elif isinstance(item, str):
-            holder[slot] = _check_text(item, where, path)
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                raise ValueError(f"{_where(where, path)} is {item!r}, which JSON cannot represent")
-            holder[slot] = item
-        elif isinstance(item, Mapping | list | tuple):
-            if level > MAX_REQUEST_JSON_DEPTH:
-                raise ValueError(
-                    f"{_where(where, path)} nests arrays/objects deeper than {MAX_REQUEST_JSON_DEPTH} levels "
-                    "(counted from the request body); flatten the value"
-                )
-            holder[slot] = _open_container(item, where, level, path, stack)
-        elif _looks_like_file(item):
-            raise TypeError(
-                f"{_where(where, path)} is a file ({type(item).__name__}); files are supported only as top-level "
-                "inputs (the API does not accept files nested in lists or objects)"
-            )
-        else:
-            raise TypeError(
-                f"{_where(where, path)} is a {type(item).__name__}, which cannot be sent as JSON; use str, int, "
-                "float, bool, None, lists and dicts (convert dates with .isoformat())"
-            )
-    return root[0]
-
-
-_Path = tuple[Any, str | int] | None
-_MAX_PATH_KEYS_SHOWN = 8
-_Pending = list[tuple[Any, Any, Any, int, _Path]]
-
-
-def _open_container(item: Mapping[Any, Any] | list[Any] | tuple[Any, ...], where: str, level: int, path: _Path,
-                    stack: _Pending) -> dict[str, Any] | list[Any]:  # fmt: skip
-    """An empty copy of ``item`` to fill, with each child pushed on ``stack`` to be checked into it."""
-    if isinstance(item, Mapping):
-        checked: dict[str, Any] = {}
-        for key, child in item.items():
-            if not isinstance(key, str):
-                raise TypeError(f"{_where(where, path)} has a non-string key {key!r}; JSON object keys must be strings")
-            _check_text(key, where, path)
-            checked[key] = None
-            stack.append((child, checked, key, level + 1, (path, key)))
-        return checked
-    items: list[Any] = [None] * len(item)
-    stack.extend((child, items, index, level + 1, (path, index)) for index, child in enumerate(item))
-    return items
-
-
-def _where(where: str, path: _Path) -> str:
-    keys: list[str | int] = []
-    while path is not None:
-        path, key = path
-        keys.append(key)
-    keys.reverse()
-    if len(keys) > _MAX_PATH_KEYS_SHOWN:  # a path 64 levels deep would fill a screen
-        hidden = len(keys) - _MAX_PATH_KEYS_SHOWN
-        shown = [f"[{key!r}]" for key in keys[:4]] + [f"[...{hidden} more...]"] + [f"[{key!r}]" for key in keys[-4:]]
-        return where + "".join(shown)
-    return where + "".join(f"[{key!r}]" for key in keys)
-
-
-def check_encodable(value: str, argument: str) -> str:
-    """Strings travel as UTF-8 (in a URL or a JSON body): a lone surrogate (e.g. from a bad decode) cannot, so
-    it is refused here, naming ``argument``."""
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ValueError(
-                f"{argument} contains {value[exc.start]!r} at index {exc.start}, a lone surrogate that cannot be "
-                "encoded as UTF-8"
-            ) from None
-    return value
-
-
-def _check_text(text: str, where: str, path: _Path) -> str:
-    return check_encodable(text, _where(where, path)) if not text.isascii() else text
-
-
-def check_part_headers(key: str, filename: str, mime_type: str) -> None:
-    """A file part's name and type go into the multipart headers: no control characters may reach them."""
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in filename) or not filename:
-        raise ValueError(
-            f"input[{key!r}]: the file name {filename!r} contains control characters (CR, LF, NUL...); "
-            "rename the file or pass {'content': ..., 'filename': 'a-clean-name.pdf'}"
-        )
-    _check_text(filename, f"input[{key!r}] filename", None)
-    if not _MIME_TYPE_RE.fullmatch(mime_type):
-        raise ValueError(
-            f"input[{key!r}]['mime_type'] must be a media type such as 'application/pdf' (printable ASCII, "
-            f"no CR/LF), got {mime_type!r}"
-        )
 
 
 def json_part(inputs: RunInputs, overrides: Mapping[str, Any] | None, trigger: str | None) -> str | None:
@@ -300,23 +185,18 @@ def json_part(inputs: RunInputs, overrides: Mapping[str, Any] | None, trigger: s
     return json.dumps(payload, separators=(",", ":")) if payload else None
 
 
-def _looks_like_file(value: Any) -> bool:
-    return isinstance(value, PurePath | os.PathLike | bytes | bytearray | memoryview | io.IOBase) or callable(
-        getattr(value, "read", None)
-    )
-
-
 def _as_file_input(key: str, value: Any) -> FileInput | None:
     if isinstance(value, os.PathLike):
         path = Path(os.fspath(value))
         _check_regular_path(path, key)
         return FileInput(key=key, filename=path.name, mime_type=_guess_mime(path.name), path=path)
     if isinstance(value, io.TextIOBase):
-        raise TypeError(f"input[{key!r}] is a text-mode file; open it in binary mode ('rb')")
+        raise ArgumentTypeError(f"input[{key!r}]", "is a text-mode file; open it in binary mode ('rb')")
     if isinstance(value, bytes | bytearray | memoryview):
-        raise TypeError(
-            f"input[{key!r}] is raw bytes; pass a file as a Path, a binary file handle, or "
-            '{"content": <bytes>, "filename": "name.pdf", "mime_type": "application/pdf"}'
+        raise ArgumentTypeError(
+            f"input[{key!r}]",
+            "is raw bytes; pass a file as a Path, a binary file handle, or "
+            '{"content": <bytes>, "filename": "name.pdf", "mime_type": "application/pdf"}',
         )
     if callable(getattr(value, "read", None)):
         _regular_file_size(value, key)  # refuses stdin, pipes, sockets and devices before anything is sent
@@ -331,15 +211,17 @@ def _as_file_input(key: str, value: Any) -> FileInput | None:
 def _content_mapping(key: str, value: Mapping[str, Any]) -> FileInput:
     content, filename = value.get("content"), value.get("filename")
     if not isinstance(content, bytes | bytearray | memoryview):
-        raise TypeError(f"input[{key!r}]['content'] must be bytes, not {type(content).__name__}")
+        raise ArgumentTypeError(f"input[{key!r}]['content']", f"must be bytes, not {type(content).__name__}")
     if not isinstance(filename, str) or not filename:
-        raise TypeError(f"input[{key!r}]['filename'] must be a non-empty string (the uploaded file's name)")
+        raise ArgumentTypeError(f"input[{key!r}]['filename']", "must be a non-empty string (the uploaded file's name)")
     mime_type = value.get("mime_type", value.get("mimeType")) or _guess_mime(filename)
     if not isinstance(mime_type, str):
-        raise TypeError(f"input[{key!r}]['mime_type'] must be a string such as 'application/pdf'")
+        raise ArgumentTypeError(f"input[{key!r}]['mime_type']", "must be a string such as 'application/pdf'")
     unknown = set(value) - {"content", "filename", "mime_type", "mimeType"}
     if unknown:
-        raise TypeError(f"input[{key!r}] has unknown keys {sorted(unknown)}; use content, filename, mime_type")
+        raise ArgumentTypeError(
+            f"input[{key!r}]", f"has unknown keys {sorted(unknown)}; use content, filename, mime_type"
+        )
     return FileInput(key=key, filename=filename, mime_type=mime_type, content=bytes(content))
 
 
@@ -361,10 +243,12 @@ def file_kind(mode: int) -> str:
     return next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
 
 
-def _not_regular(where: str, mode: int) -> ValueError:
-    return ValueError(
-        f"{where} is not a regular file ({file_kind(mode)}): a file input must be a regular file, whose size is "
-        "known before it is sent; write the data to a file first and pass that"
+def _not_regular(key: str, path: Path | None, mode: int) -> ArgumentValueError:
+    what = "is not" if path is None else f"is {str(path)!r}, which is not"
+    return ArgumentValueError(
+        f"input[{key!r}]",
+        f"{what} a regular file ({file_kind(mode)}): a file input must be a regular file, whose size is known "
+        "before it is sent; write the data to a file first and pass that",
     )
 
 
@@ -392,7 +276,7 @@ def _check_regular_path(path: Path, key: str) -> None:
         return
     kind, words = problem
     if kind == "special":
-        raise _not_regular(f"input[{key!r}]: {str(path)!r}", path.stat().st_mode)
+        raise _not_regular(key, path, path.stat().st_mode)
     raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} {words}")
 
 
@@ -403,7 +287,7 @@ def _open_regular(path: Path, key: str) -> tuple[IO[bytes], int]:
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
-            raise _not_regular(f"input[{key!r}]: {str(path)!r}", status.st_mode)
+            raise _not_regular(key, path, status.st_mode)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb"), status.st_size
     except BaseException:
@@ -422,7 +306,7 @@ def _regular_file_size(handle: IO[bytes], key: str) -> int | None:
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
     if not stat.S_ISREG(status.st_mode):
-        raise _not_regular(f"input[{key!r}]", status.st_mode)
+        raise _not_regular(key, None, status.st_mode)
     return status.st_size
 
 

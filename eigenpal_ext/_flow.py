@@ -28,7 +28,8 @@ the flow with its outcome:
     The flow is done: ``run``/``run_async`` return ``value``; ``iterate``/``iterate_async`` stop.
 
 A flow may ``yield from`` another flow (``run_and_wait`` is a trigger followed by a wait); the effects of
-the inner flow pass through unchanged.
+the inner flow pass through unchanged. A flow reads of its client only its ``Context`` (the clock, the default
+per-request timeout, what is known of ``Idempotency-Key``), never its I/O.
 
 Tracebacks read top-down. The driver throws an error in without its own frame, and flows re-raise with a
 bare ``raise`` (never ``raise error`` from a helper), so an API error during a wait reads: the public call,
@@ -42,11 +43,23 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Itera
 from typing import Any, TypeAlias, TypeVar
 
 import attrs
+import httpx
 
 from eigenpal_ext._calls import Call
 from eigenpal_ext._errors import EigenpalError
+from eigenpal_ext._idempotency import KeyKnowledge
 
 T = TypeVar("T")
+
+
+@attrs.frozen
+class Context:
+    """What a flow may read of the client that drives it: its clock (monotonic seconds, injectable), its default
+    per-request timeout, and its ``KeyKnowledge`` (whether the server honours ``Idempotency-Key``)."""
+
+    clock: Callable[[], float]
+    timeout: httpx.Timeout
+    keys: KeyKnowledge
 
 
 @attrs.frozen

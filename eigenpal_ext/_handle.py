@@ -29,14 +29,15 @@ from eigenpal_api.models import (
 )
 
 from eigenpal_ext import _calls, _config
-from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext._checks import require_id
 from eigenpal_ext._public import public
 from eigenpal_ext._renamed import renamed
-from eigenpal_ext._waiting import Started, StatusCallback, WaitOptions, wait_flow
+from eigenpal_ext._results import ExecutionResult
+from eigenpal_ext._waiting import StatusCallback, WaitOptions, wait_flow
 
 if TYPE_CHECKING:
     from eigenpal_ext._flow import Flow
-    from eigenpal_ext._send import AsyncRequestor, Requestor
+    from eigenpal_ext._requestor import AsyncRequestor, Requestor
 
 
 # The fields of the run's answer: those its constructor takes, and the others (additional_properties, raw).
@@ -50,18 +51,14 @@ class _Handle(StartedExecution):
 
     # The requestor of the client that made it: a Requestor, or an AsyncRequestor for AsyncExecutionHandle.
     _requestor: Any = attrs.field(init=False, default=None, repr=False, eq=False)
-    # Set by run_and_wait only, and used by the first wait: the trigger's deadline and how to go on.
-    _started: Started | None = attrs.field(init=False, default=None, repr=False, eq=False)
 
     @classmethod
-    def _of(
-        cls, answer: StartedExecution, requestor: Requestor | AsyncRequestor, started: Started | None = None
-    ) -> Self:
+    def _of(cls, answer: StartedExecution, requestor: Requestor | AsyncRequestor | None) -> Self:
         """The handle for ``answer`` (every field the generated model holds), sending through ``requestor``."""
         handle = cls(**{name: getattr(answer, name) for name in _ANSWER_ARGUMENTS})
         for name in _ANSWER_OTHERS:
             setattr(handle, name, getattr(answer, name))
-        handle._requestor, handle._started = requestor, started
+        handle._requestor = requestor
         return handle
 
     @classmethod
@@ -69,7 +66,7 @@ class _Handle(StartedExecution):
         """A handle on ``requestor`` for an execution id, or for a run answer (an unpickled handle) with its fields."""
         if isinstance(execution, StartedExecution):
             return cls._of(execution, requestor)
-        return cls._of(StartedExecution(execution_id=_calls.require_id(execution, "execution_id")), requestor)
+        return cls._of(StartedExecution(execution_id=require_id(execution, "execution_id")), requestor)
 
     def _client_requestor(self) -> Any:
         """The requestor to send with; a detached handle (unpickled) says how to attach it."""
@@ -88,7 +85,7 @@ class _Handle(StartedExecution):
         return (_detached, (type(self), arguments, others))
 
     def __copy__(self) -> Self:
-        return type(self)._of(self, self._requestor, self._started)
+        return type(self)._of(self, self._requestor)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         answer = _detached(
@@ -96,25 +93,11 @@ class _Handle(StartedExecution):
             copy.deepcopy({name: getattr(self, name) for name in _ANSWER_ARGUMENTS}, memo),
             copy.deepcopy({name: getattr(self, name) for name in _ANSWER_OTHERS}, memo),
         )
-        answer._requestor, answer._started = self._requestor, self._started  # the same client, not a copy of it
+        answer._requestor = self._requestor  # the same client, not a copy of it
         return answer
 
-    def _wait_flow(
-        self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
-    ) -> Flow[ExecutionResult]:
-        requestor = self._client_requestor()
-        clock, client_timeout = requestor.clock, requestor.timeout
-        options = WaitOptions(poll_interval, timeout, on_status, cancel_on_timeout, clock, client_timeout)
-        started, self._started = self._started, None  # a second wait is a wait of its own
-        return wait_flow(self.execution_id, options, started)
-
-    def _get_call(self, include_steps: bool, timeout_seconds: float | None) -> _calls.Call[Execution]:
-        timeout = _calls.call_timeout(timeout_seconds, self._client_requestor().timeout)
-        return _calls.get_execution_call(self.execution_id, include_steps=include_steps, timeout=timeout)
-
-    def _cancel_call(self, timeout_seconds: float | None) -> _calls.Call[ExecutionCancellation]:
-        timeout = _calls.call_timeout(timeout_seconds, self._client_requestor().timeout)
-        return _calls.cancel_execution_call(self.execution_id, timeout=timeout)
+    def _wait_flow(self, wait: WaitOptions) -> Flow[ExecutionResult]:
+        return wait_flow(self.execution_id, wait, self._client_requestor().context)
 
 
 def _detached(cls: type[_H], arguments: dict[str, Any], others: dict[str, Any]) -> _H:
@@ -159,20 +142,25 @@ class ExecutionHandle(_Handle):
         ``on_status(execution)`` is called once per status change; after ``timeout_seconds`` (the whole wait's
         deadline) raises ``EigenpalWaitTimeoutError`` (requesting a cancel first when ``cancel_on_timeout=True``).
         """
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         requestor: Requestor = self._client_requestor()
-        return requestor.run(self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout))
+        return requestor.run(self._wait_flow(wait))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
         """The execution's current status (``executions.get``); with ``include_steps=True`` the per-step payload."""
         requestor: Requestor = self._client_requestor()
-        return requestor.send(self._get_call(include_steps, request_timeout_seconds))
+        call = _calls.get_execution_call(
+            self.execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
+        )
+        return requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel the execution (idempotent; ``executions.cancel``)."""
         requestor: Requestor = self._client_requestor()
-        return requestor.send(self._cancel_call(request_timeout_seconds))
+        call = _calls.cancel_execution_call(self.execution_id, request_timeout_seconds=request_timeout_seconds)
+        return requestor.send(call)
 
 
 @public
@@ -189,19 +177,22 @@ class AsyncExecutionHandle(_Handle):
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
         """Wait until the execution ends; its ``ExecutionResult`` (as ``ExecutionHandle.wait``, awaited)."""
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         requestor: AsyncRequestor = self._client_requestor()
-        return await requestor.run(
-            self._wait_flow(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        )
+        return await requestor.run(self._wait_flow(wait))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     async def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
         """The execution's current status; with ``include_steps=True`` the per-step payload."""
         requestor: AsyncRequestor = self._client_requestor()
-        return await requestor.send(self._get_call(include_steps, request_timeout_seconds))
+        call = _calls.get_execution_call(
+            self.execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
+        )
+        return await requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
     async def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel the execution (idempotent)."""
         requestor: AsyncRequestor = self._client_requestor()
-        return await requestor.send(self._cancel_call(request_timeout_seconds))
+        call = _calls.cancel_execution_call(self.execution_id, request_timeout_seconds=request_timeout_seconds)
+        return await requestor.send(call)

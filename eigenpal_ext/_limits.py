@@ -63,22 +63,6 @@ class ResponseTooLarge(httpx.HTTPError):
         self.limit_bytes = limit_bytes
 
 
-def check_request_timeout(value: object) -> float:
-    """A per-request timeout (the client's default, or one call's): a positive, finite number of seconds.
-
-    None (no timeout at all) is refused on purpose: a request that can hang forever is a 2 a.m. page.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"request_timeout_seconds must be a positive number of seconds (finite), got {value!r}")
-    return float(value)
-
-
-def check_max_response_bytes(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"max_response_bytes must be an int >= 1 (bytes), got {value!r}")
-    return value
-
-
 def budget_seconds(timeouts: object) -> float | None:
     """The whole-request budget from httpx's per-phase timeouts: the longest phase; None if all unbounded."""
     if not isinstance(timeouts, Mapping):
@@ -208,17 +192,3 @@ def with_body(response: httpx.Response, body: bytes, request: httpx.Request) -> 
     return httpx.Response(
         response.status_code, headers=headers, content=body, extensions=response.extensions, request=request
     )
-
-
-# --- the socket layer ------------------------------------------------------------------------------------
-
-
-def install_deadline_backend(transport: httpx.BaseTransport) -> bool:
-    """Give an ``httpx.HTTPTransport``'s pool the deadline-aware backend (``_socket_deadline.py``).
-
-    The backend subclasses httpcore's classes, so it lives in its own module, loaded here: httpcore is
-    loaded when the first client makes its transport, not by ``import eigenpal_ext``.
-    """
-    from eigenpal_ext._socket_deadline import install  # noqa: PLC0415 - see the docstring
-
-    return install(transport)

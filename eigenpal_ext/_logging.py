@@ -16,12 +16,11 @@ from typing import TextIO
 
 import httpx
 
-from eigenpal_ext._redaction import escape_controls
+from eigenpal_ext._redaction import escape_controls, is_sensitive_header
 
 LOGGER_NAME = "eigenpal_ext"
 LOG_ENV = "EIGENPAL_LOG"
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -43,10 +42,11 @@ def configure_from_env(environ: Mapping[str, str] = os.environ, stream: TextIO |
 
 
 def redacted(headers: httpx.Headers) -> dict[str, str]:
-    """Headers for a log line; credentials replaced (the scheme kept, so 'Bearer' still shows)."""
+    """Headers for a log line; credentials (``_redaction.is_sensitive_header``) replaced, the scheme kept so that
+    'Bearer' still shows."""
     shown: dict[str, str] = {}
     for name, value in headers.items():
-        if name.lower() in SECRET_HEADERS:
+        if is_sensitive_header(name):
             scheme = value.split(" ", 1)[0] if " " in value else ""
             shown[name] = f"{scheme} [redacted]".strip()
         else:

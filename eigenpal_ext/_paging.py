@@ -30,14 +30,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-import httpx
-
 from eigenpal_ext import _calls
+from eigenpal_ext._checks import check_page_size
 from eigenpal_ext._errors import EigenpalResponseError
 from eigenpal_ext._flow import Emit, IterFlow, Send
 from eigenpal_ext.dates import DateInput, date_range_query
 
-MAX_PAGE_SIZE = 100
 # Consecutive pages with nothing new after which the server is taken to ignore offset.
 MAX_PAGES_WITHOUT_NEW_ITEMS = 3
 
@@ -45,12 +43,6 @@ MAX_PAGES_WITHOUT_NEW_ITEMS = 3
 class _Page(Protocol):
     data: list[Any]
     total: int
-
-
-def check_paging(page_size: int, max_items: int | None) -> None:
-    _calls.check_int(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
-    if max_items is not None:
-        _calls.check_int(max_items, "max_items", minimum=0)
 
 
 def paging_flow(
@@ -99,18 +91,19 @@ def not_advancing(offset: int, pages: int, yielded: int, total: int) -> Eigenpal
 
 def start(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, max_items: int | None) -> IterFlow:
     """Check every argument now (building a first request sends nothing), then return the lazy flow."""
-    check_paging(page_size, max_items)
+    check_page_size(page_size, max_items)
     page_call(0, 1).close()
     return paging_flow(page_call, page_size=page_size, max_items=max_items)
 
 
 def workflow_pages(
-    *, search: str | None, name: str | None, kind: Any, timeout: httpx.Timeout | None
+    *, search: str | None, name: str | None, kind: Any, request_timeout_seconds: float | None
 ) -> Callable[[int, int], _calls.Call[Any]]:
     def page_call(offset: int, size: int) -> _calls.Call[Any]:
         return _calls.list_workflows_call(
-            search=search, name=name, kind=kind, limit=size, offset=offset, timeout=timeout
-        )
+            search=search, name=name, kind=kind, limit=size, offset=offset,
+            request_timeout_seconds=request_timeout_seconds,
+        )  # fmt: skip
 
     return page_call
 
@@ -122,7 +115,7 @@ def execution_pages(
     from_date: DateInput | None,
     to_date: DateInput | None,
     example_id: str | None,
-    timeout: httpx.Timeout | None,
+    request_timeout_seconds: float | None,
 ) -> Callable[[int, int], _calls.Call[Any]]:
     # Values this client resolves (datetimes, timedeltas, its extended grammar) are resolved once, so the
     # window is the same on every page; a relative form sent as written ("now()-7d") is read by the server
@@ -132,7 +125,7 @@ def execution_pages(
     def page_call(offset: int, size: int) -> _calls.Call[Any]:
         return _calls.list_executions_call(
             workflow_id, status=status, from_date=from_text, to_date=to_text, example_id=example_id,
-            limit=size, offset=offset, timeout=timeout,
+            limit=size, offset=offset, request_timeout_seconds=request_timeout_seconds,
         )  # fmt: skip
 
     return page_call

@@ -23,15 +23,18 @@ REDACTED: Final = "[REDACTED]"
 MAX_TEXT_CHARS: Final = 300
 # Shorter "secrets" would be redacted out of ordinary words; real API keys are far longer than this.
 _MIN_SECRET_CHARS: Final = 8
-# A response header whose name contains one of these may carry a credential (Set-Cookie, a token echoed by a
-# proxy...); its value is kept for code that asks for it, but never shown by repr()/str().
+# A header whose name contains one of these may carry a credential (Authorization, Cookie, Set-Cookie, a token
+# echoed by a proxy...): the one list of them, read by an error's repr()/str() (the value is kept for code that
+# asks for it) and by the debug log of requests and responses.
 _SENSITIVE_HEADER_WORDS: Final = ("auth", "cookie", "token", "secret", "session", "key", "password", "signature")
+# ...except these: Idempotency-Key names a run, not a credential, and is what one looks for in a log.
+_NOT_SENSITIVE_HEADERS: Final = frozenset({"idempotency-key"})
 
 
 def is_sensitive_header(name: str) -> bool:
-    """Whether a header of this name may carry a credential (its value is hidden from an error's repr)."""
+    """Whether a header of this name may carry a credential (its value is hidden from reprs and logs)."""
     lowered = name.lower()
-    return any(word in lowered for word in _SENSITIVE_HEADER_WORDS)
+    return lowered not in _NOT_SENSITIVE_HEADERS and any(word in lowered for word in _SENSITIVE_HEADER_WORDS)
 
 
 def secrets_of(request: httpx.Request | None) -> tuple[str, ...]:

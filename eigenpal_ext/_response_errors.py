@@ -162,10 +162,12 @@ def error_from_oversized(
     exc: ResponseTooLarge,
     *,
     execution_id: str | None = None,
-    execution_may_exist: bool = False,
-    workflow_id: str | None = None,
+    creates_execution: bool = False,
 ) -> EigenpalResponseTooLargeError:
-    """The error for an answer over ``max_response_bytes`` (raised by the transport while reading it)."""
+    """The error for an answer over ``max_response_bytes`` (raised by the transport while reading it).
+
+    ``creates_execution`` (a run request): a 2xx over the cap means the run was accepted, so an execution exists.
+    """
     request = exception_request(exc)
     host = request.url.host if request is not None and request.url.host else "the server"
     limit = exc.limit_bytes
@@ -173,13 +175,9 @@ def error_from_oversized(
         f"HTTP {exc.status_code}: the answer from {host} is larger than this client's limit of {limit} bytes "
         f"({limit / 1048576:g} MiB, max_response_bytes) and was not read"
     )
-    accepted = execution_may_exist and execution_id is None and 200 <= exc.status_code < 300
+    accepted = creates_execution and execution_id is None and 200 <= exc.status_code < 300
     if accepted:
-        workflow = repr(workflow_id) if workflow_id is not None else "<workflow>"
-        text += (
-            f"; the run was accepted, so an execution exists: find it with "
-            f"client.workflows.executions.list({workflow}, from_date='now()-10m')"
-        )
+        text += "; the run was accepted, so an execution exists"
     secrets = secrets_of(request)
     request_id = clean_or_none(exc.headers.get("x-request-id", "").strip() or None)
     error = EigenpalResponseTooLargeError(

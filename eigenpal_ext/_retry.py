@@ -21,6 +21,9 @@ Rules (the transport in ``_transport.py`` applies them; nothing here sleeps or s
   out (the error is raised with ``.retry_after`` for the caller to decide).
 - ``NOT_SENT_ERRORS`` is the one definition of "failed before the request left this process": the retry
   decision above and the errors' ``request_sent`` (``_transport_errors``) both read it.
+- ``is_transient`` is the same judgement one level up, on an ``EigenpalError`` after the transport's own
+  retries: whether trying again later may succeed (the waiting flow polls through such errors, and a run
+  whose held answer was lost is recovered through them).
 """
 
 from __future__ import annotations
@@ -34,6 +37,14 @@ from typing import Final, NamedTuple
 import httpx
 
 from eigenpal_ext import _config
+from eigenpal_ext._errors import (
+    EigenpalAPIError,
+    EigenpalConnectionError,
+    EigenpalError,
+    EigenpalRateLimitError,
+    EigenpalServerError,
+    EigenpalTimeoutError,
+)
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # These fail before a single byte of the request leaves the process (no connection, no free pooled connection,
@@ -179,3 +190,10 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def is_transient(error: EigenpalError) -> bool:
+    """Errors worth trying again after: the next attempt may well succeed (dropped, timed out, 408, 429, 5xx)."""
+    if isinstance(error, EigenpalConnectionError | EigenpalTimeoutError | EigenpalRateLimitError | EigenpalServerError):
+        return True
+    return isinstance(error, EigenpalAPIError) and error.status == 408

@@ -3,7 +3,7 @@
 ``DeadlineBackend`` wraps the network backend of the client's own connection pool; the deadline of the
 request in progress is the context variable ``_limits.SOCKET_DEADLINE``, set around each attempt by the
 retry transports. This module subclasses httpcore's classes, so it is loaded with the first client's
-transport (``_limits.install_deadline_backend``) rather than by ``import eigenpal_ext``.
+pool (the client's ``_new_pool`` calls ``install``) rather than by ``import eigenpal_ext``.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@
 The error says what failed in words (refused, DNS, dropped, which timeout phase and its seconds) and whether
 the request may have reached the server (``request_sent``): what counts as "not sent" is the retry policy's
 ``NOT_SENT_ERRORS``, one definition for both. A run whose answer was lost after it was sent may have
-started an execution whose id nobody knows, so such an error says so (``execution_may_exist``) and how to find
-it. The API key is redacted from the message (``_redaction``).
+started an execution whose id nobody knows, so such an error says so (``execution_may_exist``); where to
+find it is added by the trigger flow (``_trigger.mark_may_exist``), which knows the workflow and when the run
+was sent. The API key is redacted from the message (``_redaction``).
 """
 
 from collections.abc import Mapping
@@ -46,13 +47,12 @@ def error_from_transport(
     *,
     execution_id: str | None = None,
     request_sent: bool | None = None,
-    execution_may_exist: bool = False,
-    workflow_id: str | None = None,
+    creates_execution: bool = False,
 ) -> EigenpalConnectionError | EigenpalRequestTimeoutError:
     """Wrap an httpx transport error; the caller raises the result ``from exc`` to keep the original.
 
     ``request_sent`` defaults to whether the failure can have happened after the request was written.
-    ``execution_may_exist`` marks a lost answer to a run request; ``workflow_id`` then fills the recovery hint.
+    ``creates_execution`` (a run request): a failure after sending says that an execution may exist.
     """
     request = exception_request(exc)
     host = request.url.host if request is not None and request.url.host else "the server"
@@ -60,7 +60,7 @@ def error_from_transport(
         request_sent = exc.request_sent
     sent = request_sent if request_sent is not None else not isinstance(exc, NOT_SENT_ERRORS)
     # A run that never left this process created nothing: no "may exist" warning for it.
-    execution_may_exist = execution_may_exist and sent
+    execution_may_exist = creates_execution and sent
 
     timeout_seconds: float | None = None
     if isinstance(exc, DeadlineExceeded):
@@ -80,12 +80,7 @@ def error_from_transport(
         text = f"{_transport_summary(exc, host)} ({cause})"
 
     if execution_may_exist and execution_id is None:
-        workflow = repr(workflow_id) if workflow_id is not None else "<workflow>"
-        text = (
-            f"{text}; the run request was sent, so an execution may exist whose id was never received: "
-            f"list recent executions with client.workflows.executions.list({workflow}, from_date='now()-10m') "
-            "to find it"
-        )
+        text = f"{text}; the run request was sent, so an execution may exist whose id was never received"
     message = redact(text, secrets_of(request))
 
     if isinstance(exc, httpx.TimeoutException):

@@ -1,154 +1,313 @@
-"""``wait`` and ``run_and_wait`` written once, as flows (the protocol is documented in ``_flow``).
+"""Waiting for an execution, written once: the poll schedule, one state machine, and the flows of ``wait`` and
+``run_and_wait`` (the flow protocol is documented in ``_flow``).
 
-``wait_flow`` waits for an execution until it ends; ``start_flow`` is the trigger of ``run_and_wait`` (sent
-by ``_trigger.trigger_flow``), whose wait (``wait_flow`` with the trigger's ``Started``) goes by the server's
-hold where the user declared that the server deduplicates runs, else by polling. The clients run these
-flows with their own I/O (``Requestor.run``), so both share one implementation of the waiting logic, not
-two copies of a loop. The decisions themselves (schedule, deadline, transient errors, ``on_status``) live
-in ``_polling``; which resends of a run are permitted, in ``_idempotency``.
+``run_and_wait`` is one flow, ``run_and_wait_flow``: ``start_flow`` (the trigger, sent by
+``_trigger.trigger_flow``, clipped to the wait's deadline) then ``wait_flow`` on the execution it started,
+with the same deadline. ``handle.wait()`` and ``executions.wait`` are ``wait_flow`` alone; ``run_many`` and
+batches chain the same two flows per input. The clients drive these flows with their own I/O
+(``Requestor.run``), so both share one implementation of the waiting logic, not two copies of a loop.
+
+The flows are loops around ``WaitState``: they fetch the status, hand it (or a transient error) to the
+state, and sleep for the delay it returns. Everything that decides something is in ``WaitState``,
+``Deadline`` and ``poll_delays``, with the clock injected, so it is tested without sleeping.
+
+Schedule: delays of ``FIRST_POLL_DELAY_SECONDS`` (0.7 s), growing by ``POLL_BACKOFF_FACTOR`` (1.2x) at
+each poll up to ``poll_interval_seconds`` (default 1.5 s), which is both the ceiling and the steady interval
+of a long run: 0.7, 0.84, 1.0, 1.2, 1.45, 1.5, 1.5, ... ``wait`` polls right away first (the execution may
+have ended long ago); ``run_and_wait`` first sleeps 0.7 s after the trigger (a run just started has rarely
+ended), then waits the same way, so its polls come at 0.7, 1.4, 2.24, 3.25, 4.46, 5.91, 7.41, ... s.
+Over runs of 0.3-15 s (log-spaced, so as many short runs as long ones) that is about half the lag of
+fixed 2 s polling for about 1.2x its requests; ``benchmarks/wait_schedule.py`` shows the figures.
+
+Deadline: no sleep goes past it, and each poll's own timeout is clipped to what is left (with a small
+floor), so a wait overruns ``timeout_seconds`` by at most one request in flight.
+
+The server hold: where the user declared that the server deduplicates runs (``idempotent_runs=True``), the
+wait is the same run sent again with the same key and a hold ("give me that execution, once it ends")
+before it polls (``_hold_by_replay``); which resends of a run are permitted is ``_idempotency``'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
 
 import attrs
-import httpx
 from eigenpal_api.models import (
     Execution,
     ExecutionCancellation,
-    RunTrigger,
+    ExecutionStatus,
     StartedExecution,
 )
 from eigenpal_api.types import Unset
 
 from eigenpal_ext import _calls, _config
-from eigenpal_ext._errors import EigenpalError
-from eigenpal_ext._files import split_run_inputs
-from eigenpal_ext._flow import Flow, Send, Sleep
-from eigenpal_ext._idempotency import KeyKnowledge, Resend
-from eigenpal_ext._polling import (
-    Deadline,
-    ExecutionResult,
-    WaitState,
-    cancel_note,
-    check_wait_arguments,
-    is_terminal,
-)
-from eigenpal_ext._trigger import RunRequest, trigger_flow
+from eigenpal_ext._calls import RunRequest
+from eigenpal_ext._checks import check_callable, check_flag, check_optional_flag, check_seconds, require_id
+from eigenpal_ext._errors import EigenpalError, EigenpalRateLimitError, EigenpalWaitTimeoutError
+from eigenpal_ext._flow import Context, Flow, Send, Sleep
+from eigenpal_ext._idempotency import Resend
+from eigenpal_ext._results import ExecutionResult
+from eigenpal_ext._retry import is_transient
+from eigenpal_ext._statuses import is_finished, is_terminal
+from eigenpal_ext._trigger import trigger_flow
 
 StatusCallback = Callable[[Execution], object]
+# The shortest timeout a poll gets when the deadline is close: below this a request rarely succeeds.
+MIN_POLL_REQUEST_TIMEOUT_SECONDS = 1.0
+
+
+def _poll_interval(value: float) -> float:
+    return check_seconds(value, "poll_interval_seconds")
+
+
+def _wait_timeout(value: float) -> float:
+    return check_seconds(value, "timeout_seconds")
+
+
+def _cancel_on_timeout(value: bool) -> bool:
+    return check_flag(value, "cancel_on_timeout")
 
 
 @attrs.frozen
 class WaitOptions:
-    """The waiting arguments shared by ``wait`` and ``run_and_wait``, checked on creation."""
+    """How to wait (the arguments of ``wait``, ``run_and_wait``, ``run_many`` and a handle's ``wait``), checked
+    when made, before anything is sent."""
 
-    poll_interval_seconds: float
-    timeout_seconds: float
-    on_status: StatusCallback | None
-    cancel_on_timeout: bool
-    clock: Callable[[], float]
-    client_timeout: httpx.Timeout
+    poll_interval_seconds: float = attrs.field(default=_config.DEFAULT_POLL_INTERVAL_SECONDS, converter=_poll_interval)
+    timeout_seconds: float = attrs.field(default=_config.DEFAULT_WAIT_TIMEOUT_SECONDS, converter=_wait_timeout)
+    on_status: StatusCallback | None = None
+    cancel_on_timeout: bool = attrs.field(default=False, converter=_cancel_on_timeout)
 
     def __attrs_post_init__(self) -> None:
-        check_wait_arguments(self.poll_interval_seconds, self.timeout_seconds)
-        _calls.check_callback(self.on_status, "on_status")
-        _calls.check_flag(self.cancel_on_timeout, "cancel_on_timeout")
+        check_callable(self.on_status, "on_status")
 
-    def start(self) -> Deadline:
-        return Deadline(self.timeout_seconds, self.clock)
+    def start(self, context: Context) -> Deadline:
+        """The wait's deadline, from now on the client's clock."""
+        return Deadline(self.timeout_seconds, context.clock)
 
-    def state(self, execution_id: str, deadline: Deadline) -> WaitState:
-        ceiling = self.client_timeout.read or _config.DEFAULT_TIMEOUT_SECONDS
+    def state(self, execution_id: str, deadline: Deadline, context: Context) -> WaitState:
+        ceiling = context.timeout.read or _config.DEFAULT_TIMEOUT_SECONDS
         return WaitState(
             execution_id, deadline, self.poll_interval_seconds, self.on_status, request_timeout_ceiling=ceiling
         )
 
 
+@attrs.define
+class Deadline:
+    """A point in time, on an injectable monotonic clock."""
+
+    timeout_seconds: float
+    clock: Callable[[], float] = time.monotonic
+    started_at: float = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.started_at = self.clock()
+
+    @property
+    def ends_at(self) -> float:
+        return self.started_at + self.timeout_seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends_at - self.clock())
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started_at
+
+
+def poll_delays(poll_interval_seconds: float) -> Iterator[float]:
+    """Delays between polls: 0.7 s, then 1.2 times longer each time, capped at ``poll_interval_seconds``."""
+    delay = min(_config.FIRST_POLL_DELAY_SECONDS, poll_interval_seconds)
+    while True:
+        yield delay
+        delay = min(delay * _config.POLL_BACKOFF_FACTOR, poll_interval_seconds)
+
+
+@attrs.define
+class WaitState:
+    """One wait for one execution. Feed it statuses or errors; it says when to poll next, or stops."""
+
+    execution_id: str
+    deadline: Deadline
+    poll_interval_seconds: float
+    on_status: Callable[[Execution], object] | None = None
+    request_timeout_ceiling: float = _config.DEFAULT_TIMEOUT_SECONDS
+    last_status: ExecutionStatus | None = None
+    last_error: EigenpalError | None = None
+    polls: int = 0
+    _delays: Iterator[float] = attrs.field(init=False)
+    _retry_after: float = attrs.field(init=False, default=0.0)
+
+    def __attrs_post_init__(self) -> None:
+        self._delays = poll_delays(self.poll_interval_seconds)
+
+    def request_timeout(self) -> float:
+        """Timeout for the next poll: never past the deadline by more than the small floor."""
+        return min(self.request_timeout_ceiling, max(self.deadline.remaining(), MIN_POLL_REQUEST_TIMEOUT_SECONDS))
+
+    def observe(self, execution: Execution) -> ExecutionResult | None:
+        """Record a fetched status; the result when it is terminal, else None."""
+        self.polls += 1
+        self.last_error = None
+        status = ExecutionStatus(execution.status)
+        if status != self.last_status:
+            self.last_status = status
+            if self.on_status is not None:
+                self.on_status(execution)
+        if not is_finished(execution):
+            return None
+        return ExecutionResult.from_status(execution, execution_id=self.execution_id)
+
+    def failed_poll(self, error: EigenpalError) -> bool:
+        """Record a poll that failed and stamp the execution id on ``error``; True if it is worth polling again.
+
+        On False the caller re-raises ``error`` (with a bare ``raise``, so its traceback stays top-down).
+        """
+        self.polls += 1
+        error.execution_id = error.execution_id or self.execution_id
+        if not is_transient(error):
+            return False
+        self.last_error = error
+        if isinstance(error, EigenpalRateLimitError) and error.retry_after is not None:
+            self._retry_after = error.retry_after
+        return True
+
+    def first_delay(self) -> float | None:
+        """Before the first poll of a run just triggered: the schedule's first delay, not taken from it, so the
+        polls after it keep the whole schedule (run_and_wait sleeps 0.7, then 0.7, 0.84, ... like ``wait``)."""
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            return None
+        return min(_config.FIRST_POLL_DELAY_SECONDS, self.poll_interval_seconds, remaining)
+
+    def next_delay(self) -> float | None:
+        """Seconds to sleep before the next poll, or None when the deadline has passed."""
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            return None
+        delay = max(next(self._delays), self._retry_after)
+        self._retry_after = 0.0
+        return min(delay, remaining)
+
+    def timeout_error(self, *, cancel_note: str = "") -> EigenpalWaitTimeoutError:
+        last = self.last_status or "unknown (no poll succeeded)"
+        message = (
+            f"execution {self.execution_id} did not finish within {self.deadline.timeout_seconds:g}s "
+            f"(last status: {last}; {self.polls} polls){cancel_note}"
+        )
+        if self.last_error is not None:
+            message += f"; last poll error: {self.last_error.message}"
+        return EigenpalWaitTimeoutError(
+            message,
+            execution_id=self.execution_id,
+            last_status=self.last_status,
+            timeout_seconds=self.deadline.timeout_seconds,
+        )
+
+
+def cancel_note(outcome: str | None, error: EigenpalError | None) -> str:
+    """The part of a timeout message that says what ``cancel_on_timeout`` did."""
+    if error is not None:
+        return f"; cancelling it failed: {error.message}"
+    return f"; cancel requested: {outcome}" if outcome else ""
+
+
+# --- the flows ---------------------------------------------------------------------------------------------
+
+
 @attrs.frozen
 class Started:
-    """What ``run_and_wait``'s trigger leaves to its wait: one deadline for both, and how to go on.
+    """A run that ``start_flow`` started, and what its wait needs: one deadline for both, and how to go on.
 
+    ``answer`` is the run's answer (``execution_id``, and ``status``/``result`` when a hold saw the end).
     ``ended``: the held trigger already reported the end, so the wait polls at once (for the full record)
     instead of sleeping first. ``replay``: when set, the wait holds by sending the same run again with the
-    same ``Idempotency-Key`` and a hold (see ``start_flow``) before it polls; ``keys`` is the client's
-    ``KeyKnowledge``, told when a replay shows that the server does not deduplicate.
+    same ``Idempotency-Key`` and a hold (see ``start_flow``) before it polls.
     """
 
+    answer: StartedExecution
     deadline: Deadline
     ended: bool
     replay: RunRequest | None = None
-    keys: KeyKnowledge | None = None
+
+    @property
+    def execution_id(self) -> str:
+        """The id of the execution the run started."""
+        return self.answer.execution_id
 
 
-def wait_flow(execution_id: str, options: WaitOptions, started: Started | None = None) -> Flow[ExecutionResult]:
-    """Wait for an execution until it is terminal or the deadline passes.
+def run_and_wait_flow(
+    run: RunRequest,
+    wait: WaitOptions,
+    context: Context,
+    *,
+    server_hold: bool | None = None,
+    on_started: Callable[[Started], object] | None = None,
+) -> Flow[ExecutionResult]:
+    """``run_and_wait``: ``start_flow`` then ``wait_flow`` on the execution it started, one deadline for both.
 
-    Without ``started`` (``wait``, or ``handle.wait()`` after ``run``): a deadline of its own, and a poll
-    right away (the execution may have ended long ago). With ``started`` (``run_and_wait``): the trigger's
-    deadline; a hold by replay if the trigger arranged one; then polls, the first one after the first delay
-    of the schedule unless the end is already known (a run just started has rarely ended). Executions a
-    replay created besides this one (a server that does not deduplicate) are named on the result, or on the
-    error, as ``duplicate_execution_ids``.
+    ``on_started(started)`` is called as soon as the execution id is known (before the wait), so that whoever
+    runs the flow can record it (``run_many``'s interruption report, a batch's journal).
     """
-    if started is None:
-        state = options.state(_calls.require_id(execution_id, "execution_id"), options.start())
-        return (yield from _poll_until_terminal(state, options.cancel_on_timeout))
-    state = options.state(execution_id, started.deadline)
-    ended = started.ended
-    duplicates: list[str] = []
-    try:
-        if not ended and started.replay is not None and started.keys is not None:
-            yield from _hold_by_replay(state, started.replay, started.keys, options.clock, duplicates)
-            ended = True  # held as long as it could: look at the execution now rather than after a delay
-        result = yield from _poll_until_terminal(state, options.cancel_on_timeout, poll_first=ended)
-    except EigenpalError as error:
-        error.duplicate_execution_ids = (*error.duplicate_execution_ids, *duplicates)
-        raise  # a bare raise keeps the traceback top-down (see _flow)
-    return attrs.evolve(result, duplicate_execution_ids=tuple(duplicates)) if duplicates else result
+    started = yield from start_flow(run, wait, context, server_hold=server_hold)
+    if on_started is not None:
+        on_started(started)
+    return (yield from wait_flow(started.execution_id, wait, context, started))
 
 
 def start_flow(
-    workflow_id: str,
-    inputs: Mapping[str, Any] | None,
-    options: WaitOptions,
-    *,
-    version: str | None,
-    overrides: Mapping[str, Any] | None,
-    trigger: str | RunTrigger | None,
-    server_hold: bool | None,
-    keys: KeyKnowledge | None = None,
-) -> Flow[tuple[StartedExecution, Started]]:
-    """The trigger of ``run_and_wait``: the run, clipped to the wait's deadline, held where that is safe.
+    run: RunRequest, wait: WaitOptions, context: Context, *, server_hold: bool | None = None
+) -> Flow[Started]:
+    """The trigger of a wait: the run, clipped to the wait's deadline, held where that is safe.
 
     ``server_hold``: True holds the trigger itself (the user's choice, on any server); False never holds;
     None (the default) holds only where the user declared that the server deduplicates runs
     (``idempotent_runs=True``: holding by default is an optional resend, see ``_idempotency``) and nobody
     asked for ``on_status`` progress, which a held request cannot give. There the trigger returns the id at
-    once, and the wait is the same run sent again with the same key and a hold ("give me that execution,
-    once it ends"), which also checks the declaration: a replay that comes back with another execution
-    withdraws it. Runs that upload files are not replayed (a replay would upload them again); they, and
-    everything else, are polled on the schedule of ``WaitState``. A held trigger that is cut is recovered
-    by ``trigger_flow`` where keys are honoured. A held answer that reports the end is followed by one GET
-    for the full record. Returns the run's answer and what its wait needs (``Started``).
+    once, and the wait is the same run sent again with the same key and a hold, which also checks the
+    declaration: a replay that comes back with another execution withdraws it. Runs that upload files are
+    not replayed (a replay would upload them again); they, and everything else, are polled on the schedule
+    of ``WaitState``. A held trigger that is cut is recovered by ``trigger_flow`` where keys are honoured. A
+    held answer that reports the end is followed by one GET for the full record.
     """
-    if server_hold is not None:
-        _calls.check_flag(server_hold, "server_hold")
-    keys = keys if keys is not None else KeyKnowledge(False)
-    deadline = options.start()
-    run = RunRequest(
-        workflow_id, inputs, version, overrides, trigger, options.client_timeout, deadline=deadline.ends_at,
-        clock=options.clock,
-    )  # fmt: skip
-    hold_trigger = server_hold is True
-    triggered = yield from trigger_flow(run, held_seconds(deadline) if hold_trigger else None, keys)
-    ended = hold_trigger and is_terminal(_status_of(triggered))
+    check_optional_flag(server_hold, "server_hold")
+    deadline = wait.start(context)
+    hold = held_seconds(deadline) if server_hold is True else None
+    answer = yield from trigger_flow(run, context, hold=hold, deadline=deadline.ends_at)
+    ended = server_hold is True and is_terminal(_status_of(answer))
     replay = None
-    if not ended and server_hold is None and options.on_status is None and keys.permits(Resend.OPTIONAL):
-        replay = None if _uploads_files(run) else run
-    return triggered, Started(deadline, ended, replay, keys)
+    if not ended and server_hold is None and wait.on_status is None and context.keys.permits(Resend.OPTIONAL):
+        replay = None if run.uploads_files else run
+    return Started(answer, deadline, ended, replay)
+
+
+def wait_flow(
+    execution_id: str, wait: WaitOptions, context: Context, started: Started | None = None
+) -> Flow[ExecutionResult]:
+    """Wait for an execution until it is terminal or the deadline passes.
+
+    Without ``started`` (``wait``, a handle's ``wait()``): a deadline of its own, and a poll right away (the
+    execution may have ended long ago). With ``started`` (``run_and_wait``): the trigger's deadline; a hold by
+    replay if the trigger arranged one; then polls, the first one after the first delay of the schedule
+    unless the end is already known (a run just started has rarely ended). Executions a replay created
+    besides this one (a server that does not deduplicate) are named on the result, or on the error, as
+    ``duplicate_execution_ids``.
+    """
+    if started is None:
+        state = wait.state(require_id(execution_id, "execution_id"), wait.start(context), context)
+        return (yield from _poll_until_terminal(state, wait.cancel_on_timeout))
+    state = wait.state(execution_id, started.deadline, context)
+    ended = started.ended
+    duplicates: list[str] = []
+    try:
+        if not ended and started.replay is not None:
+            yield from _hold_by_replay(state, started.replay, context, duplicates)
+            ended = True  # held as long as it could: look at the execution now rather than after a delay
+        result = yield from _poll_until_terminal(state, wait.cancel_on_timeout, poll_first=ended)
+    except EigenpalError as error:
+        error.duplicate_execution_ids = (*error.duplicate_execution_ids, *duplicates)
+        raise  # a bare raise keeps the traceback top-down (see _flow)
+    return attrs.evolve(result, duplicate_execution_ids=tuple(duplicates)) if duplicates else result
 
 
 def held_seconds(deadline: Deadline) -> int | None:
@@ -159,44 +318,39 @@ def held_seconds(deadline: Deadline) -> int | None:
     return hold if hold >= 1 else None
 
 
-def _uploads_files(run: RunRequest) -> bool:
-    return bool(split_run_inputs(run.inputs).files)
-
-
 def _status_of(answer: StartedExecution) -> str | None:
     status = answer.status
     return None if isinstance(status, Unset) else str(status)
 
 
-def _hold_by_replay(
-    state: WaitState, run: RunRequest, keys: KeyKnowledge, clock: Callable[[], float], duplicates: list[str]
-) -> Flow[None]:
+def _hold_by_replay(state: WaitState, run: RunRequest, context: Context, duplicates: list[str]) -> Flow[None]:
     """Send the run again, held, until the server reports the end, the deadline nears, or holding stops working.
 
     Returns when the caller should poll: at the end, when less than a second is left, after a transient
     failure, or when a hold came back early without an end (a server that does not hold replays), so a
     server that misbehaves costs one extra request, never a loop. A replay answered with another execution
-    shows that the server does not deduplicate: ``keys`` is told (no more resends), the other execution is
-    added to ``duplicates`` (it is reported, never dropped), and the wait goes on polling the first.
+    shows that the server does not deduplicate: the client's ``KeyKnowledge`` is told (no more resends), the
+    other execution is added to ``duplicates`` (it is reported, never dropped), and the wait goes on polling
+    the first.
     """
     while state.deadline.remaining() >= 1:
-        started = clock()
+        started = context.clock()
         held = held_seconds(state.deadline)
         if held is None:
             return  # too close to the deadline to hold at all
         try:
-            answer: StartedExecution = yield Send(run.call(held))
+            answer: StartedExecution = yield Send(run.call(held, deadline=state.deadline.ends_at))
         except EigenpalError as error:
             if not state.failed_poll(error):
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
             return
         if answer.execution_id != state.execution_id:
-            keys.withdraw(
+            context.keys.withdraw(
                 execution_id=state.execution_id, duplicate_id=answer.execution_id, workflow_id=run.workflow_id
             )
             duplicates.append(answer.execution_id)
             return
-        if is_terminal(_status_of(answer)) or clock() - started < held / 2:
+        if is_terminal(_status_of(answer)) or context.clock() - started < held / 2:
             return
 
 
@@ -223,7 +377,12 @@ def _poll_until_terminal(
         yield from _sleep_or_time_out(state, cancel_on_timeout, first=True)
     while True:
         try:
-            execution: Execution = yield Send(_poll_call(state))
+            # Polls are not retried by the transport: the flow retries them itself, within its deadline.
+            execution: Execution = yield Send(
+                _calls.get_execution_call(
+                    state.execution_id, request_timeout_seconds=state.request_timeout(), max_retries=0
+                )
+            )
         except EigenpalError as error:
             if not state.failed_poll(error):
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
@@ -234,13 +393,8 @@ def _poll_until_terminal(
         yield from _sleep_or_time_out(state, cancel_on_timeout)
 
 
-def _poll_call(state: WaitState) -> _calls.Call[Execution]:
-    # Polls are not retried by the transport: the flow retries them itself, within its deadline.
-    timeout = httpx.Timeout(state.request_timeout())
-    return _calls.get_execution_call(state.execution_id, include_steps=False, timeout=timeout, max_retries=0)
-
-
 def _timeout_cancel_call(state: WaitState) -> _calls.Call[ExecutionCancellation]:
     # The deadline has passed: one short attempt, no retries, so the overrun stays one request.
-    timeout = httpx.Timeout(_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS)
-    return attrs.evolve(_calls.cancel_execution_call(state.execution_id, timeout=timeout), max_retries=0)
+    return _calls.cancel_execution_call(
+        state.execution_id, request_timeout_seconds=_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS, max_retries=0
+    )

@@ -23,8 +23,10 @@ Global options (before or after the subcommand): ``--api-key`` (else ``EIGENPAL_
 
 Results go to stdout, progress and errors to stderr. An error is one line, ``error: ...``, with the
 execution id and the server's request id when there are any; ``--debug`` adds the traceback. Errors speak
-the command line: a bad ``--from`` lists the forms a shell can pass, and the SDK's argument names in a
-message become the flags the user typed (``from_date`` → ``--from``). With ``--json``, a wait that times out
+the command line: a bad ``--from`` lists the forms a shell can pass, an argument error of the client names
+the flag the user typed (``from_date`` → ``--from``: the error carries its argument as data), and a run whose
+id never arrived prints the ``eigenpal executions list`` command that finds it (from the error's fields).
+With ``--json``, a wait that times out
 or is interrupted still prints one JSON object on stdout: ``executionId``, ``status`` (the last one seen),
 ``outcome`` (``timeout`` or ``interrupted``), ``message`` and ``cancel``.
 
@@ -51,7 +53,6 @@ import enum
 import json
 import math
 import os
-import re
 import shlex
 import sys
 import traceback
@@ -62,7 +63,8 @@ from typing import Any, NoReturn, TextIO
 import attrs
 from eigenpal_api.models import Execution, ExecutionCancellation
 
-from eigenpal_ext import __version__, _calls, _config
+from eigenpal_ext import __version__, _config
+from eigenpal_ext._checks import check_int
 from eigenpal_ext._cli_render import (
     Progress,
     cancel_line,
@@ -79,16 +81,21 @@ from eigenpal_ext._cli_render import (
     workflow_block,
     workflows_table,
 )
-from eigenpal_ext._client import EigenpalClient, given_api_key
+from eigenpal_ext._client import EigenpalClient
+from eigenpal_ext._config import MAX_PAGE_SIZE
 from eigenpal_ext._errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
     EigenpalConnectionError,
     EigenpalError,
     EigenpalFileChangedError,
     EigenpalTimeoutError,
+    EigenpalWaitTimeoutError,
+    utc_text,
 )
 from eigenpal_ext._files import path_problem
-from eigenpal_ext._paging import MAX_PAGE_SIZE
-from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext._results import ExecutionResult
+from eigenpal_ext._settings import given_api_key
 from eigenpal_ext.dates import resolve_date
 
 PROG = "eigenpal"
@@ -232,50 +239,39 @@ def exit_code_for_error(error: BaseException) -> ExitCode:
     return next((code for kinds, code in _ERROR_EXIT_CODES if isinstance(error, kinds)), ExitCode.FAILED)
 
 
-# SDK argument names as the command line spells them. Names with an underscore are unambiguous anywhere in a
-# message; plain words ("status", "version") only in the ``name=value`` form, so prose keeps its words.
-_CLI_NAMES = {
+# The client's argument names as the command line spells them: an argument error (``ArgumentValueError``,
+# ``ArgumentTypeError``) names its argument as data, and the line names the flag the user typed instead.
+CLI_NAMES = {
     "workflow_id": "WORKFLOW",
     "execution_id": "EXECUTION_ID",
     "from_date": "--from",
     "to_date": "--to",
     "example_id": "--example-id",
     "page_size": "--limit",
-    "poll_interval_seconds": "--poll-interval",
-    "status": "--status",
-    "version": "--workflow-version",
     "limit": "--limit",
     "offset": "--offset",
+    "status": "--status",
+    "version": "--workflow-version",
+    "search": "--search",
+    "name": "--name",
+    "kind": "--kind",
+    "poll_interval_seconds": "--poll-interval",
+    "timeout_seconds": "--timeout",
+    "request_timeout_seconds": "--request-timeout",
+    "api_key": "--api-key",
+    "base_url": "--base-url",
 }
-_ASSIGNED_NAMES = "|".join(_CLI_NAMES)
-_BARE_NAMES = "|".join(name for name in _CLI_NAMES if "_" in name)
-# A quoted literal (a value the SDK echoes with repr) is matched first and kept as it is: it is user data.
-_SDK_NAME = re.compile(
-    rf"(?P<quoted>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
-    rf"|\b(?:(?P<assigned>{_ASSIGNED_NAMES})=|(?P<bare>{_BARE_NAMES})\b)"
-)
-# The SDK's hint after a lost run answer, as the command that does the same.
-_SDK_LIST_HINT = re.compile(r"client\.workflows\.executions\.list\('([^']*)', from_date='([^']*)'\)")
 
 
-def cli_words(text: str) -> str:
-    """An SDK message in the command line's words: ``from_date='x'`` → ``--from 'x'``, ``workflow_id`` →
-    ``WORKFLOW``, and the Python recovery hint for a lost run → the ``eigenpal executions list`` command."""
-
-    def spell(match: re.Match[str]) -> str:
-        if match["quoted"]:
-            return match["quoted"]
-        if match["assigned"]:
-            return f"{_CLI_NAMES[match['assigned']]} "
-        return _CLI_NAMES[match["bare"]]
-
-    return _SDK_NAME.sub(spell, _cli_hint(text))
-
-
-def _cli_hint(text: str) -> str:
-    return _SDK_LIST_HINT.sub(
-        lambda match: f"eigenpal executions list {shlex.quote(match[1])} --from {shlex.quote(match[2])}", text
-    )
+def lookup_command(error: EigenpalError) -> str | None:
+    """The command that lists the execution a failed run may have created, from the error's fields (the
+    workflow and the window it was created in), or None when there is nothing to look for."""
+    if error.execution_id is not None or not error.execution_may_exist or error.workflow_id is None:
+        return None
+    command = f"eigenpal executions list {shell_word(error.workflow_id)}"
+    if error.created_after is not None and error.created_before is not None:
+        return f"{command} --from {utc_text(error.created_after)} --to {utc_text(error.created_before)}"
+    return f"{command} --from 'now()-10m'"
 
 
 def shell_word(value: object) -> str:
@@ -287,21 +283,27 @@ def shell_word(value: object) -> str:
 def error_line(error: BaseException, *, hint: str | None = None) -> str:
     """The one line an error prints: ``error: HTTP 404: ... (execution exec_1, request id req_1)``."""
     if isinstance(error, EigenpalError):
-        text = _cli_hint(error.message)
+        text = error.message
         ids = []
         # The SDK's messages often name the execution already; naming it twice reads as two executions.
         if error.execution_id and error.execution_id not in text:
             ids.append(f"execution {error.execution_id}")
-        if isinstance(error, EigenpalTimeoutError) and error.last_status and "last status" not in text:
+        if isinstance(error, EigenpalWaitTimeoutError) and error.last_status and "last status" not in text:
             ids.append(f"last status {error.last_status}")
         if error.request_id:
             ids.append(f"request id {error.request_id}")
         if ids:
             text = f"{text} ({', '.join(ids)})"
+        lookup = lookup_command(error)
+        if lookup is not None:  # last on the line, so that it pastes as one command
+            text = f"{text}; its id never arrived: find it with: {lookup}"
     elif isinstance(error, UsageError | OSError):
         text = str(error)  # written for the command line already (or by the OS, about a path)
+    elif isinstance(error, ArgumentValueError | ArgumentTypeError):
+        # The client's check of an argument: named as the flag it came from (``from_date`` → ``--from``).
+        text = f"{CLI_NAMES.get(error.argument, error.argument)} {error.reason}"
     elif isinstance(error, ValueError | TypeError):
-        text = cli_words(str(error))  # the SDK's check of an argument, in its Python names
+        text = str(error)
     else:
         text = f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
     if hint:
@@ -354,9 +356,9 @@ def _bounded_int(text: str, minimum: int, maximum: int | None) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     try:
-        return _calls.check_int(value, "value", minimum=minimum, maximum=maximum)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error).removeprefix("value ")) from None
+        return check_int(value, "value", minimum=minimum, maximum=maximum)
+    except ArgumentValueError as error:
+        raise argparse.ArgumentTypeError(error.reason) from None
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -743,7 +745,8 @@ def _wait_arguments(args: argparse.Namespace) -> dict[str, Any]:
 
 def _timed_out(console: Console, error: EigenpalTimeoutError, cancelled: bool) -> int:
     """A wait (or its trigger) timed out: the error line on stderr, and with --json one object on stdout."""
-    _print_stopped(console, "timeout", error.execution_id, error.last_status, error.message)
+    last_status = error.last_status if isinstance(error, EigenpalWaitTimeoutError) else None
+    _print_stopped(console, "timeout", error.execution_id, last_status, error.message)
     return console.fail(error, hint=_timeout_hint(error, cancelled))
 
 
@@ -894,6 +897,7 @@ __all__ = [
     "error_line",
     "exit_code_for_error",
     "exit_code_for_status",
+    "lookup_command",
     "main",
     "parse_input",
     "parse_input_value",

@@ -34,6 +34,8 @@ from typing import TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
+from eigenpal_ext._errors import ArgumentTypeError, ArgumentValueError
+
 __all__ = ["DateInput", "date_range_query", "format_utc", "resolve_date"]
 
 DateInput: TypeAlias = datetime | date | timedelta | str
@@ -123,8 +125,9 @@ def resolve_date(
     string such as ``'2026-11-27'``): False gives 00:00:00.000 UTC that day, True gives 23:59:59.999 UTC so
     an inclusive upper bound covers the whole day. Naive datetimes (objects or strings) are taken to be UTC.
 
-    Raises TypeError for a value of an unsupported type (including bool and int), and ValueError for a string
-    that is not a date or a relative expression, or for a result outside years 1-9999.
+    Raises ``ArgumentTypeError`` (a ``TypeError`` naming ``argument``) for a value of an unsupported type
+    (including bool and int), and ``ArgumentValueError`` (a ``ValueError``) for a string that is not a date or a
+    relative expression, or for a result outside years 1-9999.
     """
     try:
         if isinstance(value, datetime):  # before date: datetime is a subclass of date
@@ -136,9 +139,9 @@ def resolve_date(
         if isinstance(value, str):
             return _parse_text(value, argument=argument, now=now, end_of_day=end_of_day)
     except OverflowError:
-        raise ValueError(f"{argument}={value!r} is out of range (years 1-9999): {_ACCEPTED_FORMS}") from None
-    raise TypeError(
-        f"{argument} must be a datetime, date, timedelta or str, not {type(value).__qualname__}: {_ACCEPTED_FORMS}"
+        raise ArgumentValueError(argument, f"{value!r} is out of range (years 1-9999): {_ACCEPTED_FORMS}") from None
+    raise ArgumentTypeError(
+        argument, f"must be a datetime, date, timedelta or str, not {type(value).__qualname__}: {_ACCEPTED_FORMS}"
     )
 
 
@@ -156,19 +159,20 @@ def date_range_query(
     and a resolved instant is rounded *up* to the millisecond, so ``to_date=datetime.now(UTC)`` includes an
     execution created in that same millisecond.
 
-    Raises ValueError for a value that is not a date, and for ``from_date`` later than ``to_date`` (naming
-    both) when the two can be compared here: both absolute on the wire, or both relative expressions left to
-    the server (the same clock reads them). A relative expression sent as written is not compared with an
-    absolute bound, since only the server's clock says where it falls.
+    Raises ``ArgumentValueError`` (a ``ValueError`` naming the argument) for a value that is not a date, and for
+    ``from_date`` later than ``to_date`` (showing both) when the two can be compared here: both absolute on the
+    wire, or both relative expressions left to the server (the same clock reads them). A relative expression
+    sent as written is not compared with an absolute bound, since only the server's clock says where it falls.
     """
     # One clock read for both bounds, so 'now-1h'..'now' cannot straddle a tick.
     anchor = _now_utc(now)
     start = None if from_date is None else _bound(from_date, argument="from_date", now=anchor, end_of_day=False)
     end = None if to_date is None else _bound(to_date, argument="to_date", now=anchor, end_of_day=True)
     if start is not None and end is not None and start.relative == end.relative and start.moment > end.moment:
-        raise ValueError(
-            f"from_date={from_date!r} ({format_utc(start.moment)}) is later than to_date={to_date!r} "
-            f"({format_utc(end.moment)}): from_date must not be after to_date"
+        raise ArgumentValueError(
+            "from_date",
+            f"{from_date!r} ({format_utc(start.moment)}) is later than the end of the range, {to_date!r} "
+            f"({format_utc(end.moment)}): the range must not end before it starts",
         )
     return (None if start is None else start.wire), (None if end is None else end.wire)
 
@@ -228,7 +232,7 @@ def _parse_text(value: str, *, argument: str, now: datetime | None, end_of_day: 
     if relative is not None:
         return _apply_offsets(_now_utc(now), relative["offsets"])
     if not _ISO_8601.fullmatch(text):
-        raise ValueError(f"{argument}={value!r} is not a date: {_ACCEPTED_FORMS}")
+        raise ArgumentValueError(argument, f"{value!r} is not a date: {_ACCEPTED_FORMS}")
     # date.fromisoformat accepts only date-only forms; trying it first is how a bare day is told apart from
     # a timestamp that happens to be at midnight.
     try:
@@ -239,7 +243,7 @@ def _parse_text(value: str, *, argument: str, now: datetime | None, end_of_day: 
         return _to_utc(datetime.fromisoformat(text))
     except ValueError:
         pass
-    raise ValueError(f"{argument}={value!r} is not a date: {_ACCEPTED_FORMS}")
+    raise ArgumentValueError(argument, f"{value!r} is not a date: {_ACCEPTED_FORMS}")
 
 
 def _apply_offsets(anchor: datetime, offsets: str) -> datetime:

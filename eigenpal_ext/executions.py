@@ -1,8 +1,10 @@
 """The executions resource: ``client.workflows.executions.get/list/iter/cancel/wait/run_and_wait/run_many``.
 
-``wait`` and ``run_and_wait`` are written once, as flows in ``_waiting`` (decisions in ``_polling``);
-the sync and async classes only run them with the requestor their client handed over, and build every
-other call with ``_calls``. ``run_and_wait`` is the trigger then ``wait`` on its ``ExecutionHandle``.
+``wait`` and ``run_and_wait`` are written once, as flows in ``_waiting`` (``run_and_wait`` is one flow: the
+trigger, then the wait on the execution it started); ``run_many`` runs the same two flows per input
+(``_fanout``). The sync and async classes only check their arguments into a ``RunRequest`` and
+``WaitOptions``, run the flows with the requestor their client handed over, and build every other call with
+``_calls``.
 """
 
 from __future__ import annotations
@@ -15,27 +17,25 @@ from eigenpal_api.models import (
     Execution,
     ExecutionCancellation,
     ExecutionPage,
-    ExecutionStatus,
     ExecutionSummary,
     RunTrigger,
     StartedExecution,
 )
 
 from eigenpal_ext import _calls, _config, _paging
-from eigenpal_ext._fanout import Backpressure, Batch, RunOutcome, check_run_many, run_one_flow
+from eigenpal_ext._calls import RunRequest, StatusFilter
+from eigenpal_ext._checks import check_flag
+from eigenpal_ext._fanout import batch_flows, check_run_many
 from eigenpal_ext._fanout_run import run_tasks, run_threads
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
-from eigenpal_ext._idempotency import KeyKnowledge
-from eigenpal_ext._polling import ExecutionResult
 from eigenpal_ext._renamed import renamed
-from eigenpal_ext._waiting import StatusCallback, WaitOptions, start_flow, wait_flow
+from eigenpal_ext._results import ExecutionResult
+from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
 from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
-    from eigenpal_ext._flow import Flow
-    from eigenpal_ext._send import AsyncRequestor, Requestor
-
-StatusFilter = str | ExecutionStatus | Sequence[str | ExecutionStatus] | None
+    from eigenpal_ext._fanout import RunOutcome
+    from eigenpal_ext._requestor import AsyncRequestor, Requestor
 
 
 class Executions:
@@ -60,10 +60,10 @@ class Executions:
         sent; other per-step keys are in ``.additional_properties``, the body as received in ``.raw``.
         A body in the API's ``ExecutionSummary`` shape (``id``, no ``executionId``) is read too.
         """
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        return self._requestor.send(
-            _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
+        call = _calls.get_execution_call(
+            execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
         )
+        return self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def list(
@@ -90,7 +90,7 @@ class Executions:
             example_id=example_id,
             limit=limit,
             offset=offset,
-            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
+            request_timeout_seconds=request_timeout_seconds,
         )
         return self._requestor.send(call)
 
@@ -115,15 +115,15 @@ class Executions:
         """
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
-            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
+            request_timeout_seconds=request_timeout_seconds,
         )  # fmt: skip
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        return self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
+        call = _calls.cancel_execution_call(execution_id, request_timeout_seconds=request_timeout_seconds)
+        return self._requestor.send(call)
 
     def handle(self, execution: str | StartedExecution) -> ExecutionHandle:
         """An ``ExecutionHandle`` on this client for an execution, to ``wait()``, ``get()`` or ``cancel()`` it.
@@ -156,8 +156,8 @@ class Executions:
         (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or rejected execution
         is returned, not raised: check ``result.status``.
         """
-        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        return self._requestor.run(wait_flow(execution_id, options))
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        return self._requestor.run(wait_flow(execution_id, wait, self._requestor.context))
 
     def run_and_wait(
         self,
@@ -177,31 +177,24 @@ class Executions:
 
         ``timeout_seconds`` covers the trigger and the wait. How it waits depends on ``server_hold``:
 
-        - None (default): where the server has shown that it honours ``Idempotency-Key`` (it echoes the key) and
-          no ``on_status`` asks for progress, the server holds the request until the run ends (up to 60 s at a
-          time): no polling, no lag. That is safe because a hold cut off is sent again with the same key and gets
-          the same execution back. Otherwise (EigenPal documents no such key) the run is triggered without a
-          hold, so its id is known at once, and polled: first after 0.7 s, then as in ``wait``.
+        - None (default): where the client declares that the server deduplicates runs by ``Idempotency-Key``
+          (``idempotent_runs=True``) and no ``on_status`` asks for progress, the run is triggered, then sent
+          again with the same key and a hold until it ends (up to 60 s at a time): no polling, no lag; a replay
+          that comes back with another execution shows the declaration wrong (``duplicate_execution_ids``).
+          Otherwise (EigenPal documents no such key) the run is triggered without a hold, so its id is known
+          at once, and polled: first after 0.7 s, then as in ``wait``.
         - True: the trigger itself is held for ``min(remaining - 2, 60)`` s (so its answer arrives before the
           deadline), whatever the server is known to honour;
           on a server that does not honour the key, a connection dropped during the hold leaves an execution
           whose id never arrived (the error says so and how to find it).
         - False: never held; always polled.
 
-        This is ``workflows.run(...)`` then ``handle.wait(...)``, with the trigger clipped to the wait's
-        deadline.
+        Like ``workflows.run(...)`` then ``handle.wait(...)``, as one flow: the trigger is clipped to the wait's
+        deadline, and the wait goes on from the trigger's answer.
         """
-        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        start = start_flow(
-            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
-            server_hold=server_hold, keys=self._requestor.keys,
-        )  # fmt: skip
-        triggered, started = self._requestor.run(start)
-        handle = ExecutionHandle._of(triggered, self._requestor, started)
-        return handle.wait(
-            poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds, on_status=on_status,
-            cancel_on_timeout=cancel_on_timeout,
-        )  # fmt: skip
+        run = RunRequest(workflow_id, input, version=version, overrides=overrides, trigger=trigger)
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        return self._requestor.run(run_and_wait_flow(run, wait, self._requestor.context, server_hold=server_hold))
 
     def run_many(
         self,
@@ -235,24 +228,14 @@ class Executions:
         with ``cancel_on_interrupt=True`` the running executions are cancelled first (``.cancelled_ids``; a
         second Ctrl-C skips the rest). The worker threads never keep the interpreter alive.
         """
-        items = check_run_many(inputs, concurrency)
-        _calls.check_flag(cancel_on_interrupt, "cancel_on_interrupt")
-        options = self._options(poll_interval_seconds, timeout_seconds, None, False)
-        batch, flow_for = _batch_flows(
-            workflow_id, items, options, Backpressure(self._requestor.clock), self._requestor.keys,
-            version=version, overrides=overrides, trigger=trigger,
-        )  # fmt: skip
+        runs = check_run_many(workflow_id, inputs, concurrency, version=version, overrides=overrides, trigger=trigger)
+        check_flag(cancel_on_interrupt, "cancel_on_interrupt")
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds)
+        batch, flow_for = batch_flows(workflow_id, list(inputs), runs, wait, self._requestor.context)
         return run_threads(
             self._requestor, batch, flow_for, concurrency=concurrency, on_outcome=on_outcome,
             cancel_on_interrupt=cancel_on_interrupt,
         )  # fmt: skip
-
-    def _options(
-        self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
-    ) -> WaitOptions:
-        return WaitOptions(
-            poll_interval, timeout, on_status, cancel_on_timeout, self._requestor.clock, self._requestor.timeout
-        )
 
 
 class AsyncExecutions:
@@ -266,10 +249,10 @@ class AsyncExecutions:
         self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> Execution:
         """The execution's status; with ``include_steps=True`` also the per-step payload (as in the sync client)."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        return await self._requestor.send(
-            _calls.get_execution_call(execution_id, include_steps=include_steps, timeout=timeout)
+        call = _calls.get_execution_call(
+            execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
         )
+        return await self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
     async def list(
@@ -293,7 +276,7 @@ class AsyncExecutions:
             example_id=example_id,
             limit=limit,
             offset=offset,
-            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
+            request_timeout_seconds=request_timeout_seconds,
         )
         return await self._requestor.send(call)
 
@@ -313,15 +296,15 @@ class AsyncExecutions:
         """Every execution matching the filters, across pages (``async for``); see the sync client."""
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
-            timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout),
+            request_timeout_seconds=request_timeout_seconds,
         )  # fmt: skip
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     async def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel (idempotent)."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        return await self._requestor.send(_calls.cancel_execution_call(execution_id, timeout=timeout))
+        call = _calls.cancel_execution_call(execution_id, request_timeout_seconds=request_timeout_seconds)
+        return await self._requestor.send(call)
 
     def handle(self, execution: str | StartedExecution) -> AsyncExecutionHandle:
         """An ``AsyncExecutionHandle`` on this client for an execution id or a run answer/handle (see the sync
@@ -338,8 +321,8 @@ class AsyncExecutions:
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
         """Poll ``execution_id`` until it is terminal; an ``ExecutionResult`` (as in the sync client)."""
-        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        return await self._requestor.run(wait_flow(execution_id, options))
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        return await self._requestor.run(wait_flow(execution_id, wait, self._requestor.context))
 
     async def run_and_wait(
         self,
@@ -359,17 +342,10 @@ class AsyncExecutions:
 
         ``await workflows.run(...)`` then ``await handle.wait(...)``, with the trigger clipped to the deadline.
         """
-        options = self._options(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        start = start_flow(
-            workflow_id, input, options, version=version, overrides=overrides, trigger=trigger,
-            server_hold=server_hold, keys=self._requestor.keys,
-        )  # fmt: skip
-        triggered, started = await self._requestor.run(start)
-        handle = AsyncExecutionHandle._of(triggered, self._requestor, started)
-        return await handle.wait(
-            poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds, on_status=on_status,
-            cancel_on_timeout=cancel_on_timeout,
-        )  # fmt: skip
+        run = RunRequest(workflow_id, input, version=version, overrides=overrides, trigger=trigger)
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        flow = run_and_wait_flow(run, wait, self._requestor.context, server_hold=server_hold)
+        return await self._requestor.run(flow)
 
     async def run_many(
         self,
@@ -393,45 +369,11 @@ class AsyncExecutions:
         outcome's ``error`` is an ``EigenpalInterruptedError`` naming the execution) and in the
         ``CancelledError``'s notes; ``cancel_on_interrupt=True`` cancels those executions first.
         """
-        items = check_run_many(inputs, concurrency)
-        _calls.check_flag(cancel_on_interrupt, "cancel_on_interrupt")
-        options = self._options(poll_interval_seconds, timeout_seconds, None, False)
-        batch, flow_for = _batch_flows(
-            workflow_id, items, options, Backpressure(self._requestor.clock), self._requestor.keys,
-            version=version, overrides=overrides, trigger=trigger,
-        )  # fmt: skip
+        runs = check_run_many(workflow_id, inputs, concurrency, version=version, overrides=overrides, trigger=trigger)
+        check_flag(cancel_on_interrupt, "cancel_on_interrupt")
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds)
+        batch, flow_for = batch_flows(workflow_id, list(inputs), runs, wait, self._requestor.context)
         return await run_tasks(
             self._requestor, batch, flow_for, concurrency=concurrency, on_outcome=on_outcome,
             cancel_on_interrupt=cancel_on_interrupt,
         )  # fmt: skip
-
-    def _options(
-        self, poll_interval: float, timeout: float, on_status: StatusCallback | None, cancel_on_timeout: bool
-    ) -> WaitOptions:
-        return WaitOptions(
-            poll_interval, timeout, on_status, cancel_on_timeout, self._requestor.clock, self._requestor.timeout
-        )
-
-
-def _batch_flows(
-    workflow_id: str,
-    items: Sequence[Mapping[str, Any] | None],
-    options: WaitOptions,
-    backpressure: Backpressure,
-    keys: KeyKnowledge,
-    *,
-    version: str | None,
-    overrides: Mapping[str, Any] | None,
-    trigger: str | RunTrigger | None,
-) -> tuple[Batch, Callable[[int], Flow[ExecutionResult]]]:
-    """The batch of one ``run_many`` call, and the flow of each of its inputs (shared by both clients)."""
-    batch = Batch(workflow_id, items)
-
-    def flow_for(index: int) -> Flow[ExecutionResult]:
-        return run_one_flow(
-            workflow_id, items[index], options, backpressure, version=version, overrides=overrides, trigger=trigger,
-            keys=keys, on_sending=lambda: batch.sending(index),
-            on_started=lambda execution_id: batch.started(index, execution_id),
-        )  # fmt: skip
-
-    return batch, flow_for

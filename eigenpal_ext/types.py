@@ -96,7 +96,7 @@ from eigenpal_api.models import (
 
 from eigenpal_ext._fanout import RunOutcome
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
-from eigenpal_ext._polling import ExecutionResult
+from eigenpal_ext._results import ExecutionResult
 
 __all__ = [
     "ApiKeyIdentity",

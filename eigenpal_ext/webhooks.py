@@ -50,7 +50,8 @@ import attrs
 from eigenpal_api.models import ExecutionStatus
 from eigenpal_api.types import parse_timestamp
 
-from eigenpal_ext._errors import EigenpalError
+from eigenpal_ext._checks import check_header_value
+from eigenpal_ext._errors import ArgumentTypeError, ArgumentValueError, EigenpalError
 
 __all__ = [
     "DEFAULT_TOLERANCE_SECONDS",
@@ -75,8 +76,7 @@ _SECRET_PREFIX: Final = "whsec_"
 _SIGNATURE_VERSION: Final = "v1"
 _HEX_DIGEST_CHARS: Final = 64
 _TIMESTAMP_RE: Final = re.compile(r"[0-9]{1,15}")
-# A header-safe id: visible ASCII, no whitespace (it travels in the webhook-id header).
-_WEBHOOK_ID_RE: Final = re.compile(r"[\x21-\x7e]{1,256}")
+_MAX_WEBHOOK_ID_CHARS: Final = 256
 _SHOWN_ID_CHARS: Final = 80
 
 
@@ -182,19 +182,14 @@ def sign(
     key = _secret_key(secret)
     if webhook_id is None:
         webhook_id = f"whev_{secrets.token_hex(12)}"
-    elif not isinstance(webhook_id, str):
-        raise TypeError(f"webhook_id must be a string, got {type(webhook_id).__name__}")
-    elif not _WEBHOOK_ID_RE.fullmatch(webhook_id):
-        raise ValueError(
-            "webhook_id must be 1 to 256 visible ASCII characters (it is sent as the webhook-id header), "
-            f"got {webhook_id[:_SHOWN_ID_CHARS]!r}"
-        )
+    else:  # it is sent as the webhook-id header
+        check_header_value(webhook_id, "webhook_id", max_chars=_MAX_WEBHOOK_ID_CHARS)
     if timestamp is None:
         timestamp = int(time.time())
     elif isinstance(timestamp, bool) or not isinstance(timestamp, int):
-        raise TypeError(f"timestamp must be an int (Unix seconds), got {type(timestamp).__name__}")
+        raise ArgumentTypeError("timestamp", f"must be an int (Unix seconds), got {type(timestamp).__name__}")
     elif timestamp < 0:
-        raise ValueError(f"timestamp must be Unix seconds (0 or more), got {timestamp}")
+        raise ArgumentValueError("timestamp", f"must be Unix seconds (0 or more), got {timestamp}")
     timestamp_text = str(timestamp)
     signature = base64.b64encode(_digest(key, webhook_id, timestamp_text, body)).decode("ascii")
     return {
@@ -253,9 +248,9 @@ def _header_pairs(
     headers: Mapping[str, str] | Mapping[bytes, bytes] | Iterable[tuple[str, str]],
 ) -> list[tuple[str, str]]:
     if isinstance(headers, str | bytes) or not (hasattr(headers, "items") or isinstance(headers, Iterable)):
-        raise TypeError(
-            f"headers must be the request's headers (a mapping or a list of name/value pairs), got "
-            f"{type(headers).__name__}"
+        raise ArgumentTypeError(
+            "headers",
+            f"must be the request's headers (a mapping or a list of name/value pairs), got {type(headers).__name__}",
         )
     pairs: Iterable[Any] = headers.items() if hasattr(headers, "items") else headers
     result: list[tuple[str, str]] = []
@@ -263,7 +258,7 @@ def _header_pairs(
         try:
             name, value = pair
         except (TypeError, ValueError):
-            raise TypeError("headers must be a mapping or a list of (name, value) pairs") from None
+            raise ArgumentTypeError("headers", "must be a mapping or a list of (name, value) pairs") from None
         result.append((_header_text(name, "a header name"), _header_text(value, "a header value")))
     return result
 
@@ -273,7 +268,7 @@ def _header_text(value: object, what: str) -> str:
         return value
     if isinstance(value, bytes):
         return value.decode("latin-1")  # HTTP header bytes, as servers such as ASGI hand them over
-    raise TypeError(f"{what} must be str or bytes, got {type(value).__name__}")
+    raise ArgumentTypeError("headers", f"hold {what} that is not str or bytes: {type(value).__name__}")
 
 
 def _timestamp(text: str) -> int:
@@ -293,45 +288,48 @@ def _payload_bytes(payload: object) -> bytes:
         try:
             return payload.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValueError(
-                "payload must be the raw request body; this str holds a lone surrogate and is not UTF-8 text"
+            raise ArgumentValueError(
+                "payload", "must be the raw request body; this str holds a lone surrogate and is not UTF-8 text"
             ) from None
     hint = " (pass the raw request body, not parsed JSON)" if isinstance(payload, Mapping | list) else ""
-    raise TypeError(f"payload must be the raw request body as bytes or str, got {type(payload).__name__}{hint}")
+    raise ArgumentTypeError(
+        "payload", f"must be the raw request body as bytes or str, got {type(payload).__name__}{hint}"
+    )
 
 
 def _secret_key(secret: object) -> bytes:
     """The HMAC key of a ``whsec_...`` secret. Messages never contain the secret or any part of it."""
     if not isinstance(secret, str):
-        raise TypeError(f"secret must be a str (whsec_ followed by base64), got {type(secret).__name__}")
+        raise ArgumentTypeError("secret", f"must be a str (whsec_ followed by base64), got {type(secret).__name__}")
     encoded = secret.strip()
     encoded = encoded.removeprefix(_SECRET_PREFIX)
     if not encoded:
-        raise ValueError("secret is empty: pass the endpoint's signing secret (whsec_ followed by base64)")
+        raise ArgumentValueError("secret", "is empty: pass the endpoint's signing secret (whsec_ followed by base64)")
     try:
         key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except (binascii.Error, ValueError):
-        raise ValueError(
-            "secret is not a signing secret: after the whsec_ prefix it must be base64 "
-            "(letters, digits, + and /); copy it again from the endpoint's settings"
+        raise ArgumentValueError(
+            "secret",
+            "is not a signing secret: after the whsec_ prefix it must be base64 (letters, digits, + and /); copy "
+            "it again from the endpoint's settings",
         ) from None
     if not key:
-        raise ValueError("secret is empty: pass the endpoint's signing secret (whsec_ followed by base64)")
+        raise ArgumentValueError("secret", "is empty: pass the endpoint's signing secret (whsec_ followed by base64)")
     return key
 
 
 def _non_negative_seconds(value: object, argument: str) -> float:
     seconds = _finite_seconds(value, argument)
     if seconds < 0:
-        raise ValueError(f"{argument} must be 0 or more seconds, got {seconds:g}")
+        raise ArgumentValueError(argument, f"must be 0 or more seconds, got {seconds:g}")
     return seconds
 
 
 def _finite_seconds(value: object, argument: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{argument} must be a number of seconds, got {type(value).__name__}")
+        raise ArgumentTypeError(argument, f"must be a number of seconds, got {type(value).__name__}")
     if not math.isfinite(value):
-        raise ValueError(f"{argument} must be a finite number of seconds, got {value}")
+        raise ArgumentValueError(argument, f"must be a finite number of seconds, got {value}")
     return float(value)
 
 

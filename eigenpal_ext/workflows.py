@@ -1,7 +1,7 @@
 """The workflows resource: ``client.workflows.list/get/versions/run`` (sync and async shells).
 
 Each method checks its arguments and builds its request through ``_calls`` (shared by both shells),
-then sends it with the requestor the client handed over (``_send``). ``client.workflows.executions`` is
+then sends it with the requestor the client handed over (``_requestor``). ``client.workflows.executions`` is
 the executions resource.
 """
 
@@ -19,13 +19,14 @@ from eigenpal_api.models import (
 )
 
 from eigenpal_ext import _calls, _paging
+from eigenpal_ext._calls import RunRequest, check_hold
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
 from eigenpal_ext._renamed import renamed
-from eigenpal_ext._trigger import RunRequest, trigger_flow
+from eigenpal_ext._trigger import trigger_flow
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
 if TYPE_CHECKING:
-    from eigenpal_ext._send import AsyncRequestor, Requestor
+    from eigenpal_ext._requestor import AsyncRequestor, Requestor
 
 
 class Workflows:
@@ -54,10 +55,10 @@ class Workflows:
         request_timeout_seconds: float | None = None,
     ) -> WorkflowPage:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
-            search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
-        )
+            search=search, name=name, kind=kind, limit=limit, offset=offset,
+            request_timeout_seconds=request_timeout_seconds,
+        )  # fmt: skip
         return self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
@@ -75,16 +76,15 @@ class Workflows:
 
         ``page_size`` (1..100) is the size of each request; ``max_items`` caps the number yielded.
         """
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
+        pages = _paging.workflow_pages(
+            search=search, name=name, kind=kind, request_timeout_seconds=request_timeout_seconds
+        )
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> Workflow:
         """One workflow, by id or slug."""
-        call = _calls.get_workflow_call(
-            workflow_id, timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        )
+        call = _calls.get_workflow_call(workflow_id, request_timeout_seconds=request_timeout_seconds)
         return self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
@@ -97,8 +97,10 @@ class Workflows:
         request_timeout_seconds: float | None = None,
     ) -> WorkflowVersionPage:
         """One page of the workflow's released versions, newest first."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        return self._requestor.send(_calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout))
+        call = _calls.list_versions_call(
+            workflow_id, limit=limit, offset=offset, request_timeout_seconds=request_timeout_seconds
+        )
+        return self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
     def run(
@@ -137,11 +139,11 @@ class Workflows:
         ``idempotent_runs=True``.
         """
         run = RunRequest(
-            workflow_id, input, version, overrides, trigger, self._requestor.timeout,
+            workflow_id, input, version=version, overrides=overrides, trigger=trigger,
             request_timeout_seconds=request_timeout_seconds, idempotency_key=idempotency_key,
         )  # fmt: skip
-        answer = self._requestor.run(trigger_flow(run, wait_for_completion, self._requestor.keys))
-        return ExecutionHandle._of(answer, self._requestor)
+        flow = trigger_flow(run, self._requestor.context, hold=check_hold(wait_for_completion))
+        return ExecutionHandle._of(self._requestor.run(flow), self._requestor)
 
 
 class AsyncWorkflows:
@@ -163,10 +165,10 @@ class AsyncWorkflows:
         request_timeout_seconds: float | None = None,
     ) -> WorkflowPage:
         """One page of the workflows this API key can access (``name`` exact slug, ``search`` substring)."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
         call = _calls.list_workflows_call(
-            search=search, name=name, kind=kind, limit=limit, offset=offset, timeout=timeout
-        )
+            search=search, name=name, kind=kind, limit=limit, offset=offset,
+            request_timeout_seconds=request_timeout_seconds,
+        )  # fmt: skip
         return await self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
@@ -181,16 +183,15 @@ class AsyncWorkflows:
         request_timeout_seconds: float | None = None,
     ) -> AsyncIterator[Workflow]:
         """Every workflow matching the filters, across pages (``async for``); see the sync client."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        pages = _paging.workflow_pages(search=search, name=name, kind=kind, timeout=timeout)
+        pages = _paging.workflow_pages(
+            search=search, name=name, kind=kind, request_timeout_seconds=request_timeout_seconds
+        )
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     @renamed(timeout_seconds="request_timeout_seconds")
     async def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> Workflow:
         """One workflow, by id or slug."""
-        call = _calls.get_workflow_call(
-            workflow_id, timeout=_calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        )
+        call = _calls.get_workflow_call(workflow_id, request_timeout_seconds=request_timeout_seconds)
         return await self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
@@ -203,8 +204,9 @@ class AsyncWorkflows:
         request_timeout_seconds: float | None = None,
     ) -> WorkflowVersionPage:
         """One page of the workflow's released versions, newest first."""
-        timeout = _calls.call_timeout(request_timeout_seconds, self._requestor.timeout)
-        call = _calls.list_versions_call(workflow_id, limit=limit, offset=offset, timeout=timeout)
+        call = _calls.list_versions_call(
+            workflow_id, limit=limit, offset=offset, request_timeout_seconds=request_timeout_seconds
+        )
         return await self._requestor.send(call)
 
     @renamed(timeout_seconds="request_timeout_seconds")
@@ -226,8 +228,8 @@ class AsyncWorkflows:
         awaited.
         """
         run = RunRequest(
-            workflow_id, input, version, overrides, trigger, self._requestor.timeout,
+            workflow_id, input, version=version, overrides=overrides, trigger=trigger,
             request_timeout_seconds=request_timeout_seconds, idempotency_key=idempotency_key,
         )  # fmt: skip
-        answer = await self._requestor.run(trigger_flow(run, wait_for_completion, self._requestor.keys))
-        return AsyncExecutionHandle._of(answer, self._requestor)
+        flow = trigger_flow(run, self._requestor.context, hold=check_hold(wait_for_completion))
+        return AsyncExecutionHandle._of(await self._requestor.run(flow), self._requestor)

@@ -325,7 +325,7 @@ def test_without_idempotency_a_dropped_run_answer_is_reported_not_duplicated(see
         assert caught.execution_may_exist is True
         assert caught.request_sent is True
         assert "executions.list(" in str(caught)
-        assert "executions.list('echo'" in caught.message
+        assert "executions.list('echo'" in str(caught)  # written from its fields, after the message
 
         faults = dict(server.state.faults.counts)
         assert faults == {expected_drop: 1}, faults

@@ -34,7 +34,6 @@ from eigenpal_ext import (
     EigenpalClient,
     EigenpalError,
     EigenpalNotFoundError,
-    EigenpalTimeoutError,
     EigenpalWaitTimeoutError,
     ExecutionResult,
     is_terminal,
@@ -433,7 +432,7 @@ def test_async_wait_times_out_with_the_execution_id_and_cancels_when_asked() -> 
                 "extract-invoice", timeout_seconds=5.0, cancel_on_timeout=True
             )
 
-    with pytest.raises(EigenpalTimeoutError) as caught:
+    with pytest.raises(EigenpalWaitTimeoutError) as caught:
         run(scenario())
 
     assert caught.value.execution_id == EXECUTION_ID

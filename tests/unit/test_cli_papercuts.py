@@ -9,20 +9,21 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from eigenpal_ext import EigenpalClient, __version__
+from eigenpal_ext import ArgumentTypeError, ArgumentValueError, EigenpalClient, __version__
 from eigenpal_ext._transport_errors import error_from_transport
+from eigenpal_ext._trigger import mark_may_exist
 from eigenpal_ext.cli import (
     CLI_DATE_FORMS,
     Console,
     ExitCode,
     UsageError,
     build_parser,
-    cli_words,
     error_line,
     main,
 )
@@ -190,26 +191,32 @@ def test_sdk_argument_errors_use_the_flags(make_client: Callable[[FakeApi], Eige
         assert line.startswith(expected) or expected in line, line
         for sdk_name in ("workflow_id", "execution_id", "from_date", "to_date", "status="):
             assert sdk_name not in line
-    # Prose keeps its words: only the SDK's `name=value` forms and snake_case names change.
-    assert "is not an execution status" in error_line(ValueError("status='x' is not an execution status"))
+    # A plain ValueError (not the client's argument error) carries no argument: its text is printed as it is.
+    assert error_line(ValueError("status='x' is not an execution status")) == (
+        "error: status='x' is not an execution status"
+    )
 
 
-def test_the_lost_run_hint_is_a_command() -> None:
+def test_the_lost_run_hint_is_a_command_built_from_the_error_fields() -> None:
     request = httpx.Request("POST", f"{BASE_URL}/api/v1/workflows/echo/run")
-    error = error_from_transport(httpx.ReadTimeout("t", request=request), execution_may_exist=True, workflow_id="echo")
-    assert "client.workflows" in error.message  # the SDK's own message speaks Python...
+    error = error_from_transport(httpx.ReadTimeout("t", request=request), creates_execution=True)
+    sent = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    mark_may_exist(error, "echo", sent, sent + timedelta(seconds=30))
+    assert "client.workflows.executions.list('echo', from_date='2026-11-27T09:59:00Z'" in str(error)  # Python...
     line = error_line(error)
-    assert "eigenpal executions list echo --from 'now()-10m'" in line  # ...the command's speaks shell
+    assert "eigenpal executions list echo --from 2026-11-27T09:59:00Z --to 2026-11-27T10:01:30Z" in line  # ...shell
     assert "client.workflows" not in line
 
 
-def test_cli_words_leaves_other_text_alone() -> None:
-    assert cli_words("input 'a': file not found: /tmp/x") == "input 'a': file not found: /tmp/x"
-    assert cli_words("limit=500 is above 100") == "--limit 500 is above 100"
-    # Values the SDK echoes are user data, even when they look like an argument name.
-    assert cli_words("workflow_id must be a slug, got 'workflow_id'") == "WORKFLOW must be a slug, got 'workflow_id'"
-    assert cli_words('status="x status=y" is odd') == '--status "x status=y" is odd'
-    assert cli_words(r"got 'it\'s from_date' and from_date") == r"got 'it\'s from_date' and --from"
+def test_an_argument_error_names_the_flag_from_its_data_and_keeps_the_rest_as_written() -> None:
+    assert error_line(ArgumentValueError("limit", "must be in 1..100, got 500")) == (
+        "error: --limit must be in 1..100, got 500"
+    )
+    # Values the client echoes are user data, even when they look like an argument name.
+    assert error_line(ArgumentValueError("workflow_id", "must be a slug, got 'workflow_id'")) == (
+        "error: WORKFLOW must be a slug, got 'workflow_id'"
+    )
+    assert error_line(ArgumentTypeError("input['from_date']", "is a set")) == "error: input['from_date'] is a set"
 
 
 def test_usage_and_os_errors_are_printed_as_written() -> None:

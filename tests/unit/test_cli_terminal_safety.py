@@ -10,10 +10,10 @@ import shlex
 
 import pytest
 
-from eigenpal_ext import EigenpalResponseError
-from eigenpal_ext._calls import page_body
+from eigenpal_ext import EigenpalConnectionError, EigenpalResponseError
+from eigenpal_ext._answers import page_body
 from eigenpal_ext._cli_render import printable, terminal_safe_json, to_json
-from eigenpal_ext.cli import cli_words, shell_word
+from eigenpal_ext.cli import error_line, shell_word
 from tests.support import make_client, respond
 
 C1_DEL_BIDI = "\x7f" + "".join(map(chr, range(0x80, 0xA0))) + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -46,7 +46,9 @@ def test_a_shell_word_pastes_as_exactly_one_argument(value: str) -> None:
 
 
 def test_the_list_hint_quotes_what_it_copies_from_the_sdk_message() -> None:
-    text = cli_words("find it: client.workflows.executions.list('wf;rm -rf ~', from_date='now()-10m')")
+    lost = EigenpalConnectionError("connection dropped", request_sent=True, execution_may_exist=True)
+    lost.workflow_id = "wf;rm -rf ~"  # the hint is written from the error's fields (no window here: the last minutes)
+    text = error_line(lost)
     assert "eigenpal executions list 'wf;rm -rf ~' --from 'now()-10m'" in text
 
 

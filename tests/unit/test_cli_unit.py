@@ -37,6 +37,7 @@ from eigenpal_ext import (
     EigenpalResponseError,
     EigenpalServerError,
     EigenpalTimeoutError,
+    EigenpalWaitTimeoutError,
     ExecutionResult,
 )
 from eigenpal_ext._cli_render import (
@@ -226,7 +227,7 @@ def not_found() -> EigenpalNotFoundError:
 @pytest.mark.parametrize(
     ("error", "code"),
     [
-        (EigenpalTimeoutError("did not finish", execution_id="exec_1", last_status="running"), 5),
+        (EigenpalWaitTimeoutError("did not finish", execution_id="exec_1", last_status="running"), 5),
         (EigenpalTimeoutError("read timed out"), 5),
         (not_found(), 6),
         (EigenpalAuthError("HTTP 401: invalid key", status=401), 6),
@@ -258,7 +259,7 @@ def test_error_line_adds_execution_id_only_when_the_message_lacks_it() -> None:
 
 
 def test_timeout_error_line_names_execution_and_last_status() -> None:
-    error = EigenpalTimeoutError("gave up", execution_id="exec_7", last_status="running")
+    error = EigenpalWaitTimeoutError("gave up", execution_id="exec_7", last_status="running")
     line = error_line(error, hint="it may still finish: eigenpal executions wait exec_7")
     assert line == (
         "error: gave up (execution exec_7, last status running); it may still finish: eigenpal executions wait exec_7"

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from eigenpal_ext import ArgumentValueError
 from eigenpal_ext.dates import DateInput, date_range_query, format_utc, resolve_date
 
 NOW = datetime(2026, 11, 27, 3, 13, 4, 123456, tzinfo=UTC)
@@ -175,7 +176,7 @@ def test_iso_date_only_is_start_or_end_of_day(text: str) -> None:
 
 
 def test_iso_string_at_edge_of_range_with_offset_is_value_error() -> None:
-    with pytest.raises(ValueError, match=r"from_date='0001-01-01T00:00:00\+05:00' is out of range"):
+    with pytest.raises(ValueError, match=r"from_date '0001-01-01T00:00:00\+05:00' is out of range"):
         resolve("0001-01-01T00:00:00+05:00")
 
 
@@ -279,11 +280,11 @@ ACCEPTED_FORMS = (
 def test_unparseable_string_message() -> None:
     with pytest.raises(ValueError, match="is not a date") as info:
         resolve("yesterday")
-    assert str(info.value) == f"from_date='yesterday' is not a date: {ACCEPTED_FORMS}"
+    assert str(info.value) == f"from_date 'yesterday' is not a date: {ACCEPTED_FORMS}"
 
 
 def test_error_names_the_argument() -> None:
-    with pytest.raises(ValueError, match=r"^to_date='soon' is not a date: "):
+    with pytest.raises(ValueError, match=r"^to_date 'soon' is not a date: "):
         resolve_date("soon", argument="to_date", now=NOW)
 
 
@@ -341,7 +342,7 @@ def test_error_names_the_argument() -> None:
     ],
 )
 def test_unparseable_strings_are_value_errors(text: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(f"from_date={text!r} is not a date: {ACCEPTED_FORMS}")):
+    with pytest.raises(ValueError, match=re.escape(f"from_date {text!r} is not a date: {ACCEPTED_FORMS}")):
         resolve(text)
 
 
@@ -360,13 +361,13 @@ def test_unparseable_strings_are_value_errors(text: str) -> None:
     ],
 )
 def test_out_of_range_relative_is_value_error(text: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(f"from_date={text!r} is out of range")) as info:
+    with pytest.raises(ValueError, match=re.escape(f"from_date {text!r} is out of range")) as info:
         resolve(text)
     assert str(info.value).endswith(ACCEPTED_FORMS)
 
 
 def test_out_of_range_timedelta_is_value_error() -> None:
-    with pytest.raises(ValueError, match=r"^from_date=datetime\.timedelta\(.*\) is out of range"):
+    with pytest.raises(ValueError, match=r"^from_date datetime\.timedelta\(.*\) is out of range"):
         resolve(timedelta.max)
     with pytest.raises(ValueError, match="out of range"):
         resolve(timedelta(days=-3_000_000))
@@ -489,23 +490,24 @@ def test_range_equal_bounds_are_fine() -> None:
     assert date_range_query(timedelta(0), NOW, now=NOW) == ("2026-11-27T03:13:04.123Z", "2026-11-27T03:13:04.124Z")
 
 
-def test_range_from_after_to_names_both_arguments_and_values() -> None:
-    with pytest.raises(ValueError, match="from_date") as info:
+def test_range_from_after_to_names_the_argument_and_both_values() -> None:
+    with pytest.raises(ArgumentValueError, match="from_date") as info:
         date_range_query(datetime(2026, 11, 27, tzinfo=UTC), "2026-11-20T00:00:00Z", now=NOW)
+    assert info.value.argument == "from_date"
     message = str(info.value)
-    assert "from_date=datetime.datetime(2026, 11, 27" in message
-    assert "to_date='2026-11-20T00:00:00Z'" in message
+    assert "from_date datetime.datetime(2026, 11, 27" in message
+    assert "is later than the end of the range, '2026-11-20T00:00:00Z'" in message
     assert "2026-11-27T00:00:00.000Z" in message
     assert "2026-11-20T00:00:00.000Z" in message
 
 
 def test_range_from_after_to_across_days() -> None:
-    with pytest.raises(ValueError, match=r"from_date='2026-11-28'.*to_date='2026-11-27'"):
+    with pytest.raises(ValueError, match=r"from_date '2026-11-28'.*the end of the range, '2026-11-27'"):
         date_range_query("2026-11-28", "2026-11-27", now=NOW)
 
 
 def test_two_relative_expressions_are_compared_on_one_clock() -> None:
-    with pytest.raises(ValueError, match=r"from_date='now\(\)'.*to_date='now\(\)-7d'"):
+    with pytest.raises(ValueError, match=r"from_date 'now\(\)'.*the end of the range, 'now\(\)-7d'"):
         date_range_query("now()", "now()-7d", now=NOW)
     with pytest.raises(ValueError, match="from_date"):
         date_range_query(timedelta(days=1), timedelta(days=7), now=NOW)
@@ -524,11 +526,11 @@ def test_range_reads_the_clock_once_when_now_is_omitted() -> None:
 
 
 def test_range_errors_name_the_right_argument() -> None:
-    with pytest.raises(ValueError, match=r"^to_date='later' is not a date"):
+    with pytest.raises(ValueError, match=r"^to_date 'later' is not a date"):
         date_range_query("now()", "later", now=NOW)
     with pytest.raises(TypeError, match=r"^from_date must be"):
         date_range_query(7, None, now=NOW)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"^to_date='now\(\)-9999999999d' is out of range"):
+    with pytest.raises(ValueError, match=r"^to_date 'now\(\)-9999999999d' is out of range"):
         date_range_query(None, "now()-9999999999d", now=NOW)  # checked here even though it is sent as written
 
 
@@ -723,7 +725,7 @@ def assert_resolves_or_value_error(text: str) -> None:
         assert result.tzinfo is UTC
         assert WIRE_FORMAT.match(format_utc(result))
         return
-    assert message.startswith(f"from_date={text!r} is ")
+    assert message.startswith(f"from_date {text!r} is ")
     assert message.endswith(ACCEPTED_FORMS)
 
 
@@ -781,6 +783,6 @@ def test_property_range_is_ordered_or_raises(from_date: DateInput | None, to_dat
         return
     assert from_date is not None
     assert to_date is not None
-    assert f"from_date={from_date!r}" in message
-    assert f"to_date={to_date!r}" in message
+    assert f"from_date {from_date!r}" in message
+    assert f"the end of the range, {to_date!r}" in message
     assert resolve(from_date) > resolve_date(to_date, argument="to_date", now=NOW, end_of_day=True)

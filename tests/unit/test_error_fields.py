@@ -18,6 +18,7 @@ from eigenpal_ext import (
     EigenpalConnectionError,
     EigenpalRateLimitError,
     EigenpalTimeoutError,
+    EigenpalWaitTimeoutError,
 )
 from eigenpal_ext._errors import ResponseHeaders
 from eigenpal_ext._response_errors import error_from_response, unusable_success_response
@@ -162,12 +163,13 @@ def test_the_flag_can_still_be_set_for_a_lost_run() -> None:
 
 
 def test_last_status_is_an_execution_status() -> None:
-    error = EigenpalTimeoutError("gave up", execution_id="exec_1", last_status="running")
+    error = EigenpalWaitTimeoutError("gave up", execution_id="exec_1", last_status="running")
     assert error.last_status is ExecutionStatus.RUNNING
-    unknown = EigenpalTimeoutError("gave up", execution_id="exec_1", last_status="paused-by-admin")
+    unknown = EigenpalWaitTimeoutError("gave up", execution_id="exec_1", last_status="paused-by-admin")
     assert isinstance(unknown.last_status, ExecutionStatus)
     assert unknown.last_status == "paused-by-admin"
-    assert EigenpalTimeoutError("t").last_status is None
+    assert EigenpalWaitTimeoutError("t").last_status is None
+    assert not hasattr(EigenpalTimeoutError("a request timed out"), "last_status")  # only a wait has one
 
 
 def _status(status: str, **extra: Any) -> dict[str, Any]:
@@ -190,7 +192,7 @@ def test_a_wait_that_passes_its_deadline_names_the_execution_and_its_last_status
         clock[0] += seconds
 
     client = EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(answer), sleep=sleep, clock=lambda: clock[0])
-    with client, pytest.raises(EigenpalTimeoutError) as caught:
+    with client, pytest.raises(EigenpalWaitTimeoutError) as caught:
         client.workflows.executions.wait("exec_9", timeout_seconds=5, poll_interval_seconds=1)
     error = caught.value
     assert error.execution_id == "exec_9"

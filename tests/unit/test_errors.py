@@ -34,6 +34,7 @@ from eigenpal_ext._errors import (
 from eigenpal_ext._response_errors import error_from_response, unusable_success_response
 from eigenpal_ext._retry import parse_retry_after
 from eigenpal_ext._transport_errors import error_from_transport
+from eigenpal_ext._trigger import mark_may_exist
 
 URL = "https://app.eigenpal.com/api/v1/workflows?search=secret-query"
 API_KEY = "eg_live_0123456789abcdef"
@@ -698,22 +699,29 @@ def test_request_sent_can_be_overridden() -> None:
     ],
 )
 def test_execution_may_exist_hint(exc: httpx.TransportError) -> None:
-    error = error_from_transport(exc, execution_may_exist=True, workflow_id="wf_123")
+    error = error_from_transport(exc, creates_execution=True)
     assert error.execution_may_exist is True
-    assert error.message.endswith(
-        "; the run request was sent, so an execution may exist whose id was never received: list recent executions "
-        "with client.workflows.executions.list('wf_123', from_date='now()-10m') to find it"
+    assert error.message.endswith("; the run request was sent, so an execution may exist whose id was never received")
+    assert "executions.list(" not in str(error)  # no workflow known to the transport: nothing to look up yet
+
+
+def test_the_lookup_is_written_from_the_fields_set_in_one_place() -> None:
+    error = error_from_transport(httpx.ReadTimeout("t", request=make_request("POST")), creates_execution=True)
+    sent = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    mark_may_exist(error, "wf_123", sent, sent + timedelta(seconds=5))
+    assert (error.workflow_id, error.created_after, error.created_before) == (
+        "wf_123", sent - timedelta(minutes=1), sent + timedelta(seconds=65),
+    )  # fmt: skip
+    assert "executions.list(" not in error.message  # what happened...
+    assert str(error).endswith(  # ...and, from the fields, where to look
+        "; its id never arrived: find it with client.workflows.executions.list('wf_123', "
+        "from_date='2026-11-27T09:59:00Z', to_date='2026-11-27T10:01:05Z')"
     )
-
-
-def test_execution_may_exist_hint_without_workflow_id() -> None:
-    error = error_from_transport(httpx.ReadTimeout("t", request=make_request("POST")), execution_may_exist=True)
-    assert "client.workflows.executions.list(<workflow>, from_date='now()-10m')" in error.message
 
 
 def test_execution_may_exist_hint_dropped_when_id_is_known() -> None:
     exc = httpx.ReadTimeout("t", request=make_request())
-    error = error_from_transport(exc, execution_may_exist=True, execution_id="exec_1")
+    error = error_from_transport(exc, creates_execution=True, execution_id="exec_1")
     assert "may exist" not in error.message
     assert error.execution_id == "exec_1"
     assert str(error).endswith("(execution_id=exec_1)")
@@ -764,7 +772,7 @@ def test_repr_names_class_and_key_fields() -> None:
 
 
 def test_constructors_are_usable_directly() -> None:
-    timeout = EigenpalTimeoutError(
+    timeout = EigenpalWaitTimeoutError(
         "wait passed its deadline", execution_id="exec_1", last_status="running", timeout_seconds=300.0
     )
     assert timeout.last_status == "running"
@@ -778,7 +786,8 @@ def test_constructors_are_usable_directly() -> None:
 
 ALL_ERRORS: list[EigenpalError] = [
     EigenpalError("base", execution_id="e", request_id="r"),
-    EigenpalTimeoutError("t", execution_id="e", last_status="running", timeout_seconds=1.5, execution_may_exist=True),
+    EigenpalTimeoutError("t", execution_id="e", timeout_seconds=1.5, execution_may_exist=True),
+    EigenpalWaitTimeoutError("w", execution_id="e", last_status="running", timeout_seconds=1.5),
     EigenpalConnectionError("c", request_sent=True, execution_may_exist=True),
     *(
         error_from_response(make_response(status, envelope(issue("a", "b"), hint="h"), {**JSON, "retry-after": "1"}))
@@ -820,7 +829,7 @@ def leaky_errors() -> list[EigenpalError]:
     errors.append(unusable_success_response(make_response(200, json.dumps({"k": API_KEY}), JSON), reason="schema"))
     request = make_request("POST")
     errors.extend(
-        error_from_transport(exc, execution_may_exist=True)
+        error_from_transport(exc, creates_execution=True)
         for exc in [
             httpx.ConnectError(f"refused {API_KEY}", request=request),
             httpx.ReadTimeout("timed out", request=request),

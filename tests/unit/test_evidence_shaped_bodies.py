@@ -37,11 +37,11 @@ from eigenpal_ext import (
     EigenpalClient,
     EigenpalNotFoundError,
     EigenpalResponseError,
-    EigenpalTimeoutError,
+    EigenpalWaitTimeoutError,
     ExecutionResult,
     is_terminal,
 )
-from eigenpal_ext._calls import execution_status_body, parser
+from eigenpal_ext._answers import execution_status_body, parser
 from tests.support import FakeTime
 
 BASE_URL = "https://eigenpal.test"
@@ -631,7 +631,7 @@ def test_an_unknown_status_with_completed_at_ends_the_wait(completed_at: str) ->
 @pytest.mark.parametrize("completed_at", [None, ""])
 def test_an_unknown_status_without_completed_at_is_not_terminal(completed_at: str | None) -> None:
     script = Script({"executionId": "exec_1"}, [ok(status(status="expired", completedAt=completed_at))])
-    with pytest.raises(EigenpalTimeoutError) as info:
+    with pytest.raises(EigenpalWaitTimeoutError) as info:
         waited(script, mode="wait", timeout_seconds=5.0)
     assert info.value.execution_id == "exec_1"
     assert info.value.last_status == "expired"
@@ -670,7 +670,7 @@ def test_a_run_answer_without_a_usable_id_says_how_to_find_the_execution(executi
     ):
         client.workflows.run("wf_1", {})
     assert info.value.execution_id is None
-    assert "executions.list('wf_1'" in info.value.message
+    assert "executions.list('wf_1'" in str(info.value)
 
 
 def test_optional_fields_read_as_none_under_mypy() -> None:

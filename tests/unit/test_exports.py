@@ -17,6 +17,8 @@ import eigenpal_ext
 EXPECTED_ALL = [
     "TERMINAL",
     "TERMINAL_STATUSES",
+    "ArgumentTypeError",
+    "ArgumentValueError",
     "AsyncEigenpalClient",
     "AsyncExecutionHandle",
     "CancelOutcome",

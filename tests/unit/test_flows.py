@@ -33,12 +33,13 @@ from eigenpal_ext import (
     EigenpalTimeoutError,
     ExecutionResult,
 )
-from eigenpal_ext._calls import get_execution_call
+from eigenpal_ext._calls import RunRequest, get_execution_call
 from eigenpal_ext._fanout import Backpressure, run_one_flow
-from eigenpal_ext._flow import Emit, Send, Sleep, iterate, iterate_async, run, run_async
+from eigenpal_ext._flow import Context, Emit, Send, Sleep, iterate, iterate_async, run, run_async
 from eigenpal_ext._idempotency import KeyKnowledge
 from eigenpal_ext._paging import MAX_PAGES_WITHOUT_NEW_ITEMS, execution_pages, paging_flow
-from eigenpal_ext._waiting import WaitOptions, start_flow, wait_flow
+from eigenpal_ext._waiting import WaitOptions, run_and_wait_flow, start_flow, wait_flow
+from tests.support import FakeTime, make_client
 
 API_KEY = "eg_test_key_0123456789"
 
@@ -53,8 +54,12 @@ class Clock:
         return self.now
 
 
-def options(clock: Clock, *, timeout_seconds: float = 30.0, cancel_on_timeout: bool = False) -> WaitOptions:
-    return WaitOptions(1.5, timeout_seconds, None, cancel_on_timeout, clock, httpx.Timeout(30.0))
+def options(
+    clock: Clock, *, timeout_seconds: float = 30.0, cancel_on_timeout: bool = False, keys: KeyKnowledge | None = None
+) -> tuple[WaitOptions, Context]:
+    """How to wait, and the context a client gives its flows (this clock, a 30 s default timeout, ``keys``)."""
+    context = Context(clock, httpx.Timeout(30.0), keys if keys is not None else KeyKnowledge())
+    return WaitOptions(1.5, timeout_seconds, None, cancel_on_timeout), context
 
 
 def status(state: str, execution_id: str = "exec_1", **extra: Any) -> Execution:
@@ -78,7 +83,7 @@ def finish(flow: Generator[Any, Any, Any], answer: Any) -> Any:
 
 def test_wait_polls_first_then_sleeps_the_schedule_until_the_end() -> None:
     clock = Clock()
-    flow = wait_flow("exec_1", options(clock))
+    flow = wait_flow("exec_1", *options(clock))
     assert request_of(next(flow)) == ("GET", "/api/v1/workflows/executions/exec_1")
     assert flow.send(status("running")) == Sleep(0.7)
     clock.now += 0.7
@@ -90,7 +95,7 @@ def test_wait_polls_first_then_sleeps_the_schedule_until_the_end() -> None:
 
 def test_a_transient_error_thrown_in_is_polled_through() -> None:
     clock = Clock()
-    flow = wait_flow("exec_1", options(clock))
+    flow = wait_flow("exec_1", *options(clock))
     next(flow)
     assert flow.throw(EigenpalServerError("HTTP 503", status=503)) == Sleep(0.7)
     assert request_of(flow.send(None)) == ("GET", "/api/v1/workflows/executions/exec_1")
@@ -99,13 +104,13 @@ def test_a_transient_error_thrown_in_is_polled_through() -> None:
 
 def test_a_rate_limit_thrown_in_waits_at_least_its_retry_after() -> None:
     clock = Clock()
-    flow = wait_flow("exec_1", options(clock))
+    flow = wait_flow("exec_1", *options(clock))
     next(flow)
     assert flow.throw(EigenpalRateLimitError("HTTP 429", status=429, retry_after=4.0)) == Sleep(4.0)
 
 
 def test_a_lasting_error_thrown_in_comes_out_with_the_execution_id() -> None:
-    flow = wait_flow("exec_1", options(Clock()))
+    flow = wait_flow("exec_1", *options(Clock()))
     next(flow)
     error = EigenpalNotFoundError("HTTP 404: no such execution", status=404)
     with pytest.raises(EigenpalNotFoundError) as caught:
@@ -116,7 +121,7 @@ def test_a_lasting_error_thrown_in_comes_out_with_the_execution_id() -> None:
 
 def test_past_the_deadline_the_flow_cancels_if_asked_then_raises_the_timeout() -> None:
     clock = Clock()
-    flow = wait_flow("exec_1", options(clock, timeout_seconds=2.0, cancel_on_timeout=True))
+    flow = wait_flow("exec_1", *options(clock, timeout_seconds=2.0, cancel_on_timeout=True))
     next(flow)
     assert flow.send(status("running")) == Sleep(0.7)
     clock.now = 2.5  # the sleep overran: the deadline has passed
@@ -135,31 +140,75 @@ def test_past_the_deadline_the_flow_cancels_if_asked_then_raises_the_timeout() -
 def test_the_trigger_is_clipped_to_the_deadline_and_its_wait_sleeps_before_the_first_poll() -> None:
     clock = Clock()
     wait_options = options(clock)
-    start = start_flow("wf_1", {"n": 1}, wait_options, version=None, overrides=None, trigger=None, server_hold=False)
+    start = start_flow(RunRequest("wf_1", {"n": 1}), *wait_options, server_hold=False)
     trigger = next(start)
     assert request_of(trigger) == ("POST", "/api/v1/workflows/wf_1/run")
     assert isinstance(trigger, Send)
     assert trigger.call.deadline == 30.0  # clipped to the wait's deadline
     clock.now = 1.0
-    triggered, started = finish(start, StartedExecution.from_dict({"executionId": "exec_7", "status": "running"}))
+    started = finish(start, StartedExecution.from_dict({"executionId": "exec_7", "status": "running"}))
+    triggered = started.answer
     assert triggered.execution_id == "exec_7"
     assert (started.deadline.ends_at, started.ended, started.replay) == (30.0, False, None)
-    flow = wait_flow(triggered.execution_id, wait_options, started)
+    flow = wait_flow(triggered.execution_id, *wait_options, started)
     assert next(flow) == Sleep(0.7)  # a run just started has rarely ended
     assert request_of(flow.send(None)) == ("GET", "/api/v1/workflows/executions/exec_7")
     assert finish(flow, status("completed", execution_id="exec_7")).execution_id == "exec_7"
 
 
+def test_run_and_wait_is_one_flow_the_trigger_then_the_wait_on_one_deadline() -> None:
+    """The flow ``run_and_wait`` drives end to end: start_flow, then wait_flow on what it started; whoever runs
+    it learns the execution id before the wait (run_many's report, a batch's journal)."""
+    clock = Clock()
+    started: list[str] = []
+    flow = run_and_wait_flow(
+        RunRequest("wf_1", {"n": 1}), *options(clock), on_started=lambda run: started.append(run.execution_id)
+    )
+    trigger = next(flow)
+    assert request_of(trigger) == ("POST", "/api/v1/workflows/wf_1/run")
+    assert isinstance(trigger, Send)
+    assert trigger.call.deadline == 30.0
+    clock.now = 1.0
+    assert flow.send(StartedExecution.from_dict({"executionId": "exec_7"})) == Sleep(0.7)
+    assert started == ["exec_7"]
+    clock.now = 1.7
+    poll = flow.send(None)
+    assert request_of(poll) == ("GET", "/api/v1/workflows/executions/exec_7")
+    assert isinstance(poll, Send)
+    assert poll.call.request_timeout_seconds == pytest.approx(28.3)  # the poll, too, ends by the one deadline
+    assert finish(flow, status("completed", execution_id="exec_7")).execution_id == "exec_7"
+
+
+def test_a_handles_wait_is_the_wait_flow_alone_every_time() -> None:
+    """No state rides on a handle between calls: each wait() polls at once, on a deadline of its own."""
+    polls: list[float] = []
+    time = FakeTime()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(201, json={"executionId": "exec_1"})
+        polls.append(time.now)
+        body = {"executionId": "exec_1", "status": "completed", "createdAt": "2026-11-27T10:00:00Z"}
+        return httpx.Response(200, json=body)
+
+    with make_client(answer, time=time) as client:
+        handle = client.workflows.run("wf_1", {"n": 1})
+        assert handle.wait().succeeded
+        assert handle.wait().succeeded
+    assert polls == [0.0, 0.0]  # both polled right away: nothing hidden on the handle changed the second
+
+
 def test_a_trigger_held_to_the_end_is_followed_by_one_poll_for_the_full_record() -> None:
     wait_options = options(Clock())
-    start = start_flow("wf_1", None, wait_options, version=None, overrides=None, trigger=None, server_hold=True)
+    start = start_flow(RunRequest("wf_1", None), *wait_options, server_hold=True)
     trigger = next(start)
     assert isinstance(trigger, Send)
     assert trigger.call.request["params"]["wait_for_completion"] == 28
     answer = StartedExecution.from_dict({"executionId": "exec_7", "status": "completed"})
-    triggered, started = finish(start, answer)
+    started = finish(start, answer)
+    triggered = started.answer
     assert started.ended
-    assert request_of(next(wait_flow(triggered.execution_id, wait_options, started))) == (
+    assert request_of(next(wait_flow(triggered.execution_id, *wait_options, started))) == (
         "GET",
         "/api/v1/workflows/executions/exec_7",
     )
@@ -167,19 +216,17 @@ def test_a_trigger_held_to_the_end_is_followed_by_one_poll_for_the_full_record()
 
 def test_a_declared_honour_triggers_without_a_hold_then_replays_the_run_held_with_its_key() -> None:
     clock = Clock()
-    wait_options = options(clock)
-    start = start_flow(
-        "wf_1", {"n": 1}, wait_options, version=None, overrides=None, trigger=None, server_hold=None,
-        keys=KeyKnowledge(True),
-    )  # fmt: skip
+    wait_options = options(clock, keys=KeyKnowledge(True))
+    start = start_flow(RunRequest("wf_1", {"n": 1}), *wait_options, server_hold=None)
     trigger = next(start)
     assert isinstance(trigger, Send)
     assert "wait_for_completion" not in trigger.call.request.get("params", {})  # the id comes back at once
     key = trigger.call.request["headers"]["Idempotency-Key"]
-    triggered, started = finish(start, StartedExecution.from_dict({"executionId": "exec_7"}))
+    started = finish(start, StartedExecution.from_dict({"executionId": "exec_7"}))
+    triggered = started.answer
     assert started.replay is not None
     clock.now = 2.0
-    replay = next(wait_flow(triggered.execution_id, wait_options, started))
+    replay = next(wait_flow(triggered.execution_id, *wait_options, started))
     assert request_of(replay) == ("POST", "/api/v1/workflows/wf_1/run")
     assert isinstance(replay, Send)
     assert replay.call.request["headers"]["Idempotency-Key"] == key
@@ -192,13 +239,11 @@ def test_without_a_declared_honour_the_trigger_is_not_held_nor_replayed(declared
     if declared is None:
         keys.learn(*echoed_run_answer())  # inferred: permits recoveries only
         assert keys.honoured
-    start = start_flow(
-        "wf_1", {"n": 1}, options(Clock()), version=None, overrides=None, trigger=None, server_hold=None, keys=keys
-    )
+    start = start_flow(RunRequest("wf_1", {"n": 1}), *options(Clock(), keys=keys), server_hold=None)
     trigger = next(start)
     assert isinstance(trigger, Send)
     assert "wait_for_completion" not in trigger.call.request.get("params", {})
-    _triggered, started = finish(start, StartedExecution.from_dict({"executionId": "exec_7"}))
+    started = finish(start, StartedExecution.from_dict({"executionId": "exec_7"}))
     assert started.replay is None
 
 
@@ -213,7 +258,7 @@ def echoed_run_answer() -> tuple[httpx.Request, httpx.Response]:
 def test_a_rejected_trigger_pauses_the_batch_and_is_sent_again() -> None:
     clock = Clock()
     backpressure = Backpressure(clock)
-    flow = run_one_flow("wf_1", {"n": 1}, options(clock), backpressure, version=None, overrides=None, trigger=None)
+    flow = run_one_flow(RunRequest("wf_1", {"n": 1}), *options(clock), backpressure)
     assert request_of(next(flow)) == ("POST", "/api/v1/workflows/wf_1/run")
     retried = flow.throw(EigenpalRateLimitError("HTTP 429", status=429, retry_after=3.0))
     assert retried == Sleep(3.0)  # the batch-wide pause, taken before triggering again
@@ -231,7 +276,9 @@ def page(ids: list[str], total: int) -> ExecutionPage:
 
 
 def pages_flow(**kwargs: Any) -> Generator[Any, Any, None]:
-    calls = execution_pages("wf_1", status=None, from_date=None, to_date=None, example_id=None, timeout=None)
+    calls = execution_pages(
+        "wf_1", status=None, from_date=None, to_date=None, example_id=None, request_timeout_seconds=None
+    )
     return paging_flow(calls, **kwargs)
 
 
@@ -302,7 +349,7 @@ def scripted_flow() -> Generator[Any, Any, str]:
 
 
 def _a_call() -> Any:
-    return get_execution_call("exec_1", include_steps=False, timeout=None)
+    return get_execution_call("exec_1")
 
 
 def test_run_performs_each_effect_and_throws_errors_in() -> None:

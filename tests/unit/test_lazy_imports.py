@@ -38,11 +38,14 @@ DEFERRED = (
     "eigenpal_ext.workflows",
     "eigenpal_ext.executions",
     "eigenpal_ext._calls",
-    "eigenpal_ext._send",
+    "eigenpal_ext._answers",
+    "eigenpal_ext._requestor",
     "eigenpal_ext._flow",
     "eigenpal_ext._handle",
-    "eigenpal_ext._polling",
+    "eigenpal_ext._results",
+    "eigenpal_ext._statuses",
     "eigenpal_ext._waiting",
+    "eigenpal_ext._trigger",
     "eigenpal_ext._fanout",
     "eigenpal_ext._paging",
     "eigenpal_ext.dates",
@@ -95,10 +98,10 @@ def test_every_public_name_imports_and_is_listed(name: str) -> None:
 def test_lazy_names_are_the_real_objects() -> None:
     from eigenpal_api.models import ExecutionStatus
 
-    from eigenpal_ext import _polling
+    from eigenpal_ext import _statuses
 
     assert eigenpal_ext.ExecutionStatus is ExecutionStatus
-    assert eigenpal_ext.TERMINAL is _polling.TERMINAL_STATUSES
+    assert eigenpal_ext.TERMINAL is _statuses.TERMINAL_STATUSES
     assert eigenpal_ext.is_terminal("completed")
 
 

@@ -73,3 +73,17 @@ def test_redaction_keeps_the_scheme_and_other_headers() -> None:
     assert shown["authorization"] == "Bearer [redacted]"
     assert shown["cookie"] == "[redacted]"
     assert shown["x-eigenpal-sdk"] == "eigenpal-ext"
+
+
+def test_the_log_and_the_errors_hide_the_same_headers() -> None:
+    """One list of credential-like header names: a proxy's key header is hidden from the log as from an error's
+    repr, and the Idempotency-Key (a run's name, not a credential) shows in both."""
+    from eigenpal_ext._errors import ResponseHeaders
+
+    headers = httpx.Headers({"X-Proxy-Api-Key": "pk_live_123456", "Idempotency-Key": "run-1", "Accept": "*/*"})
+    shown = redacted(headers)
+    assert shown["x-proxy-api-key"] == "[redacted]"
+    assert shown["idempotency-key"] == "run-1"
+    in_error = repr(ResponseHeaders(headers.multi_items()))
+    assert "pk_live_123456" not in in_error
+    assert "run-1" in in_error

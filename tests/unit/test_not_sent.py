@@ -49,7 +49,7 @@ def test_the_search_sees_httpx_s_error_tree() -> None:
 def test_the_error_and_the_retry_policy_agree(error_type: type[httpx.TransportError]) -> None:
     not_sent = issubclass(error_type, NOT_SENT_ERRORS)
     exc = error_type("simulated", request=RUN)
-    error = error_from_transport(exc, execution_may_exist=True, workflow_id="wf_1")
+    error = error_from_transport(exc, creates_execution=True)
     assert error.request_sent is not not_sent
     assert error.execution_may_exist is not not_sent  # a run that never left created nothing
     delay = delay_after_error(RetryPolicy(), RUN, exc, attempt=0, jitter=0.0, now=0.0)

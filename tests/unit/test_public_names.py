@@ -46,7 +46,7 @@ def test_every_public_class_is_named_after_the_package(name: str) -> None:
 @pytest.mark.parametrize("name", OWN_CLASSES)
 def test_type_hints_of_public_classes_still_resolve(name: str) -> None:
     cls = getattr(eigenpal_ext, name)
-    if name == "EigenpalTimeoutError":
+    if name == "EigenpalWaitTimeoutError":
         # last_status names ExecutionStatus, imported for type checkers only (to keep `import eigenpal_ext`
         # from loading every model); its own annotation must still be the intended one.
         assert cls.__annotations__["last_status"] == "ExecutionStatus | None"

@@ -4,14 +4,12 @@ The client builds one ``Requestor`` (``AsyncRequestor`` for the async client) wh
 used and hands it to them; the resources (``workflows.py``, ``executions.py``) and the execution handles
 reach the network, the clock and the sleep only through it, never through the client's private fields:
 
-- ``send(call)`` sends one prepared ``Call`` through the client's pool, turns any httpx exception into an
-  ``EigenpalError`` (no raw httpx error reaches a user), parses the response with the call's parser, and
-  closes the files the call opened;
+- ``send(call)`` sends one prepared ``Call`` through the client's pool (with the client's default timeout
+  unless the call has its own), turns any httpx exception into an ``EigenpalError`` (no raw httpx error
+  reaches a user), parses the response with the call's parser, and closes the files the call opened;
 - ``run(flow)`` / ``iterate(flow)`` drive a flow (the protocol is documented in ``_flow``) with this
   client's ``send`` and ``sleep``;
-- ``clock``, ``sleep``, ``timeout`` (the client's default per-request timeout) and ``keys`` (the client's
-  ``KeyKnowledge``: whether the server honours ``Idempotency-Key``, and which resends that permits) are
-  what the waiting logic reads.
+- ``context`` is what a flow may read of the client: its clock, its default timeout and its ``KeyKnowledge``.
 """
 
 from __future__ import annotations
@@ -22,8 +20,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from eigenpal_ext._calls import Call
-from eigenpal_ext._flow import Flow, IterFlow, iterate, iterate_async, run, run_async
-from eigenpal_ext._idempotency import KeyKnowledge
+from eigenpal_ext._flow import Context, Flow, IterFlow, iterate, iterate_async, run, run_async
 
 T = TypeVar("T")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
@@ -31,26 +28,18 @@ S = TypeVar("S")
 
 
 class _Base(Generic[H, S]):
-    """The fields both requestors hold: the client's httpx client, its sleep and clock, its defaults."""
+    """The fields both requestors hold: the client's httpx client, its sleep, and the flows' ``Context``."""
 
-    __slots__ = ("clock", "http", "keys", "sleep", "timeout")
+    __slots__ = ("context", "http", "sleep")
 
-    def __init__(
-        self,
-        http: H,
-        *,
-        sleep: S,
-        clock: Callable[[], float],
-        timeout: httpx.Timeout,
-        keys: KeyKnowledge,
-    ) -> None:
+    def __init__(self, http: H, *, sleep: S, context: Context) -> None:
         self.http: H = http
         self.sleep: S = sleep
-        self.clock, self.timeout, self.keys = clock, timeout, keys
+        self.context = context
 
 
 class Requestor(_Base[httpx.Client, Callable[[float], None]]):
-    """The sync client's I/O, clock and defaults, as the resources see them."""
+    """The sync client's I/O and context, as the resources see them."""
 
     __slots__ = ()
 
@@ -58,10 +47,11 @@ class Requestor(_Base[httpx.Client, Callable[[float], None]]):
         """Send ``call``; its parsed answer, or an ``EigenpalError``."""
         try:
             try:
-                response = self.http.request(**call.httpx_kwargs())
+                response = self.http.request(**call.send_arguments(self.context.timeout))
             except httpx.HTTPError as exc:
                 raise call.on_transport_error(exc) from exc
-            return call.parse(response)
+            parsed: T = call.parse(response)
+            return parsed
         finally:
             call.close()
 
@@ -76,7 +66,7 @@ class Requestor(_Base[httpx.Client, Callable[[float], None]]):
 
 
 class AsyncRequestor(_Base[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
-    """The async client's I/O, clock and defaults, as the resources see them."""
+    """The async client's I/O and context, as the resources see them."""
 
     __slots__ = ()
 
@@ -84,10 +74,11 @@ class AsyncRequestor(_Base[httpx.AsyncClient, Callable[[float], Awaitable[None]]
         """Send ``call``; its parsed answer, or an ``EigenpalError``."""
         try:
             try:
-                response = await self.http.request(**call.httpx_kwargs())
+                response = await self.http.request(**call.send_arguments(self.context.timeout))
             except httpx.HTTPError as exc:
                 raise call.on_transport_error(exc) from exc
-            return call.parse(response)
+            parsed: T = call.parse(response)
+            return parsed
         finally:
             call.close()
 

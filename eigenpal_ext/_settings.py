@@ -1,0 +1,172 @@
+"""A client's settings, resolved once: arguments first, then the environment, then the defaults of ``_config``.
+
+``resolve_settings`` is pure (the environment is a parameter): the API key (``api_key``, else
+``EIGENPAL_API_KEY``), the base URL (``base_url``, else ``EIGENPAL_BASE_URL``, else the hosted instance), the
+default per-request timeout, the retry policy and the default headers (telemetry, the caller's, then
+Authorization). ``derive_settings`` makes a ``with_options`` client's from them. ``split_httpx_args`` and
+``http_client_arguments`` say which of the caller's ``httpx_args`` configure the connection pool and which the
+``httpx.Client``. The checks themselves are ``_checks``'.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import httpx
+
+from eigenpal_ext import _config
+from eigenpal_ext._checks import (
+    check_api_key,
+    check_default_headers,
+    check_extra_headers,
+    check_max_retries,
+    check_request_timeout,
+    normalise_base_url,
+)
+from eigenpal_ext._errors import ArgumentValueError
+from eigenpal_ext._retry import RetryPolicy
+from eigenpal_ext._telemetry import telemetry_headers
+
+# httpx_args keys that the client sets itself; each has its own argument.
+_RESERVED_HTTPX_ARGS = {
+    "base_url": "base_url",
+    "headers": "default_headers",
+    "timeout": "request_timeout_seconds",
+    "transport": "transport",
+}
+# httpx_args keys that configure the connections themselves. httpx applies them only to a transport it builds,
+# and this client always hands httpx its own (the retrying one), so they configure the pool's transport here:
+# passed to httpx.Client they would be ignored (verify, cert, limits) or get a transport of their own that
+# bypasses retries and the with_options pool (proxy).
+_POOL_HTTPX_ARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+
+
+class ClientSettings(NamedTuple):
+    """What a client was configured with. The API key (and the headers carrying it) are kept out of ``repr``.
+
+    A NamedTuple, not attrs or a dataclass: this module is loaded by ``import eigenpal_ext``, which stays free
+    of both (attrs, or dataclasses' ``inspect``, would cost more than a fifth of ``import httpx``).
+    """
+
+    api_key: str
+    base_url: str
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    headers: Mapping[str, str]
+
+    def __repr__(self) -> str:
+        return f"ClientSettings(base_url={self.base_url!r}, timeout={self.timeout!r}, retry={self.retry!r})"
+
+
+def given_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The key the caller means: ``api_key``, or ``EIGENPAL_API_KEY`` when it is None (not checked here)."""
+    return api_key if api_key is not None else environ.get(_config.API_KEY_ENV)
+
+
+def resolve_settings(
+    *,
+    api_key: str | None,
+    base_url: str | None,
+    request_timeout_seconds: float | httpx.Timeout,
+    max_retries: int,
+    default_headers: Mapping[str, str] | None,
+    environ: Mapping[str, str] = os.environ,
+) -> ClientSettings:
+    key = check_api_key(given_api_key(api_key, environ))
+    url = normalise_base_url(
+        base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
+    )
+    check_max_retries(max_retries)
+    check_default_headers(default_headers)
+    headers = {**telemetry_headers(), **dict(default_headers or {}), "Authorization": f"Bearer {key}"}
+    return ClientSettings(
+        api_key=key,
+        base_url=url,
+        timeout=default_timeout(request_timeout_seconds),
+        retry=RetryPolicy(max_retries=max_retries),
+        headers=headers,
+    )
+
+
+def derive_settings(
+    settings: ClientSettings,
+    *,
+    request_timeout_seconds: float | httpx.Timeout | None,
+    max_retries: int | None,
+    headers: Mapping[str, str] | None,
+) -> ClientSettings:
+    """The settings of a ``with_options`` client: ``settings`` with what is given replaced (None keeps it).
+
+    ``headers`` are merged over the existing ones, case-insensitively; Authorization cannot be among them,
+    since it is derived from the API key (a client for another key is a new client).
+    """
+    changes: dict[str, Any] = {}
+    if request_timeout_seconds is not None:
+        changes["timeout"] = default_timeout(request_timeout_seconds)
+    if max_retries is not None:
+        changes["retry"] = RetryPolicy(max_retries=check_max_retries(max_retries))
+    if headers is not None:
+        merged = httpx.Headers(settings.headers)
+        merged.update(check_extra_headers(headers))
+        changes["headers"] = dict(merged.items())
+    return settings._replace(**changes)
+
+
+def default_timeout(request_timeout_seconds: float | httpx.Timeout) -> httpx.Timeout:
+    """The client's default per-request timeout: an ``httpx.Timeout`` as given, or seconds (connecting capped at
+    ``DEFAULT_CONNECT_TIMEOUT_SECONDS``)."""
+    if isinstance(request_timeout_seconds, httpx.Timeout):
+        return request_timeout_seconds
+    seconds = check_request_timeout(request_timeout_seconds)
+    return httpx.Timeout(seconds, connect=min(seconds, _config.DEFAULT_CONNECT_TIMEOUT_SECONDS))
+
+
+def split_httpx_args(
+    httpx_args: Mapping[str, Any] | None, *, custom_transport: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``httpx_args`` as (arguments of the pool's transport, arguments of ``httpx.Client``), checked.
+
+    With ``transport=`` given, the connection arguments belong to that transport and are refused here
+    (``trust_env`` excepted: httpx.Client also reads it, for ``.netrc`` credentials).
+    """
+    extra = dict(httpx_args or {})
+    _check_reserved(extra)
+    pool = {key: extra.pop(key) for key in _POOL_HTTPX_ARGS if key in extra}
+    if "trust_env" in pool:
+        extra["trust_env"] = pool["trust_env"]
+    if custom_transport:
+        given = [key for key in pool if key != "trust_env"]
+        if given:
+            raise ArgumentValueError(
+                f"httpx_args[{given[0]!r}]",
+                "configures the connections, which transport= replaces: configure the transport you pass instead",
+            )
+    pool.setdefault("limits", _LIMITS)
+    return pool, extra
+
+
+def _check_reserved(httpx_args: Mapping[str, Any]) -> None:
+    for key, argument in _RESERVED_HTTPX_ARGS.items():
+        if key in httpx_args:
+            raise ArgumentValueError(
+                f"httpx_args[{key!r}]", f"is set by the client; use the {argument}= argument instead"
+            )
+
+
+def http_client_arguments(
+    settings: ClientSettings,
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
+    httpx_args: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client``/``httpx.AsyncClient``: ours, then the user's extras."""
+    extra = dict(httpx_args or {})
+    _check_reserved(extra)
+    own = {"base_url": settings.base_url, "headers": dict(settings.headers), "timeout": settings.timeout}
+    return {**own, "transport": transport, **extra}
+
+
+_LIMITS = httpx.Limits(
+    max_connections=_config.MAX_CONNECTIONS, max_keepalive_connections=_config.MAX_KEEPALIVE_CONNECTIONS
+)
