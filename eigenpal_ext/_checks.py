@@ -174,7 +174,7 @@ def check_api_key(key: object) -> str:
         raise ArgumentValueError(
             "api_key",
             f"is missing (no EigenPal API key): pass api_key=... or set the {_config.API_KEY_ENV} environment "
-            "variable (keys are made at app.eigenpal.com → Settings → API Keys)",
+            f"variable ({_config.API_KEY_GUIDANCE})",
         )
     key = key.strip()
     if not VISIBLE_ASCII.fullmatch(key):
@@ -182,7 +182,7 @@ def check_api_key(key: object) -> str:
         raise ArgumentValueError(
             "api_key",
             f"(the EigenPal API key, given or in {_config.API_KEY_ENV}) contains whitespace, control or non-ASCII "
-            f"characters ({len(key)} characters given); copy it again from app.eigenpal.com → Settings → API Keys",
+            f"characters ({len(key)} characters given); copy it again ({_config.API_KEY_GUIDANCE})",
         )
     return key
 
@@ -193,7 +193,7 @@ def shown_text(value: object) -> str:
 
 
 def normalise_base_url(base_url: object) -> str:
-    """The instance root, without a trailing slash; a trailing ``/api/v1`` is removed (paths carry it).
+    """The URL as given, checked, without a trailing slash (``_settings.split_base_url`` says where the API is).
 
     Credentials in the URL (``https://user:password@host``) are refused: httpx would send them as Basic
     auth in place of the API key, and the URL shows up in reprs and error messages.
@@ -207,8 +207,6 @@ def normalise_base_url(base_url: object) -> str:
             "api_key= or EIGENPAL_API_KEY",
         )
     url = base_url.strip().rstrip("/")
-    if url.endswith(_config.API_PREFIX):
-        url = url[: -len(_config.API_PREFIX)].rstrip("/")
     parsed = httpx.URL(url) if "://" in url else None
     if parsed is None or parsed.scheme not in {"http", "https"} or not parsed.host:
         raise ArgumentValueError(

@@ -198,7 +198,9 @@ class _ClientBase:
 
     @property
     def base_url(self) -> str:
-        """The instance root the client sends to (``https://app.eigenpal.com``; no ``/api/v1``)."""
+        """The instance root the client sends to (``https://studio.eigenpal.com``), without the API's prefix: the API
+        is at ``/api/v1/...`` under it, or at ``/v1/...`` for ``https://api.eigenpal.com`` and a ``base_url`` given
+        ending in ``/v1`` (the rule: ``EigenpalClient``)."""
         return self._settings.base_url
 
     @property
@@ -221,11 +223,12 @@ async def _asyncio_sleep(seconds: float) -> None:
 class EigenpalClient(_ClientBase):
     """The synchronous client.
 
-    >>> with EigenpalClient(api_key="eg_...") as client:           # or EIGENPAL_API_KEY
+    >>> with EigenpalClient(api_key="eig_live_...") as client:           # or EIGENPAL_API_KEY
     ...     final = client.workflows.executions.run_and_wait("extract-invoice", input={...})
 
     Arguments: ``api_key`` (else ``EIGENPAL_API_KEY``), ``base_url`` (else ``EIGENPAL_BASE_URL``, else
-    ``https://app.eigenpal.com``; a trailing ``/api/v1`` is accepted), ``request_timeout_seconds`` per request
+    ``https://studio.eigenpal.com``; one ending in ``/api/v1``, ``/v1`` or ``/api`` is honoured as given, a bare host
+    gets ``/api/v1``, except ``https://api.eigenpal.com``, which gets ``/v1``), ``request_timeout_seconds`` per request
     (a float, or an ``httpx.Timeout`` for per-phase control; every method that sends one request also takes
     its own ``request_timeout_seconds``; a wait's ``timeout_seconds`` is the deadline of the whole wait,
     not this), ``max_retries``: how often a request is sent again after a dropped connection,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Final
 
-DEFAULT_BASE_URL: Final = "https://app.eigenpal.com"
-API_PREFIX: Final = "/api/v1"
+# EigenPal's app moved from app.eigenpal.com to studio.eigenpal.com (official SDK 0.6.17); the API is also served
+# at api.eigenpal.com under /v1 (0.11.0). Where the API is under a base_url: _settings.split_base_url.
+DEFAULT_BASE_URL: Final = "https://studio.eigenpal.com"
 API_KEY_ENV: Final = "EIGENPAL_API_KEY"
+# Where a user gets a key, and what one looks like (said wherever a key is missing or refused).
+API_KEY_GUIDANCE: Final = "keys are made at studio.eigenpal.com → Settings → API Keys and look like eig_live_..."
 BASE_URL_ENV: Final = "EIGENPAL_BASE_URL"
 
 # Per request. Connecting should be quick; a read may wait on a busy server.

@@ -12,6 +12,8 @@ nothing here relies on it:
   HTTP-date) becomes ``EigenpalRateLimitError.retry_after``.
 - A response whose Content-Type is set but is not JSON almost always means ``base_url`` points at a web page
   rather than the API, so the message says so.
+- A redirect (3xx; the client follows none) names where it points (its ``Location``, without query), so the
+  caller sees where the API moved instead of a guess.
 - The API key never appears in the error: any server-echoed copy is redacted (``_redaction``) from every field
   (message, request id, issues, hint, docs URL, body) and from ``EigenpalAPIError.headers``.
 """
@@ -22,6 +24,7 @@ from typing import Any, Final, NamedTuple
 
 import httpx
 
+from eigenpal_ext import _config
 from eigenpal_ext._errors import (
     EigenpalAPIError,
     EigenpalAuthError,
@@ -53,7 +56,7 @@ from eigenpal_ext._transport_errors import exception_request
 
 __all__ = ["error_from_oversized", "error_from_response", "is_wrong_host_answer", "unusable_success_response"]
 
-_INSTANCE_ROOT_EXAMPLE: Final = "https://app.eigenpal.com"
+_INSTANCE_ROOT_EXAMPLE: Final = _config.DEFAULT_BASE_URL
 _MAX_ISSUES_IN_MESSAGE: Final = 3
 
 
@@ -96,7 +99,9 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
     retry_after = parse_retry_after(_header(response, "retry-after")) if status == 429 else None
 
     media_type = _non_json_media_type(response)
-    if media_type is not None:
+    if response.is_redirect or 300 <= status < 400:
+        text = _redirect_text(response)
+    elif media_type is not None:
         text = _wrong_host_text(response, media_type, gateway_likely=status >= 500)
     else:
         text = _status_text(status, parsed)
@@ -215,13 +220,28 @@ def _default_text(status: int) -> str:
         return _DEFAULT_TEXTS[status]
     if status >= 500:
         return "server error"
-    if 300 <= status < 400:
-        # The generated client does not follow redirects; the 0.4.10 SDKs hit exactly this with a wrong prefix.
-        return (
-            f"unexpected status {status} (a redirect: base_url probably points at the wrong place; "
-            f"it should be the instance root, e.g. {_INSTANCE_ROOT_EXAMPLE})"
-        )
     return f"unexpected status {status}"
+
+
+def _redirect_text(response: httpx.Response) -> str:
+    """A 3xx: where it points. The client follows no redirect (a run must not be sent twice, nor the API key to
+    another host); the 0.4.10 SDKs met exactly this with a wrong prefix, and EigenPal's hosts have moved before."""
+    location = _header(response, "location")
+    if location is None:
+        return (
+            f"a redirect (status {response.status_code}) without a Location; base_url probably points at the wrong "
+            f"place (e.g. {_INSTANCE_ROOT_EXAMPLE})"
+        )
+    request = _response_request(response)
+    try:
+        target = httpx.URL(location) if request is None else request.url.join(location)
+        shown = str(target.copy_with(query=None, fragment=None, userinfo=b""))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        shown = location
+    return (
+        f"a redirect (status {response.status_code}) to {truncate(clean(shown), 300)}, which this client does not "
+        "follow; if the API is there now, set base_url to that address (its /api/v1 or /v1 path included)"
+    )
 
 
 def _parse_body(response: httpx.Response, secrets: Sequence[str] = ()) -> _ParsedBody:

@@ -1,9 +1,10 @@
 """A client's settings, resolved once: arguments first, then the environment, then the defaults of ``_config``.
 
 ``resolve_settings`` is pure (the environment is a parameter): the API key (``api_key``, else
-``EIGENPAL_API_KEY``), the base URL (``base_url``, else ``EIGENPAL_BASE_URL``, else the hosted instance), the
-default per-request timeout, the retry policy and the default headers (telemetry, the caller's, then
-Authorization). ``derive_settings`` makes a ``with_options`` client's from them. ``split_httpx_args`` and
+``EIGENPAL_API_KEY``), the base URL (``base_url``, else ``EIGENPAL_BASE_URL``, else the hosted instance) and where
+the API is under it (``split_base_url``, the one rule for EigenPal's two URL layouts), the default per-request
+timeout, the retry policy and the default headers (telemetry, the caller's, then Authorization).
+``derive_settings`` makes a ``with_options`` client's from them. ``split_httpx_args`` and
 ``http_client_arguments`` say which of the caller's ``httpx_args`` configure the connection pool and which the
 ``httpx.Client``. The checks themselves are ``_checks``'.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import httpx
 
@@ -43,6 +44,35 @@ _RESERVED_HTTPX_ARGS = {
 _POOL_HTTPX_ARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
 
 
+CONTRACT_PREFIX: Final = "/api/v1"
+"""The prefix every path of ``openapi.yaml`` (so every request the generated operations build) starts with: the
+layout of ``studio.eigenpal.com`` (and of ``app.eigenpal.com`` before it)."""
+SHORT_PREFIX: Final = "/v1"
+"""The prefix of the ``api.eigenpal.com`` layout (the official SDK's default host since 0.11.0)."""
+SHORT_LAYOUT_HOSTS: Final = frozenset({"api.eigenpal.com"})
+"""Hosts whose API is at ``/v1/...`` when ``base_url`` is the bare host."""
+# A base_url whose path ends like this is honoured as given: the ending is cut off the root, and the prefix it
+# means is put in front of each request's path (``<root>/api`` + ``/v1/...`` is ``<root>`` + ``/api/v1/...``).
+_GIVEN_PREFIXES: Final = (("/api/v1", CONTRACT_PREFIX), ("/v1", SHORT_PREFIX), ("/api", CONTRACT_PREFIX))
+
+
+def split_base_url(url: str) -> tuple[str, str]:
+    """A checked ``base_url`` (``_checks.normalise_base_url``) as (the root httpx sends to, the API's prefix under it).
+
+    EigenPal serves one API under two layouts: ``https://studio.eigenpal.com/api/v1/...`` and
+    ``https://api.eigenpal.com/v1/...``. A ``base_url`` whose path ends in ``/api/v1``, ``/v1`` or ``/api`` is
+    honoured as given (the API is at ``<base_url>/...``, ``<base_url>/...`` and ``<base_url>/v1/...``); any other
+    (a bare host, or a path of a proxy in front of the API) gets ``/api/v1``, except the bare host
+    ``api.eigenpal.com``, which gets ``/v1``. The local server serves both layouts.
+    """
+    parsed = httpx.URL(url)
+    for ending, prefix in _GIVEN_PREFIXES:
+        if parsed.path.endswith(ending):  # the path's ending, not the host's ("https://v1" is a bare host)
+            return url[: -len(ending)].rstrip("/"), prefix
+    bare = parsed.path in ("", "/")
+    return url, (SHORT_PREFIX if bare and parsed.host in SHORT_LAYOUT_HOSTS else CONTRACT_PREFIX)
+
+
 class ClientSettings(NamedTuple):
     """What a client was configured with. The API key (and the headers carrying it) are kept out of ``repr``.
 
@@ -55,9 +85,18 @@ class ClientSettings(NamedTuple):
     timeout: httpx.Timeout
     retry: RetryPolicy
     headers: Mapping[str, str]
+    api_prefix: str = CONTRACT_PREFIX
+
+    @property
+    def api_url(self) -> str:
+        """Where the API's paths start: ``https://studio.eigenpal.com/api/v1``, ``https://api.eigenpal.com/v1``."""
+        return self.base_url + self.api_prefix
 
     def __repr__(self) -> str:
-        return f"ClientSettings(base_url={self.base_url!r}, timeout={self.timeout!r}, retry={self.retry!r})"
+        return (
+            f"ClientSettings(base_url={self.base_url!r}, api_prefix={self.api_prefix!r}, timeout={self.timeout!r}, "
+            f"retry={self.retry!r})"
+        )
 
 
 def given_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
@@ -75,15 +114,18 @@ def resolve_settings(
     environ: Mapping[str, str] = os.environ,
 ) -> ClientSettings:
     key = check_api_key(given_api_key(api_key, environ))
-    url = normalise_base_url(
-        base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
+    root, prefix = split_base_url(
+        normalise_base_url(
+            base_url if base_url is not None else environ.get(_config.BASE_URL_ENV) or _config.DEFAULT_BASE_URL
+        )
     )
     check_max_retries(max_retries)
     check_default_headers(default_headers)
     headers = {**telemetry_headers(), **dict(default_headers or {}), "Authorization": f"Bearer {key}"}
     return ClientSettings(
         api_key=key,
-        base_url=url,
+        base_url=root,
+        api_prefix=prefix,
         timeout=default_timeout(request_timeout_seconds),
         retry=RetryPolicy(max_retries=max_retries),
         headers=headers,
@@ -163,7 +205,12 @@ def http_client_arguments(
     """Keyword arguments for ``httpx.Client``/``httpx.AsyncClient``: ours, then the user's extras."""
     extra = dict(httpx_args or {})
     _check_reserved(extra)
-    own = {"base_url": settings.base_url, "headers": dict(settings.headers), "timeout": settings.timeout}
+    own = {
+        "base_url": settings.base_url,
+        "headers": dict(settings.headers),
+        "timeout": settings.timeout,
+        "api_prefix": settings.api_prefix,
+    }
     return {**own, "transport": transport, **extra}
 
 

@@ -1,4 +1,10 @@
-"""The httpx clients this package sends through: httpx's own, remembering the URLs they have built.
+"""The httpx clients this package sends through: httpx's own, on the API's URL layout, remembering the URLs they
+have built.
+
+Every request is written for the contract's ``/api/v1/...`` layout (``openapi.yaml``, the generated operations).
+A client whose API is elsewhere under its root (``api_prefix``, from ``_settings.split_base_url``: ``/v1`` on
+``api.eigenpal.com``) moves each request's path there in ``build_request``, httpx's public hook every request
+passes through (``client.raw``'s generated operations included). A URL of another origin is left alone.
 
 httpx builds every request URL by parsing the relative path, joining it to ``base_url`` and parsing the
 result again (two pure-Python parses, the largest single cost of a small request on the client side). A
@@ -17,7 +23,31 @@ from typing import Any
 
 import httpx
 
+from eigenpal_ext._settings import CONTRACT_PREFIX
+
 MAX_CACHED_URLS = 512
+
+
+class _ApiPrefix:
+    """Moves a request written for ``/api/v1/...`` under the client's own API prefix (see module)."""
+
+    __slots__ = ("_from", "_origin", "_to")
+
+    def __init__(self, root: httpx.URL, prefix: str) -> None:
+        root_path = root.raw_path.rstrip(b"/")
+        self._origin = (root.scheme, root.host, root.port)
+        self._from = root_path + CONTRACT_PREFIX.encode("ascii") + b"/"
+        self._to = root_path + prefix.encode("ascii") + b"/"
+
+    def apply(self, request: httpx.Request) -> httpx.Request:
+        url = request.url
+        if url.raw_path.startswith(self._from) and (url.scheme, url.host, url.port) == self._origin:
+            request.url = url.copy_with(raw_path=self._to + url.raw_path[len(self._from) :])
+        return request
+
+
+def _api_prefix(base_url: httpx.URL, prefix: str) -> _ApiPrefix | None:
+    return None if prefix == CONTRACT_PREFIX else _ApiPrefix(base_url, prefix)
 
 
 class _RememberedUrls:
@@ -49,22 +79,34 @@ class _RememberedUrls:
 
 
 class Client(_RememberedUrls, httpx.Client):
-    """``httpx.Client`` with remembered URLs."""
+    """``httpx.Client`` on the API's layout (``api_prefix``), with remembered URLs."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, api_prefix: str = CONTRACT_PREFIX, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._api_prefix = _api_prefix(self.base_url, api_prefix)
         self._init_url_cache()
+
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        """httpx's request, on this client's API layout (see module)."""
+        request = super().build_request(*args, **kwargs)
+        return request if self._api_prefix is None else self._api_prefix.apply(request)
 
     def _build_url(self, url: httpx.URL | str) -> httpx.URL:
         return httpx.Client._merge_url(self, url)
 
 
 class AsyncClient(_RememberedUrls, httpx.AsyncClient):
-    """``httpx.AsyncClient`` with remembered URLs."""
+    """``httpx.AsyncClient`` on the API's layout (``api_prefix``), with remembered URLs."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, api_prefix: str = CONTRACT_PREFIX, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._api_prefix = _api_prefix(self.base_url, api_prefix)
         self._init_url_cache()
+
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        """httpx's request, on this client's API layout (see module)."""
+        request = super().build_request(*args, **kwargs)
+        return request if self._api_prefix is None else self._api_prefix.apply(request)
 
     def _build_url(self, url: httpx.URL | str) -> httpx.URL:
         return httpx.AsyncClient._merge_url(self, url)

@@ -17,7 +17,7 @@ printed (tables, JSON, the progress line) lives in ``_cli_render``.
                  [--cancel-on-interrupt]
 
 Global options (before or after the subcommand): ``--api-key`` (else ``EIGENPAL_API_KEY``), ``--base-url``
-(else ``EIGENPAL_BASE_URL``, else https://app.eigenpal.com), ``--json``, ``--debug``, ``--request-timeout``.
+(else ``EIGENPAL_BASE_URL``, else https://studio.eigenpal.com), ``--json``, ``--debug``, ``--request-timeout``.
 ``eigenpal --version`` is the program's version. The workflow version a run pins is ``--workflow-version``
 (it was ``run --version`` before 0.1.0 was released; ``run --version V`` now fails, naming the new flag).
 

@@ -87,3 +87,42 @@ def test_faults_are_injected_under_both_layouts() -> None:
         for prefix in LAYOUTS:
             assert httpx.get(f"{server.base_url}{prefix}/workflows", headers=headers).status_code == 503
         assert httpx.get(f"{server.base_url}/healthz").status_code == 200
+
+
+class _PathLog:
+    """An ``httpx`` event hook keeping the path of every request the client sent."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> None:
+        self.paths.append(request.url.path)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "prefix"),
+    [("", "/api/v1"), ("/api/v1", "/api/v1"), ("/api", "/api/v1"), ("/v1", "/v1"), ("/v1/", "/v1")],
+)
+def test_the_client_reaches_the_api_under_each_form_of_base_url(suffix: str, prefix: str) -> None:
+    """A ``base_url`` ending in ``/api/v1``, ``/v1`` or ``/api`` is honoured as given, a bare host gets ``/api/v1``:
+    every call of the client (and of ``client.raw``) reaches the server's routes over real sockets."""
+    from eigenpal_api.api.workflows import get_workflow
+
+    from eigenpal_ext import EigenpalClient
+
+    log = _PathLog()
+    with (
+        LocalEigenpalServer(ServerConfig(hold_window_seconds=5.0)) as server,
+        EigenpalClient(
+            api_key=server.api_key, base_url=server.base_url + suffix, httpx_args={"event_hooks": {"request": [log]}}
+        ) as client,
+    ):
+        final = client.workflows.executions.run_and_wait("echo", input={"n": 1}, timeout_seconds=30)
+        assert final.status == "completed"
+        assert final.result == {"n": 1}
+        assert [workflow.name for workflow in client.workflows.iter(name="echo")] == ["echo"]
+        assert client.workflows.executions.cancel(final.execution_id).status == "already-terminal"
+        workflow = get_workflow.sync("echo", client=client.raw)
+        assert getattr(workflow, "name", None) == "echo"
+    assert log.paths
+    assert all(path.startswith(f"{prefix}/workflows") for path in log.paths), log.paths

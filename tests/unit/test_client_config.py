@@ -23,7 +23,17 @@ from eigenpal_ext import (
     EigenpalError,
     EigenpalServerError,
 )
-from tests.support import API_KEY, BASE_URL, FakeTime, Handler, Recorder, api_response, execution_json, make_client
+from tests.support import (
+    API_KEY,
+    BASE_URL,
+    FakeTime,
+    Handler,
+    Recorder,
+    api_response,
+    execution_json,
+    make_client,
+    respond,
+)
 
 ENV_KEY = "eg_env_key_fedcba9876543210"
 EXECUTION_URL = f"{BASE_URL}/api/v1/workflows/executions/exec_1"
@@ -88,11 +98,96 @@ def test_blank_api_key_is_refused(key: str) -> None:
 # --- base URL ---------------------------------------------------------------------------------------------
 
 
-def test_base_url_defaults_to_app_eigenpal_com() -> None:
+def test_base_url_defaults_to_studio_eigenpal_com() -> None:
     recorder = Recorder()
     client = EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(recorder))
     client.workflows.executions.get("exec_1")
-    assert str(recorder.last.url) == "https://app.eigenpal.com/api/v1/workflows/executions/exec_1"
+    assert str(recorder.last.url) == "https://studio.eigenpal.com/api/v1/workflows/executions/exec_1"
+    assert client.base_url == "https://studio.eigenpal.com"
+
+
+# The rule for EigenPal's two layouts: a base_url ending in /api/v1, /v1 or /api is honoured as given; a bare host
+# gets /api/v1, except api.eigenpal.com, which gets /v1.
+LAYOUTS = [
+    ("https://api.eigenpal.com", "https://api.eigenpal.com/v1/workflows/executions/exec_1"),
+    ("https://api.eigenpal.com/", "https://api.eigenpal.com/v1/workflows/executions/exec_1"),
+    ("https://api.eigenpal.com/v1", "https://api.eigenpal.com/v1/workflows/executions/exec_1"),
+    ("https://api.eigenpal.com/api/v1", "https://api.eigenpal.com/api/v1/workflows/executions/exec_1"),
+    ("https://studio.eigenpal.com", "https://studio.eigenpal.com/api/v1/workflows/executions/exec_1"),
+    ("https://studio.eigenpal.com/api/v1/", "https://studio.eigenpal.com/api/v1/workflows/executions/exec_1"),
+    ("https://studio.eigenpal.com/api", "https://studio.eigenpal.com/api/v1/workflows/executions/exec_1"),
+    ("https://eigenpal.test/v1", "https://eigenpal.test/v1/workflows/executions/exec_1"),
+    ("https://eigenpal.test/gw/v1/", "https://eigenpal.test/gw/v1/workflows/executions/exec_1"),
+    ("https://eigenpal.test/gw/api", "https://eigenpal.test/gw/api/v1/workflows/executions/exec_1"),
+    ("https://eigenpal.test/gw", "https://eigenpal.test/gw/api/v1/workflows/executions/exec_1"),
+    ("https://v1", "https://v1/api/v1/workflows/executions/exec_1"),  # a host named v1 is a bare host
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v1/workflows/executions/exec_1"),
+]
+
+
+@pytest.mark.parametrize(("base_url", "expected"), LAYOUTS)
+def test_base_url_layouts(base_url: str, expected: str) -> None:
+    recorder = Recorder()
+    client = make_client(recorder, base_url=base_url)
+    client.workflows.executions.get("exec_1")
+    assert str(recorder.last.url) == expected
+
+
+@pytest.mark.parametrize(("base_url", "expected"), LAYOUTS[:4])
+def test_base_url_layouts_from_the_environment_async_and_raw(
+    monkeypatch: pytest.MonkeyPatch, base_url: str, expected: str
+) -> None:
+    monkeypatch.setenv("EIGENPAL_BASE_URL", base_url)
+    recorder = Recorder()
+    with EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(recorder)) as client:
+        get_execution.sync("exec_1", client=client.raw)  # the generated operations take the same layout
+        client.with_options(max_retries=0).workflows.list(limit=1)
+
+    async def main() -> None:
+        async with AsyncEigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(recorder)) as client:
+            await client.workflows.executions.get("exec_1")
+
+    asyncio.run(main())
+    root = expected.removesuffix("/workflows/executions/exec_1")
+    assert [str(request.url) for request in recorder.requests] == [expected, f"{root}/workflows?limit=1", expected]
+
+
+def test_a_url_of_another_origin_keeps_its_path() -> None:
+    recorder = Recorder()
+    with EigenpalClient(
+        api_key=API_KEY, base_url="https://api.eigenpal.com", transport=httpx.MockTransport(recorder)
+    ) as client:
+        client._http.get("https://storage.example.test/api/v1/blob")
+    assert str(recorder.last.url) == "https://storage.example.test/api/v1/blob"
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_names_its_location(status: int) -> None:
+    location = "https://api.eigenpal.com/v1/workflows/executions/exec_1?signature=s3cr3t"
+    client = make_client(respond(status, headers={"Location": location}, text="<html>moved</html>"))
+    with pytest.raises(EigenpalError) as info:
+        client.workflows.executions.get("exec_1")
+    message = str(info.value)
+    assert f"a redirect (status {status}) to https://api.eigenpal.com/v1/workflows/executions/exec_1," in message
+    assert "set base_url to that address" in message
+    assert "s3cr3t" not in message
+    assert "app.eigenpal.com" not in message
+
+
+def test_a_relative_redirect_is_named_as_an_absolute_url() -> None:
+    client = make_client(respond(308, headers={"Location": "/v1/workflows"}))
+    with pytest.raises(EigenpalError) as info:
+        client.workflows.list()
+    assert "to https://eigenpal.test/v1/workflows, which this client does not follow" in str(info.value)
+
+
+@pytest.mark.parametrize("key", [None, "eg live key"])
+def test_api_key_guidance_names_studio_and_the_key_form(key: str | None) -> None:
+    with pytest.raises(ValueError, match="api_key") as info:
+        EigenpalClient(api_key=key, base_url=BASE_URL, transport=httpx.MockTransport(api_response))
+    assert "studio.eigenpal.com → Settings → API Keys" in str(info.value)
+    assert "eig_live_..." in str(info.value)
+    assert "app.eigenpal.com" not in str(info.value)
 
 
 def test_base_url_falls_back_to_environment(monkeypatch: pytest.MonkeyPatch) -> None:

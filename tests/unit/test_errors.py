@@ -266,7 +266,7 @@ def test_other_statuses_use_first_issue_message_without_field(status: int) -> No
         (503, "server error"),
         (409, "unexpected status 409"),
         (418, "unexpected status 418"),
-        (307, "unexpected status 307 (a redirect: base_url probably points at the wrong place"),
+        (307, "a redirect (status 307) without a Location; base_url probably points at the wrong place"),
     ],
 )
 @pytest.mark.parametrize("body", [b"", b"{}", b'{"issues": []}'])
@@ -413,7 +413,7 @@ def test_html_error_says_base_url_is_wrong(status: int) -> None:
         f"HTTP {status}: expected a JSON response from the EigenPal API but got 'text/html' from app.eigenpal.com"
     )
     assert WRONG_HOST in error.message
-    assert "https://app.eigenpal.com)" in error.message
+    assert "https://studio.eigenpal.com)" in error.message
     assert "/api/v1" not in error.message
     assert "secret-query" not in error.message
 

@@ -36,7 +36,7 @@ def test_debug_logs_requests_responses_and_retries_without_the_key() -> None:
     with EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(flaky), sleep=lambda seconds: None) as client:
         client.workflows.get("wf")
     text = stream.getvalue()
-    assert "-> GET https://app.eigenpal.com/api/v1/workflows/wf" in text
+    assert "-> GET https://studio.eigenpal.com/api/v1/workflows/wf" in text
     assert "<- GET /api/v1/workflows/wf 503" in text
     assert "request_id=req_200" in text
     assert "retrying GET /api/v1/workflows/wf after HTTP 503" in text

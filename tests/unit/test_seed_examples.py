@@ -278,7 +278,7 @@ def test_the_client_as_a_context_manager(monkeypatch: pytest.MonkeyPatch) -> Non
     # fmt: on
 
     assert client._http.is_closed
-    assert client.base_url == "https://app.eigenpal.com"
+    assert client.base_url == "https://studio.eigenpal.com"
     assert client._http.headers["authorization"] == f"Bearer {API_KEY}"
 
 
