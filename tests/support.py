@@ -8,6 +8,8 @@ of the async client so one test body runs against both clients.
 - ``make_client`` / ``make_async_client``: a client on a mock transport and simulated time.
 - ``load_file``: a Python file of the repository that is not a package module (a script, the noxfile),
   executed and returned as a module.
+- ``run_cli``: the ``eigenpal`` command run in-process through its ``main``, its client on a mock transport and
+  simulated time (``main(make_client=...)``), its output captured.
 - ``SyncView``: an async client seen through plain calls (each awaitable run on one event loop, async
   iterators stepped one item at a time), so ``tests/unit/conftest.py``'s ``any_client`` fixture can give
   one test body the sync client and then the async one, the way openai's test suite parametrises a
@@ -17,12 +19,15 @@ of the async client so one test body runs against both clients.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar, cast
 
 import httpx
 
@@ -130,6 +135,42 @@ def make_async_client(handler: Handler, *, time: FakeTime | None = None, **optio
 def _client_options(handler: Handler, time: FakeTime, options: dict[str, Any]) -> dict[str, Any]:
     transport = httpx.MockTransport(handler)
     return {"api_key": API_KEY, "base_url": BASE_URL, **options, "transport": transport, "clock": time.clock}
+
+
+@dataclass
+class CliRun:
+    """What one ``eigenpal`` command left: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(
+    argv: Sequence[str],
+    handler: Handler | EigenpalClient,
+    *,
+    time: FakeTime | None = None,
+    stdin: TextIO | None = None,
+    api_key: str = API_KEY,
+) -> CliRun:
+    """Run ``eigenpal --api-key API_KEY <argv>`` through ``main``, on a client answered by ``handler`` on simulated
+    time (nothing really sleeps, retries included), or on the given client (left open: the test owns it)."""
+    from eigenpal_ext.cli import main
+
+    time = FakeTime() if time is None else time
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    def make_client(**settings: Any) -> EigenpalClient:
+        if isinstance(handler, EigenpalClient):
+            return cast(EigenpalClient, contextlib.nullcontext(handler))
+        return EigenpalClient(**settings, transport=httpx.MockTransport(handler), sleep=time.sleep, clock=time.clock)
+
+    code = main(
+        ["--api-key", api_key, *argv], make_client=make_client, stdout=stdout, stderr=stderr,
+        stdin=stdin if stdin is not None else io.StringIO(),
+    )  # fmt: skip
+    return CliRun(code, stdout.getvalue(), stderr.getvalue())
 
 
 class SyncView:

@@ -33,7 +33,7 @@ import httpx
 import pytest
 
 from eigenpal_ext import EigenpalClient
-from eigenpal_ext._cli_render import ASCII_SPINNER, CLEAR_TO_END_OF_LINE, UNICODE_SPINNER
+from eigenpal_ext.cli._progress import ASCII_SPINNER, CLEAR_TO_END_OF_LINE, UNICODE_SPINNER
 from eigenpal_ext.testing import LocalEigenpalServer, write_sample_invoice
 
 CLI = [sys.executable, "-m", "eigenpal_ext.cli"]

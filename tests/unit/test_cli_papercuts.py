@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -23,7 +24,6 @@ from eigenpal_ext.cli import (
     Console,
     ExitCode,
     UsageError,
-    build_parser,
     error_line,
     main,
 )
@@ -47,9 +47,11 @@ def err(console: Console) -> str:
 
 
 def run_command(argv: list[str], client: EigenpalClient, console: Console) -> int:
-    args = build_parser().parse_args(argv)
-    console.json = bool(args.json)
-    code: int = args.handler(args, client, console)
+    """The command run through ``main``, on ``client`` (left open), printing to ``console``'s streams."""
+    code: int = main(
+        ["--api-key", "eg_unit_key", *argv], make_client=lambda **_settings: cast(EigenpalClient, nullcontext(client)),
+        stdout=console.stdout, stderr=console.stderr, stdin=console.stdin,
+    )  # fmt: skip
     return code
 
 

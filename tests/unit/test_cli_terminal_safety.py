@@ -12,8 +12,8 @@ import pytest
 
 from eigenpal_ext import EigenpalConnectionError, EigenpalResponseError
 from eigenpal_ext._answers import page_body
-from eigenpal_ext._cli_render import printable, terminal_safe_json, to_json
 from eigenpal_ext.cli import error_line, shell_word
+from eigenpal_ext.cli._render import printable, terminal_safe_json, to_json
 from tests.support import make_client, respond
 
 C1_DEL_BIDI = "\x7f" + "".join(map(chr, range(0x80, 0xA0))) + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

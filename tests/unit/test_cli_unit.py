@@ -14,9 +14,10 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -40,24 +41,6 @@ from eigenpal_ext import (
     EigenpalWaitTimeoutError,
     ExecutionResult,
 )
-from eigenpal_ext._cli_render import (
-    ASCII_SPINNER,
-    CLEAR_TO_END_OF_LINE,
-    UNICODE_SPINNER,
-    Progress,
-    cancel_line,
-    execution_block,
-    executions_table,
-    format_elapsed,
-    format_table,
-    format_time,
-    more_hint,
-    printable,
-    result_block,
-    result_to_dict,
-    to_json,
-    workflows_table,
-)
 from eigenpal_ext.cli import (
     Console,
     ExitCode,
@@ -72,6 +55,22 @@ from eigenpal_ext.cli import (
     parse_input_value,
     split_statuses,
 )
+from eigenpal_ext.cli._progress import ASCII_SPINNER, CLEAR_TO_END_OF_LINE, UNICODE_SPINNER, Progress
+from eigenpal_ext.cli._render import (
+    cancel_line,
+    execution_block,
+    executions_table,
+    format_elapsed,
+    format_table,
+    format_time,
+    more_hint,
+    printable,
+    result_block,
+    result_to_dict,
+    to_json,
+    workflows_table,
+)
+from tests.support import raise_, run_cli
 
 BASE_URL = "https://eigenpal.test"
 CREATED = datetime(2026, 11, 27, 3, 40, 1, 250_000, tzinfo=UTC)
@@ -551,21 +550,38 @@ def test_missing_api_key_exits_2_naming_flag_and_variable(
     assert len(err.strip().splitlines()) == 1
 
 
-def test_debug_adds_the_traceback_before_the_error_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--api-key", "k", "--base-url", "http://127.0.0.1:9", "workflows", "get", "x"]) == 7
-    assert "Traceback" not in capsys.readouterr().err
-    assert main(["--api-key", "k", "--base-url", "http://127.0.0.1:9", "--debug", "workflows", "get", "x"]) == 7
-    err = capsys.readouterr().err
-    assert err.startswith("Traceback")
-    assert err.splitlines()[-1].startswith("error: ")
+def test_debug_adds_the_traceback_before_the_error_line() -> None:
+    refused = raise_(httpx.ConnectError)  # retried, then exit 7 (simulated time: nothing sleeps)
+    plain = run_cli(["workflows", "get", "x"], refused)
+    assert plain.code == ExitCode.CONNECTION_ERROR
+    assert "Traceback" not in plain.err
+    debug = run_cli(["--debug", "workflows", "get", "x"], refused)
+    assert debug.code == ExitCode.CONNECTION_ERROR
+    assert debug.err.startswith("Traceback")
+    assert debug.err.splitlines()[-1].startswith("error: ")
 
 
-def test_api_key_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
+def test_api_key_is_never_printed() -> None:
     secret = "eg_secret_value_123456"
-    code = main(["--api-key", secret, "--base-url", "http://127.0.0.1:9", "--debug", "executions", "get", "x"])
-    assert code == ExitCode.CONNECTION_ERROR
-    captured = capsys.readouterr()
-    assert secret not in captured.out + captured.err
+    done = run_cli(["--debug", "executions", "get", "x"], raise_(httpx.ConnectError), api_key=secret)
+    assert done.code == ExitCode.CONNECTION_ERROR
+    assert secret not in done.out + done.err
+
+
+def test_main_makes_its_client_from_the_command_line_settings() -> None:
+    made: list[dict[str, object]] = []
+
+    def make_client(**settings: Any) -> EigenpalClient:
+        made.append(settings)
+        answer = httpx.MockTransport(lambda request: httpx.Response(500))
+        return EigenpalClient(**settings, transport=answer, sleep=lambda seconds: None)
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = ["--api-key", "eg_unit_key", "--base-url", "https://h.test", "--request-timeout", "7", "workflows", "list"]
+    assert main(argv, make_client=make_client, stdout=stdout, stderr=stderr) == ExitCode.API_ERROR
+    assert made == [{"api_key": "eg_unit_key", "base_url": "https://h.test", "request_timeout_seconds": 7.0}]
+    assert stderr.getvalue().startswith("error: HTTP 500")
+    assert stdout.getvalue() == ""
 
 
 @pytest.mark.parametrize(
@@ -634,8 +650,11 @@ def fake_client(fake_api: FakeApi) -> Iterator[EigenpalClient]:
 
 
 def run_command(argv: list[str], client: EigenpalClient, console: Console) -> int:
-    args = build_parser().parse_args(argv)
-    code: int = args.handler(args, client, console)
+    """The command run through ``main``, on ``client`` (left open), printing to ``console``'s streams."""
+    code: int = main(
+        ["--api-key", "eg_unit_key", *argv], make_client=lambda **_settings: cast(EigenpalClient, nullcontext(client)),
+        stdout=console.stdout, stderr=console.stderr, stdin=console.stdin,
+    )  # fmt: skip
     return code
 
 
@@ -690,8 +709,8 @@ def test_wait_prints_result_and_maps_its_status(fake_api: FakeApi) -> None:
     def rejected(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={**status_json("rejected"), "error": "rejected by the reviewer"})
 
-    console = make_console(json_output=True)
+    console = make_console()
     with EigenpalClient(api_key="k", base_url=BASE_URL, transport=httpx.MockTransport(rejected)) as client:
-        assert run_command(["executions", "wait", "exec_1"], client, console) == ExitCode.REJECTED
+        assert run_command(["executions", "wait", "exec_1", "--json"], client, console) == ExitCode.REJECTED
     assert json.loads(output(console.stdout))["error"] == "rejected by the reviewer"
     assert re.fullmatch(r"exec_1 rejected \(\d+\.\ds\)\n", output(console.stderr))

@@ -34,7 +34,7 @@ DEFERRED = (
     "eigenpal_api",
     "eigenpal_api.models",
     "eigenpal_ext.cli",
-    "eigenpal_ext._cli_render",
+    "eigenpal_ext.cli._render",
     "eigenpal_ext.workflows",
     "eigenpal_ext.executions",
     "eigenpal_ext._calls",

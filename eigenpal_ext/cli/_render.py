@@ -1,9 +1,13 @@
-"""What the ``eigenpal`` command prints: tables, key/value blocks, JSON, and the ``--wait`` progress line.
+"""What the ``eigenpal`` command prints: tables, key/value blocks, JSON, and the one line an error prints.
 
-Everything here is a pure function of its arguments, except ``Progress``, which writes to the stream it
-is given and reads the clock it is given (both injected, so it is tested without a terminal or sleeping).
-Results go to stdout and progress to stderr; that split, and which function is used when, is decided in
-``cli.py``.
+Everything here is a pure function of its arguments (the ``--wait`` progress line is ``_progress``'s).
+Results go to stdout and progress and errors to stderr; which function is used when is decided in
+``_commands``.
+
+An error line is written from the error's data, never by reading its message back: an argument error names
+the flag the user typed (``ArgumentValueError.argument`` ``from_date`` → ``--from``, ``CLI_NAMES``), and a run
+whose id never arrived ends with the ``eigenpal executions list`` command that finds it, from the error's
+``workflow_id`` and ``created_after``/``created_before`` (``lookup_command``).
 
 Text coming from the server (names, error messages, results) is printed through ``printable`` in tables
 and key/value blocks: a control character in it could otherwise move the cursor, recolour the user's
@@ -20,12 +24,9 @@ from __future__ import annotations
 import datetime
 import enum
 import json
-import os
-import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
-from types import TracebackType
-from typing import Any, Self, TextIO
+import shlex
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from eigenpal_api.models import (
     Execution,
@@ -37,15 +38,16 @@ from eigenpal_api.models import (
 )
 from eigenpal_api.types import Unset
 
+from eigenpal_ext._errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    EigenpalError,
+    EigenpalWaitTimeoutError,
+    utc_text,
+)
 from eigenpal_ext._jsonable import to_jsonable
 from eigenpal_ext._results import ExecutionResult
-
-# Braille frames read as a smooth spinner; terminals whose encoding cannot show them get the ASCII set.
-UNICODE_SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-ASCII_SPINNER = "|/-\\"
-CLEAR_TO_END_OF_LINE = "\x1b[K"
-TICK_SECONDS = 0.1
-
+from eigenpal_ext.cli._exits import UsageError
 
 # --------------------------------------------------------------------------------------------------------
 # JSON
@@ -271,147 +273,76 @@ def more_hint(shown: int, offset: int, total: int, noun: str) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Progress
+# Errors
 
 
-def supports_unicode(stream: TextIO) -> bool:
-    encoding = getattr(stream, "encoding", None) or "ascii"
-    try:
-        UNICODE_SPINNER.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
+# The client's argument names as the command line spells them: an argument error (``ArgumentValueError``,
+# ``ArgumentTypeError``) names its argument as data, and the line names the flag the user typed instead.
+CLI_NAMES = {
+    "workflow_id": "WORKFLOW",
+    "execution_id": "EXECUTION_ID",
+    "from_date": "--from",
+    "to_date": "--to",
+    "example_id": "--example-id",
+    "page_size": "--limit",
+    "limit": "--limit",
+    "offset": "--offset",
+    "status": "--status",
+    "version": "--workflow-version",
+    "search": "--search",
+    "name": "--name",
+    "kind": "--kind",
+    "poll_interval_seconds": "--poll-interval",
+    "timeout_seconds": "--timeout",
+    "request_timeout_seconds": "--request-timeout",
+    "api_key": "--api-key",
+    "base_url": "--base-url",
+}
 
 
-def terminal_columns(stream: TextIO) -> int:
-    """The terminal's width, or 0 when unknown (a fresh pseudo-terminal reports 0 columns)."""
-    try:
-        return os.get_terminal_size(stream.fileno()).columns
-    except (AttributeError, OSError, ValueError):
-        return 0
+def lookup_command(error: EigenpalError) -> str | None:
+    """The command that lists the execution a failed run may have created, from the error's fields (the
+    workflow and the window it was created in), or None when there is nothing to look for."""
+    if error.execution_id is not None or not error.execution_may_exist or error.workflow_id is None:
+        return None
+    command = f"eigenpal executions list {shell_word(error.workflow_id)}"
+    if error.created_after is not None and error.created_before is not None:
+        return f"{command} --from {utc_text(error.created_after)} --to {utc_text(error.created_before)}"
+    return f"{command} --from 'now()-10m'"
 
 
-class Progress:
-    """Shows where a waited-for execution is, on ``stream`` (stderr).
+def shell_word(value: object) -> str:
+    """``value`` as one shell word in a command the user may paste (``printable``, then ``shlex.quote``): an id
+    such as ``exec_1;touch${IFS}/tmp/owned`` stays one argument instead of running a second command."""
+    return shlex.quote(printable(value))
 
-    ``live=True`` (stderr is a terminal): one line, redrawn in place with ``\\r`` and clear-to-end-of-line,
-    holding a spinner, the execution id, its status and the elapsed time; ``tick()`` redraws it (a
-    background thread calls it about ten times a second while the ``with`` block runs), and leaving the
-    block draws it a last time without the spinner and ends it with a newline.
 
-    ``live=False`` (a pipe, a CI log): one plain line per status change, ``exec_123 running (1.2s)``, and
-    nothing else, so logs stay readable and greppable.
-
-    ``status()`` is called from the waiting thread (the SDK's ``on_status``) and ``tick()`` from the
-    ticker thread; a lock keeps their writes whole.
-    """
-
-    def __init__(
-        self,
-        stream: TextIO,
-        *,
-        live: bool,
-        subject: str,
-        clock: Callable[[], float] = time.monotonic,
-        spinner: str | None = None,
-        columns: int | None = None,
-        ticker: bool = True,
-    ) -> None:
-        self._stream = stream
-        self.live = live
-        self._subject = subject
-        self._clock = clock
-        self._started = clock()
-        self._spinner = spinner or (UNICODE_SPINNER if supports_unicode(stream) else ASCII_SPINNER)
-        self._columns = terminal_columns(stream) if columns is None else columns
-        self._frame = 0
-        self._status: str | None = None
-        self._lock = threading.Lock()
-        self._drawn = False
-        self._closed = False
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._use_ticker = ticker and live
-
-    @property
-    def elapsed(self) -> float:
-        return self._clock() - self._started
-
-    def status(self, execution_id: str, status: str) -> None:
-        """Record the execution's status (called once per change; repeats are ignored)."""
-        with self._lock:
-            if self._closed or (status == self._status and execution_id == self._subject):
-                return
-            self._subject, self._status = execution_id, status
-            if self.live:
-                self._draw(spin=True)
-            else:
-                self._write(f"{printable(execution_id)} {printable(status)} ({format_elapsed(self.elapsed)})\n")
-
-    def tick(self) -> None:
-        """Advance the spinner and redraw the elapsed time (live mode only)."""
-        with self._lock:
-            if self.live and not self._closed:
-                self._frame += 1
-                self._draw(spin=True)
-
-    def close(self) -> None:
-        """Stop the ticker; in live mode draw the final state and end the line. Safe to call twice."""
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=1.0)
-        # A timeout, not a plain acquire: a Ctrl-C that landed inside a locked write must not hang the exit.
-        locked = self._lock.acquire(timeout=1.0)
-        try:
-            if self._closed:
-                return
-            self._closed = True
-            if self.live and self._drawn:
-                self._draw(spin=False)
-                self._write("\n")
-        finally:
-            if locked:
-                self._lock.release()
-
-    def __enter__(self) -> Self:
-        if self._use_ticker:
-            self._draw_locked()
-            self._thread = threading.Thread(target=self._run_ticker, name="eigenpal-progress", daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def line(self, *, spin: bool) -> str:
-        """The live line's text (without the ``\\r`` and clear sequence), cut to the terminal's width."""
-        parts = [self._spinner[self._frame % len(self._spinner)]] if spin else []
-        parts.append(printable(self._subject))
-        if self._status is not None:
-            parts.append(printable(self._status))
-        parts.append(format_elapsed(self.elapsed))
-        text = " ".join(parts)
-        # A line wider than the terminal wraps, and "\r" then redraws only its last row.
-        return text[: self._columns - 1] if self._columns > 1 else text
-
-    def _run_ticker(self) -> None:
-        while not self._stop.wait(TICK_SECONDS):
-            self.tick()
-
-    def _draw_locked(self) -> None:
-        with self._lock:
-            self._draw(spin=True)
-
-    def _draw(self, *, spin: bool) -> None:
-        self._drawn = True
-        self._write(f"\r{self.line(spin=spin)}{CLEAR_TO_END_OF_LINE}")
-
-    def _write(self, text: str) -> None:
-        try:
-            self._stream.write(text)
-            self._stream.flush()
-        except (OSError, ValueError):
-            # A closed or broken stderr must not turn a finished wait into a crash; the result still goes out.
-            pass
+def error_line(error: BaseException, *, hint: str | None = None) -> str:
+    """The one line an error prints: ``error: HTTP 404: ... (execution exec_1, request id req_1)``."""
+    if isinstance(error, EigenpalError):
+        text = error.message
+        ids = []
+        # The SDK's messages often name the execution already; naming it twice reads as two executions.
+        if error.execution_id and error.execution_id not in text:
+            ids.append(f"execution {error.execution_id}")
+        if isinstance(error, EigenpalWaitTimeoutError) and error.last_status and "last status" not in text:
+            ids.append(f"last status {error.last_status}")
+        if error.request_id:
+            ids.append(f"request id {error.request_id}")
+        if ids:
+            text = f"{text} ({', '.join(ids)})"
+        lookup = lookup_command(error)
+        if lookup is not None:  # last on the line, so that it pastes as one command
+            text = f"{text}; its id never arrived: find it with: {lookup}"
+    elif isinstance(error, UsageError | OSError):
+        text = str(error)  # written for the command line already (or by the OS, about a path)
+    elif isinstance(error, ArgumentValueError | ArgumentTypeError):
+        # The client's check of an argument: named as the flag it came from (``from_date`` → ``--from``).
+        text = f"{CLI_NAMES.get(error.argument, error.argument)} {error.reason}"
+    elif isinstance(error, ValueError | TypeError):
+        text = str(error)
+    else:
+        text = f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
+    if hint:
+        text = f"{text}; {hint}"
+    return f"error: {printable(text)}"
