@@ -47,9 +47,6 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come fro
     from eigenpal_ext._results import ExecutionResult
     from eigenpal_ext._statuses import TERMINAL_STATUSES, is_terminal
 
-    TERMINAL = TERMINAL_STATUSES
-    """Alias of ``TERMINAL_STATUSES`` under the name the product documentation uses."""
-
 # Public name -> (module, attribute) for the names loaded on first access.
 _LAZY: dict[str, tuple[str, str]] = {
     "CancelOutcome": ("eigenpal_api.models", "CancelOutcome"),
@@ -59,7 +56,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "AsyncExecutionHandle": ("eigenpal_ext._handle", "AsyncExecutionHandle"),
     "ExecutionResult": ("eigenpal_ext._results", "ExecutionResult"),
     "TERMINAL_STATUSES": ("eigenpal_ext._statuses", "TERMINAL_STATUSES"),
-    "TERMINAL": ("eigenpal_ext._statuses", "TERMINAL_STATUSES"),
     "is_terminal": ("eigenpal_ext._statuses", "is_terminal"),
 }
 
@@ -80,7 +76,6 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "TERMINAL",
     "TERMINAL_STATUSES",
     "ArgumentTypeError",
     "ArgumentValueError",

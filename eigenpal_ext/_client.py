@@ -30,7 +30,6 @@ from eigenpal_ext._checks import check_callable, check_max_response_bytes, check
 from eigenpal_ext._idempotency import KeyKnowledge
 from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._public import public
-from eigenpal_ext._renamed import renamed
 from eigenpal_ext._settings import (
     ClientSettings,
     derive_settings,
@@ -61,7 +60,6 @@ class _ClientBase:
     _retrying: Any
     _http: Any
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def with_options(
         self,
         *,
@@ -252,7 +250,6 @@ class EigenpalClient(_ClientBase):
     budget of the whole call.
     """
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def __init__(
         self,
         *,
@@ -345,7 +342,6 @@ class AsyncEigenpalClient(_ClientBase):
     (``async def sleep(seconds)``; default ``asyncio.sleep``).
     """
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def __init__(
         self,
         *,

@@ -31,7 +31,6 @@ from eigenpal_api.models import (
 from eigenpal_ext import _calls, _config
 from eigenpal_ext._checks import require_id
 from eigenpal_ext._public import public
-from eigenpal_ext._renamed import renamed
 from eigenpal_ext._results import ExecutionResult
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, wait_flow
 
@@ -146,7 +145,6 @@ class ExecutionHandle(_Handle):
         requestor: Requestor = self._client_requestor()
         return requestor.run(self._wait_flow(wait))
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
         """The execution's current status (``executions.get``); with ``include_steps=True`` the per-step payload."""
         requestor: Requestor = self._client_requestor()
@@ -155,7 +153,6 @@ class ExecutionHandle(_Handle):
         )
         return requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel the execution (idempotent; ``executions.cancel``)."""
         requestor: Requestor = self._client_requestor()
@@ -181,7 +178,6 @@ class AsyncExecutionHandle(_Handle):
         requestor: AsyncRequestor = self._client_requestor()
         return await requestor.run(self._wait_flow(wait))
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
         """The execution's current status; with ``include_steps=True`` the per-step payload."""
         requestor: AsyncRequestor = self._client_requestor()
@@ -190,7 +186,6 @@ class AsyncExecutionHandle(_Handle):
         )
         return await requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel the execution (idempotent)."""
         requestor: AsyncRequestor = self._client_requestor()

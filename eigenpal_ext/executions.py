@@ -28,7 +28,6 @@ from eigenpal_ext._checks import check_flag
 from eigenpal_ext._fanout import batch_flows, check_run_many
 from eigenpal_ext._fanout_run import run_tasks, run_threads
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
-from eigenpal_ext._renamed import renamed
 from eigenpal_ext._results import ExecutionResult
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
 from eigenpal_ext.dates import DateInput
@@ -50,7 +49,6 @@ class Executions:
     def __init__(self, requestor: Requestor) -> None:
         self._requestor = requestor
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def get(
         self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> Execution:
@@ -65,7 +63,6 @@ class Executions:
         )
         return self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def list(
         self,
         workflow_id: str,
@@ -94,7 +91,6 @@ class Executions:
         )
         return self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         workflow_id: str,
@@ -119,7 +115,6 @@ class Executions:
         )  # fmt: skip
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
         call = _calls.cancel_execution_call(execution_id, request_timeout_seconds=request_timeout_seconds)
@@ -244,7 +239,6 @@ class AsyncExecutions:
     def __init__(self, requestor: AsyncRequestor) -> None:
         self._requestor = requestor
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def get(
         self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> Execution:
@@ -254,7 +248,6 @@ class AsyncExecutions:
         )
         return await self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def list(
         self,
         workflow_id: str,
@@ -280,7 +273,6 @@ class AsyncExecutions:
         )
         return await self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         workflow_id: str,
@@ -300,7 +292,6 @@ class AsyncExecutions:
         )  # fmt: skip
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
         """Ask the server to cancel (idempotent)."""
         call = _calls.cancel_execution_call(execution_id, request_timeout_seconds=request_timeout_seconds)

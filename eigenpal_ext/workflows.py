@@ -21,7 +21,6 @@ from eigenpal_api.models import (
 from eigenpal_ext import _calls, _paging
 from eigenpal_ext._calls import RunRequest, check_hold
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
-from eigenpal_ext._renamed import renamed
 from eigenpal_ext._trigger import trigger_flow
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
@@ -43,7 +42,6 @@ class Workflows:
         self._requestor = requestor
         self.executions = Executions(requestor)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def list(
         self,
         *,
@@ -61,7 +59,6 @@ class Workflows:
         )  # fmt: skip
         return self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         *,
@@ -81,13 +78,11 @@ class Workflows:
         )
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> Workflow:
         """One workflow, by id or slug."""
         call = _calls.get_workflow_call(workflow_id, request_timeout_seconds=request_timeout_seconds)
         return self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def versions(
         self,
         workflow_id: str,
@@ -102,7 +97,6 @@ class Workflows:
         )
         return self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     def run(
         self,
         workflow_id: str,
@@ -153,7 +147,6 @@ class AsyncWorkflows:
         self._requestor = requestor
         self.executions = AsyncExecutions(requestor)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def list(
         self,
         *,
@@ -171,7 +164,6 @@ class AsyncWorkflows:
         )  # fmt: skip
         return await self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds", limit="max_items")
     def iter(
         self,
         *,
@@ -188,13 +180,11 @@ class AsyncWorkflows:
         )
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def get(self, workflow_id: str, *, request_timeout_seconds: float | None = None) -> Workflow:
         """One workflow, by id or slug."""
         call = _calls.get_workflow_call(workflow_id, request_timeout_seconds=request_timeout_seconds)
         return await self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def versions(
         self,
         workflow_id: str,
@@ -209,7 +199,6 @@ class AsyncWorkflows:
         )
         return await self._requestor.send(call)
 
-    @renamed(timeout_seconds="request_timeout_seconds")
     async def run(
         self,
         workflow_id: str,

@@ -79,11 +79,7 @@ def test_the_factory_starts_with_the_override_by_default(eigenpal_server_factory
 
 def test_the_plugin_is_registered_as_a_pytest11_entry_point(pytestconfig: pytest.Config) -> None:
     entry_points = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="pytest11")}
-    assert entry_points.get("eigenpal") in {
-        "pytest_eigenpal",
-        # An editable install made before the plugin moved keeps the old name until it is reinstalled.
-        "eigenpal_ext.testing.pytest_plugin",
-    }
+    assert entry_points.get("eigenpal") == "pytest_eigenpal"
     assert pytestconfig.pluginmanager.has_plugin("eigenpal")
 
 

@@ -16,7 +16,6 @@ import pytest
 from eigenpal_api.models import CancelOutcome, Execution, ExecutionPage
 
 from eigenpal_ext import (
-    TERMINAL,
     TERMINAL_STATUSES,
     EigenpalAPIError,
     EigenpalAuthError,
@@ -122,7 +121,6 @@ def test_terminal_statuses_match_a_plain_set_of_strings(status: str, any_client:
     execution = any_client(recorder).workflows.executions.get("exec_1")
     assert execution.status in terminal_in_docs
     assert execution.status in TERMINAL_STATUSES
-    assert execution.status in TERMINAL
     assert status in TERMINAL_STATUSES
     assert is_terminal(execution.status)
 
@@ -138,7 +136,6 @@ def test_non_terminal_statuses(status: str, any_client: ClientFactory) -> None:
 
 def test_terminal_set_is_exactly_the_documented_one() -> None:
     assert {str(status) for status in TERMINAL_STATUSES} == {"completed", "failed", "cancelled", "rejected"}
-    assert TERMINAL == TERMINAL_STATUSES
 
 
 # --- list -------------------------------------------------------------------------------------------------

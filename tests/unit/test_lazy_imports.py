@@ -101,7 +101,7 @@ def test_lazy_names_are_the_real_objects() -> None:
     from eigenpal_ext import _statuses
 
     assert eigenpal_ext.ExecutionStatus is ExecutionStatus
-    assert eigenpal_ext.TERMINAL is _statuses.TERMINAL_STATUSES
+    assert eigenpal_ext.TERMINAL_STATUSES is _statuses.TERMINAL_STATUSES
     assert eigenpal_ext.is_terminal("completed")
 
 
