@@ -191,6 +191,13 @@ class _ClientBase:
         answered 5xx need ``idempotent_runs=True``."""
         return self._keys.honoured
 
+    @property
+    def is_closed(self) -> bool:
+        """Whether this client can no longer send: it was closed (``close()``/``aclose()``, or the end of its
+        ``with`` block), or it was made by ``with_options`` from a client that has been closed (whose pool it
+        used)."""
+        return self._pool_closed() if self._owner is None else bool(self._http.is_closed) or self._owner.is_closed
+
     def _pool_closed(self) -> bool:
         return bool(self._http.is_closed)
 

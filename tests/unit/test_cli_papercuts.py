@@ -27,6 +27,7 @@ from eigenpal_ext.cli import (
     error_line,
     main,
 )
+from tests.support import FakeApi
 
 BASE_URL = "https://eigenpal.test"
 CREATED_AT = "2026-11-27T03:40:01.250+00:00"
@@ -55,35 +56,15 @@ def run_command(argv: list[str], client: EigenpalClient, console: Console) -> in
     return code
 
 
-class FakeApi:
-    """Run, poll (always ``running``), get, list and cancel; polls can raise KeyboardInterrupt at a chosen one."""
-
-    def __init__(self, *, interrupt_at: int | None = None, interrupt_run: bool = False) -> None:
-        self.interrupt_at, self.interrupt_run = interrupt_at, interrupt_run
-        self.requests: list[httpx.Request] = []
-        self.polls = 0
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        path = request.url.path
-        if path.endswith("/run"):
-            if self.interrupt_run:
-                raise KeyboardInterrupt
-            return httpx.Response(201, json={"executionId": "exec_1", "status": "pending"})
-        if path.endswith("/cancel"):
-            return httpx.Response(
-                200, json={"executionId": "exec_1", "status": "cancellation-requested", "wasStatus": "running"}
-            )
-        if path.endswith("/executions"):
-            item = {"id": "exec_1", "workflowId": "wf_echo", "status": "completed", "createdAt": CREATED_AT}
-            return httpx.Response(200, json={"data": [item], "total": 1, "limit": 50, "offset": 0})
-        if path == "/api/v1/workflows":
-            item = {"id": "wf_1", "name": "echo", "createdAt": CREATED_AT, "updatedAt": "2026-11-28T01:00:00+01:00"}
-            return httpx.Response(200, json={"data": [item], "total": 1, "limit": 50, "offset": 0})
-        self.polls += 1
-        if self.polls == self.interrupt_at:
-            raise KeyboardInterrupt
-        return httpx.Response(200, json={"executionId": "exec_1", "status": "running", "createdAt": CREATED_AT})
+def cli_api(*, interrupt_at: int | None = None, interrupt_run: bool = False) -> FakeApi:
+    """The shared ``FakeApi`` as these commands meet it: a run that never ends, one execution and one workflow
+    listed, timestamps with offsets; Ctrl-C (``KeyboardInterrupt``) at poll ``interrupt_at`` or at the run."""
+    return FakeApi(
+        finishes_after=None, created_at=CREATED_AT, run_extra={"status": "pending"}, interrupt_at_poll=interrupt_at,
+        interrupt_run=interrupt_run,
+        executions=[{"id": "exec_1", "workflowId": "wf_echo", "status": "completed", "createdAt": CREATED_AT}],
+        workflows=[{"id": "wf_1", "name": "echo", "createdAt": CREATED_AT, "updatedAt": "2026-11-28T01:00:00+01:00"}],
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -91,15 +72,7 @@ def make_client() -> Iterator[Callable[[FakeApi], EigenpalClient]]:
     clients: list[EigenpalClient] = []
 
     def build(api: FakeApi) -> EigenpalClient:
-        now = [0.0]
-
-        def sleep(seconds: float) -> None:
-            now[0] += seconds
-
-        client = EigenpalClient(
-            api_key="eg_unit_key", base_url=BASE_URL, transport=httpx.MockTransport(api),
-            sleep=sleep, clock=lambda: now[0],
-        )  # fmt: skip
+        client = api.client()
         clients.append(client)
         return client
 
@@ -139,7 +112,7 @@ def test_the_old_run_version_flag_fails_naming_the_new_one(capsys: pytest.Captur
 
 
 def test_workflow_version_pins_the_run(make_client: Callable[[FakeApi], EigenpalClient]) -> None:
-    api = FakeApi()
+    api = cli_api()
     client = make_client(api)
     assert run_command(["run", "echo", "--workflow-version", "1.0.0"], client, make_console()) == 0
     assert api.requests[-1].url.params["version"] == "1.0.0"
@@ -170,13 +143,13 @@ def test_a_bad_date_lists_the_forms_a_shell_can_pass(
 
 @pytest.mark.parametrize("value", ["now()", "now()-7d", "now-1d12h", "2026-11-27", "2026-11-27T10:00:00Z"])
 def test_good_dates_are_sent_as_written(value: str, make_client: Callable[[FakeApi], EigenpalClient]) -> None:
-    api = FakeApi()
+    api = cli_api()
     assert run_command(["executions", "list", "echo", "--from", value], make_client(api), make_console()) == 0
     assert api.requests[-1].url.params["fromDate"]
 
 
 def test_sdk_argument_errors_use_the_flags(make_client: Callable[[FakeApi], EigenpalClient]) -> None:
-    client = make_client(FakeApi())
+    client = make_client(cli_api())
     cases: list[tuple[Callable[[], object], str]] = [
         (lambda: client.workflows.executions.list("echo", status=["completd"]), "error: --status 'completd' is not"),
         (lambda: client.workflows.get(""), "error: WORKFLOW must be a non-empty string"),
@@ -233,7 +206,7 @@ def test_usage_and_os_errors_are_printed_as_written() -> None:
 
 
 def test_json_timestamps_use_z(make_client: Callable[[FakeApi], EigenpalClient]) -> None:
-    client = make_client(FakeApi())
+    client = make_client(cli_api())
     console = make_console()
     assert run_command(["executions", "get", "exec_1", "--json"], client, console) == 0
     assert json.loads(out(console))["createdAt"] == "2026-11-27T03:40:01.250000Z"
@@ -264,7 +237,7 @@ def test_a_json_wait_that_times_out_prints_one_object(
     argv: list[str], make_client: Callable[[FakeApi], EigenpalClient]
 ) -> None:
     console = make_console()
-    assert run_command(argv, make_client(FakeApi()), console) == ExitCode.TIMEOUT
+    assert run_command(argv, make_client(cli_api()), console) == ExitCode.TIMEOUT
     stopped = json.loads(out(console))  # exactly one JSON document on stdout
     assert stopped["executionId"] == "exec_1"
     assert stopped["status"] == "running"
@@ -279,7 +252,7 @@ def test_a_json_wait_interrupted_and_cancelled_prints_one_object(
 ) -> None:
     console = make_console()
     argv = ["run", "sleep", "--wait", "--cancel-on-interrupt", "--json"]
-    assert run_command(argv, make_client(FakeApi(interrupt_at=3)), console) == ExitCode.INTERRUPTED
+    assert run_command(argv, make_client(cli_api(interrupt_at=3)), console) == ExitCode.INTERRUPTED
     stopped = json.loads(out(console))
     assert stopped["executionId"] == "exec_1"
     assert stopped["status"] == "running"
@@ -291,7 +264,7 @@ def test_a_json_wait_interrupted_without_cancelling_prints_one_object(
     make_client: Callable[[FakeApi], EigenpalClient],
 ) -> None:
     console = make_console()
-    assert run_command(["executions", "wait", "exec_1", "--json"], make_client(FakeApi(interrupt_at=2)), console) == 130
+    assert run_command(["executions", "wait", "exec_1", "--json"], make_client(cli_api(interrupt_at=2)), console) == 130
     stopped: dict[str, Any] = json.loads(out(console))
     assert stopped == {
         "executionId": "exec_1",
@@ -307,7 +280,7 @@ def test_a_json_run_interrupted_before_the_id_arrived_prints_one_object(
     make_client: Callable[[FakeApi], EigenpalClient],
 ) -> None:
     console = make_console()
-    client = make_client(FakeApi(interrupt_run=True))
+    client = make_client(cli_api(interrupt_run=True))
     assert run_command(["run", "sleep", "--wait", "--json"], client, console) == 130
     stopped = json.loads(out(console))
     assert stopped["executionId"] is None
@@ -318,5 +291,5 @@ def test_a_json_run_interrupted_before_the_id_arrived_prints_one_object(
 
 def test_without_json_nothing_goes_to_stdout_on_a_timeout(make_client: Callable[[FakeApi], EigenpalClient]) -> None:
     console = make_console()
-    assert run_command(["executions", "wait", "exec_1", "--timeout", "3"], make_client(FakeApi()), console) == 5
+    assert run_command(["executions", "wait", "exec_1", "--timeout", "3"], make_client(cli_api()), console) == 5
     assert out(console) == ""

@@ -70,7 +70,7 @@ from eigenpal_ext.cli._render import (
     to_json,
     workflows_table,
 )
-from tests.support import raise_, run_cli
+from tests.support import FakeApi, raise_, run_cli
 
 BASE_URL = "https://eigenpal.test"
 CREATED = datetime(2026, 11, 27, 3, 40, 1, 250_000, tzinfo=UTC)
@@ -613,39 +613,15 @@ def status_json(status: str) -> dict[str, Any]:
     return {"executionId": "exec_1", "status": status, "createdAt": "2026-11-27T03:40:01Z"}
 
 
-class FakeApi:
-    """Answers run, poll and cancel; raises KeyboardInterrupt on poll number ``interrupt_at``."""
-
-    def __init__(self, interrupt_at: int) -> None:
-        self.interrupt_at = interrupt_at
-        self.polls = 0
-        self.cancels = 0
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if path.endswith("/run"):
-            return httpx.Response(201, json={"executionId": "exec_1", "status": "pending"})
-        if path.endswith("/cancel"):
-            self.cancels += 1
-            return httpx.Response(
-                200, json={"executionId": "exec_1", "status": "cancellation-requested", "wasStatus": "running"}
-            )
-        self.polls += 1
-        if self.polls == self.interrupt_at:
-            raise KeyboardInterrupt
-        return httpx.Response(200, json=status_json("running"))
-
-
 @pytest.fixture
 def fake_api() -> FakeApi:
-    return FakeApi(interrupt_at=3)
+    """The shared ``FakeApi``: a run that never ends, and a Ctrl-C (``KeyboardInterrupt``) at the third poll."""
+    return FakeApi(finishes_after=None, run_extra={"status": "pending"}, interrupt_at_poll=3)
 
 
 @pytest.fixture
 def fake_client(fake_api: FakeApi) -> Iterator[EigenpalClient]:
-    with EigenpalClient(
-        api_key="k", base_url=BASE_URL, transport=httpx.MockTransport(fake_api), sleep=lambda _seconds: None
-    ) as client:
+    with fake_api.client() as client:
         yield client
 
 
@@ -667,14 +643,14 @@ def test_interrupt_with_cancel_on_interrupt_cancels_and_exits_130(
     err = output(console.stderr)
     assert "interrupted: execution exec_1 is still running" in err
     assert "exec_1: cancellation-requested (was running)" in err
-    assert fake_api.cancels == 1
+    assert len(fake_api.cancels) == 1
 
 
 def test_interrupt_asks_on_a_terminal_and_cancels_on_yes(fake_client: EigenpalClient, fake_api: FakeApi) -> None:
     console = make_console(stdin=TtyStream("y\n"))
     assert run_command(["executions", "wait", "exec_1"], fake_client, console) == 130
     assert "Cancel execution exec_1? [y/N] " in output(console.stderr)
-    assert fake_api.cancels == 1
+    assert len(fake_api.cancels) == 1
 
 
 def test_interrupt_asks_on_a_terminal_and_keeps_it_on_no(fake_client: EigenpalClient, fake_api: FakeApi) -> None:
@@ -683,7 +659,7 @@ def test_interrupt_asks_on_a_terminal_and_keeps_it_on_no(fake_client: EigenpalCl
     err = output(console.stderr)
     assert "Cancel execution exec_1? [y/N] " in err
     assert "eigenpal executions cancel exec_1" in err
-    assert fake_api.cancels == 0
+    assert len(fake_api.cancels) == 0
 
 
 def test_interrupt_without_a_terminal_does_not_ask(fake_client: EigenpalClient, fake_api: FakeApi) -> None:
@@ -692,7 +668,7 @@ def test_interrupt_without_a_terminal_does_not_ask(fake_client: EigenpalClient, 
     err = output(console.stderr)
     assert "[y/N]" not in err
     assert "interrupted: execution exec_1 is still running" in err
-    assert fake_api.cancels == 0
+    assert len(fake_api.cancels) == 0
 
 
 def test_interrupt_before_the_id_arrived_says_how_to_find_it(fake_api: FakeApi) -> None:

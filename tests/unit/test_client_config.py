@@ -465,24 +465,24 @@ def test_api_key_not_in_log_records(caplog: pytest.LogCaptureFixture) -> None:
 def test_context_manager_closes_the_pool() -> None:
     with EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(api_response)) as client:
         client.workflows.executions.get("exec_1")
-        assert not client._http.is_closed
-    assert client._http.is_closed
+        assert not client.is_closed
+    assert client.is_closed
 
 
 def test_close_closes_the_pool() -> None:
     client = EigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(api_response))
     client.close()
-    assert client._http.is_closed
+    assert client.is_closed
 
 
 def test_async_context_manager_and_aclose() -> None:
     async def scenario() -> tuple[bool, bool, bool]:
         async with AsyncEigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(api_response)) as client:
             execution = await client.workflows.executions.get("exec_1")
-            open_inside = not client._http.is_closed
+            open_inside = not client.is_closed
         other = AsyncEigenpalClient(api_key=API_KEY, transport=httpx.MockTransport(api_response))
         await other.aclose()
-        return open_inside and execution.execution_id == "exec_1", client._http.is_closed, other._http.is_closed
+        return open_inside and execution.execution_id == "exec_1", client.is_closed, other.is_closed
 
     assert asyncio.run(scenario()) == (True, True, True)
 

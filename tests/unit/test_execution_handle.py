@@ -7,67 +7,33 @@ Each scenario runs on the sync client and on the async one and must send the sam
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import attrs
-import httpx
 import pytest
 from eigenpal_api.models import Execution, ExecutionCancellation, StartedExecution
 
 from eigenpal_ext import (
-    AsyncEigenpalClient,
     AsyncExecutionHandle,
-    EigenpalClient,
     EigenpalTimeoutError,
     ExecutionHandle,
     ExecutionResult,
 )
-from tests.support import FakeTime
+from tests.support import FakeApi
 
 API_KEY = "eg_test_key_0123456789"
 BASE_URL = "https://eigenpal.test"
 CREATED = "2026-11-27T10:00:00Z"
 
 
-class FakeApi(FakeTime):
-    """Runs end after ``polls_to_end`` polls; the run's answer carries a field this client does not know."""
-
-    def __init__(self, polls_to_end: int = 2) -> None:
-        super().__init__()  # its own simulated time: clock, sleep, async_sleep
-        self.polls_to_end, self.polls = polls_to_end, 0
-        self.sent: list[httpx.Request] = []
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(request)
-        path = request.url.path
-        if path.endswith("/run"):
-            return httpx.Response(201, json={"executionId": "exec_1", "status": "running", "queue": "fast"})
-        if path.endswith("/cancel"):
-            return httpx.Response(200, json={"executionId": "exec_1", "status": "cancelled", "wasStatus": "running"})
-        self.polls += 1
-        state = "completed" if self.polls >= self.polls_to_end else "running"
-        body: dict[str, Any] = {"executionId": "exec_1", "status": state, "createdAt": CREATED}
-        if state == "completed":
-            body |= {"result": {"total": 3}, "completedAt": CREATED}
-        if request.url.params.get("includeSteps") == "true":
-            body["steps"] = [{"stepId": "s1", "status": "completed"}]
-        return httpx.Response(200, json=body)
-
-    @property
-    def requests(self) -> list[tuple[str, str]]:
-        return [(r.method, r.url.path) for r in self.sent]
-
-    def sync_client(self) -> EigenpalClient:
-        transport = httpx.MockTransport(self.handler)
-        return EigenpalClient(
-            api_key=API_KEY, base_url=BASE_URL, transport=transport, clock=self.clock, sleep=self.sleep
-        )
-
-    def async_client(self) -> AsyncEigenpalClient:
-        transport = httpx.MockTransport(self.handler)
-        return AsyncEigenpalClient(
-            api_key=API_KEY, base_url=BASE_URL, transport=transport, clock=self.clock, sleep=self.async_sleep
-        )
+def fake_api(polls_to_end: int = 2) -> FakeApi:
+    """The shared ``FakeApi``: its run ends after ``polls_to_end`` polls; the run's answer carries a field this
+    client does not know (``queue``)."""
+    return FakeApi(
+        polls_to_end=polls_to_end, run_extra={"status": "running", "queue": "fast"},
+        terminal_extra={"result": {"total": 3}, "completedAt": CREATED},
+        with_steps={"steps": [{"stepId": "s1", "status": "completed"}]},
+        cancel_response=(200, {"executionId": "exec_1", "status": "cancelled", "wasStatus": "running"}),
+    )  # fmt: skip
 
 
 RUN = ("POST", "/api/v1/workflows/wf_1/run")
@@ -88,20 +54,20 @@ def check_answer_fields(handle: StartedExecution) -> None:
 
 
 def test_run_returns_a_handle_that_is_the_answer_and_waits_for_its_execution() -> None:
-    api = FakeApi()
-    with api.sync_client() as client:
+    api = fake_api()
+    with api.client() as client:
         handle = client.workflows.run("wf_1", {"n": 1})
         assert isinstance(handle, ExecutionHandle)
         check_answer_fields(handle)
         result = handle.wait(timeout_seconds=30)
     assert isinstance(result, ExecutionResult)
     assert (result.execution_id, str(result.status), result.result) == ("exec_1", "completed", {"total": 3})
-    assert api.requests == [RUN, POLL, POLL]  # like executions.wait: a poll right away, then the schedule
-    assert api.sleeps == [0.7]
+    assert api.paths == [RUN, POLL, POLL]  # like executions.wait: a poll right away, then the schedule
+    assert api.time.sleeps == [0.7]
 
 
 def test_the_async_handle_does_the_same_awaited() -> None:
-    api = FakeApi()
+    api = fake_api()
 
     async def scenario() -> ExecutionResult:
         async with api.async_client() as client:
@@ -111,13 +77,13 @@ def test_the_async_handle_does_the_same_awaited() -> None:
             return await handle.wait(timeout_seconds=30)
 
     assert asyncio.run(scenario()).result == {"total": 3}
-    assert api.requests == [RUN, POLL, POLL]
-    assert api.sleeps == [0.7]
+    assert api.paths == [RUN, POLL, POLL]
+    assert api.time.sleeps == [0.7]
 
 
 def test_get_and_cancel_act_on_the_handles_execution() -> None:
-    api = FakeApi(polls_to_end=1)
-    with api.sync_client() as client:
+    api = fake_api(polls_to_end=1)
+    with api.client() as client:
         handle = client.workflows.run("wf_1")
         detail = handle.get(include_steps=True, request_timeout_seconds=5)
         outcome = handle.cancel()
@@ -127,11 +93,11 @@ def test_get_and_cancel_act_on_the_handles_execution() -> None:
     assert api.sent[1].extensions["timeout"]["read"] == 5.0
     assert isinstance(outcome, ExecutionCancellation)
     assert str(outcome.status) == "cancelled"
-    assert api.requests == [RUN, POLL, CANCEL]
+    assert api.paths == [RUN, POLL, CANCEL]
 
 
 def test_async_get_and_cancel() -> None:
-    api = FakeApi(polls_to_end=1)
+    api = fake_api(polls_to_end=1)
 
     async def scenario() -> tuple[Execution, ExecutionCancellation]:
         async with api.async_client() as client:
@@ -141,34 +107,34 @@ def test_async_get_and_cancel() -> None:
     detail, outcome = asyncio.run(scenario())
     assert str(detail.status) == "completed"
     assert str(outcome.status) == "cancelled"
-    assert api.requests == [RUN, POLL, CANCEL]
+    assert api.paths == [RUN, POLL, CANCEL]
 
 
 def test_a_handle_wait_past_its_deadline_raises_with_the_execution_id() -> None:
-    api = FakeApi(polls_to_end=1000)
-    with api.sync_client() as client:
+    api = fake_api(polls_to_end=1000)
+    with api.client() as client:
         handle = client.workflows.run("wf_1")
         with pytest.raises(EigenpalTimeoutError) as caught:
             handle.wait(timeout_seconds=3, cancel_on_timeout=True)
     assert caught.value.execution_id == "exec_1"
-    assert api.requests[-1] == CANCEL
+    assert api.paths[-1] == CANCEL
 
 
 def test_run_and_wait_is_run_then_wait_on_one_deadline() -> None:
     # The trigger and the wait share the deadline: run_and_wait sleeps before its first poll (a run just
     # started has rarely ended), where handle.wait() after run() polls at once.
-    api = FakeApi()
-    with api.sync_client() as client:
+    api = fake_api()
+    with api.client() as client:
         result = client.workflows.executions.run_and_wait("wf_1", {"n": 1}, timeout_seconds=30)
     assert result.result == {"total": 3}
-    assert api.requests == [RUN, POLL, POLL]
-    assert api.sleeps[0] == 0.7
+    assert api.paths == [RUN, POLL, POLL]
+    assert api.time.sleeps[0] == 0.7
     assert api.sent[0].extensions["eigenpal_deadline"] == 30.0
 
 
 def test_handles_compare_and_show_as_the_answer_does() -> None:
-    api = FakeApi()
-    with api.sync_client() as client:
+    api = fake_api()
+    with api.client() as client:
         first, second = client.workflows.run("wf_1"), client.workflows.run("wf_1")
     assert first == second
     assert repr(first).startswith("ExecutionHandle(execution_id='exec_1', status=")
@@ -176,8 +142,8 @@ def test_handles_compare_and_show_as_the_answer_does() -> None:
 
 
 def test_the_handle_carries_every_field_of_the_generated_answer() -> None:
-    api = FakeApi()
-    with api.sync_client() as client:
+    api = fake_api()
+    with api.client() as client:
         handle = client.workflows.run("wf_1")
     answer = StartedExecution.from_dict(handle.raw)
     for field in attrs.fields(StartedExecution):

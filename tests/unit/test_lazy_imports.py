@@ -117,4 +117,6 @@ def test_resources_and_raw_client_are_made_once_per_client() -> None:
         assert client.workflows is client.workflows
         assert client.raw is client.raw
         assert isinstance(client.raw, eigenpal_api.Client)
-        assert client.raw.get_httpx_client() is client._http
+        raw_http = client.raw.get_httpx_client()
+        assert not raw_http.is_closed
+    assert raw_http.is_closed  # the raw client sends through the client's own pool: closed with it

@@ -300,9 +300,9 @@ def test_run_connect_errors_exhaust_retries_then_raise_without_may_exist_hint(re
 # --- a retried upload resends the whole file --------------------------------------------------------------
 
 
-class StreamingTransport(httpx.BaseTransport):
+class StreamingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Reads the request body from ``request.stream`` on every attempt, as a real connection does (MockTransport
-    caches the first read, which would hide a body that is not replayable)."""
+    caches the first read, which would hide a body that is not replayable); for either client."""
 
     def __init__(self, statuses: list[httpx.Response]) -> None:
         self.statuses = statuses
@@ -312,6 +312,12 @@ class StreamingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
         self.bodies.append(b"".join(request.stream))
+        self.requests.append(request)
+        return self.statuses.pop(0)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        self.bodies.append(b"".join([chunk async for chunk in request.stream]))
         self.requests.append(request)
         return self.statuses.pop(0)
 
@@ -344,13 +350,30 @@ def _upload_inputs(tmp_path: Path, kind: str) -> dict[str, Any]:
     return {"scan": {"content": FILE_BYTES, "filename": "scan.pdf"}, "n": 1}
 
 
+def run_through(transport: StreamingTransport, client_kind: str, inputs: dict[str, Any], sleeps: list[float]) -> str:
+    """``workflows.run("wf_1", inputs)`` on the sync or the async client over ``transport``; the execution id."""
+    if client_kind == "sync":
+        with EigenpalClient(api_key=API_KEY, base_url=BASE, transport=transport, sleep=sleeps.append) as client:
+            return client.workflows.run("wf_1", input=inputs).execution_id
+
+    async def record_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def main() -> str:
+        async with AsyncEigenpalClient(
+            api_key=API_KEY, base_url=BASE, transport=transport, sleep=record_sleep
+        ) as client:
+            return (await client.workflows.run("wf_1", input=inputs)).execution_id
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("client_kind", ["sync", "async"])
 @pytest.mark.parametrize("kind", ["path", "bytesio", "content"])
-def test_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind: str) -> None:
+def test_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind: str, client_kind: str) -> None:
     transport = StreamingTransport([status(429, headers={"Retry-After": "0"}), created()])
     sleeps: list[float] = []
-    client = EigenpalClient(api_key=API_KEY, base_url=BASE, transport=transport, sleep=sleeps.append)
-    result = client.workflows.run("wf_1", input=_upload_inputs(tmp_path, kind))
-    assert result.execution_id == "exec_1"
+    assert run_through(transport, client_kind, _upload_inputs(tmp_path, kind), sleeps) == "exec_1"
     assert sleeps == [0.0]
     assert len(transport.bodies) == 2
     content_type = transport.requests[0].headers["content-type"]
@@ -368,42 +391,6 @@ def test_retried_upload_through_mock_transport(tmp_path: Path, retrying: Retryin
     assert script.attempts == 2
     for request in script.requests:
         assert file_parts(request.headers["content-type"], request.content)["scan"] == FILE_BYTES
-
-
-class AsyncStreamingTransport(httpx.AsyncBaseTransport):
-    """The async twin of ``StreamingTransport``: drains ``request.stream`` on every attempt."""
-
-    def __init__(self, statuses: list[httpx.Response]) -> None:
-        self.statuses = statuses
-        self.bodies: list[bytes] = []
-        self.content_types: list[str] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.AsyncByteStream)
-        self.bodies.append(b"".join([chunk async for chunk in request.stream]))
-        self.content_types.append(request.headers["content-type"])
-        return self.statuses.pop(0)
-
-
-@pytest.mark.parametrize("kind", ["path", "bytesio"])
-def test_async_retried_upload_streams_the_whole_file_twice(tmp_path: Path, kind: str) -> None:
-    transport = AsyncStreamingTransport([status(429, headers={"Retry-After": "0"}), created()])
-    sleeps: list[float] = []
-
-    async def record_sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-
-    async def main() -> StartedExecution:
-        async with AsyncEigenpalClient(
-            api_key=API_KEY, base_url=BASE, transport=transport, sleep=record_sleep
-        ) as client:
-            return await client.workflows.run("wf_1", input=_upload_inputs(tmp_path, kind))
-
-    assert asyncio.run(main()).execution_id == "exec_1"
-    assert sleeps == [0.0]
-    assert len(transport.bodies) == 2
-    for content_type, body in zip(transport.content_types, transport.bodies, strict=True):
-        assert file_parts(content_type, body)["scan"] == FILE_BYTES
 
 
 # --- delays -----------------------------------------------------------------------------------------------
@@ -509,56 +496,3 @@ def test_backoff_grows_across_many_samples(retrying: Retrying) -> None:
         lasts.append(sleeps[-1])
     assert max(firsts) < min(lasts)  # 0.5 s band vs 2 s band: never overlapping
     assert len(set(firsts)) > 1  # jittered, not a fixed delay
-
-
-# --- async ------------------------------------------------------------------------------------------------
-
-
-def run_async(
-    script: Handler, scenario: Callable[[AsyncEigenpalClient], Any], **kwargs: Any
-) -> tuple[Any, list[float]]:
-    sleeps: list[float] = []
-
-    async def record_sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-
-    async def main() -> Any:
-        options: dict[str, Any] = {"api_key": API_KEY, "base_url": BASE, **kwargs}
-        async with AsyncEigenpalClient(transport=httpx.MockTransport(script), sleep=record_sleep, **options) as client:
-            return await scenario(client)
-
-    return asyncio.run(main()), sleeps
-
-
-def test_async_get_is_retried_on_503() -> None:
-    script = Script([status(503), status(503)], final=ok_execution())
-    execution, sleeps = run_async(script, lambda client: client.workflows.executions.get("exec_1"))
-    assert execution.execution_id == "exec_1"
-    assert script.attempts == 3
-    assert len(sleeps) == 2
-    _check_backoff(sleeps)
-
-
-def test_async_get_gives_up_after_three_attempts() -> None:
-    script = Script([], final=httpx.ReadTimeout)
-    with pytest.raises(EigenpalTimeoutError) as info:
-        run_async(script, lambda client: client.workflows.executions.get("exec_1"))
-    assert info.value.execution_id == "exec_1"
-    assert script.attempts == 3
-
-
-def test_async_run_is_not_retried_on_read_timeout() -> None:
-    script = Script([], final=httpx.ReadTimeout)
-    with pytest.raises(EigenpalTimeoutError) as info:
-        run_async(script, lambda client: client.workflows.run("wf_1", input={"a": 1}))
-    assert info.value.execution_may_exist is True
-    assert script.attempts == 1
-
-
-def test_async_run_is_retried_on_connect_error_and_honours_retry_after() -> None:
-    script = Script([httpx.ConnectError, status(429, headers={"Retry-After": "2"})], final=created())
-    result, sleeps = run_async(script, lambda client: client.workflows.run("wf_1", input={"a": 1}))
-    assert result.execution_id == "exec_1"
-    assert script.attempts == 3
-    assert len(sleeps) == 2
-    assert sleeps[1] == 2.0

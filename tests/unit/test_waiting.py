@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,7 +37,9 @@ from eigenpal_ext import (
     ExecutionStatus,
     is_terminal,
 )
-from tests.support import FakeTime, raise_, respond
+from tests.support import FakeApi, FakeTime, raise_, respond
+from tests.support import make_client as make_sync_client
+from tests.unit.conftest import ClientFactory
 
 BASE_URL = "https://eigenpal.test"
 EXECUTION_ID = "exec_1"
@@ -57,114 +58,23 @@ WAIT_POLL_TIMES = [0.0, 0.7, 1.54, 2.548, 3.7576, 5.20912, 6.70912]
 Action = Callable[[httpx.Request], httpx.Response]
 
 
-@dataclass
-class Sent:
-    """One request as the fake API saw it: when it arrived and how many sleeps had happened before."""
-
-    request: httpx.Request
-    at: float
-    sleeps_before: int
+def sync_client(handler: Any, *, time: FakeTime | None = None, **options: Any) -> EigenpalClient:
+    """The sync client alone (for the hypothesis test: a fixture's client would be shared by its examples)."""
+    return make_sync_client(handler, time=time, **options)
 
 
-def execution_json(status: str, **extra: Any) -> dict[str, Any]:
-    return {"executionId": EXECUTION_ID, "status": status, "createdAt": CREATED_AT, **extra}
+def fake_api(**options: Any) -> FakeApi:
+    """The shared ``FakeApi``, its completed execution carrying ``RESULT``."""
+    return FakeApi(**{"terminal_extra": {"result": RESULT}, **options})
 
 
-@dataclass
-class FakeApi:
-    """Run → 201; GET execution → a status that depends on the fake clock; cancel → a cancel outcome.
-
-    ``status_at(elapsed)`` gives the status ``elapsed`` seconds after the run request arrived (default:
-    running until ``finishes_after``, then ``final_status``; ``finishes_after=None`` never finishes).
-    ``poll_script`` answers the first polls instead (one entry per poll; ``None`` = the normal answer).
-    Each request costs ``latency`` fake seconds, after the server has decided its answer.
-    """
-
-    time: FakeTime = field(default_factory=FakeTime)
-    finishes_after: float | None = 3.0
-    final_status: str = "completed"
-    terminal_extra: dict[str, Any] = field(default_factory=lambda: {"result": RESULT})
-    status_at: Callable[[float], str] | None = None
-    latency: float = 0.0
-    poll_script: list[Action | None] = field(default_factory=list)
-    run_action: Action | None = None
-    cancel_response: tuple[int, dict[str, Any]] = (
-        200,
-        {"executionId": EXECUTION_ID, "status": "cancellation-requested", "wasStatus": "running"},
-    )
-    started_at: float = 0.0
-    sent: list[Sent] = field(default_factory=list)
-
-    @property
-    def finished_at(self) -> float:
-        assert self.finishes_after is not None
-        return self.started_at + self.finishes_after
-
-    def status_now(self) -> str:
-        elapsed = self.time.now - self.started_at
-        if self.status_at is not None:
-            return self.status_at(elapsed)
-        if self.finishes_after is not None and elapsed >= self.finishes_after - 1e-12:
-            return self.final_status
-        return "running"
-
-    def body_now(self) -> dict[str, Any]:
-        status = self.status_now()
-        return execution_json(status, **(self.terminal_extra if is_terminal(status) else {}))
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(Sent(request, self.time.now, len(self.time.sleeps)))
-        try:
-            return self._answer(request)
-        finally:
-            self.time.now += self.latency
-
-    def _answer(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if request.method == "POST" and path.endswith("/run"):
-            if self.run_action is not None:
-                return self.run_action(request)
-            self.started_at = self.time.now
-            return httpx.Response(201, json={"executionId": EXECUTION_ID})
-        if request.method == "POST" and path == CANCEL_PATH:
-            status, body = self.cancel_response
-            return httpx.Response(status, json=body)
-        if request.method == "GET" and path == POLL_PATH:
-            polls_so_far = len(self.polls) - 1
-            if polls_so_far < len(self.poll_script):
-                action = self.poll_script[polls_so_far]
-                if action is not None:
-                    return action(request)
-            return httpx.Response(200, json=self.body_now())
-        return httpx.Response(404, json={"issues": [{"field": "<root>", "message": f"no route {path}"}]})
-
-    @property
-    def polls(self) -> list[Sent]:
-        return [s for s in self.sent if s.request.method == "GET" and s.request.url.path == POLL_PATH]
-
-    @property
-    def poll_times(self) -> list[float]:
-        return [s.at for s in self.polls]
-
-    @property
-    def runs(self) -> list[Sent]:
-        return [s for s in self.sent if s.request.url.path.endswith("/run")]
-
-    @property
-    def cancels(self) -> list[Sent]:
-        return [s for s in self.sent if s.request.url.path == CANCEL_PATH]
+def make_client(any_client: ClientFactory, api: FakeApi, **kwargs: Any) -> EigenpalClient:
+    """The sync or the async client (``any_client``) on ``api`` and its simulated time."""
+    return any_client(api.handler, time=api.time, **kwargs)
 
 
-def make_client(api: FakeApi, **kwargs: Any) -> EigenpalClient:
-    client = EigenpalClient(
-        api_key="eg_test_key_0123456789", base_url=BASE_URL, transport=httpx.MockTransport(api.handler),
-        clock=api.time.clock, sleep=api.time.sleep, **kwargs,
-    )  # fmt: skip
-    return client
-
-
-def run_and_wait(api: FakeApi, **kwargs: Any) -> ExecutionResult:
-    with make_client(api) as client:
+def run_and_wait(any_client: ClientFactory, api: FakeApi, **kwargs: Any) -> ExecutionResult:
+    with make_client(any_client, api) as client:
         return client.workflows.executions.run_and_wait("extract-invoice", input={"customer": "ACME"}, **kwargs)
 
 
@@ -175,10 +85,10 @@ def approx_list(values: list[float]) -> Any:
 # --- the result ---------------------------------------------------------------------------------------------
 
 
-def test_run_and_wait_returns_a_typed_execution_result_not_a_dict() -> None:
-    api = FakeApi(finishes_after=3.0)  # the completed body has no "error" and no "completedAt" key
+def test_run_and_wait_returns_a_typed_execution_result_not_a_dict(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=3.0)  # the completed body has no "error" and no "completedAt" key
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert type(result) is ExecutionResult
     assert not isinstance(result, dict)
@@ -206,11 +116,11 @@ def test_run_and_wait_returns_a_typed_execution_result_not_a_dict() -> None:
     ids=["absent", "null", "present"],
 )
 def test_completed_at_and_error_are_none_or_real_values_never_unset(
-    extra: dict[str, Any], expected_completed_at: datetime | None, expected_error: str | None
+    any_client: ClientFactory, extra: dict[str, Any], expected_completed_at: datetime | None, expected_error: str | None
 ) -> None:
-    api = FakeApi(finishes_after=0.5, terminal_extra=extra)
+    api = fake_api(finishes_after=0.5, terminal_extra=extra)
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.completed_at == expected_completed_at
     assert type(result.completed_at) is type(expected_completed_at)
@@ -228,11 +138,11 @@ def test_completed_at_and_error_are_none_or_real_values_never_unset(
     ],
 )
 def test_failed_cancelled_and_rejected_executions_are_returned_not_raised(
-    final_status: str, extra: dict[str, Any]
+    any_client: ClientFactory, final_status: str, extra: dict[str, Any]
 ) -> None:
-    api = FakeApi(finishes_after=1.0, final_status=final_status, terminal_extra=extra)
+    api = fake_api(finishes_after=1.0, final_status=final_status, terminal_extra=extra)
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.status == final_status
     assert result.succeeded is False
@@ -245,10 +155,10 @@ def test_failed_cancelled_and_rejected_executions_are_returned_not_raised(
 # --- never losing the execution id ------------------------------------------------------------------------
 
 
-def test_trigger_is_sent_without_a_server_hold_then_the_execution_is_polled_by_id() -> None:
-    api = FakeApi(finishes_after=1.0)
+def test_trigger_is_sent_without_a_server_hold_then_the_execution_is_polled_by_id(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=1.0)
 
-    run_and_wait(api)
+    run_and_wait(any_client, api)
 
     run = api.sent[0].request
     assert (run.method, run.url.path) == ("POST", RUN_PATH)
@@ -265,10 +175,10 @@ def test_trigger_is_sent_without_a_server_hold_then_the_execution_is_polled_by_i
 # --- the poll schedule ------------------------------------------------------------------------------------
 
 
-def test_first_poll_comes_0_7s_after_the_trigger() -> None:
-    api = FakeApi(finishes_after=0.0)
+def test_first_poll_comes_0_7s_after_the_trigger(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=0.0)
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.status == "completed"
     assert len(api.sent) == 2
@@ -276,11 +186,11 @@ def test_first_poll_comes_0_7s_after_the_trigger() -> None:
     assert api.time.sleeps == [0.7]
 
 
-def test_sleeps_start_at_0_7_grow_by_1_2_and_cap_at_the_poll_interval() -> None:
-    api = FakeApi(finishes_after=None)
+def test_sleeps_start_at_0_7_grow_by_1_2_and_cap_at_the_poll_interval(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None)
 
     with pytest.raises(EigenpalTimeoutError):
-        run_and_wait(api, timeout_seconds=60.0)
+        run_and_wait(any_client, api, timeout_seconds=60.0)
 
     sleeps = api.time.sleeps
     assert sleeps[:10] == approx_list(SCHEDULE_SLEEPS)
@@ -316,20 +226,22 @@ def test_sleeps_start_at_0_7_grow_by_1_2_and_cap_at_the_poll_interval() -> None:
         (0.05, [0.05, 0.05, 0.05, 0.05]),
     ],
 )
-def test_the_cap_is_poll_interval_seconds(poll_interval: float, expected_start: list[float]) -> None:
-    api = FakeApi(finishes_after=None)
+def test_the_cap_is_poll_interval_seconds(
+    any_client: ClientFactory, poll_interval: float, expected_start: list[float]
+) -> None:
+    api = fake_api(finishes_after=None)
 
     with pytest.raises(EigenpalTimeoutError):
-        run_and_wait(api, timeout_seconds=30.0, poll_interval_seconds=poll_interval)
+        run_and_wait(any_client, api, timeout_seconds=30.0, poll_interval_seconds=poll_interval)
 
     assert api.time.sleeps[: len(expected_start)] == approx_list(expected_start)
     assert max(api.time.sleeps) == pytest.approx(poll_interval)
 
 
-def test_a_3s_execution_is_detected_0_248s_after_it_ends_with_5_requests() -> None:
-    api = FakeApi(finishes_after=3.0)
+def test_a_3s_execution_is_detected_0_248s_after_it_ends_with_5_requests(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=3.0)
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.status == "completed"
     assert api.poll_times == approx_list(SCHEDULE_POLL_TIMES[:4])
@@ -340,10 +252,10 @@ def test_a_3s_execution_is_detected_0_248s_after_it_ends_with_5_requests() -> No
     assert len(api.polls) == 4
 
 
-def test_a_0_3s_execution_is_seen_0_4s_after_it_ends_with_2_requests() -> None:
-    api = FakeApi(finishes_after=0.3)
+def test_a_0_3s_execution_is_seen_0_4s_after_it_ends_with_2_requests(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=0.3)
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.status == "completed"
     # The first poll, at 0.7 s, sees the end: 0.4 s after it. Fixed 2 s polling: 3 requests, 1.7 s after it.
@@ -351,10 +263,10 @@ def test_a_0_3s_execution_is_seen_0_4s_after_it_ends_with_2_requests() -> None:
     assert len(api.sent) == 2
 
 
-def test_a_120s_execution_polls_every_poll_interval_after_the_ramp() -> None:
-    api = FakeApi(finishes_after=120.0)
+def test_a_120s_execution_polls_every_poll_interval_after_the_ramp(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=120.0)
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.status == "completed"
     # 6 ramp polls up to 5.90912 s, then every 1.5 s from 7.40912 s to 121.40912 s (77 polls).
@@ -363,10 +275,10 @@ def test_a_120s_execution_polls_every_poll_interval_after_the_ramp() -> None:
     assert api.time.now - api.finished_at == pytest.approx(1.40912)
 
 
-def test_a_longer_poll_interval_costs_fewer_requests_on_a_long_run() -> None:
-    api = FakeApi(finishes_after=120.0)
+def test_a_longer_poll_interval_costs_fewer_requests_on_a_long_run(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=120.0)
 
-    result = run_and_wait(api, poll_interval_seconds=2.0)
+    result = run_and_wait(any_client, api, poll_interval_seconds=2.0)
 
     assert result.status == "completed"
     assert len(api.polls) <= 120 / 2.0 + 6
@@ -378,10 +290,10 @@ def test_a_longer_poll_interval_costs_fewer_requests_on_a_long_run() -> None:
 
 @pytest.mark.parametrize("latency", [0.0, 0.05, 0.3])
 def test_the_deadline_is_kept_exactly(latency: float) -> None:
-    api = FakeApi(finishes_after=None, latency=latency)
+    api = fake_api(finishes_after=None, latency=latency)
 
     with pytest.raises(EigenpalWaitTimeoutError) as caught:
-        run_and_wait(api, timeout_seconds=5.0)
+        run_and_wait(sync_client, api, timeout_seconds=5.0)
 
     error = caught.value
     assert error.execution_id == EXECUTION_ID
@@ -410,11 +322,11 @@ def test_the_deadline_property_any_timing(
     timeout: float, latency_fraction: float, poll_interval: float, start: float
 ) -> None:
     latency = timeout * latency_fraction
-    api = FakeApi(finishes_after=None, latency=latency)
+    api = fake_api(finishes_after=None, latency=latency)
     api.time.now = start
 
     with pytest.raises(EigenpalTimeoutError):
-        run_and_wait(api, timeout_seconds=timeout, poll_interval_seconds=poll_interval)
+        run_and_wait(sync_client, api, timeout_seconds=timeout, poll_interval_seconds=poll_interval)
 
     elapsed = api.time.now - start
     assert elapsed >= timeout - 1e-6
@@ -423,10 +335,10 @@ def test_the_deadline_property_any_timing(
     assert all(0 < s <= poll_interval + 1e-9 for s in api.time.sleeps)
 
 
-def test_poll_read_timeout_is_the_client_timeout_when_the_deadline_is_far() -> None:
-    api = FakeApi(finishes_after=1.0)
+def test_poll_read_timeout_is_the_client_timeout_when_the_deadline_is_far(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=1.0)
 
-    with make_client(api, request_timeout_seconds=30.0) as client:
+    with make_client(any_client, api, request_timeout_seconds=30.0) as client:
         client.workflows.executions.run_and_wait("extract-invoice", timeout_seconds=300.0)
 
     assert {poll.request.extensions["timeout"]["read"] for poll in api.polls} == {30.0}
@@ -444,20 +356,20 @@ def rate_limited_once(retry_after: str) -> Action:
     return run_action
 
 
-def test_a_rate_limited_trigger_does_not_sleep_past_the_deadline() -> None:
-    api = FakeApi(finishes_after=None, run_action=rate_limited_once("30"))
+def test_a_rate_limited_trigger_does_not_sleep_past_the_deadline(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None, run_action=rate_limited_once("30"))
 
     with pytest.raises((EigenpalAPIError, EigenpalTimeoutError)):
-        run_and_wait(api, timeout_seconds=5.0)
+        run_and_wait(any_client, api, timeout_seconds=5.0)
 
     assert sum(api.time.sleeps) <= 5.0
     assert api.time.now <= 5.0
 
 
-def test_a_rate_limited_trigger_is_retried_when_retry_after_fits_in_the_deadline() -> None:
-    api = FakeApi(finishes_after=0.0, run_action=rate_limited_once("1"))
+def test_a_rate_limited_trigger_is_retried_when_retry_after_fits_in_the_deadline(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=0.0, run_action=rate_limited_once("1"))
 
-    result = run_and_wait(api, timeout_seconds=5.0)
+    result = run_and_wait(any_client, api, timeout_seconds=5.0)
 
     assert result.status == "completed"
     assert len(api.runs) == 2
@@ -467,21 +379,21 @@ def test_a_rate_limited_trigger_is_retried_when_retry_after_fits_in_the_deadline
 # --- cancel on timeout ---------------------------------------------------------------------------------------
 
 
-def test_no_cancel_is_sent_on_timeout_by_default() -> None:
-    api = FakeApi(finishes_after=None)
+def test_no_cancel_is_sent_on_timeout_by_default(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None)
 
     with pytest.raises(EigenpalTimeoutError) as caught:
-        run_and_wait(api, timeout_seconds=5.0)
+        run_and_wait(any_client, api, timeout_seconds=5.0)
 
     assert api.cancels == []
     assert "cancel" not in caught.value.message
 
 
-def test_cancel_on_timeout_sends_a_cancel_before_raising_and_says_what_happened() -> None:
-    api = FakeApi(finishes_after=None)
+def test_cancel_on_timeout_sends_a_cancel_before_raising_and_says_what_happened(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None)
 
     with pytest.raises(EigenpalWaitTimeoutError) as caught:
-        run_and_wait(api, timeout_seconds=5.0, cancel_on_timeout=True)
+        run_and_wait(any_client, api, timeout_seconds=5.0, cancel_on_timeout=True)
 
     assert len(api.cancels) == 1
     assert api.sent[-1].request.method == "POST"
@@ -492,11 +404,11 @@ def test_cancel_on_timeout_sends_a_cancel_before_raising_and_says_what_happened(
     assert caught.value.last_status == "running"
 
 
-def test_a_failing_cancel_still_raises_the_timeout_error_with_a_note() -> None:
-    api = FakeApi(finishes_after=None, cancel_response=(500, {"issues": [], "requestId": "req_cancel"}))
+def test_a_failing_cancel_still_raises_the_timeout_error_with_a_note(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None, cancel_response=(500, {"issues": [], "requestId": "req_cancel"}))
 
     with pytest.raises(EigenpalTimeoutError) as caught:
-        run_and_wait(api, timeout_seconds=5.0, cancel_on_timeout=True)
+        run_and_wait(any_client, api, timeout_seconds=5.0, cancel_on_timeout=True)
 
     assert type(caught.value) is EigenpalWaitTimeoutError
     assert not isinstance(caught.value, EigenpalServerError)
@@ -519,12 +431,14 @@ TRANSIENT_FAILURES: dict[str, Action] = {
 
 
 @pytest.mark.parametrize("failure", list(TRANSIENT_FAILURES))
-def test_transient_poll_failures_are_polled_through_at_one_request_each(failure: str) -> None:
+def test_transient_poll_failures_are_polled_through_at_one_request_each(
+    any_client: ClientFactory, failure: str
+) -> None:
     # The 2nd and 3rd polls fail; a transport retry would add requests and shift the poll times.
     action = TRANSIENT_FAILURES[failure]
-    api = FakeApi(finishes_after=3.0, poll_script=[None, action, action])
+    api = fake_api(finishes_after=3.0, poll_script=[None, action, action])
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.status == "completed"
     assert result.result == RESULT
@@ -536,13 +450,13 @@ def test_transient_poll_failures_are_polled_through_at_one_request_each(failure:
         assert poll.request.extensions["eigenpal_max_retries"] == 0
 
 
-def test_a_rate_limited_poll_waits_at_least_retry_after() -> None:
-    api = FakeApi(
+def test_a_rate_limited_poll_waits_at_least_retry_after(any_client: ClientFactory) -> None:
+    api = fake_api(
         finishes_after=5.0,
         poll_script=[None, respond(429, headers={"Retry-After": "2"}, json={"issues": []})],
     )
 
-    result = run_and_wait(api)
+    result = run_and_wait(any_client, api)
 
     assert result.status == "completed"
     assert api.time.sleeps[:2] == approx_list([0.7, 0.7])
@@ -553,22 +467,22 @@ def test_a_rate_limited_poll_waits_at_least_retry_after() -> None:
     assert api.polls[1].request.extensions["eigenpal_max_retries"] == 0
 
 
-def test_a_retry_after_longer_than_what_is_left_is_clipped_to_the_deadline() -> None:
-    api = FakeApi(finishes_after=None, poll_script=[respond(429, headers={"Retry-After": "30"}, json={"issues": []})])
+def test_a_retry_after_longer_than_what_is_left_is_clipped_to_the_deadline(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None, poll_script=[respond(429, headers={"Retry-After": "30"}, json={"issues": []})])
 
     with pytest.raises(EigenpalWaitTimeoutError) as caught:
-        run_and_wait(api, timeout_seconds=5.0)
+        run_and_wait(any_client, api, timeout_seconds=5.0)
 
     assert api.time.sleeps == approx_list([0.7, 4.3])  # the Retry-After, clipped to what is left
     assert len(api.polls) == 2
     assert caught.value.last_status == "running"
 
 
-def test_a_deadline_reached_during_failures_reports_the_last_poll_error() -> None:
-    api = FakeApi(finishes_after=None, poll_script=[respond(503, json={"issues": []})] * 100)
+def test_a_deadline_reached_during_failures_reports_the_last_poll_error(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None, poll_script=[respond(503, json={"issues": []})] * 100)
 
     with pytest.raises(EigenpalWaitTimeoutError) as caught:
-        run_and_wait(api, timeout_seconds=5.0)
+        run_and_wait(any_client, api, timeout_seconds=5.0)
 
     assert caught.value.execution_id == EXECUTION_ID
     assert caught.value.last_status is None
@@ -584,13 +498,13 @@ def test_a_deadline_reached_during_failures_reports_the_last_poll_error() -> Non
     [(404, EigenpalNotFoundError), (401, EigenpalAuthError), (400, EigenpalValidationError)],
 )
 def test_non_transient_poll_errors_raise_the_typed_error_with_the_execution_id(
-    status: int, error_type: type[EigenpalAPIError]
+    any_client: ClientFactory, status: int, error_type: type[EigenpalAPIError]
 ) -> None:
     body = {"issues": [{"field": "executionId", "message": "nope", "code": "x", "severity": "error"}]}
-    api = FakeApi(finishes_after=3.0, poll_script=[None, respond(status, json=body)])
+    api = fake_api(finishes_after=3.0, poll_script=[None, respond(status, json=body)])
 
     with pytest.raises(error_type) as caught:
-        run_and_wait(api)
+        run_and_wait(any_client, api)
 
     assert caught.value.status == status
     assert caught.value.execution_id == EXECUTION_ID
@@ -598,10 +512,10 @@ def test_non_transient_poll_errors_raise_the_typed_error_with_the_execution_id(
     assert len(api.polls) == 2  # not retried, not polled again
 
 
-def test_a_404_while_waiting_on_an_existing_execution_carries_its_id() -> None:
-    api = FakeApi(poll_script=[respond(404, json={"issues": []})])
+def test_a_404_while_waiting_on_an_existing_execution_carries_its_id(any_client: ClientFactory) -> None:
+    api = fake_api(poll_script=[respond(404, json={"issues": []})])
 
-    with make_client(api) as client, pytest.raises(EigenpalNotFoundError) as caught:
+    with make_client(any_client, api) as client, pytest.raises(EigenpalNotFoundError) as caught:
         client.workflows.executions.wait(EXECUTION_ID)
 
     assert caught.value.execution_id == EXECUTION_ID
@@ -611,7 +525,7 @@ def test_a_404_while_waiting_on_an_existing_execution_carries_its_id() -> None:
 # --- on_status and unknown statuses -----------------------------------------------------------------------
 
 
-def test_on_status_is_called_once_per_status_change_in_order() -> None:
+def test_on_status_is_called_once_per_status_change_in_order(any_client: ClientFactory) -> None:
     def status_at(elapsed: float) -> str:
         if elapsed < 1.0:
             return "created"
@@ -619,10 +533,10 @@ def test_on_status_is_called_once_per_status_change_in_order() -> None:
             return "pending"
         return "running" if elapsed < 4.0 else "completed"
 
-    api = FakeApi(status_at=status_at)
+    api = fake_api(status_at=status_at)
     seen: list[Execution] = []
 
-    result = run_and_wait(api, on_status=seen.append)
+    result = run_and_wait(any_client, api, on_status=seen.append)
 
     assert [str(s.status) for s in seen] == ["created", "pending", "running", "completed"]
     assert all(isinstance(s, Execution) for s in seen)
@@ -632,16 +546,16 @@ def test_on_status_is_called_once_per_status_change_in_order() -> None:
     assert result.status == "completed"
 
 
-def test_an_unknown_status_is_non_terminal_and_surfaced_via_on_status() -> None:
+def test_an_unknown_status_is_non_terminal_and_surfaced_via_on_status(any_client: ClientFactory) -> None:
     def status_at(elapsed: float) -> str:
         if elapsed < 1.0:
             return "queued"
         return "running" if elapsed < 2.0 else "completed"
 
-    api = FakeApi(status_at=status_at)
+    api = fake_api(status_at=status_at)
     seen: list[str] = []
 
-    result = run_and_wait(api, on_status=lambda execution: seen.append(str(execution.status)))
+    result = run_and_wait(any_client, api, on_status=lambda execution: seen.append(str(execution.status)))
 
     assert seen == ["queued", "running", "completed"]
     assert result.status == "completed"
@@ -649,11 +563,11 @@ def test_an_unknown_status_is_non_terminal_and_surfaced_via_on_status() -> None:
     assert len(api.polls) == 3  # queued at 0.7 s, running at 1.4 s, completed at 2.24 s
 
 
-def test_an_execution_stuck_in_an_unknown_status_times_out_with_that_status() -> None:
-    api = FakeApi(status_at=lambda elapsed: "queued")
+def test_an_execution_stuck_in_an_unknown_status_times_out_with_that_status(any_client: ClientFactory) -> None:
+    api = fake_api(status_at=lambda elapsed: "queued")
 
     with pytest.raises(EigenpalWaitTimeoutError) as caught:
-        run_and_wait(api, timeout_seconds=3.0)
+        run_and_wait(any_client, api, timeout_seconds=3.0)
 
     assert caught.value.last_status == "queued"
 
@@ -661,11 +575,11 @@ def test_an_execution_stuck_in_an_unknown_status_times_out_with_that_status() ->
 # --- wait() on an existing execution ---------------------------------------------------------------------
 
 
-def test_wait_on_an_existing_execution_polls_with_the_same_schedule_and_sends_no_run() -> None:
-    api = FakeApi(finishes_after=3.0)
+def test_wait_on_an_existing_execution_polls_with_the_same_schedule_and_sends_no_run(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=3.0)
     seen: list[str] = []
 
-    with make_client(api) as client:
+    with make_client(any_client, api) as client:
         result = client.workflows.executions.wait(EXECUTION_ID, on_status=lambda e: seen.append(str(e.status)))
 
     assert api.runs == []
@@ -677,10 +591,10 @@ def test_wait_on_an_existing_execution_polls_with_the_same_schedule_and_sends_no
     assert seen == ["running", "completed"]
 
 
-def test_wait_keeps_its_deadline_too() -> None:
-    api = FakeApi(finishes_after=None)
+def test_wait_keeps_its_deadline_too(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=None)
 
-    with make_client(api) as client, pytest.raises(EigenpalTimeoutError) as caught:
+    with make_client(any_client, api) as client, pytest.raises(EigenpalTimeoutError) as caught:
         client.workflows.executions.wait(EXECUTION_ID, timeout_seconds=2.5, cancel_on_timeout=True)
 
     assert caught.value.execution_id == EXECUTION_ID
@@ -692,11 +606,13 @@ def test_wait_keeps_its_deadline_too() -> None:
 
 
 @pytest.mark.parametrize(("timeout", "hold"), [(300.0, 60), (20.0, 18), (20.9, 18), (60.0, 58), (62.5, 60)])
-def test_server_hold_ends_two_seconds_before_the_deadline_and_at_most_after_60(timeout: float, hold: int) -> None:
+def test_server_hold_ends_two_seconds_before_the_deadline_and_at_most_after_60(
+    any_client: ClientFactory, timeout: float, hold: int
+) -> None:
     # The answer must arrive before the deadline, where the trigger request is cut off.
-    api = FakeApi(finishes_after=1.0)
+    api = fake_api(finishes_after=1.0)
 
-    result = run_and_wait(api, timeout_seconds=timeout, server_hold=True)
+    result = run_and_wait(any_client, api, timeout_seconds=timeout, server_hold=True)
 
     run = api.runs[0].request
     assert run.url.params["wait_for_completion"] == str(hold)
@@ -705,32 +621,34 @@ def test_server_hold_ends_two_seconds_before_the_deadline_and_at_most_after_60(t
 
 
 @pytest.mark.parametrize("timeout", [2.5, 1.0])
-def test_server_hold_is_not_asked_for_when_less_than_a_second_would_be_left(timeout: float) -> None:
-    api = FakeApi(finishes_after=0.5)
+def test_server_hold_is_not_asked_for_when_less_than_a_second_would_be_left(
+    any_client: ClientFactory, timeout: float
+) -> None:
+    api = fake_api(finishes_after=0.5)
 
-    result = run_and_wait(api, timeout_seconds=timeout, server_hold=True)
+    result = run_and_wait(any_client, api, timeout_seconds=timeout, server_hold=True)
 
     assert "wait_for_completion" not in api.runs[0].request.url.params
     assert result.status == "completed"
 
 
-def test_server_hold_with_an_unbounded_timeout_holds_60s() -> None:
-    api = FakeApi(finishes_after=1.0)
+def test_server_hold_with_an_unbounded_timeout_holds_60s(any_client: ClientFactory) -> None:
+    api = fake_api(finishes_after=1.0)
 
-    result = run_and_wait(api, timeout_seconds=math.inf, server_hold=True)
+    result = run_and_wait(any_client, api, timeout_seconds=math.inf, server_hold=True)
 
     assert api.runs[0].request.url.params["wait_for_completion"] == "60"
     assert result.status == "completed"
 
 
-def test_a_held_run_that_already_ended_is_returned_after_one_get() -> None:
+def test_a_held_run_that_already_ended_is_returned_after_one_get(any_client: ClientFactory) -> None:
     def held_run(request: httpx.Request) -> httpx.Response:
         api.time.now += 1.5  # the server holds the request until the execution ends
         return httpx.Response(201, json={"executionId": EXECUTION_ID, "status": "completed", "result": RESULT})
 
-    api = FakeApi(finishes_after=0.0, run_action=held_run)
+    api = fake_api(finishes_after=0.0, run_action=held_run)
 
-    result = run_and_wait(api, server_hold=True)
+    result = run_and_wait(any_client, api, server_hold=True)
 
     assert len(api.sent) == 2
     assert [s.request.method for s in api.sent] == ["POST", "GET"]
@@ -740,11 +658,11 @@ def test_a_held_run_that_already_ended_is_returned_after_one_get() -> None:
     assert result.created_at == datetime(2026, 5, 9, 12, 0, tzinfo=UTC)
 
 
-def test_a_held_run_that_times_out_says_the_execution_may_exist_and_how_to_find_it() -> None:
-    api = FakeApi(run_action=raise_(httpx.ReadTimeout))
+def test_a_held_run_that_times_out_says_the_execution_may_exist_and_how_to_find_it(any_client: ClientFactory) -> None:
+    api = fake_api(run_action=raise_(httpx.ReadTimeout))
 
     with pytest.raises(EigenpalTimeoutError) as caught:
-        run_and_wait(api, server_hold=True)
+        run_and_wait(any_client, api, server_hold=True)
 
     error = caught.value
     assert error.execution_id is None
@@ -770,10 +688,12 @@ def test_a_held_run_that_times_out_says_the_execution_may_exist_and_how_to_find_
     ],
     ids=["interval-0", "interval-negative", "timeout-negative", "timeout-0", "timeout-nan", "interval-bool"],
 )
-def test_bad_wait_arguments_raise_value_error_before_any_request(kwargs: dict[str, Any]) -> None:
-    api = FakeApi()
+def test_bad_wait_arguments_raise_value_error_before_any_request(
+    any_client: ClientFactory, kwargs: dict[str, Any]
+) -> None:
+    api = fake_api()
 
-    with make_client(api) as client:
+    with make_client(any_client, api) as client:
         with pytest.raises(ValueError, match="seconds"):
             client.workflows.executions.run_and_wait("extract-invoice", **kwargs)
         with pytest.raises(ValueError, match="seconds"):
@@ -783,10 +703,10 @@ def test_bad_wait_arguments_raise_value_error_before_any_request(kwargs: dict[st
 
 
 @pytest.mark.parametrize("execution_id", ["", "   "])
-def test_wait_needs_an_execution_id(execution_id: str) -> None:
-    api = FakeApi()
+def test_wait_needs_an_execution_id(any_client: ClientFactory, execution_id: str) -> None:
+    api = fake_api()
 
-    with make_client(api) as client, pytest.raises(ValueError, match="execution_id"):
+    with make_client(any_client, api) as client, pytest.raises(ValueError, match="execution_id"):
         client.workflows.executions.wait(execution_id)
 
     assert api.sent == []

@@ -1,89 +1,42 @@
 """``run_and_wait`` and the server hold: used by default where the user declared that the server honours
 Idempotency-Key (``idempotent_runs=True``); an honour only inferred from an echo does not hold by default.
 
-Simulated time, like tests/unit/test_waiting.py: a fake API behind ``httpx.MockTransport`` whose one
-execution ends ``duration`` seconds after the first run request, which can echo ``Idempotency-Key`` (and
-then answers a repeated key with the same execution) and can hold a run request (``wait_for_completion``)
-by moving the fake clock to the end of the run or of the window. Nothing sleeps for real.
+Simulated time, like tests/unit/test_waiting.py: the shared ``FakeApi`` whose one execution ends ``duration``
+seconds after the first run request, which can echo ``Idempotency-Key`` (and then answers a repeated key with
+the same execution) and holds a run request (``wait_for_completion``) by moving the fake clock to the end of
+the run or of the window. Nothing sleeps for real.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import pytest
 
-from eigenpal_ext import AsyncEigenpalClient, EigenpalClient, ExecutionResult
-from tests.support import FakeTime
+from eigenpal_ext import EigenpalClient, ExecutionResult
+from tests.support import FakeApi
 
 EXECUTION_ID = "exec_1"
 POLL_PATH = f"/api/v1/workflows/executions/{EXECUTION_ID}"
 
 
-@dataclass
-class HoldingApi:
-    duration: float = 3.0
-    echoes_keys: bool = True
-    holds_replays: bool = True
-    new_id_on_replay: bool = False
-    time: FakeTime = field(default_factory=FakeTime)
-    started_at: float | None = None
-    keys: dict[str, str] = field(default_factory=dict)
-    sent: list[httpx.Request] = field(default_factory=list)
-
-    @property
-    def finished_at(self) -> float:
-        assert self.started_at is not None
-        return self.started_at + self.duration
-
-    def done(self) -> bool:
-        return self.started_at is not None and self.time.now >= self.finished_at - 1e-12
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(request)
-        if request.method == "GET":
-            status = "completed" if self.done() else "running"
-            body: dict[str, Any] = {"executionId": EXECUTION_ID, "status": status, "createdAt": "2026-05-09T12:00:00Z"}
-            return httpx.Response(200, json=body)
-        key = request.headers["Idempotency-Key"]
-        replay = key in self.keys
-        if not replay:
-            self.started_at = self.time.now
-        execution_id = f"exec_{len(self.keys) + 1}" if self.new_id_on_replay or not replay else self.keys[key]
-        self.keys.setdefault(key, execution_id)
-        answer: dict[str, Any] = {"executionId": execution_id}
-        hold = request.url.params.get("wait_for_completion")
-        if hold is not None and (self.holds_replays or not replay):
-            self.time.now = min(self.finished_at, self.time.now + float(hold))
-            if self.done():
-                answer["status"] = "completed"
-        headers = {"Idempotency-Key": key} if self.echoes_keys else {}
-        return httpx.Response(201, json=answer, headers=headers)
-
-    def client(self, **kwargs: Any) -> EigenpalClient:
-        client = EigenpalClient(
-            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(self.handler),
-            clock=self.time.clock, sleep=self.time.sleep, **kwargs,
-        )  # fmt: skip
-        return client
-
-    @property
-    def runs(self) -> list[httpx.Request]:
-        return [r for r in self.sent if r.method == "POST"]
-
-    @property
-    def polls(self) -> list[httpx.Request]:
-        return [r for r in self.sent if r.method == "GET"]
+def HoldingApi(
+    duration: float = 3.0, *, echoes_keys: bool = True, holds_replays: bool = True, new_id_on_replay: bool = False
+) -> FakeApi:
+    """The shared ``FakeApi`` as a server that holds runs and answers a repeated ``Idempotency-Key`` with its
+    execution (which it echoes, unless told not to); its execution ends ``duration`` seconds after its run."""
+    return FakeApi(
+        finishes_after=duration, echoes_keys=echoes_keys, holds_replays=holds_replays,
+        new_id_on_replay=new_id_on_replay, terminal_extra={},
+    )  # fmt: skip
 
 
-def run_and_wait(api: HoldingApi, client: EigenpalClient | None = None, **kwargs: Any) -> ExecutionResult:
+def run_and_wait(api: FakeApi, client: EigenpalClient | None = None, **kwargs: Any) -> ExecutionResult:
     """``run_and_wait`` on a client that declares keys honoured (unless another ``client`` is given)."""
     with client or api.client(idempotent_runs=True) as used:
-        return used.workflows.executions.run_and_wait("sleep", input={"seconds": api.duration}, **kwargs)
+        return used.workflows.executions.run_and_wait("sleep", input={"seconds": api.finishes_after}, **kwargs)
 
 
 def test_a_server_declared_to_honour_keys_is_waited_on_by_a_held_replay_no_polling() -> None:
@@ -241,7 +194,7 @@ def test_a_replay_answered_with_another_execution_is_named_not_repeated_and_the_
 
 
 def test_the_async_client_makes_the_same_requests() -> None:
-    def requests(api: HoldingApi) -> list[tuple[str, str | None]]:
+    def requests(api: FakeApi) -> list[tuple[str, str | None]]:
         return [(r.method, r.url.params.get("wait_for_completion")) for r in api.sent]
 
     sync_api = HoldingApi(duration=70.0)
@@ -250,10 +203,7 @@ def test_the_async_client_makes_the_same_requests() -> None:
     async_api = HoldingApi(duration=70.0)
 
     async def scenario() -> ExecutionResult:
-        async with AsyncEigenpalClient(
-            api_key="eg_test", base_url="https://eigenpal.test", transport=httpx.MockTransport(async_api.handler),
-            clock=async_api.time.clock, sleep=async_api.time.async_sleep, idempotent_runs=True,
-        ) as client:  # fmt: skip
+        async with async_api.async_client(idempotent_runs=True) as client:
             return await client.workflows.executions.run_and_wait("sleep", input={"seconds": 70})
 
     result = asyncio.run(scenario())

@@ -19,6 +19,8 @@ import pytest
 from eigenpal_api.api.workflows import get_workflow
 
 from eigenpal_ext import AsyncEigenpalClient, EigenpalClient, EigenpalServerError
+from tests.support import Recorder as AnswerRecorder
+from tests.unit.conftest import ClientFactory
 
 API_KEY = "eg_test_with_options_0123456789"
 BASE_URL = "https://eigenpal.test"
@@ -310,3 +312,14 @@ def test_connection_arguments_with_a_custom_transport_are_refused() -> None:
     with pytest.raises(ValueError, match=r"httpx_args\['verify'\] configures the connections, which transport="):
         EigenpalClient(api_key=API_KEY, transport=mock, httpx_args={"verify": False})
     EigenpalClient(api_key=API_KEY, transport=mock, httpx_args={"trust_env": False}).close()  # httpx.Client's too
+
+
+def test_is_closed_says_whether_a_client_can_still_send(any_client: ClientFactory) -> None:
+    owner = any_client(AnswerRecorder())
+    borrower = owner.with_options(max_retries=0)
+    other = owner.with_options(max_retries=1)
+    assert (owner.is_closed, borrower.is_closed, other.is_closed) == (False, False, False)
+    borrower.close()
+    assert (owner.is_closed, borrower.is_closed, other.is_closed) == (False, True, False)  # its own httpx client only
+    owner.close()
+    assert (owner.is_closed, other.is_closed) == (True, True)  # the pool it borrowed is gone
