@@ -13,12 +13,12 @@ of the async client so one test body runs against both clients.
 - ``make_client`` / ``make_async_client``: a client on a mock transport and simulated time.
 - ``load_file``: a Python file of the repository that is not a package module (a script, the noxfile),
   executed and returned as a module.
-- ``run_cli``: the ``eigenpal`` command run in-process through its ``main``, its client on a mock transport and
-  simulated time (``main(make_client=...)``), its output captured.
+- ``run_cli`` / ``run_command``: the ``eigenpal`` command run in-process through its ``main``, its client on a
+  mock transport and simulated time, or a client the test made (``main(make_client=...)``).
 - ``SyncView``: an async client seen through plain calls (each awaitable run on one event loop, async
-  iterators stepped one item at a time; ``with``, ``close()`` and ``with_options()`` too), so ``tests/unit/conftest.py``'s ``any_client`` fixture can give
-  one test body the sync client and then the async one, the way openai's test suite parametrises a
-  fixture over its clients.
+  iterators stepped one item at a time; ``with``, ``close()`` and ``with_options()`` too), so
+  ``tests/unit/conftest.py``'s ``any_client`` fixture can give one test body the sync client and then the
+  async one, the way openai's test suite parametrises a fixture over its clients.
 """
 
 from __future__ import annotations
@@ -33,11 +33,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import httpx
 
 from eigenpal_ext import AsyncEigenpalClient, EigenpalClient
+
+if TYPE_CHECKING:
+    from eigenpal_ext.cli import Console
 
 T = TypeVar("T")
 API_KEY = "eg_test_key_0123456789"
@@ -373,6 +376,21 @@ def run_cli(
         stdin=stdin if stdin is not None else io.StringIO(),
     )  # fmt: skip
     return CliRun(code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_command(argv: Sequence[str], client: EigenpalClient, console: Console) -> int:
+    """``eigenpal <argv>`` run through ``main`` on ``client`` (left open: the test owns it), printing to
+    ``console``'s streams."""
+    from eigenpal_ext.cli import main
+
+    def given_client(**_settings: Any) -> EigenpalClient:
+        return cast(EigenpalClient, contextlib.nullcontext(client))
+
+    code: int = main(
+        ["--api-key", API_KEY, *argv], make_client=given_client, stdout=console.stdout, stderr=console.stderr,
+        stdin=console.stdin,
+    )  # fmt: skip
+    return code
 
 
 class SyncView:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +26,7 @@ from eigenpal_ext.cli import (
     error_line,
     main,
 )
-from tests.support import FakeApi
+from tests.support import FakeApi, run_command
 
 BASE_URL = "https://eigenpal.test"
 CREATED_AT = "2026-11-27T03:40:01.250+00:00"
@@ -45,15 +44,6 @@ def out(console: Console) -> str:
 def err(console: Console) -> str:
     value: str = console.stderr.getvalue()  # type: ignore[attr-defined]
     return value
-
-
-def run_command(argv: list[str], client: EigenpalClient, console: Console) -> int:
-    """The command run through ``main``, on ``client`` (left open), printing to ``console``'s streams."""
-    code: int = main(
-        ["--api-key", "eg_unit_key", *argv], make_client=lambda **_settings: cast(EigenpalClient, nullcontext(client)),
-        stdout=console.stdout, stderr=console.stderr, stdin=console.stdin,
-    )  # fmt: skip
-    return code
 
 
 def cli_api(*, interrupt_at: int | None = None, interrupt_run: bool = False) -> FakeApi:

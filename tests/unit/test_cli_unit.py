@@ -14,10 +14,9 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pytest
@@ -70,7 +69,7 @@ from eigenpal_ext.cli._render import (
     to_json,
     workflows_table,
 )
-from tests.support import FakeApi, raise_, run_cli
+from tests.support import FakeApi, raise_, run_cli, run_command
 
 BASE_URL = "https://eigenpal.test"
 CREATED = datetime(2026, 11, 27, 3, 40, 1, 250_000, tzinfo=UTC)
@@ -623,15 +622,6 @@ def fake_api() -> FakeApi:
 def fake_client(fake_api: FakeApi) -> Iterator[EigenpalClient]:
     with fake_api.client() as client:
         yield client
-
-
-def run_command(argv: list[str], client: EigenpalClient, console: Console) -> int:
-    """The command run through ``main``, on ``client`` (left open), printing to ``console``'s streams."""
-    code: int = main(
-        ["--api-key", "eg_unit_key", *argv], make_client=lambda **_settings: cast(EigenpalClient, nullcontext(client)),
-        stdout=console.stdout, stderr=console.stderr, stdin=console.stdin,
-    )  # fmt: skip
-    return code
 
 
 def test_interrupt_with_cancel_on_interrupt_cancels_and_exits_130(
