@@ -18,7 +18,7 @@ the exit code comes back. What gets printed is ``_render``'s (tables, JSON, the 
                  [--cancel-on-interrupt]
 
 Global options (before or after the subcommand): ``--api-key`` (else ``EIGENPAL_API_KEY``), ``--base-url``
-(else ``EIGENPAL_BASE_URL``, else https://app.eigenpal.com), ``--json``, ``--debug``, ``--request-timeout``.
+(else ``EIGENPAL_BASE_URL``, else https://studio.eigenpal.com), ``--json``, ``--debug``, ``--request-timeout``.
 ``eigenpal --version`` is the program's version. The workflow version a run pins is ``--workflow-version``
 (``--version`` is the program's everywhere, so ``run --version V`` fails, naming ``--workflow-version``: the
 Python argument is ``version=``, an easy slip).
