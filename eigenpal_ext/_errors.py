@@ -128,7 +128,10 @@ def lookup_hint(error: "EigenpalError") -> str | None:
         window = f"from_date={utc_text(error.created_after)!r}, to_date={utc_text(error.created_before)!r}"
     else:
         window = "from_date='now()-10m'"
-    return f"its id never arrived: find it with client.workflows.executions.list({error.workflow_id!r}, {window})"
+    return (
+        f"an execution may exist whose id never arrived: find it with "
+        f"client.workflows.executions.list({error.workflow_id!r}, {window})"
+    )
 
 
 def utc_text(moment: datetime) -> str:

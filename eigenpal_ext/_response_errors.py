@@ -11,7 +11,10 @@ nothing here relies on it:
 - A 429's ``Retry-After`` (read by the retry policy's ``parse_retry_after``: seconds, a fraction or an
   HTTP-date) becomes ``EigenpalRateLimitError.retry_after``.
 - A response whose Content-Type is set but is not JSON almost always means ``base_url`` points at a web page
-  rather than the API, so the message says so.
+  rather than the API, so the message says so; except where a gateway in front of the API answers for it: a
+  413 (the hosted service's body limit, about 4.5 MiB, is enforced before the API, as text/plain) says the
+  request is over the server's body limit and how large it was, and a 502/503/504 page says what the gateway
+  met. Whether an execution may exist after a run's 5xx is added by the trigger flow (``_trigger``).
 - A redirect (3xx; the client follows none) names where it points (its ``Location``, without query), so the
   caller sees where the API moved instead of a guess.
 - The API key never appears in the error: any server-echoed copy is redacted (``_redaction``) from every field
@@ -99,12 +102,19 @@ def error_from_response(response: httpx.Response, *, execution_id: str | None = 
     retry_after = parse_retry_after(_header(response, "retry-after")) if status == 429 else None
 
     media_type = _non_json_media_type(response)
-    if response.is_redirect or 300 <= status < 400:
+    if 300 <= status < 400:
         text = _redirect_text(response)
+    elif media_type is not None and status == 413:
+        answered = _answered_by(response, media_type)
+        text = f"the request is over the server's body limit ({_bytes_sent(response)}; {answered})"
+    elif media_type is not None and status in _GATEWAY_TEXTS:
+        text = f"{_GATEWAY_TEXTS[status]} ({_answered_by(response, media_type)} instead of the API)"
     elif media_type is not None:
         text = _wrong_host_text(response, media_type, gateway_likely=status >= 500)
     else:
         text = _status_text(status, parsed)
+        if status == 413:
+            text = f"{text} ({_bytes_sent(response)})"
         if parsed.hint:
             text = f"{text} (hint: {parsed.hint})"
     if retry_after is not None:
@@ -213,6 +223,31 @@ def _status_text(status: int, parsed: _ParsedBody) -> str:
     if issues:
         return issues[0].describe(with_field=False)
     return parsed.text or _default_text(status)
+
+
+# A gateway's own page for these statuses (not the API's JSON) says what the gateway met, not that base_url is wrong.
+_GATEWAY_TEXTS: Final[Mapping[int, str]] = {
+    502: "bad gateway: a gateway in front of the API got no usable answer from it",
+    503: "service unavailable: a gateway in front of the API could not reach it",
+    504: "gateway timeout: the API did not answer the gateway in front of it in time",
+}
+
+
+def _bytes_sent(response: httpx.Response) -> str:
+    """How large the refused request was: its ``Content-Length``, when it declared one."""
+    request = _response_request(response)
+    if request is None:
+        return "size not known"
+    length = request.headers.get("content-length", "")
+    if length.isdigit():
+        return f"{int(length)} bytes sent"
+    return "a body of undeclared length sent" if "transfer-encoding" in request.headers else "no body sent"
+
+
+def _answered_by(response: httpx.Response, media_type: str) -> str:
+    request = _response_request(response)
+    host = request.url.host if request is not None and request.url.host else "the server"
+    return f"a {media_type!r} answer from {host}"
 
 
 def _default_text(status: int) -> str:

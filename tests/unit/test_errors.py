@@ -405,7 +405,7 @@ def test_body_is_kept_as_text_when_not_json() -> None:
 # The non-JSON guard
 
 
-@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 413, 429])
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 429])
 def test_html_error_says_base_url_is_wrong(status: int) -> None:
     error = error_from_response(make_response(status, b"<!doctype html><html>Marketing</html>", HTML))
     assert type(error) is expected_class(status)
@@ -418,13 +418,64 @@ def test_html_error_says_base_url_is_wrong(status: int) -> None:
     assert "secret-query" not in error.message
 
 
-@pytest.mark.parametrize("status", [500, 502, 503])
+@pytest.mark.parametrize("status", [500, 501, 505])
 def test_html_server_error_names_both_causes(status: int) -> None:
-    error = error_from_response(make_response(status, b"<html>503 Service Unavailable</html>", HTML))
+    error = error_from_response(make_response(status, b"<html>500 Internal Server Error</html>", HTML))
     assert isinstance(error, EigenpalServerError)
     assert "expected a JSON response from the EigenPal API but got 'text/html'" in error.message
     assert "proxy or gateway error page" in error.message
     assert "base_url points at the wrong host" in error.message
+
+
+@pytest.mark.parametrize(
+    ("status", "text"),
+    [
+        (502, "bad gateway: a gateway in front of the API got no usable answer from it"),
+        (503, "service unavailable: a gateway in front of the API could not reach it"),
+        (504, "gateway timeout: the API did not answer the gateway in front of it in time"),
+    ],
+)
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html"])
+def test_a_gateway_page_says_what_the_gateway_met(status: int, text: str, content_type: str) -> None:
+    error = error_from_response(make_response(status, b"Gateway Timeout", {"content-type": content_type}))
+    assert isinstance(error, EigenpalServerError)
+    assert (
+        error.message == f"HTTP {status}: {text} (a {content_type!r} answer from app.eigenpal.com instead of the API)"
+    )
+    assert "base_url" not in error.message
+
+
+def _refused(request: httpx.Request, content_type: str = "text/plain") -> EigenpalAPIError:
+    return error_from_response(
+        httpx.Response(
+            413, content=b"Request Entity Too Large", headers={"content-type": content_type}, request=request
+        )
+    )
+
+
+def test_a_text_413_is_the_servers_body_limit_with_the_size_sent() -> None:
+    request = httpx.Request("POST", URL, content=b"x" * 5_000_000)
+    error = _refused(request)
+    assert isinstance(error, EigenpalPayloadTooLargeError)
+    assert error.message == (
+        "HTTP 413: the request is over the server's body limit (5000000 bytes sent; "
+        "a 'text/plain' answer from app.eigenpal.com)"
+    )
+    assert "base_url" not in error.message
+
+
+def test_a_413_of_a_streamed_or_empty_body_says_so() -> None:
+    streamed = httpx.Request("POST", URL, content=iter([b"x" * 10]))
+    assert "(a body of undeclared length sent;" in _refused(streamed, "text/html").message
+    assert "(no body sent;" in _refused(httpx.Request("GET", URL)).message
+
+
+def test_a_json_413_keeps_the_servers_words_and_adds_the_size() -> None:
+    request = httpx.Request("POST", URL, content=b"x" * 10)
+    response = httpx.Response(
+        413, json={"issues": [{"code": "too_large", "message": "body too large"}]}, request=request
+    )
+    assert error_from_response(response).message == "HTTP 413: body too large (10 bytes sent)"
 
 
 def test_wrong_host_message_names_the_host_it_reached() -> None:
@@ -714,7 +765,7 @@ def test_the_lookup_is_written_from_the_fields_set_in_one_place() -> None:
     )  # fmt: skip
     assert "executions.list(" not in error.message  # what happened...
     assert str(error).endswith(  # ...and, from the fields, where to look
-        "; its id never arrived: find it with client.workflows.executions.list('wf_123', "
+        "; an execution may exist whose id never arrived: find it with client.workflows.executions.list('wf_123', "
         "from_date='2026-11-27T09:59:00Z', to_date='2026-11-27T10:01:05Z')"
     )
 
