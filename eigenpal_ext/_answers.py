@@ -83,15 +83,31 @@ def parser(
     return parse
 
 
-def execution_status_body(data: dict[str, Any]) -> Mapping[str, Any]:
-    """Get-execution's second shape, ``ExecutionSummary`` (keyed by ``id``), read as a status: ``id`` is the id.
+# Where an answer may name its execution when it has no ``executionId``: a summary's ``id``, and ``runId``, the name
+# today's runs API and its SDKs give the same id. Read in this order; each must be a non-blank string.
+_ID_KEYS = ("executionId", "id", "runId")
 
-    The API declares its answer as either shape; the status model keys on ``executionId``. The summary's own
-    keys (``id``, ``workflowId``, ...) stay in ``additional_properties``.
+
+def _named_id(data: Mapping[str, Any]) -> str | None:
+    """The execution id an answer names under one of ``_ID_KEYS`` (the first usable one), or None."""
+    for key in _ID_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def execution_status_body(data: dict[str, Any]) -> Mapping[str, Any]:
+    """An execution answer without ``executionId`` read by the id it does carry: get-execution's second shape,
+    ``ExecutionSummary`` (keyed by ``id``), and a run's answer keyed by ``id`` or ``runId``.
+
+    The API declares either shape; the models key on ``executionId``. The answer's own keys (``id``,
+    ``workflowId``, ...) stay in ``additional_properties``, and the model's ``raw`` is the body as received.
     """
-    if "executionId" not in data and isinstance(data.get("id"), str):
-        return {**data, "executionId": data["id"]}
-    return data
+    if "executionId" in data:
+        return data
+    named = _named_id(data)
+    return data if named is None else {**data, "executionId": named}
 
 
 def page_body(data: dict[str, Any]) -> Mapping[str, Any]:
@@ -113,11 +129,12 @@ def page_body(data: dict[str, Any]) -> Mapping[str, Any]:
     return {**data, **counts} if counts else data
 
 
-_RUN_ANSWER = parser(StartedExecution)
+_RUN_ANSWER = parser(StartedExecution, reader=execution_status_body)
 
 
 def run_parser(response: httpx.Response) -> StartedExecution:
-    """A run's answer: a ``StartedExecution`` with a usable ``executionId``.
+    """A run's answer: a ``StartedExecution`` with a usable ``executionId`` (or, without one, the ``id`` or ``runId``
+    it carries, as ``get()`` reads an answer keyed by ``id``).
 
     A 2xx the client cannot use still means that the server accepted the run, so an execution exists: its error
     carries the id when the body named one, and says ``execution_may_exist`` otherwise (where to find it is
@@ -143,13 +160,12 @@ def run_parser(response: httpx.Response) -> StartedExecution:
 
 
 def _execution_id_in(response: httpx.Response) -> str | None:
-    """The ``executionId`` an unusable run answer still carried, if it carried a usable one."""
+    """The execution id an unusable run answer still carried (``executionId``, ``id`` or ``runId``), if usable."""
     try:
         data = response.json()
     except (ValueError, RecursionError):
         return None
-    value = data.get("executionId") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and value.strip() else None
+    return _named_id(data) if isinstance(data, dict) else None
 
 
 def transport_error_converter(
