@@ -105,6 +105,30 @@ def check_callable(value: object, argument: str, *, what: str = "a function") ->
         raise ArgumentTypeError(argument, f"must be {what} (or None), got {type(value).__name__}")
 
 
+def check_sync_callback(value: object, argument: str, *, what: str = "a function") -> None:
+    """A callback of the sync client: None or a callable that is not a coroutine function (``async def``).
+
+    The sync client calls its callbacks and cannot await what an ``async def`` returns: such a callback would
+    never run (its coroutine dropped unawaited), so it is refused before anything is sent.
+    """
+    check_callable(value, argument, what=what)
+    if value is not None and is_coroutine_function(value):
+        raise ArgumentTypeError(
+            argument,
+            "is a coroutine function (async def), which the sync client cannot await: it would never run; pass a "
+            "plain function, or use AsyncEigenpalClient, which awaits it",
+        )
+
+
+def is_coroutine_function(value: object) -> bool:
+    """``async def`` functions, methods and partials of them, and objects whose ``__call__`` is one."""
+    import inspect  # noqa: PLC0415 - only when a callback is given: `import eigenpal_ext` stays light
+
+    # An instance's __call__ is looked up on its type, as the call itself does; the method is wanted, not callability.
+    dunder_call = getattr(type(value), "__call__", None)  # noqa: B004
+    return inspect.iscoroutinefunction(value) or inspect.iscoroutinefunction(dunder_call)
+
+
 def check_int(value: object, argument: str, *, minimum: int, maximum: int | None = None) -> int:
     """An ``int`` (not a bool) in ``minimum..maximum``."""
     if isinstance(value, bool) or not isinstance(value, int):

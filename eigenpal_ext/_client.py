@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 
 from eigenpal_ext import _config, _urls
-from eigenpal_ext._checks import check_callable, check_max_response_bytes, check_optional_flag
+from eigenpal_ext._checks import check_callable, check_max_response_bytes, check_optional_flag, check_sync_callback
 from eigenpal_ext._idempotency import KeyKnowledge
 from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._public import public
@@ -59,6 +59,9 @@ class _ClientBase:
     _clock: Callable[[], float]
     _retrying: Any
     _http: Any
+    # Whether this client awaits what the user's functions return (sleep=, on_status, on_outcome): the async one
+    # does; the sync one refuses an `async def` before anything is sent, since it would never run.
+    _awaits_callbacks: bool = False
 
     def with_options(
         self,
@@ -118,7 +121,10 @@ class _ClientBase:
         """The constructors' shared work: check every argument, resolve the settings, build the pool."""
         configure_from_env()
         check_optional_flag(idempotent_runs, "idempotent_runs")
-        check_callable(sleep, "sleep", what="a callable")
+        if self._awaits_callbacks:
+            check_callable(sleep, "sleep", what="a callable")
+        else:
+            check_sync_callback(sleep, "sleep", what="a callable")
         check_callable(clock, "clock", what="a callable")
         check_max_response_bytes(max_response_bytes)
         settings = resolve_settings(
@@ -251,7 +257,8 @@ class EigenpalClient(_ClientBase):
     withdraws the declaration or the inference (logged at WARNING; see ``duplicate_execution_ids``), and
     ``max_response_bytes``, the largest answer (decoded) one request may bring (64 MiB; a bigger one raises
     ``EigenpalResponseTooLargeError``), and ``sleep``/``clock``: the blocking sleep and the monotonic clock
-    used by retries and waits (default ``time.sleep`` and ``time.monotonic``; pass a simulated time to
+    used by retries and waits (default ``time.sleep`` and ``time.monotonic``; an ``async def`` sleep, which this client
+    could not await, is refused with ``ArgumentTypeError``; pass a simulated time to
     test code that waits without waiting; ``with_options`` clients keep them). ``request_timeout_seconds`` bounds
     each call as a whole, body and retries included: the longest of an ``httpx.Timeout``'s phases is the
     budget of the whole call.
@@ -312,7 +319,7 @@ class EigenpalClient(_ClientBase):
         from eigenpal_ext._requestor import Requestor  # noqa: PLC0415
         from eigenpal_ext.workflows import Workflows  # noqa: PLC0415
 
-        context = Context(self._clock, self.timeout, self._keys)
+        context = Context(self._clock, self.timeout, self._keys, awaits_callbacks=self._awaits_callbacks)
         return Workflows(Requestor(self._http, sleep=self._sleep, context=context))
 
     @functools.cached_property
@@ -378,6 +385,7 @@ class AsyncEigenpalClient(_ClientBase):
             clock=clock,
         )
 
+    _awaits_callbacks = True
     _borrowed_transport = AsyncBorrowedTransport
     _retry_transport = AsyncRetryTransport
     _http_client = _urls.AsyncClient
@@ -395,7 +403,7 @@ class AsyncEigenpalClient(_ClientBase):
         from eigenpal_ext._requestor import AsyncRequestor  # noqa: PLC0415
         from eigenpal_ext.workflows import AsyncWorkflows  # noqa: PLC0415
 
-        context = Context(self._clock, self.timeout, self._keys)
+        context = Context(self._clock, self.timeout, self._keys, awaits_callbacks=self._awaits_callbacks)
         return AsyncWorkflows(AsyncRequestor(self._http, sleep=self._sleep, context=context))
 
     @functools.cached_property

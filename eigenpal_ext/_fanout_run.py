@@ -25,6 +25,7 @@ raises becomes the outcome's ``error``). What differs is how each is interrupted
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import time
 from collections.abc import Callable
@@ -60,12 +61,30 @@ def delivered(outcome: RunOutcome, on_outcome: OnOutcome) -> RunOutcome:
     try:
         on_outcome(outcome)
     except Exception as exc:
-        exc.add_note(f"raised by on_outcome for inputs[{outcome.index}] (execution {outcome.execution_id})")
-        if outcome.error is not None:
-            outcome.error.add_note(f"on_outcome then raised {type(exc).__name__}: {exc}")
-            return outcome
-        return attrs.evolve(outcome, error=exc)
+        return _callback_failed(outcome, exc)
     return outcome
+
+
+async def delivered_async(outcome: RunOutcome, on_outcome: OnOutcome) -> RunOutcome:
+    """``delivered`` for the async client: what ``on_outcome`` returns is awaited when awaitable (``async def``)."""
+    if on_outcome is None:
+        return outcome
+    try:
+        returned = on_outcome(outcome)
+        if inspect.isawaitable(returned):
+            await returned
+    except Exception as exc:
+        return _callback_failed(outcome, exc)
+    return outcome
+
+
+def _callback_failed(outcome: RunOutcome, exc: Exception) -> RunOutcome:
+    """``outcome`` once ``on_outcome`` raised ``exc``: its ``error`` (a result is kept; an error gets a note)."""
+    exc.add_note(f"raised by on_outcome for inputs[{outcome.index}] (execution {outcome.execution_id})")
+    if outcome.error is not None:
+        outcome.error.add_note(f"on_outcome then raised {type(exc).__name__}: {exc}")
+        return outcome
+    return attrs.evolve(outcome, error=exc)
 
 
 def _cancel_call(execution_id: str) -> _calls.Call[Any]:
@@ -201,7 +220,7 @@ async def run_tasks(
                 raise
             except Exception as exc:
                 outcome = RunOutcome(index, item, error=exc)
-            batch.finish(delivered(outcome, on_outcome))
+            batch.finish(await delivered_async(outcome, on_outcome))
 
     try:
         async with asyncio.TaskGroup() as group:
@@ -247,4 +266,4 @@ async def _report_cancelled(
             f"run_many was cancelled while inputs[{index}] was being sent: an execution of {batch.workflow_id} "
             f"may exist, created {window}"
         )
-    batch.finish(delivered(outcome, on_outcome))
+    batch.finish(await delivered_async(outcome, on_outcome))

@@ -20,6 +20,12 @@ the flow with its outcome:
 ``yield Sleep(seconds)``
     The driver sleeps that long (the client's ``sleep``: ``time.sleep``, ``asyncio.sleep``, or what was
     passed as the client's ``sleep=`` argument) and resumes the flow with ``None``.
+``yield Notify(callback, value)``
+    The driver calls the user's ``callback(value)`` (``on_status``) and resumes the flow with ``None``. The
+    async driver awaits what the callback returns when it is awaitable (an ``async def`` callback); the sync
+    driver refuses it with a ``TypeError`` (the sync client refuses coroutine functions before anything is
+    sent; this catches a plain function that returns one). An exception the callback raises is thrown into
+    the flow at this ``yield``, as if raised there.
 ``yield Emit(value)``
     Only in flows driven by ``iterate``/``iterate_async``: ``value`` is handed to whoever iterates, and the
     flow resumes (with ``None``) when the next value is asked for. If the iteration is abandoned, the flow
@@ -39,6 +45,7 @@ the parse that made the error, in that order and each once.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, TypeAlias, TypeVar
 
@@ -46,6 +53,7 @@ import attrs
 import httpx
 
 from eigenpal_ext._calls import Call
+from eigenpal_ext._checks import check_callable, check_sync_callback
 from eigenpal_ext._errors import EigenpalError
 from eigenpal_ext._idempotency import KeyKnowledge
 
@@ -60,6 +68,17 @@ class Context:
     clock: Callable[[], float]
     timeout: httpx.Timeout
     keys: KeyKnowledge
+    awaits_callbacks: bool = False
+    """Whether the driver awaits the user's callbacks (the async client): the sync client refuses ``async def``
+    callbacks before anything is sent (``_checks.check_sync_callback``)."""
+
+    def check_callback(self, callback: object, argument: str) -> None:
+        """``callback`` as this client can call it: any callable for the async client, no ``async def`` for the sync
+        one (``ArgumentTypeError`` naming ``argument``)."""
+        if self.awaits_callbacks:
+            check_callable(callback, argument)
+        else:
+            check_sync_callback(callback, argument)
 
 
 @attrs.frozen
@@ -77,13 +96,21 @@ class Sleep:
 
 
 @attrs.frozen
+class Notify:
+    """Call the user's ``callback(value)`` (awaited by the async driver); the flow resumes with ``None``."""
+
+    callback: Callable[[Any], object]
+    value: Any
+
+
+@attrs.frozen
 class Emit:
     """Hand ``value`` to the iterating caller (``iterate`` flows only); the flow resumes with ``None``."""
 
     value: Any
 
 
-Flow: TypeAlias = Generator[Send | Sleep, Any, T]
+Flow: TypeAlias = Generator[Send | Sleep | Notify, Any, T]
 """A flow run to its end for its return value (``run``/``run_async``)."""
 IterFlow: TypeAlias = Generator[Send | Emit, Any, None]
 """A flow iterated for what it emits (``iterate``/``iterate_async``)."""
@@ -96,7 +123,19 @@ def _thrown(error: EigenpalError) -> EigenpalError:
 
 
 def _unexpected(effect: object, driver: str) -> TypeError:
-    return TypeError(f"a flow driven by {driver} yields Send or Sleep, not {effect!r}")
+    return TypeError(f"a flow driven by {driver} yields Send, Sleep or Notify, not {effect!r}")
+
+
+def _notified(notify: Notify) -> None:
+    """The sync driver's ``Notify``: call the callback; what it returns may not need awaiting."""
+    returned = notify.callback(notify.value)
+    if inspect.isawaitable(returned):
+        if inspect.iscoroutine(returned):
+            returned.close()  # never awaited: close it rather than leave a "never awaited" warning behind
+        raise TypeError(
+            f"the callback {notify.callback!r} returned an awaitable, which the sync client cannot await: pass a "
+            "plain function, or use AsyncEigenpalClient"
+        )
 
 
 def run(flow: Flow[T], send: Callable[[Call[Any]], Any], sleep: Callable[[float], None]) -> T:
@@ -113,6 +152,13 @@ def run(flow: Flow[T], send: Callable[[Call[Any]], Any], sleep: Callable[[float]
                 effect = flow.send(answer)
             elif isinstance(effect, Sleep):
                 sleep(effect.seconds)
+                effect = flow.send(None)
+            elif isinstance(effect, Notify):
+                try:
+                    _notified(effect)
+                except Exception as raised:
+                    effect = flow.throw(raised)
+                    continue
                 effect = flow.send(None)
             else:
                 raise _unexpected(effect, "run")
@@ -139,6 +185,15 @@ async def run_async(
                 effect = flow.send(answer)
             elif isinstance(effect, Sleep):
                 await sleep(effect.seconds)
+                effect = flow.send(None)
+            elif isinstance(effect, Notify):
+                try:
+                    returned = effect.callback(effect.value)
+                    if inspect.isawaitable(returned):
+                        await returned
+                except Exception as raised:
+                    effect = flow.throw(raised)
+                    continue
                 effect = flow.send(None)
             else:
                 raise _unexpected(effect, "run_async")

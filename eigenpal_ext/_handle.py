@@ -138,7 +138,8 @@ class ExecutionHandle(_Handle):
 
         The same as ``client.workflows.executions.wait(handle.execution_id, ...)``: polls right away, then on
         the growing schedule up to ``poll_interval_seconds``; transient failures are polled through;
-        ``on_status(execution)`` is called once per status change; after ``timeout_seconds`` (the whole wait's
+        ``on_status(execution)`` is called once per status change (not ``async def``: refused up front, see
+        ``executions.wait``); after ``timeout_seconds`` (the whole wait's
         deadline) raises ``EigenpalWaitTimeoutError`` (requesting a cancel first when ``cancel_on_timeout=True``).
         """
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)

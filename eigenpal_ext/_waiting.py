@@ -45,7 +45,7 @@ from eigenpal_ext import _calls, _config
 from eigenpal_ext._calls import RunRequest
 from eigenpal_ext._checks import check_callable, check_flag, check_optional_flag, check_seconds, require_id
 from eigenpal_ext._errors import EigenpalError, EigenpalRateLimitError, EigenpalWaitTimeoutError
-from eigenpal_ext._flow import Context, Flow, Send, Sleep
+from eigenpal_ext._flow import Context, Flow, Notify, Send, Sleep
 from eigenpal_ext._idempotency import Resend
 from eigenpal_ext._results import ExecutionResult
 from eigenpal_ext._retry import is_transient
@@ -83,7 +83,9 @@ class WaitOptions:
         check_callable(self.on_status, "on_status")
 
     def start(self, context: Context) -> Deadline:
-        """The wait's deadline, from now on the client's clock."""
+        """The wait's deadline, from now on the client's clock. Every wait flow starts here, before it sends
+        anything: the sync client refuses an ``async def`` ``on_status`` (it cannot await it) here."""
+        context.check_callback(self.on_status, "on_status")
         return Deadline(self.timeout_seconds, context.clock)
 
     def state(self, execution_id: str, deadline: Deadline, context: Context) -> WaitState:
@@ -135,6 +137,8 @@ class WaitState:
     last_status: ExecutionStatus | None = None
     last_error: EigenpalError | None = None
     polls: int = 0
+    changed: Execution | None = None
+    """The answer of the last ``observe`` when it brought a new status, for ``on_status`` (else None)."""
     _delays: Iterator[float] = attrs.field(init=False)
     _retry_after: float = attrs.field(init=False, default=0.0)
 
@@ -146,14 +150,15 @@ class WaitState:
         return min(self.request_timeout_ceiling, max(self.deadline.remaining(), MIN_POLL_REQUEST_TIMEOUT_SECONDS))
 
     def observe(self, execution: Execution) -> ExecutionResult | None:
-        """Record a fetched status; the result when it is terminal, else None."""
+        """Record a fetched status; the result when it is terminal, else None. A new status is kept in ``changed``:
+        the flow hands it to ``on_status`` (a ``Notify``, which the async client awaits)."""
         self.polls += 1
         self.last_error = None
         status = ExecutionStatus(execution.status)
+        self.changed = None
         if status != self.last_status:
             self.last_status = status
-            if self.on_status is not None:
-                self.on_status(execution)
+            self.changed = execution
         if not is_finished(execution):
             return None
         return ExecutionResult.from_status(execution, execution_id=self.execution_id)
@@ -388,6 +393,8 @@ def _poll_until_terminal(
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
         else:
             result = state.observe(execution)
+            if state.changed is not None and state.on_status is not None:
+                yield Notify(state.on_status, state.changed)
             if result is not None:
                 return result
         yield from _sleep_or_time_out(state, cancel_on_timeout)

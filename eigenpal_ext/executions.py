@@ -146,10 +146,11 @@ class Executions:
         Polls right away, then after 0.7 s, each delay 1.2x the last up to ``poll_interval_seconds`` (default
         1.5 s: the longest delay, and the steady interval of a long wait). Transient failures
         (429, 5xx, dropped connections, timeouts) are polled through. ``on_status(execution)`` is called once
-        per status change. After ``timeout_seconds`` (the whole wait's deadline) raises
-        ``EigenpalWaitTimeoutError`` (an ``EigenpalTimeoutError``) with ``execution_id`` and ``last_status``
-        (after requesting a cancel when ``cancel_on_timeout=True``). A failed, cancelled or rejected execution
-        is returned, not raised: check ``result.status``.
+        per status change (a plain function: this client refuses an ``async def`` one, which it could not await,
+        with ``ArgumentTypeError`` before sending; the async client awaits it). After ``timeout_seconds`` (the
+        whole wait's deadline) raises ``EigenpalWaitTimeoutError`` (an ``EigenpalTimeoutError``) with
+        ``execution_id`` and ``last_status`` (after requesting a cancel when ``cancel_on_timeout=True``). A failed,
+        cancelled or rejected execution is returned, not raised: check ``result.status``.
         """
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return self._requestor.run(wait_flow(execution_id, wait, self._requestor.context))
@@ -214,7 +215,8 @@ class Executions:
         execution's wait. A 429 that outlasts the client's retries pauses the whole batch for the server's
         ``Retry-After``, then the rejected run is sent again (nothing was created, so nothing is duplicated).
         ``on_outcome(outcome)`` is called as each input finishes, from a worker thread but one call at a time
-        (it needs no lock of its own); if it raises, the exception becomes that outcome's ``error`` (its
+        (it needs no lock of its own; an ``async def`` one is refused up front, the async client awaits it); if it
+        raises, the exception becomes that outcome's ``error`` (its
         ``result`` is kept).
 
         Ctrl-C returns control at once: no further run is started, and ``RunManyInterrupted`` (a
@@ -225,6 +227,7 @@ class Executions:
         """
         runs = check_run_many(workflow_id, inputs, concurrency, version=version, overrides=overrides, trigger=trigger)
         check_flag(cancel_on_interrupt, "cancel_on_interrupt")
+        self._requestor.context.check_callback(on_outcome, "on_outcome")
         wait = WaitOptions(poll_interval_seconds, timeout_seconds)
         batch, flow_for = batch_flows(workflow_id, list(inputs), runs, wait, self._requestor.context)
         return run_threads(
@@ -311,7 +314,8 @@ class AsyncExecutions:
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
-        """Poll ``execution_id`` until it is terminal; an ``ExecutionResult`` (as in the sync client)."""
+        """Poll ``execution_id`` until it is terminal; an ``ExecutionResult`` (as in the sync client). ``on_status`` may
+        be an ``async def`` function: it is awaited."""
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return await self._requestor.run(wait_flow(execution_id, wait, self._requestor.context))
 
@@ -355,13 +359,15 @@ class AsyncExecutions:
         """Run ``workflow_id`` once per input, at most ``concurrency`` at a time (tasks); see the sync client.
 
         The inputs run as tasks of one ``asyncio.TaskGroup``: nothing outlives the call. ``on_outcome(outcome)``
-        is called as each input finishes, on the event loop. When the call is cancelled, every input that had
-        started an execution is reported before the ``CancelledError`` propagates: through ``on_outcome`` (its
-        outcome's ``error`` is an ``EigenpalInterruptedError`` naming the execution) and in the
-        ``CancelledError``'s notes; ``cancel_on_interrupt=True`` cancels those executions first.
+        is called as each input finishes, on the event loop (awaited, if it is ``async def``). When the call is
+        cancelled, every input that had started an execution is reported before the ``CancelledError``
+        propagates: through ``on_outcome`` (its outcome's ``error`` is an ``EigenpalInterruptedError`` naming the
+        execution) and in the ``CancelledError``'s notes; ``cancel_on_interrupt=True`` cancels those executions
+        first.
         """
         runs = check_run_many(workflow_id, inputs, concurrency, version=version, overrides=overrides, trigger=trigger)
         check_flag(cancel_on_interrupt, "cancel_on_interrupt")
+        self._requestor.context.check_callback(on_outcome, "on_outcome")
         wait = WaitOptions(poll_interval_seconds, timeout_seconds)
         batch, flow_for = batch_flows(workflow_id, list(inputs), runs, wait, self._requestor.context)
         return await run_tasks(

@@ -61,6 +61,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         "cancelled|cancellation-requested|already-terminal",
     ],
     "docs/guides/waiting.md": ["status: completed"],
+    "docs/guides/async.md": [r"(status: \w+\n)+completed\n"],
     "docs/guides/models.md": [
         r"page of 2, 5 in all: \['\S+', '\S+'\]",
         r"request id: req_[0-9a-f]+",

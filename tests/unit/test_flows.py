@@ -413,7 +413,7 @@ def test_a_driver_refuses_an_effect_it_cannot_perform() -> None:
     def emitting() -> Generator[Any, Any, None]:
         yield Emit(1)
 
-    with pytest.raises(TypeError, match="yields Send or Sleep"):
+    with pytest.raises(TypeError, match="yields Send, Sleep or Notify"):
         run(emitting(), lambda call: None, lambda seconds: None)
 
 
