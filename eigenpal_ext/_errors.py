@@ -19,6 +19,7 @@ than runtime conditions) that names the argument as data (``.argument``, and ``.
     ├── EigenpalConnectionError            no usable answer: refused, dropped, DNS...
     ├── EigenpalFileChangedError           a file input changed while it was uploaded; nothing was created
     ├── EigenpalInterruptedError           run_many was interrupted before this input's execution ended
+    ├── EigenpalJournalError               a batch's journal cannot be used (in use, on a network disk, another batch's)
     └── EigenpalTimeoutError               a request timed out, or a wait passed its deadline
         ├── EigenpalRequestTimeoutError    one request (connect, send, answer, retries) ran out of time
         └── EigenpalWaitTimeoutError       wait()/run_and_wait() passed timeout_seconds; .last_status
@@ -43,6 +44,7 @@ Every public class here is named ``eigenpal_ext.<Name>`` (``@public``), as users
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime  # loaded by httpx already
+from pathlib import Path  # loaded by the interpreter's start-up already
 from typing import TYPE_CHECKING, Any, Final, Self
 
 from eigenpal_ext._error_fields import ErrorIssue, ResponseHeaders
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ArgumentTypeError",
     "ArgumentValueError",
+    "BatchInterrupted",
     "EigenpalAPIError",
     "EigenpalAuthError",
     "EigenpalConnectionError",
@@ -62,6 +65,7 @@ __all__ = [
     "EigenpalFileChangedError",
     "EigenpalForbiddenError",
     "EigenpalInterruptedError",
+    "EigenpalJournalError",
     "EigenpalNotFoundError",
     "EigenpalPayloadTooLargeError",
     "EigenpalRateLimitError",
@@ -443,6 +447,26 @@ class EigenpalInterruptedError(EigenpalError):
 
 
 @public
+class EigenpalJournalError(EigenpalError):
+    """A batch's journal cannot be used, so nothing was sent: ``path`` names it and the message says why.
+
+    It is in use by another batch (a journal takes one at a time), on a network file system (SQLite's
+    write-ahead log needs a local disk), the journal of another batch (another workflow, version,
+    overrides or shard), written by a newer eigenpal-ext, or not a journal at all; or writing to it failed
+    (a full disk), in which case the batch stops sending.
+    """
+
+    path: Path | None
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def _repr_fields(self) -> list[tuple[str, object]]:
+        return [*super()._repr_fields(), ("path", self.path)]
+
+
+@public
 class RunManyInterrupted(KeyboardInterrupt):
     """Ctrl-C during the sync ``run_many``: no further run was started, and this is what had happened.
 
@@ -485,6 +509,56 @@ class RunManyInterrupted(KeyboardInterrupt):
 
 
 def _restore_interrupted(cls: type[RunManyInterrupted], message: str, fields: dict[str, Any]) -> RunManyInterrupted:
+    return cls(message, **fields)
+
+
+@public
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or a cancellation) during ``run_batch``: no further run was started, and this is where it stopped.
+
+    A ``KeyboardInterrupt``, like ``RunManyInterrupted``. Runs that were being sent got a moment (about a second)
+    to answer, so their execution ids are in the journal. ``running_ids`` lists the executions still running
+    (with a journal, the same batch run again waits for them instead of starting them again);
+    ``cancelled_ids`` those whose cancel was requested (``cancel_on_interrupt=True``); ``unknown_keys`` the
+    inputs whose run was sent but whose execution id never arrived; ``journal`` the journal's path (None
+    without one). ``finished`` counts the inputs that had an outcome.
+    """
+
+    running_ids: list[str]
+    cancelled_ids: list[str]
+    unknown_keys: list[str]
+    journal: Path | None
+    finished: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        running_ids: Sequence[str] = (),
+        cancelled_ids: Sequence[str] = (),
+        unknown_keys: Sequence[str] = (),
+        journal: Path | None = None,
+        finished: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.running_ids = list(running_ids)
+        self.cancelled_ids = list(cancelled_ids)
+        self.unknown_keys = list(unknown_keys)
+        self.journal = journal
+        self.finished = finished
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = {
+            "running_ids": self.running_ids,
+            "cancelled_ids": self.cancelled_ids,
+            "unknown_keys": self.unknown_keys,
+            "journal": self.journal,
+            "finished": self.finished,
+        }
+        return (_restore_batch_interrupted, (type(self), str(self), fields))
+
+
+def _restore_batch_interrupted(cls: type[BatchInterrupted], message: str, fields: dict[str, Any]) -> BatchInterrupted:
     return cls(message, **fields)
 
 

@@ -15,6 +15,8 @@ of the async client so one test body runs against both clients.
   executed and returned as a module.
 - ``run_cli`` / ``run_command``: the ``eigenpal`` command run in-process through its ``main``, its client on a
   mock transport and simulated time, or a client the test made (``main(make_client=...)``).
+- ``until`` (bounded polling for a condition) and ``killed_while_writing`` (a child process SIGKILLed in
+  the middle of its work), for the tests of what survives a kill.
 - ``SyncView``: an async client seen through plain calls (each awaitable run on one event loop, async
   iterators stepped one item at a time; ``with``, ``close()`` and ``with_options()`` too), so
   ``tests/unit/conftest.py``'s ``any_client`` fixture can give one test body the sync client and then the
@@ -29,6 +31,11 @@ import importlib.util
 import inspect
 import io
 import math
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -391,6 +398,27 @@ def run_command(argv: Sequence[str], client: EigenpalClient, console: Console) -
         stdin=console.stdin,
     )  # fmt: skip
     return code
+
+
+def until(condition: Callable[[], bool], timeout: float = 15.0, every: float = 0.02) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` seconds passed; whether it held (bounded polling, never a
+    timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return condition()
+
+
+def killed_while_writing(script: str, *, then: float) -> None:
+    """Run ``script`` in a child interpreter; once it prints ``writing``, wait ``then`` seconds and SIGKILL it."""
+    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "writing"
+    time.sleep(then)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=10)
 
 
 class SyncView:

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from eigenpal_ext import (
 )
 from eigenpal_ext.testing import LocalEigenpalServer, ServerConfig
 from tests.e2e.hostile_server import HostileServer, RawRequest, answer, execution_status, hang, routes
+from tests.support import until
 
 # How long a child has, after SIGINT, to report the interruption and exit: generous, for a loaded machine;
 # without the fix it waits for its 60 s runs (or forever), so the bound still separates the two.
@@ -50,15 +51,6 @@ INTERRUPT_BOUND_SECONDS = 5.0
 def server() -> Iterator[LocalEigenpalServer]:
     with LocalEigenpalServer(ServerConfig(workers=8)) as local:
         yield local
-
-
-def until(condition: Callable[[], bool], timeout: float = 15.0, every: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return condition()
 
 
 def statuses(server: LocalEigenpalServer) -> dict[str, str]:
