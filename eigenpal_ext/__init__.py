@@ -17,6 +17,7 @@ from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
 from eigenpal_ext._errors import (
     ArgumentTypeError,
     ArgumentValueError,
+    BatchInterrupted,
     EigenpalAPIError,
     EigenpalAuthError,
     EigenpalConnectionError,
@@ -24,6 +25,7 @@ from eigenpal_ext._errors import (
     EigenpalFileChangedError,
     EigenpalForbiddenError,
     EigenpalInterruptedError,
+    EigenpalJournalError,
     EigenpalNotFoundError,
     EigenpalPayloadTooLargeError,
     EigenpalRateLimitError,
@@ -42,6 +44,9 @@ from eigenpal_ext._errors import (
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come from __getattr__
     from eigenpal_api.models import CancelOutcome, ExecutionStatus
 
+    from eigenpal_ext._batch_inputs import BatchInput
+    from eigenpal_ext._batch_outcomes import BatchOutcome, Failed, Succeeded
+    from eigenpal_ext._batch_run import AsyncBatchRun, BatchRun
     from eigenpal_ext._fanout import RunOutcome
     from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
     from eigenpal_ext._results import ExecutionResult
@@ -52,6 +57,12 @@ _LAZY: dict[str, tuple[str, str]] = {
     "CancelOutcome": ("eigenpal_api.models", "CancelOutcome"),
     "ExecutionStatus": ("eigenpal_api.models", "ExecutionStatus"),
     "RunOutcome": ("eigenpal_ext._fanout", "RunOutcome"),
+    "BatchInput": ("eigenpal_ext._batch_inputs", "BatchInput"),
+    "BatchOutcome": ("eigenpal_ext._batch_outcomes", "BatchOutcome"),
+    "Failed": ("eigenpal_ext._batch_outcomes", "Failed"),
+    "Succeeded": ("eigenpal_ext._batch_outcomes", "Succeeded"),
+    "AsyncBatchRun": ("eigenpal_ext._batch_run", "AsyncBatchRun"),
+    "BatchRun": ("eigenpal_ext._batch_run", "BatchRun"),
     "ExecutionHandle": ("eigenpal_ext._handle", "ExecutionHandle"),
     "AsyncExecutionHandle": ("eigenpal_ext._handle", "AsyncExecutionHandle"),
     "ExecutionResult": ("eigenpal_ext._results", "ExecutionResult"),
@@ -79,8 +90,13 @@ __all__ = [
     "TERMINAL_STATUSES",
     "ArgumentTypeError",
     "ArgumentValueError",
+    "AsyncBatchRun",
     "AsyncEigenpalClient",
     "AsyncExecutionHandle",
+    "BatchInput",
+    "BatchInterrupted",
+    "BatchOutcome",
+    "BatchRun",
     "CancelOutcome",
     "EigenpalAPIError",
     "EigenpalAuthError",
@@ -90,6 +106,7 @@ __all__ = [
     "EigenpalFileChangedError",
     "EigenpalForbiddenError",
     "EigenpalInterruptedError",
+    "EigenpalJournalError",
     "EigenpalNotFoundError",
     "EigenpalPayloadTooLargeError",
     "EigenpalRateLimitError",
@@ -105,8 +122,10 @@ __all__ = [
     "ExecutionHandle",
     "ExecutionResult",
     "ExecutionStatus",
+    "Failed",
     "RunManyInterrupted",
     "RunOutcome",
+    "Succeeded",
     "__version__",
     "is_terminal",
 ]

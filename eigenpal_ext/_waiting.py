@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import attrs
 from eigenpal_api.models import (
@@ -88,11 +89,14 @@ class WaitOptions:
         context.check_callback(self.on_status, "on_status")
         return Deadline(self.timeout_seconds, context.clock)
 
-    def state(self, execution_id: str, deadline: Deadline, context: Context) -> WaitState:
+    def state(
+        self, execution_id: str, deadline: Deadline, context: Context, schedule: Schedule | None = None
+    ) -> WaitState:
         ceiling = context.timeout.read or _config.DEFAULT_TIMEOUT_SECONDS
         return WaitState(
-            execution_id, deadline, self.poll_interval_seconds, self.on_status, request_timeout_ceiling=ceiling
-        )
+            execution_id, deadline, self.poll_interval_seconds, self.on_status, request_timeout_ceiling=ceiling,
+            schedule=schedule,
+        )  # fmt: skip
 
 
 @attrs.define
@@ -125,9 +129,24 @@ def poll_delays(poll_interval_seconds: float) -> Iterator[float]:
         delay = min(delay * _config.POLL_BACKOFF_FACTOR, poll_interval_seconds)
 
 
+class Schedule(Protocol):
+    """When a wait polls, if not on the usual schedule (a batch's waits learn it: ``_batch_pace.WaitPlan``)."""
+
+    def pauses(self) -> Iterator[float]:
+        """The sleeps before the next poll, each followed by a new decision; it ends when the poll is due."""
+        ...
+
+    def polled(self) -> None:
+        """A poll was answered, and the execution was not over."""
+        ...
+
+
 @attrs.define
 class WaitState:
-    """One wait for one execution. Feed it statuses or errors; it says when to poll next, or stops."""
+    """One wait for one execution. Feed it statuses or errors; it says when to poll next, or stops.
+
+    ``schedule``, when given, replaces the usual delays (``poll_delays``); the deadline and a 429's
+    ``Retry-After`` still bound it."""
 
     execution_id: str
     deadline: Deadline
@@ -139,6 +158,7 @@ class WaitState:
     polls: int = 0
     changed: Execution | None = None
     """The answer of the last ``observe`` when it brought a new status, for ``on_status`` (else None)."""
+    schedule: Schedule | None = None
     _delays: Iterator[float] = attrs.field(init=False)
     _retry_after: float = attrs.field(init=False, default=0.0)
 
@@ -160,6 +180,8 @@ class WaitState:
             self.last_status = status
             self.changed = execution
         if not is_finished(execution):
+            if self.schedule is not None:
+                self.schedule.polled()
             return None
         return ExecutionResult.from_status(execution, execution_id=self.execution_id)
 
@@ -175,6 +197,8 @@ class WaitState:
         self.last_error = error
         if isinstance(error, EigenpalRateLimitError) and error.retry_after is not None:
             self._retry_after = error.retry_after
+        if self.schedule is not None:
+            self.schedule.polled()
         return True
 
     def first_delay(self) -> float | None:
@@ -193,6 +217,22 @@ class WaitState:
         delay = max(next(self._delays), self._retry_after)
         self._retry_after = 0.0
         return min(delay, remaining)
+
+    def pauses(self, *, first: bool = False) -> Iterator[float | None]:
+        """The sleeps before the next poll (one on the usual schedule, several with a ``schedule``), each clipped to
+        the deadline; None when the deadline has passed (the wait times out instead of polling)."""
+        if self.schedule is None:
+            yield self.first_delay() if first else self.next_delay()
+            return
+        floor, self._retry_after = self._retry_after, 0.0
+        for pause in (floor, *self.schedule.pauses()) if floor else self.schedule.pauses():
+            remaining = self.deadline.remaining()
+            if remaining <= 0:
+                yield None
+                return
+            yield min(pause, remaining)
+        if self.deadline.remaining() <= 0:
+            yield None
 
     def timeout_error(self, *, cancel_note: str = "") -> EigenpalWaitTimeoutError:
         last = self.last_status or "unknown (no poll succeeded)"
@@ -287,7 +327,12 @@ def start_flow(
 
 
 def wait_flow(
-    execution_id: str, wait: WaitOptions, context: Context, started: Started | None = None
+    execution_id: str,
+    wait: WaitOptions,
+    context: Context,
+    started: Started | None = None,
+    *,
+    schedule: Schedule | None = None,
 ) -> Flow[ExecutionResult]:
     """Wait for an execution until it is terminal or the deadline passes.
 
@@ -296,12 +341,13 @@ def wait_flow(
     replay if the trigger arranged one; then polls, the first one after the first delay of the schedule
     unless the end is already known (a run just started has rarely ended). Executions a replay created
     besides this one (a server that does not deduplicate) are named on the result, or on the error, as
-    ``duplicate_execution_ids``.
+    ``duplicate_execution_ids``. ``schedule`` replaces the usual delays between polls (a batch's waits learn
+    when its executions end).
     """
     if started is None:
-        state = wait.state(require_id(execution_id, "execution_id"), wait.start(context), context)
+        state = wait.state(require_id(execution_id, "execution_id"), wait.start(context), context, schedule)
         return (yield from _poll_until_terminal(state, wait.cancel_on_timeout))
-    state = wait.state(execution_id, started.deadline, context)
+    state = wait.state(execution_id, started.deadline, context, schedule)
     ended = started.ended
     duplicates: list[str] = []
     try:
@@ -361,9 +407,11 @@ def _hold_by_replay(state: WaitState, run: RunRequest, context: Context, duplica
 
 def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool, *, first: bool = False) -> Flow[None]:
     """Sleep until the next poll; past the deadline, raise the timeout (after the cancel, if asked)."""
-    delay = state.first_delay() if first else state.next_delay()
-    if delay is not None:
+    for delay in state.pauses(first=first):
+        if delay is None:
+            break
         yield Sleep(delay)
+    else:
         return
     note = ""
     if cancel_on_timeout:

@@ -10,7 +10,8 @@ trigger, then the wait on the execution it started); ``run_many`` runs the same 
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import (
@@ -33,8 +34,12 @@ from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow
 from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
+    from eigenpal_ext._batch_inputs import BatchInput
+    from eigenpal_ext._batch_run import AsyncBatchRun, BatchRun
     from eigenpal_ext._fanout import RunOutcome
     from eigenpal_ext._requestor import AsyncRequestor, Requestor
+
+BatchItems = Iterable["Mapping[str, Any] | BatchInput | None"]
 
 
 class Executions:
@@ -235,6 +240,74 @@ class Executions:
             cancel_on_interrupt=cancel_on_interrupt,
         )  # fmt: skip
 
+    def run_batch(
+        self,
+        workflow_id: str,
+        inputs: BatchItems,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        output: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        resend_unknown: bool = False,
+        shard: tuple[int, int] | None = None,
+        cancel_on_interrupt: bool = False,
+    ) -> BatchRun:
+        """Run ``workflow_id`` once per input of ``inputs``, any number of them, surviving a crash, a Ctrl-C and a
+        rate limit; a lazy iterator of one outcome per input (``Succeeded`` or ``Failed``), as each finishes.
+
+        ``inputs`` is any iterable (a generator too), read one input at a time as slots free up, so memory
+        stays proportional to ``concurrency``: each item is an input mapping (as for ``run_and_wait``; a
+        top-level ``Path`` is uploaded) or a ``BatchInput(input, key=...)``. Each input has a stable key: the
+        caller's, or derived from its content (a file input from its path and content digest). The outcome
+        names it (``key``, ``file``), with ``execution_id``, ``status``, ``result`` or ``error`` and timings;
+        ``to_dict()`` is what to export. Inputs already finished in the journal are yielded too (``resumed``).
+        Stopping the iteration (``break``, ``close()``) stops launching.
+
+        ``journal`` (a file path on a local disk) makes the batch resumable: every input's key and state are
+        recorded *before* its run is sent, its execution id as soon as it is known. Running the same batch
+        again with the same journal skips finished inputs, waits for started ones (never sending them
+        again) and treats inputs caught between sending and learning their id as *unknown*: sent again with
+        the same ``Idempotency-Key`` where the server honours keys (a recovery that returns the execution),
+        otherwise reported as ``Failed(status="unknown")`` and not sent again unless ``resend_unknown=True``.
+        Exactly once against a server that honours keys, at most once otherwise; never a silent duplicate.
+        Without a journal nothing is kept after the batch.
+
+        ``output`` (a file path) receives one JSON line per input (``to_dict()``), written as the outcomes
+        arrive: the file is first rewritten from the journal's finished outcomes (atomically), then each new
+        outcome is appended by one write, so a killed batch leaves whole lines (at most its very last line cut
+        short, if the kill lands in the middle of writing it) and a resumed one repairs and completes the
+        file without a duplicate line. Running a finished batch again sends nothing and rewrites the file.
+
+        At most ``concurrency`` inputs are in flight. A 429 pauses the whole batch for the server's
+        ``Retry-After`` and halves the concurrency, which grows back as runs are accepted. Waits learn the
+        workflow's durations from the batch's finished executions and poll near the expected end (at most
+        ``poll_interval_seconds`` apart); a run answer that is already terminal is not polled.
+        ``timeout_seconds`` bounds each input (its trigger and its wait). ``shard=(i, n)`` runs only the
+        inputs of shard ``i`` of ``n`` (0-based; by key, the same partition on every machine), each shard
+        with its own journal.
+
+        Ctrl-C stops launching, gives runs being sent about a second to journal their ids, and raises
+        ``BatchInterrupted`` (a ``KeyboardInterrupt``) naming what is still running; with
+        ``cancel_on_interrupt=True`` those executions are cancelled first. A journal that cannot be used (in
+        use by another batch, on a network file system, another batch's) raises ``EigenpalJournalError`` at
+        the first step, before anything is sent. An exception of ``inputs`` itself propagates after the
+        inputs in flight finished. Arguments are checked here, before anything is opened or sent.
+        """
+        from eigenpal_ext._batch import batch_settings, check_inputs  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._batch_run import BatchRun  # noqa: PLC0415
+
+        settings = batch_settings(
+            workflow_id, wait=WaitOptions(poll_interval_seconds, timeout_seconds), journal=journal, output=output,
+            concurrency=concurrency, version=version, overrides=overrides, trigger=trigger,
+            resend_unknown=resend_unknown, shard=shard, cancel_on_interrupt=cancel_on_interrupt,
+        )  # fmt: skip
+        return BatchRun(self._requestor, settings, check_inputs(inputs))
+
 
 class AsyncExecutions:
     """``client.workflows.executions`` of the async client: the same methods, awaited."""
@@ -374,3 +447,37 @@ class AsyncExecutions:
             self._requestor, batch, flow_for, concurrency=concurrency, on_outcome=on_outcome,
             cancel_on_interrupt=cancel_on_interrupt,
         )  # fmt: skip
+
+    def run_batch(
+        self,
+        workflow_id: str,
+        inputs: BatchItems,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        output: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        resend_unknown: bool = False,
+        shard: tuple[int, int] | None = None,
+        cancel_on_interrupt: bool = False,
+    ) -> AsyncBatchRun:
+        """Run ``workflow_id`` once per input (``async for`` the outcomes), as in the sync client.
+
+        The inputs in flight are tasks; ``aclose()`` (or leaving ``async with``) cancels and awaits them all.
+        When the iterating task is cancelled, runs being sent get about a second to journal their ids, the
+        running executions are cancelled if ``cancel_on_interrupt=True``, and the ``CancelledError``
+        propagates with notes naming what was left behind.
+        """
+        from eigenpal_ext._batch import batch_settings, check_inputs  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._batch_run import AsyncBatchRun  # noqa: PLC0415
+
+        settings = batch_settings(
+            workflow_id, wait=WaitOptions(poll_interval_seconds, timeout_seconds), journal=journal, output=output,
+            concurrency=concurrency, version=version, overrides=overrides, trigger=trigger,
+            resend_unknown=resend_unknown, shard=shard, cancel_on_interrupt=cancel_on_interrupt,
+        )  # fmt: skip
+        return AsyncBatchRun(self._requestor, settings, check_inputs(inputs))
