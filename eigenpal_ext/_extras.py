@@ -1,4 +1,5 @@
-"""Whether the optional ``server`` extra is installed, and the one-line message when it is not.
+"""Whether the optional ``server`` extra is installed, and the one-line message when it is not (and the install
+command of any extra: ``dask`` too).
 
 ``eigenpal_ext.testing`` (the local server) needs starlette, uvicorn, python-multipart, pypdf, PyYAML and
 jsonschema, which a plain ``pip install eigenpal-ext`` does not bring. Rather than letting the first of
@@ -64,17 +65,22 @@ def server_extra_problem(feature: str) -> str | None:
 
 def server_extra_install_command() -> str:
     """The pip command that adds the ``server`` extra to this installation, from where it was installed."""
+    return extra_install_command("server")
+
+
+def extra_install_command(extra: str) -> str:
+    """The pip command that adds ``extra`` to this installation, from where it was installed."""
     try:
         recorded = importlib.metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
         origin = json.loads(recorded) if recorded else None
     except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
         origin = None
     if not isinstance(origin, dict) or not isinstance(origin.get("url"), str):
-        return SERVER_EXTRA_INSTALL
-    return install_command_for(origin)
+        return f'pip install "{DISTRIBUTION}[{extra}]"'
+    return install_command_for(origin, extra)
 
 
-def install_command_for(origin: dict[str, object]) -> str:
+def install_command_for(origin: dict[str, object], extra: str = "server") -> str:
     """The command for a PEP 610 record: local files by path (``-e`` if editable), other URLs by reference."""
     url = urlsplit(str(origin["url"]))
     # A URL may carry credentials (user:token@host); they are not the user's to see in a message.
@@ -82,12 +88,12 @@ def install_command_for(origin: dict[str, object]) -> str:
     dir_info = origin.get("dir_info")
     if url.scheme == "file":
         editable = isinstance(dir_info, dict) and dir_info.get("editable") is True
-        return f"pip install {'-e ' if editable else ''}{_quoted(unquote(url.path) + '[server]')}"
+        return f"pip install {'-e ' if editable else ''}{_quoted(unquote(url.path) + f'[{extra}]')}"
     vcs_info = origin.get("vcs_info")
     vcs = vcs_info.get("vcs") if isinstance(vcs_info, dict) else None
     scheme = f"{vcs}+{url.scheme}" if isinstance(vcs, str) and not url.scheme.startswith(f"{vcs}+") else url.scheme
     reference = urlunsplit((scheme, netloc, url.path, url.query, ""))
-    return f"pip install {_quoted(f'{DISTRIBUTION}[server] @ {reference}')}"
+    return f"pip install {_quoted(f'{DISTRIBUTION}[{extra}] @ {reference}')}"
 
 
 def _quoted(argument: str) -> str:

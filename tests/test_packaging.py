@@ -80,8 +80,9 @@ def test_the_wheel_metadata_is_complete_and_has_one_version(tmp_path: Path) -> N
         "Programming Language :: Python :: 3.12",
         "Programming Language :: Python :: 3.13",
     } <= classifiers
-    # The only extra is the server; the development tools are a dependency group, not published.
-    assert [line for line in headers.splitlines() if line.startswith("Provides-Extra:")] == ["Provides-Extra: server"]
+    # The extras are the server and Dask; the development tools are a dependency group, not published.
+    extras = [line for line in headers.splitlines() if line.startswith("Provides-Extra:")]
+    assert sorted(extras) == ["Provides-Extra: dask", "Provides-Extra: server"]
     assert "pytest" not in headers
     assert "Description-Content-Type: text/markdown" in headers
 
