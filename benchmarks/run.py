@@ -14,7 +14,11 @@ Sections (``--only`` picks some):
   time over a log-spaced spread of 60 run lengths from 0.3 to 15 s (``wait_schedule.py``);
 - ``upload``: peak RSS growth while uploading a 512 MiB file (vs a child that makes one small JSON run);
 - ``fanout``: 500 run+get at concurrency 50 (async clients; the official SDK has none, so it uses threads);
-- ``server``: the local server's run+get per second at concurrency 8 (raw async httpx as the client).
+- ``server``: the local server's run+get per second at concurrency 8 (raw async httpx as the client);
+- ``batch``: ``run_batch`` (``batch.py``): peak RSS growth and time for 20,000 inputs of 2 KB against a
+  ``MockTransport``; inputs per second and requests per execution on the local server; the mean lag and
+  polls of its learned waits against fixed 2 s polling, on the local server (24 ``sleep`` runs of 3 s +-10%,
+  4 at a time) and on simulated time (``tests/batch_simulation.py``, 32 such runs, 3 seeds).
 
 ``--markdown FILE`` also writes the table as Markdown (the README's benchmark section is this output).
 """
@@ -47,6 +51,8 @@ sys.path[:0] = [str(HERE), str(ROOT), str(ROOT / "generated")]
 import _importtime  # noqa: E402 - the benchmarks folder is not a package
 import wait_schedule  # noqa: E402
 from _discard_server import start_discard_server, write_zeros  # noqa: E402
+
+from tests import batch_simulation  # noqa: E402
 
 CLIENTS = ("raw", "official", "ours")
 API_KEY = "eg_dev_local_key"
@@ -321,6 +327,57 @@ def section_server(report: Report, base_url: str, total: int) -> None:
     report.add(Row("local server run+get per second (c=8)", "/s", {"raw": figures["per_second"]}))
 
 
+def run_batch_child(*arguments: str) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, str(HERE / "batch.py"), *arguments], capture_output=True, text=True,
+        timeout=CHILD_TIMEOUT_SECONDS, env=child_environment(), check=False,
+    )  # fmt: skip
+    if completed.returncode != 0:
+        raise RuntimeError(f"batch.py {arguments[0]} failed:\n{completed.stderr[-3000:]}")
+    figures: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def section_batch(report: Report, base_url: str) -> None:
+    print("run_batch: memory and time for 20,000 inputs of 2 KB (MockTransport; journal, output on disk)", flush=True)
+    memory = run_batch_child("memory", "--inputs", "20000", "--bytes", "2048")
+    report.add(Row("batch 20,000 x 2 KB inputs: peak RSS growth", "MiB", {"ours": memory["peak_rss_growth_mib"]}))
+    report.add(Row("batch 20,000 x 2 KB inputs: wall", "s", {"ours": memory["seconds"]}, note="MockTransport"))
+    print("run_batch on the local server: 300 echo inputs at concurrency 8, with a journal", flush=True)
+    local = run_batch_child("throughput", "--base-url", base_url, "--api-key", API_KEY, "--inputs", "300")
+    report.add(Row("batch on the local server: inputs per second (c=8)", "/s", {"ours": local["per_second"]}))
+    report.add(Row("batch: requests per execution", "", {"ours": local["requests"]}, digits=2))
+    print("run_batch learned waits vs fixed 2 s polling: 24 sleep runs of 3 s +-10%, 4 at a time", flush=True)
+    children = {
+        mode: start_batch_child("lag", "--base-url", base_url, "--api-key", API_KEY, "--inputs", "24", "--mode", mode)
+        for mode in ("learned", "fixed")
+    }
+    lag = {mode: collect(child, f"batch lag/{mode}") for mode, child in children.items()}
+    report.add(
+        Row("batch mean lag, raw = fixed 2 s polling", "s", {"raw": lag["fixed"]["mean_lag"],
+            "ours": lag["learned"]["mean_lag"]}, digits=2)
+    )  # fmt: skip
+    report.add(
+        Row("batch polls per execution, raw = fixed 2 s", "", {"raw": lag["fixed"]["polls_per_execution"],
+            "ours": lag["learned"]["polls_per_execution"]}, digits=2)
+    )  # fmt: skip
+    print("  simulated time: 32 runs of 3 s +-10%, 4 at a time, seeds 0-2 (raw = fixed 2 s polling)", flush=True)
+    simulated = [batch_simulation.compare(batch_simulation.similar_durations(32, seed=seed), 4) for seed in range(3)]
+    for label, attribute, unit, digits in (("mean lag", "mean_lag", "s", 2), ("polls", "polls", "", 0)):
+        values: dict[str, float | None] = {
+            "raw": statistics.mean(getattr(figures["fixed"], attribute) for figures in simulated),
+            "ours": statistics.mean(getattr(figures["learned"], attribute) for figures in simulated),
+        }
+        report.add(Row(f"  simulated batch {label}", unit, values, digits=digits))
+
+
+def start_batch_child(*arguments: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "batch.py"), *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=child_environment(),
+    )  # fmt: skip
+
+
 # --- output -------------------------------------------------------------------------------------------------
 
 
@@ -394,7 +451,7 @@ def markdown(report: Report, started: datetime, load_before: str, load_after: st
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sections = ["import", "cpu", "wait", "upload", "fanout", "server"]
+    sections = ["import", "cpu", "wait", "upload", "fanout", "server", "batch"]
     parser.add_argument("--only", default=",".join(sections), help=f"comma-separated subset of {sections}")
     parser.add_argument("--calls", type=int, default=2000, help="sequential executions.get per child (2000)")
     parser.add_argument("--repeats", type=int, default=5, help="children per client for CPU and fan-out (5)")
@@ -438,7 +495,7 @@ def run_once(chosen: list[str], args: argparse.Namespace) -> Report:
     report = Report()
     if "import" in chosen:
         section_import(report, args.import_repeats)
-    needs_server = {"cpu", "wait", "fanout", "server"} & set(chosen)
+    needs_server = {"cpu", "wait", "fanout", "server", "batch"} & set(chosen)
     server = LocalServer(workers=32) if needs_server else None
     try:
         if server is not None and "cpu" in chosen:
@@ -449,6 +506,8 @@ def run_once(chosen: list[str], args: argparse.Namespace) -> Report:
             section_fanout(report, server.base_url, args.fanout, 50, args.repeats)
         if server is not None and "server" in chosen:
             section_server(report, server.base_url, 400)
+        if server is not None and "batch" in chosen:
+            section_batch(report, server.base_url)
     finally:
         if server is not None:
             server.stop()

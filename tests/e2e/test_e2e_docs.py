@@ -75,6 +75,12 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         r"\['run.created', 'run.status_changed', 'run.status_changed', 'run.status_changed', 'run.status_changed'\]",
         r"\['', 'completed', 'finalizing', 'pending', 'running'\]",
     ],
+    "docs/guides/batches.md": [
+        r"invoice-0\.pdf INV-2026-0042",
+        r"\b5 lines",
+        r"completed \{'customer': 'ACME'\}",
+        r"6 completed of 6 in \(\d, \d, \d\)",
+    ],
     "docs/guides/many.md": [r"done: 0 exec_", r"done: 2 exec_", r"'invoiceNumber': 'INV-2026-0042'"],
     "docs/guides/cli.md": ["INV-2026-0042", r"wf_abc123\s+extract-invoice"],
     "docs/guides/webhooks.md": [r"\Arun finished: exec_7f3a \{'invoiceNumber': 'INV-2026-0042'\}\n\Z"],
