@@ -72,15 +72,29 @@ class _ClientBase:
     ) -> Self:
         """A client like this one with other defaults, on the same connection pool (no new connections).
 
-        ``request_timeout_seconds`` (per request), ``max_retries`` and ``headers`` (merged over this client's
-        default headers) replace this client's values; None keeps them. Everything else is shared: base
-        URL, API key, ``httpx_args``, retry knowledge. Made for per-call variations::
+        Everything not given is shared: base URL, API key, ``httpx_args``, what the client knows of the server's
+        keys. Closing the new client does not close the pool: the client built by the constructor owns it, and
+        closing that one closes the pool for every ``with_options`` client made from it.
 
-            client.with_options(request_timeout_seconds=5, max_retries=0).workflows.executions.get(execution_id)
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient
 
-        Closing the new client does not close the pool: the client built by the constructor owns it, and
-        closing that one closes the pool for every ``with_options`` client made from it (which then raise
-        ``RuntimeError`` if used). Each call checks its arguments before any request.
+            with EigenpalClient() as client:
+                impatient = client.with_options(request_timeout_seconds=5, max_retries=0)
+                print(len(impatient.workflows.list(limit=5)))
+            ```
+
+        Args:
+            request_timeout_seconds: The default per-request timeout of the new client (None: this client's).
+            max_retries: How often a request may be sent again (None: this client's).
+            headers: Headers merged over this client's default headers (None: none added).
+
+        Returns:
+            The new client (of this client's class).
+
+        Raises:
+            ArgumentValueError: An argument is invalid (``ArgumentTypeError``: of the wrong type).
         """
         settings = derive_settings(
             self._settings, request_timeout_seconds=request_timeout_seconds, max_retries=max_retries, headers=headers

@@ -112,7 +112,14 @@ class ErrorIssue:
 
     @classmethod
     def from_json(cls, raw: object) -> "ErrorIssue | None":
-        """Build an issue from one decoded JSON item, tolerating missing keys and odd types; None if unusable."""
+        """Build an issue from one decoded JSON item, tolerating missing keys and odd types.
+
+        Args:
+            raw: One item of an error body's ``details``/``errors`` list: an object or a plain string.
+
+        Returns:
+            The ``ErrorIssue``, or None when ``raw`` carries nothing usable.
+        """
         if isinstance(raw, str):
             text = clean(raw)
             return cls(message=text) if text else None
@@ -126,6 +133,13 @@ class ErrorIssue:
         )
 
     def describe(self, *, with_field: bool) -> str:
-        """A one-line description for messages; falls back to the code when the server sent no message."""
+        """A one-line description for messages; falls back to the code when the server sent no message.
+
+        Args:
+            with_field: Prefix the field the issue is about (``field: message``), when there is one.
+
+        Returns:
+            The description, one line.
+        """
         text = self.message or self.code or "invalid value"
         return f"{self.field}: {text}" if with_field and self.field else text

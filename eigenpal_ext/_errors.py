@@ -188,7 +188,14 @@ class EigenpalError(Exception):
         self.request_id = request_id
 
     def with_execution_id(self, execution_id: str) -> Self:
-        """Attach the execution id once the caller learns it; returns ``self`` so it can be used in ``raise``."""
+        """Attach the execution id once the caller learns it.
+
+        Args:
+            execution_id: The id of the execution this error is about.
+
+        Returns:
+            This error, so that ``raise error.with_execution_id(execution_id)`` reads as one statement.
+        """
         self.execution_id = execution_id
         return self
 

@@ -134,20 +134,47 @@ class ExecutionHandle(_Handle):
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
-        """Wait until the execution ends; its ``ExecutionResult`` (any terminal status: check ``.status``).
+        """Wait until the execution ends.
 
-        The same as ``client.workflows.executions.wait(handle.execution_id, ...)``: polls right away, then on
-        the growing schedule up to ``poll_interval_seconds``; transient failures are polled through;
-        ``on_status(execution)`` is called once per status change (not ``async def``: refused up front, see
-        ``executions.wait``); after ``timeout_seconds`` (the whole wait's
-        deadline) raises ``EigenpalWaitTimeoutError`` (requesting a cancel first when ``cancel_on_timeout=True``).
+        The same as ``client.workflows.executions.wait(handle.execution_id, ...)``: transient failures (429,
+        5xx, dropped connections, timeouts) are polled through.
+
+        Args:
+            poll_interval_seconds: The longest delay between two polls (the first poll is at once, the next
+                after 0.7 s, each delay 1.2x the last).
+            timeout_seconds: The deadline of the whole wait, every poll included.
+            on_status: Called with the ``Execution`` once per status change (not ``async def``: refused up
+                front, as by ``executions.wait``).
+            cancel_on_timeout: Request a cancel before raising ``EigenpalWaitTimeoutError``.
+
+        Returns:
+            An ``ExecutionResult`` (any terminal status: a failed, cancelled or rejected execution is returned,
+            not raised; check ``.status``).
+
+        Raises:
+            EigenpalWaitTimeoutError: ``timeout_seconds`` passed (an ``EigenpalTimeoutError``); carries
+                ``execution_id`` and ``last_status``.
+            EigenpalNotFoundError: No such execution (404).
+            EigenpalError: Any other failure that polling through could not outlast; it carries the
+                ``execution_id``.
         """
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         requestor: Requestor = self._client_requestor()
         return requestor.run(self._wait_flow(wait))
 
     def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
-        """The execution's current status (``executions.get``); with ``include_steps=True`` the per-step payload."""
+        """The execution's current status (one request, as ``executions.get``).
+
+        Args:
+            include_steps: Also fetch the per-step payload (``.steps``).
+            request_timeout_seconds: The deadline of this request, retries included (default: the client's).
+
+        Returns:
+            The ``Execution``.
+
+        Raises:
+            EigenpalError: The request failed; the error carries the ``execution_id``.
+        """
         requestor: Requestor = self._client_requestor()
         call = _calls.get_execution_call(
             self.execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
@@ -155,7 +182,17 @@ class ExecutionHandle(_Handle):
         return requestor.send(call)
 
     def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
-        """Ask the server to cancel the execution (idempotent; ``executions.cancel``)."""
+        """Ask the server to cancel the execution (idempotent, as ``executions.cancel``).
+
+        Args:
+            request_timeout_seconds: The deadline of this request, retries included (default: the client's).
+
+        Returns:
+            An ``ExecutionCancellation``: ``cancelled``, ``cancellation-requested`` or ``already-terminal``.
+
+        Raises:
+            EigenpalError: The request failed; the error carries the ``execution_id``.
+        """
         requestor: Requestor = self._client_requestor()
         call = _calls.cancel_execution_call(self.execution_id, request_timeout_seconds=request_timeout_seconds)
         return requestor.send(call)
@@ -180,7 +217,7 @@ class AsyncExecutionHandle(_Handle):
         return await requestor.run(self._wait_flow(wait))
 
     async def get(self, include_steps: bool = False, *, request_timeout_seconds: float | None = None) -> Execution:
-        """The execution's current status; with ``include_steps=True`` the per-step payload."""
+        """The execution's current status; ``ExecutionHandle.get``, awaited (the same arguments)."""
         requestor: AsyncRequestor = self._client_requestor()
         call = _calls.get_execution_call(
             self.execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
@@ -188,7 +225,7 @@ class AsyncExecutionHandle(_Handle):
         return await requestor.send(call)
 
     async def cancel(self, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
-        """Ask the server to cancel the execution (idempotent)."""
+        """Ask the server to cancel the execution (idempotent); ``ExecutionHandle.cancel``, awaited."""
         requestor: AsyncRequestor = self._client_requestor()
         call = _calls.cancel_execution_call(self.execution_id, request_timeout_seconds=request_timeout_seconds)
         return await requestor.send(call)

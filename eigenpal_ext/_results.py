@@ -50,7 +50,14 @@ class ExecutionResult:
         return None if self.execution is None else self.execution.request_id
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        """``to_dict()`` as JSON text.
+
+        Args:
+            indent: Pretty-print with this many spaces per level (None: one line).
+
+        Returns:
+            The JSON text.
+        """
         return json.dumps(self.to_dict(), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,7 +87,15 @@ class ExecutionResult:
 
     @classmethod
     def from_status(cls, execution: Execution, *, execution_id: str | None = None) -> ExecutionResult:
-        """The result for ``execution``; ``execution_id`` (the id that was polled) wins over the body's."""
+        """The result of a terminal status answer.
+
+        Args:
+            execution: The last status answer.
+            execution_id: The id that was polled; it wins over the body's.
+
+        Returns:
+            The ``ExecutionResult``.
+        """
         return cls(
             execution_id=execution_id or execution.execution_id,
             status=execution.status,

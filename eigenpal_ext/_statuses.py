@@ -24,7 +24,21 @@ KNOWN_STATUSES: tuple[str, ...] = tuple(member.value for member in ExecutionStat
 
 
 def is_terminal(status: str | ExecutionStatus | None) -> bool:
-    """True for completed, failed, cancelled and rejected; False for any other value, unknown ones too."""
+    """Whether a status is terminal: the execution will not change any more.
+
+    Example:
+        ```python
+        from eigenpal_ext import ExecutionStatus, is_terminal
+
+        print(is_terminal(ExecutionStatus.COMPLETED), is_terminal("running"), is_terminal("paused-for-review"))
+        ```
+
+    Args:
+        status: An ``ExecutionStatus``, its string value, a status this client does not know, or None.
+
+    Returns:
+        True for completed, failed, cancelled and rejected; False for any other value, unknown ones too.
+    """
     return status is not None and status in TERMINAL_STATUSES
 
 

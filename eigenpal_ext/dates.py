@@ -92,12 +92,19 @@ _UNIT_STEPS: dict[str, Callable[[int], timedelta | relativedelta]] = {
 
 
 def format_utc(moment: datetime) -> str:
-    """Format ``moment`` as ISO-8601 UTC with milliseconds and ``Z``, e.g. ``'2026-11-27T03:13:04.123Z'``.
+    """Format a moment as ISO-8601 UTC with milliseconds and ``Z``, e.g. ``'2026-11-27T03:13:04.123Z'``.
 
-    A naive ``moment`` is taken to be UTC. Sub-millisecond digits are truncated (floored), never rounded up,
-    so a bound never moves later than the instant it stands for.
+    Sub-millisecond digits are truncated (floored), never rounded up, so a bound never moves later than the
+    instant it stands for.
 
-    Raises ValueError if an aware ``moment`` falls outside years 1-9999 once converted to UTC.
+    Args:
+        moment: The moment; a naive one is taken to be UTC.
+
+    Returns:
+        The ISO-8601 text.
+
+    Raises:
+        ValueError: An aware ``moment`` falls outside years 1-9999 once converted to UTC.
     """
     try:
         utc = _to_utc(moment)
@@ -119,15 +126,36 @@ def resolve_date(
 ) -> datetime:
     """Resolve one ``from_date``/``to_date`` value to an aware UTC datetime.
 
-    ``argument`` is the parameter name used in error messages (``'from_date'`` or ``'to_date'``). ``now``
-    anchors timedeltas and relative expressions; it defaults to the current time, read once, and a naive
-    ``now`` is taken to be UTC. ``end_of_day`` applies only to a bare date (a ``date`` object or a date-only
-    string such as ``'2026-11-27'``): False gives 00:00:00.000 UTC that day, True gives 23:59:59.999 UTC so
-    an inclusive upper bound covers the whole day. Naive datetimes (objects or strings) are taken to be UTC.
+    Naive datetimes (objects or strings) are taken to be UTC.
 
-    Raises ``ArgumentTypeError`` (a ``TypeError`` naming ``argument``) for a value of an unsupported type
-    (including bool and int), and ``ArgumentValueError`` (a ``ValueError``) for a string that is not a date or a
-    relative expression, or for a result outside years 1-9999.
+    Example:
+        ```python
+        from datetime import UTC, datetime, timedelta
+
+        from eigenpal_ext.dates import resolve_date
+
+        now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+        print(resolve_date("now-7d", argument="from_date", now=now))
+        print(resolve_date(timedelta(hours=1), argument="from_date", now=now))
+        print(resolve_date("2026-11-27", argument="to_date", end_of_day=True))
+        ```
+
+    Args:
+        value: A datetime, a date, a timedelta (now minus it), an ISO-8601 string, or a relative expression
+            such as ``now-7d`` or ``now()-7d``.
+        argument: The parameter name used in error messages (``'from_date'`` or ``'to_date'``).
+        now: The moment timedeltas and relative expressions count from (default: the current time, read once;
+            a naive ``now`` is taken to be UTC).
+        end_of_day: For a bare date only (a ``date`` or a date-only string such as ``'2026-11-27'``): False gives
+            00:00:00.000 UTC that day, True gives 23:59:59.999 UTC, so an inclusive upper bound covers the day.
+
+    Returns:
+        An aware datetime in UTC.
+
+    Raises:
+        ArgumentTypeError: ``value`` is of an unsupported type (bool and int included); names ``argument``.
+        ArgumentValueError: A string that is not a date or a relative expression, or a result outside years
+            1-9999.
     """
     try:
         if isinstance(value, datetime):  # before date: datetime is a subclass of date
@@ -151,18 +179,27 @@ def date_range_query(
     *,
     now: datetime | None = None,
 ) -> tuple[str | None, str | None]:
-    """The ``fromDate``/``toDate`` query values for ``from_date``/``to_date``; None stays None.
+    """The ``fromDate``/``toDate`` query values for ``from_date``/``to_date``.
 
     A string in a form the API documents (well-formed ISO-8601, ``now()``, ``now()-7d``) is checked and sent
     as written (surrounding whitespace removed). Any other value is resolved against one ``now`` and
-    formatted with :func:`format_utc`; ``to_date`` is inclusive: a bare ``date`` means the end of that day,
-    and a resolved instant is rounded *up* to the millisecond, so ``to_date=datetime.now(UTC)`` includes an
-    execution created in that same millisecond.
+    formatted with ``format_utc``. A relative expression sent as written is not compared with an absolute
+    bound, since only the server's clock says where it falls.
 
-    Raises ``ArgumentValueError`` (a ``ValueError`` naming the argument) for a value that is not a date, and for
-    ``from_date`` later than ``to_date`` (showing both) when the two can be compared here: both absolute on the
-    wire, or both relative expressions left to the server (the same clock reads them). A relative expression
-    sent as written is not compared with an absolute bound, since only the server's clock says where it falls.
+    Args:
+        from_date: The lower bound (any form ``resolve_date`` takes), or None.
+        to_date: The upper bound, inclusive: a bare ``date`` means the end of that day, and a resolved instant
+            is rounded *up* to the millisecond, so ``to_date=datetime.now(UTC)`` includes an execution created
+            in that same millisecond. Or None.
+        now: The moment both bounds count from (default: the current time, read once for both).
+
+    Returns:
+        The two query values; None stays None.
+
+    Raises:
+        ArgumentValueError: A value is not a date, or ``from_date`` is later than ``to_date`` (showing both)
+            where the two can be compared here: both absolute on the wire, or both relative expressions left
+            to the server (the same clock reads them).
     """
     # One clock read for both bounds, so 'now-1h'..'now' cannot straddle a tick.
     anchor = _now_utc(now)

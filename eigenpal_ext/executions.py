@@ -57,11 +57,33 @@ class Executions:
     def get(
         self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> Execution:
-        """The execution's status; with ``include_steps=True`` also the per-step payload.
+        """The execution's status now (one request; ``wait`` polls until it ends).
 
-        ``.steps`` is a list of ``ExecutionStep`` when the server sends a list of objects, else the JSON as
-        sent; other per-step keys are in ``.additional_properties``, the body as received in ``.raw``.
         A body in the API's ``ExecutionSummary`` shape (``id``, no ``executionId``) is read too.
+
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                handle = client.workflows.run("echo", {"text": "hello"})
+                execution = client.workflows.executions.get(handle.execution_id)
+                print(execution.execution_id, execution.status)
+            ```
+
+        Args:
+            execution_id: The execution's id (``exec_...``).
+            include_steps: Also fetch the per-step payload (``.steps``: a list of ``ExecutionStep`` when the
+                server sends a list of objects, else the JSON as sent).
+            request_timeout_seconds: The deadline of this request, retries included (default: the client's).
+
+        Returns:
+            The ``Execution``: ``status``, ``result`` once completed, ``error`` once failed, the
+            timestamps; unknown fields in ``additional_properties``, the body as received in ``.raw``.
+
+        Raises:
+            EigenpalNotFoundError: No execution has this id, or the key cannot see it (404).
+            EigenpalError: Any other failure.
         """
         call = _calls.get_execution_call(
             execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
@@ -80,10 +102,39 @@ class Executions:
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
     ) -> ExecutionPage:
-        """One page of the workflow's executions. ``status``: a status or a list of them (statuses this client
-        does not know are sent as given); ``from_date`` / ``to_date``: datetime (naive = UTC), date,
-        timedelta (now minus), ISO-8601 or ``"now()-7d"`` (ISO-8601, ``now()`` and ``now()-7d`` strings are
-        sent as written; see ``eigenpal_ext.dates``). ``limit`` is any integer >= 1; the server may cap it."""
+        """One page of the workflow's executions, newest first.
+
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient, ExecutionStatus
+
+            with EigenpalClient() as client:
+                page = client.workflows.executions.list(
+                    "extract-invoice", status=[ExecutionStatus.FAILED, "cancelled"], from_date="now()-7d"
+                )
+                print(len(page), "of", page.total)
+            ```
+
+        Args:
+            workflow_id: The workflow's id or slug.
+            status: A status or a list of them (statuses this client does not know are sent as given).
+            from_date: Only executions created at or after this moment: a datetime (naive = UTC), a date, a
+                timedelta (now minus it), ISO-8601, or ``"now()-7d"`` (ISO-8601 and ``now()`` strings are sent
+                as written; see ``eigenpal_ext.dates``).
+            to_date: Only executions created at or before this moment (the same forms).
+            example_id: Only the executions of this example (test runs of the workflow editor).
+            limit: The page's size (at least 1; the server may cap it).
+            offset: How many executions to skip.
+            request_timeout_seconds: The deadline of this request, retries included (default: the client's).
+
+        Returns:
+            An ``ExecutionPage``: a sequence of ``ExecutionSummary`` with ``total``.
+
+        Raises:
+            ArgumentValueError: A status, date or number is invalid (nothing is sent).
+            EigenpalNotFoundError: No such workflow (404).
+            EigenpalError: Any other failure.
+        """
         call = _calls.list_executions_call(
             workflow_id,
             status=status,
@@ -110,9 +161,35 @@ class Executions:
     ) -> Iterator[ExecutionSummary]:
         """Every execution matching the filters, across pages, fetched lazily.
 
-        ``page_size`` (1..100) is the size of each request; ``max_items`` caps the number yielded, so
-        ``max_items=1`` makes one request. Dates this client resolves (datetime, timedelta, ``now-1d``) are
-        resolved once, when the iteration starts; ``now()-7d`` is sent as written on every page.
+        Dates this client resolves (datetime, timedelta, ``now-1d``) are resolved once, when the iteration
+        starts; ``now()-7d`` is sent as written on every page. The listing ends on an empty page or once the
+        reported total is reached, so a server that caps its pages below ``page_size`` skips nothing.
+
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                for summary in client.workflows.executions.iter("extract-invoice", max_items=3):
+                    print(summary.id, summary.status)
+            ```
+
+        Args:
+            workflow_id: The workflow's id or slug.
+            status: A status or a list of them.
+            from_date: Only executions created at or after this moment (the forms of ``list``).
+            to_date: Only executions created at or before this moment.
+            example_id: Only the executions of this example.
+            page_size: The size of each request (1..100).
+            max_items: Stop after this many executions (``max_items=1`` makes one request; None: all).
+            request_timeout_seconds: The deadline of each page's request, retries included.
+
+        Returns:
+            An iterator of ``ExecutionSummary``; each page is requested when the previous one is used up.
+
+        Raises:
+            ArgumentValueError: An argument is invalid (raised by this call, before anything is sent).
+            EigenpalError: A page could not be fetched (raised while iterating).
         """
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
@@ -121,19 +198,51 @@ class Executions:
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
-        """Ask the server to cancel (idempotent): ``cancelled``, ``cancellation-requested`` or ``already-terminal``."""
+        """Ask the server to cancel an execution. Idempotent: cancelling twice, or an ended execution, is no error.
+
+        Args:
+            execution_id: The execution's id.
+            request_timeout_seconds: The deadline of this request, retries included (default: the client's).
+
+        Returns:
+            An ``ExecutionCancellation`` whose ``status`` is ``cancelled``, ``cancellation-requested`` (the
+            execution stops at its next step) or ``already-terminal``.
+
+        Raises:
+            EigenpalNotFoundError: No such execution (404).
+            EigenpalError: Any other failure.
+        """
         call = _calls.cancel_execution_call(execution_id, request_timeout_seconds=request_timeout_seconds)
         return self._requestor.send(call)
 
     def handle(self, execution: str | StartedExecution) -> ExecutionHandle:
         """An ``ExecutionHandle`` on this client for an execution, to ``wait()``, ``get()`` or ``cancel()`` it.
 
-        ``execution`` is an execution id, or a run answer or handle whose fields the new handle keeps: one
-        that was pickled in another process (a handle pickles without its client) or made by another
-        client. Nothing is sent::
+        Nothing is sent. Made to pick up an execution started elsewhere: by id, or from a handle pickled in
+        another process (a handle pickles without its client).
 
-            handle = client.workflows.executions.handle(pickle.loads(payload))
-            final = handle.wait()
+        Example:
+            ```python
+            import pickle
+
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                payload = pickle.dumps(client.workflows.run("echo", {"text": "hello"}))
+            # later, in another process:
+            with EigenpalClient() as client:
+                final = client.workflows.executions.handle(pickle.loads(payload)).wait()
+                print(final.status)
+            ```
+
+        Args:
+            execution: An execution id, or a run answer or handle whose fields the new handle keeps.
+
+        Returns:
+            An ``ExecutionHandle`` bound to this client.
+
+        Raises:
+            ArgumentValueError: ``execution`` is not an execution id, run answer or handle.
         """
         return ExecutionHandle._attach(execution, self._requestor)
 
@@ -146,16 +255,44 @@ class Executions:
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
-        """Poll ``execution_id`` until it is terminal; return an ``ExecutionResult``.
+        """Poll an execution until it is terminal.
 
         Polls right away, then after 0.7 s, each delay 1.2x the last up to ``poll_interval_seconds`` (default
-        1.5 s: the longest delay, and the steady interval of a long wait). Transient failures
-        (429, 5xx, dropped connections, timeouts) are polled through. ``on_status(execution)`` is called once
-        per status change (a plain function: this client refuses an ``async def`` one, which it could not await,
-        with ``ArgumentTypeError`` before sending; the async client awaits it). After ``timeout_seconds`` (the
-        whole wait's deadline) raises ``EigenpalWaitTimeoutError`` (an ``EigenpalTimeoutError``) with
-        ``execution_id`` and ``last_status`` (after requesting a cancel when ``cancel_on_timeout=True``). A failed,
-        cancelled or rejected execution is returned, not raised: check ``result.status``.
+        1.5 s: the longest delay, and the steady interval of a long wait). Transient failures (429, 5xx,
+        dropped connections, timeouts) are polled through.
+
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                started = client.workflows.run("echo", {"text": "hello"})
+                final = client.workflows.executions.wait(
+                    started.execution_id, timeout_seconds=60, on_status=lambda e: print("now", e.status)
+                )
+                print(final.status, final.result)
+            ```
+
+        Args:
+            execution_id: The execution's id.
+            poll_interval_seconds: The longest delay between two polls (the first poll is at once, the next
+                after 0.7 s, each delay 1.2x the last).
+            timeout_seconds: The deadline of the whole wait, every poll included.
+            on_status: Called with the ``Execution`` once per status change; a plain function (an ``async def``
+                one, which this client could not await, is refused with ``ArgumentTypeError`` before anything is
+                sent; the async client awaits it).
+            cancel_on_timeout: Request a cancel before raising ``EigenpalWaitTimeoutError``.
+
+        Returns:
+            An ``ExecutionResult`` (any terminal status: a failed, cancelled or rejected execution is returned,
+            not raised; check ``.status``).
+
+        Raises:
+            EigenpalWaitTimeoutError: ``timeout_seconds`` passed (an ``EigenpalTimeoutError``); carries
+                ``execution_id`` and ``last_status``.
+            EigenpalNotFoundError: No such execution (404).
+            EigenpalError: Any other failure that polling through could not outlast; it carries the
+                ``execution_id``.
         """
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return self._requestor.run(wait_flow(execution_id, wait, self._requestor.context))
@@ -176,22 +313,56 @@ class Executions:
     ) -> ExecutionResult:
         """Start ``workflow_id`` with ``input`` and wait for the execution to end.
 
-        ``timeout_seconds`` covers the trigger and the wait. How it waits depends on ``server_hold``:
-
-        - None (default): where the client declares that the server deduplicates runs by ``Idempotency-Key``
-          (``idempotent_runs=True``) and no ``on_status`` asks for progress, the run is triggered, then sent
-          again with the same key and a hold until it ends (up to 60 s at a time): no polling, no lag; a replay
-          that comes back with another execution shows the declaration wrong (``duplicate_execution_ids``).
-          Otherwise (EigenPal documents no such key) the run is triggered without a hold, so its id is known
-          at once, and polled: first after 0.7 s, then as in ``wait``.
-        - True: the trigger itself is held for ``min(remaining - 2, 60)`` s (so its answer arrives before the
-          deadline), whatever the server is known to honour;
-          on a server that does not honour the key, a connection dropped during the hold leaves an execution
-          whose id never arrived (the error says so and how to find it).
-        - False: never held; always polled.
-
         Like ``workflows.run(...)`` then ``handle.wait(...)``, as one flow: the trigger is clipped to the wait's
-        deadline, and the wait goes on from the trigger's answer.
+        deadline, and the wait goes on from the trigger's answer. A failed, cancelled or rejected execution is
+        returned, not raised: check ``result.status``.
+
+        Example:
+            ```python
+            from pathlib import Path
+
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                final = client.workflows.executions.run_and_wait(
+                    "extract-invoice", {"contract_document": Path("contract.pdf")}, timeout_seconds=120
+                )
+                print(final.execution_id, final.status, final.result)
+            ```
+
+        Args:
+            workflow_id: The workflow's id or slug.
+            input: The workflow's inputs (files as in ``workflows.run``).
+            version: A version id, a release tag or ``"latest"``.
+            overrides: Step outputs to use instead of running those steps (as in ``workflows.run``).
+            trigger: ``"api"`` (default) or ``"cli"``.
+            poll_interval_seconds: The longest delay between two polls (the first comes after 0.7 s, each
+                next one 1.2x the last).
+            timeout_seconds: The deadline of the whole call, the trigger and every poll included.
+            on_status: Called with the ``Execution`` once per status change; a plain function (an ``async def``
+                one, which this client could not await, is refused with ``ArgumentTypeError`` before anything is
+                sent; the async client awaits it).
+            cancel_on_timeout: Request a cancel before raising ``EigenpalWaitTimeoutError``.
+            server_hold: How to wait. None (default): where the client declares that the server deduplicates
+                runs by ``Idempotency-Key`` (``idempotent_runs=True``) and no ``on_status`` asks for progress,
+                the run is triggered, then sent again with the same key and a hold until it ends (up to 60 s at
+                a time; a replay that comes back with another execution shows the declaration wrong:
+                ``duplicate_execution_ids``); otherwise (EigenPal documents no such key) the run is triggered
+                without a hold, so its id is known at once, and polled. True: the trigger itself is held for
+                ``min(remaining - 2, 60)`` s whatever the server is known to honour (on a server that does not
+                honour the key, a connection dropped during the hold leaves an execution whose id never
+                arrived; the error says so and how to find it). False: never held; always polled.
+
+        Returns:
+            An ``ExecutionResult``: ``execution_id``, ``status``, ``result``, ``error`` and the last ``Execution``.
+
+        Raises:
+            ArgumentValueError: An argument is invalid or a file input cannot be read (nothing is sent).
+            EigenpalWaitTimeoutError: ``timeout_seconds`` passed; carries ``execution_id`` and ``last_status``.
+            EigenpalConnectionError: The trigger's connection failed; ``execution_may_exist`` and the lookup
+                window say whether and where an execution may exist.
+            EigenpalError: Any other failure; once the execution exists, every error carries its
+                ``execution_id``.
         """
         run = RunRequest(workflow_id, input, version=version, overrides=overrides, trigger=trigger)
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
@@ -213,22 +384,48 @@ class Executions:
     ) -> builtins.list[RunOutcome]:
         """Run ``workflow_id`` once per input, at most ``concurrency`` at a time; wait for every one.
 
-        Returns one ``RunOutcome`` per input, in input order: ``.result`` (an ``ExecutionResult``, whatever its
-        status) or ``.error``, and ``.execution_id`` whenever the execution was created. Any exception of one
-        input (an ``EigenpalError``, a file removed after the check, anything) is that input's outcome, never
-        the batch's. Every input is checked before anything is sent. ``timeout_seconds`` bounds each
-        execution's wait. A 429 that outlasts the client's retries pauses the whole batch for the server's
-        ``Retry-After``, then the rejected run is sent again (nothing was created, so nothing is duplicated).
-        ``on_outcome(outcome)`` is called as each input finishes, from a worker thread but one call at a time
-        (it needs no lock of its own; an ``async def`` one is refused up front, the async client awaits it); if it
-        raises, the exception becomes that outcome's ``error`` (its
-        ``result`` is kept).
+        Any exception of one input (an ``EigenpalError``, a file removed after the check, anything) is that
+        input's outcome, never the batch's. Every input is checked before anything is sent. A 429 that outlasts
+        the client's retries pauses the whole batch for the server's ``Retry-After``, then the rejected run is
+        sent again (nothing was created, so nothing is duplicated). The worker threads never keep the
+        interpreter alive. For thousands of inputs, or a job that must survive being killed, use a batch with
+        a journal (the batches guide).
 
-        Ctrl-C returns control at once: no further run is started, and ``RunManyInterrupted`` (a
-        ``KeyboardInterrupt``) is raised with ``.outcomes`` (every input started so far; those still running
-        have an ``EigenpalInterruptedError`` naming their execution), ``.running_ids`` and ``.not_started``;
-        with ``cancel_on_interrupt=True`` the running executions are cancelled first (``.cancelled_ids``; a
-        second Ctrl-C skips the rest). The worker threads never keep the interpreter alive.
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                outcomes = client.workflows.executions.run_many("echo", [{"n": 1}, {"n": 2}], concurrency=2)
+                for outcome in outcomes:
+                    print(outcome.index, outcome.execution_id, outcome.result or outcome.error)
+            ```
+
+        Args:
+            workflow_id: The workflow's id or slug.
+            inputs: One input mapping per execution (files as in ``workflows.run``).
+            concurrency: How many executions run at once (1..256).
+            version: A version id, a release tag or ``"latest"``, for every input.
+            overrides: Step outputs to use instead of running those steps, for every input.
+            trigger: ``"api"`` (default) or ``"cli"``.
+            poll_interval_seconds: The longest delay between two polls of one execution.
+            timeout_seconds: The deadline of each execution's wait.
+            on_outcome: Called with each ``RunOutcome`` as its input finishes, from a worker thread but one call at
+                a time (it needs no lock of its own; an ``async def`` one is refused up front, the async client
+                awaits it); if it raises, the exception becomes that outcome's
+                ``error`` (its ``result`` is kept).
+            cancel_on_interrupt: On Ctrl-C, cancel the running executions before raising (a second Ctrl-C
+                skips the rest).
+
+        Returns:
+            One ``RunOutcome`` per input, in input order: ``.result`` (an ``ExecutionResult``, whatever its
+            status) or ``.error``, and ``.execution_id`` whenever the execution was created.
+
+        Raises:
+            ArgumentValueError: An input or argument is invalid (nothing is sent).
+            RunManyInterrupted: Ctrl-C (a ``KeyboardInterrupt``), raised at once: ``.outcomes`` (every input
+                started so far; those still running have an ``EigenpalInterruptedError`` naming their
+                execution), ``.running_ids``, ``.cancelled_ids`` and ``.not_started``.
         """
         runs = check_run_many(workflow_id, inputs, concurrency, version=version, overrides=overrides, trigger=trigger)
         check_flag(cancel_on_interrupt, "cancel_on_interrupt")
@@ -318,7 +515,7 @@ class AsyncExecutions:
     async def get(
         self, execution_id: str, include_steps: bool = False, *, request_timeout_seconds: float | None = None
     ) -> Execution:
-        """The execution's status; with ``include_steps=True`` also the per-step payload (as in the sync client)."""
+        """The execution's status now; ``Executions.get``, awaited (the same arguments)."""
         call = _calls.get_execution_call(
             execution_id, include_steps=include_steps, request_timeout_seconds=request_timeout_seconds
         )
@@ -336,7 +533,7 @@ class AsyncExecutions:
         offset: int | None = None,
         request_timeout_seconds: float | None = None,
     ) -> ExecutionPage:
-        """One page of the workflow's executions (filters as in the sync client)."""
+        """One page of the workflow's executions; ``Executions.list``, awaited (the same arguments)."""
         call = _calls.list_executions_call(
             workflow_id,
             status=status,
@@ -361,7 +558,7 @@ class AsyncExecutions:
         max_items: int | None = None,
         request_timeout_seconds: float | None = None,
     ) -> AsyncIterator[ExecutionSummary]:
-        """Every execution matching the filters, across pages (``async for``); see the sync client."""
+        """Every execution matching the filters, across pages (``async for``); ``Executions.iter``'s arguments."""
         pages = _paging.execution_pages(
             workflow_id, status=status, from_date=from_date, to_date=to_date, example_id=example_id,
             request_timeout_seconds=request_timeout_seconds,
@@ -369,13 +566,13 @@ class AsyncExecutions:
         return self._requestor.iterate(_paging.start(pages, page_size=page_size, max_items=max_items))
 
     async def cancel(self, execution_id: str, *, request_timeout_seconds: float | None = None) -> ExecutionCancellation:
-        """Ask the server to cancel (idempotent)."""
+        """Ask the server to cancel an execution (idempotent); ``Executions.cancel``, awaited."""
         call = _calls.cancel_execution_call(execution_id, request_timeout_seconds=request_timeout_seconds)
         return await self._requestor.send(call)
 
     def handle(self, execution: str | StartedExecution) -> AsyncExecutionHandle:
-        """An ``AsyncExecutionHandle`` on this client for an execution id or a run answer/handle (see the sync
-        client); nothing is sent, its ``wait()``/``get()``/``cancel()`` are awaited."""
+        """An ``AsyncExecutionHandle`` on this client for an execution id or a run answer/handle, as
+        ``Executions.handle``; nothing is sent, its ``wait()``/``get()``/``cancel()`` are awaited."""
         return AsyncExecutionHandle._attach(execution, self._requestor)
 
     async def wait(
@@ -387,8 +584,8 @@ class AsyncExecutions:
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
     ) -> ExecutionResult:
-        """Poll ``execution_id`` until it is terminal; an ``ExecutionResult`` (as in the sync client). ``on_status`` may
-        be an ``async def`` function: it is awaited."""
+        """Poll an execution until it is terminal; ``Executions.wait``, awaited (the same arguments). ``on_status``
+        may be an ``async def`` function: it is awaited."""
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return await self._requestor.run(wait_flow(execution_id, wait, self._requestor.context))
 
@@ -406,7 +603,7 @@ class AsyncExecutions:
         cancel_on_timeout: bool = False,
         server_hold: bool | None = None,
     ) -> ExecutionResult:
-        """Start ``workflow_id`` with ``input`` and wait for the execution to end (as in the sync client).
+        """Start ``workflow_id`` with ``input`` and wait for the execution to end; ``Executions.run_and_wait``, awaited.
 
         ``await workflows.run(...)`` then ``await handle.wait(...)``, with the trigger clipped to the deadline.
         """
@@ -429,7 +626,9 @@ class AsyncExecutions:
         on_outcome: Callable[[RunOutcome], object] | None = None,
         cancel_on_interrupt: bool = False,
     ) -> builtins.list[RunOutcome]:
-        """Run ``workflow_id`` once per input, at most ``concurrency`` at a time (tasks); see the sync client.
+        """Run ``workflow_id`` once per input, at most ``concurrency`` at a time (tasks).
+
+        ``Executions.run_many``'s arguments; what differs is how the call is interrupted.
 
         The inputs run as tasks of one ``asyncio.TaskGroup``: nothing outlives the call. ``on_outcome(outcome)``
         is called as each input finishes, on the event loop (awaited, if it is ``async def``). When the call is

@@ -109,18 +109,25 @@ def verify_signature(
     tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
     now: float | None = None,
 ) -> None:
-    """Check that a delivery was signed by EigenPal with ``secret``; raise ``WebhookVerificationError`` if not.
+    """Check that a delivery was signed by EigenPal with ``secret``.
 
-    ``payload`` is the raw request body exactly as received (bytes; a ``str`` is taken as its UTF-8 text).
-    Do not parse and re-serialise it first: any change of whitespace or key order breaks the signature.
-    ``headers`` are the request's headers (any mapping or list of pairs; names in any case). ``secret`` is
-    the endpoint's signing secret, ``whsec_`` followed by base64 (the prefix may be left out).
+    The delivery is accepted when its ``webhook-timestamp`` is at most ``tolerance_seconds`` away from ``now``,
+    in either direction, and one ``v1`` entry of ``webhook-signature`` matches (compared in constant time).
 
-    The delivery is accepted when its ``webhook-timestamp`` is at most ``tolerance_seconds`` (300) away
-    from ``now`` (Unix seconds; the system clock when omitted), in either direction, and one ``v1``
-    entry of ``webhook-signature`` matches. Bad arguments (a secret that is not base64, a payload that is
-    parsed JSON instead of bytes, a negative tolerance) raise ``TypeError``/``ValueError`` before anything
-    is checked.
+    Args:
+        payload: The raw request body exactly as received (bytes; a ``str`` is taken as its UTF-8 text). Do
+            not parse and re-serialise it first: any change of whitespace or key order breaks the signature.
+        headers: The request's headers (any mapping or list of pairs; names in any case).
+        secret: The endpoint's signing secret, ``whsec_`` followed by base64 (the prefix may be left out).
+        tolerance_seconds: How far the delivery's timestamp may be from ``now`` (default 300).
+        now: The current time in Unix seconds (default: the system clock).
+
+    Raises:
+        WebhookVerificationError: The delivery is not proven to come from EigenPal (a missing header, an old or
+            future timestamp, no matching signature). The message never shows the secret.
+        ArgumentTypeError: A payload that is parsed JSON instead of bytes, and other arguments of a wrong type,
+            before anything is checked.
+        ArgumentValueError: A secret that is not base64, a negative tolerance, before anything is checked.
     """
     body = _payload_bytes(payload)
     key = _secret_key(secret)
@@ -158,8 +165,19 @@ def verify_event(
 ) -> WebhookEvent:
     """Verify a delivery (as ``verify_signature``), then read its body as a typed event (as ``parse_event``).
 
-    Raises ``WebhookVerificationError`` when the delivery is not proven to come from EigenPal, and
-    ``WebhookPayloadError`` when a verified body is not a readable event.
+    Args:
+        payload: The raw request body exactly as received.
+        headers: The request's headers.
+        secret: The endpoint's signing secret (``whsec_...``).
+        tolerance_seconds: How far the delivery's timestamp may be from ``now`` (default 300).
+        now: The current time in Unix seconds (default: the system clock).
+
+    Returns:
+        The event: a ``RunCreatedEvent``, ``RunStatusChangedEvent``, ``RunEvent`` or ``WebhookEvent``.
+
+    Raises:
+        WebhookVerificationError: The delivery is not proven to come from EigenPal.
+        WebhookPayloadError: A verified body is not a readable event.
     """
     verify_signature(payload, headers, secret, tolerance_seconds=tolerance_seconds, now=now)
     return parse_event(payload)
@@ -174,9 +192,22 @@ def sign(
 ) -> dict[str, str]:
     """The three headers that make ``payload`` a delivery signed with ``secret``, as EigenPal sends them.
 
-    For tests: post ``payload`` with these headers to a receiver and it verifies. ``webhook_id`` defaults
-    to a fresh ``whev_...`` id and ``timestamp`` (Unix seconds) to now. The signature is one base64
-    ``v1`` entry, as Standard Webhooks specifies.
+    For tests: post ``payload`` with these headers to a receiver and it verifies. The signature is one
+    base64 ``v1`` entry, as Standard Webhooks specifies.
+
+    Args:
+        payload: The body to sign (bytes, or ``str`` as its UTF-8 text).
+        secret: The signing secret (``whsec_...``).
+        webhook_id: The ``webhook-id`` (default: a fresh ``whev_...`` id).
+        timestamp: The ``webhook-timestamp`` in Unix seconds (default: now).
+
+    Returns:
+        The ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` headers.
+
+    Raises:
+        ArgumentTypeError: An argument of a wrong type.
+        ArgumentValueError: A secret that is not base64, a negative timestamp, a ``webhook_id`` that cannot be
+            a header value.
     """
     body = _payload_bytes(payload)
     key = _secret_key(secret)
@@ -418,12 +449,19 @@ class RunStatusChangedEvent(RunEvent):
 def parse_event(payload: bytes | bytearray | memoryview | str | Mapping[str, Any]) -> WebhookEvent:
     """Read a delivery's body as a typed event, without verifying it (use ``verify_event`` for that).
 
-    ``payload`` is the body (bytes or str) or the JSON object already parsed. ``run.created`` and
-    ``run.status_changed`` become ``RunCreatedEvent`` / ``RunStatusChangedEvent``; another ``run.*`` type
-    with a readable run a ``RunEvent``; any other type, or a run event whose ``data.run`` has no string
-    ``id``, a plain ``WebhookEvent``. Fields are read leniently (an absent or odd-typed optional field is
-    None) and every event keeps its JSON in ``raw``. Raises ``WebhookPayloadError`` when the body is not a
-    JSON object with a string ``id`` and ``type``.
+    Fields are read leniently (an absent or odd-typed optional field is None) and every event keeps its
+    JSON in ``raw``.
+
+    Args:
+        payload: The body (bytes or str) or the JSON object already parsed.
+
+    Returns:
+        ``run.created`` and ``run.status_changed`` become ``RunCreatedEvent`` / ``RunStatusChangedEvent``;
+        another ``run.*`` type with a readable run a ``RunEvent``; any other type, or a run event whose
+        ``data.run`` has no string ``id``, a plain ``WebhookEvent``.
+
+    Raises:
+        WebhookPayloadError: The body is not a JSON object with a string ``id`` and ``type``.
     """
     body = _json_object(payload)
     event_id = _envelope_string(body, "id")

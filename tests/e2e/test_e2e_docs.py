@@ -1,4 +1,9 @@
-"""Every example in README.md and docs/**/*.md runs as written, against a local EigenPal server.
+"""Every example in README.md, docs/**/*.md and the public docstrings runs as written, against a local EigenPal
+server.
+
+The docstrings' examples are the fenced blocks in the docstrings of the public surface
+(tests/unit/test_docstrings.py's SURFACE: the clients, resources, handles, results, errors, dates, types,
+webhooks), which the reference pages render; they follow the same rules as the pages' blocks.
 
 The convention (CONTRIBUTING.md, "Examples in the documentation"):
 
@@ -26,11 +31,13 @@ silently stops doing what the page says fails too.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -39,11 +46,14 @@ import attrs
 import pytest
 
 from eigenpal_ext.testing import LocalEigenpalServer
+from tests.unit.test_docstrings import SURFACE
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
+# A fence inside a docstring's section (indented): the indent, the language, the code up to the closing fence.
+INDENTED_FENCE = re.compile(r"^([ \t]*)```([^\n`]*)\n(.*?)^\1```[ \t]*$", re.S | re.M)
 LANGUAGES = {"python", "bash", "text", "json", "yaml", "toml"}
 NEEDS_ACCOUNT = "# needs an EigenPal account"
 RUNS_UNTIL_STOPPED = "# runs until Ctrl-C"
@@ -126,6 +136,18 @@ def examples() -> list[Example]:
         for match in FENCE.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
             found.append(Example(str(path.relative_to(ROOT)), line, match[1].strip(), match[2]))
+    return found + docstring_examples()
+
+
+def docstring_examples() -> list[Example]:
+    """The fenced examples in the docstrings of the public surface (the reference pages show them); each is
+    named ``docstring:<qualified name>`` and follows the pages' rules."""
+    found = []
+    for name, documented in sorted(SURFACE.items()):
+        doc = inspect.getdoc(documented) or ""
+        for match in INDENTED_FENCE.finditer(doc):
+            line = doc.count("\n", 0, match.start()) + 1
+            found.append(Example(f"docstring:{name}", line, match[2].strip(), textwrap.dedent(match[3])))
     return found
 
 
@@ -208,6 +230,7 @@ def test_the_examples_are_found() -> None:
     assert sum(example.language == "python" for example in RUN) >= 15
     assert sum(example.language == "bash" for example in RUN) >= 6
     assert "docs/guides/testing.md" in SUITE_PAGES
+    assert {"docstring:Workflows.run", "docstring:Executions.run_and_wait"} <= pages
     assert any(example.first_line == RUNS_UNTIL_STOPPED for example in NOT_RUN)
 
 
