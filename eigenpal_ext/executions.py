@@ -455,45 +455,70 @@ class Executions:
         cancel_on_interrupt: bool = False,
     ) -> BatchRun:
         """Run ``workflow_id`` once per input of ``inputs``, any number of them, surviving a crash, a Ctrl-C and a
-        rate limit; a lazy iterator of one outcome per input (``Succeeded`` or ``Failed``), as each finishes.
+        rate limit; a lazy iterator of one outcome per input, as each finishes.
 
-        ``inputs`` is any iterable (a generator too), read one input at a time as slots free up, so memory
-        stays proportional to ``concurrency``: each item is an input mapping (as for ``run_and_wait``; a
-        top-level ``Path`` is uploaded) or a ``BatchInput(input, key=...)``. Each input has a stable key: the
-        caller's, or derived from its content (a file input from its path and content digest). The outcome
-        names it (``key``, ``file``), with ``execution_id``, ``status``, ``result`` or ``error`` and timings;
-        ``to_dict()`` is what to export. Inputs already finished in the journal are yielded too (``resumed``).
-        Stopping the iteration (``break``, ``close()``) stops launching.
-
-        ``journal`` (a file path on a local disk) makes the batch resumable: every input's key and state are
-        recorded *before* its run is sent, its execution id as soon as it is known. Running the same batch
-        again with the same journal skips finished inputs, waits for started ones (never sending them
-        again) and treats inputs caught between sending and learning their id as *unknown*: sent again with
-        the same ``Idempotency-Key`` where the server honours keys (a recovery that returns the execution),
-        otherwise reported as ``Failed(status="unknown")`` and not sent again unless ``resend_unknown=True``.
-        Exactly once against a server that honours keys, at most once otherwise; never a silent duplicate.
-        Without a journal nothing is kept after the batch.
-
-        ``output`` (a file path) receives one JSON line per input (``to_dict()``), written as the outcomes
-        arrive: the file is first rewritten from the journal's finished outcomes (atomically), then each new
-        outcome is appended by one write, so a killed batch leaves whole lines (at most its very last line cut
-        short, if the kill lands in the middle of writing it) and a resumed one repairs and completes the
-        file without a duplicate line. Running a finished batch again sends nothing and rewrites the file.
+        With a ``journal``, running the same batch again skips finished inputs, waits for started ones (never
+        sending them again) and treats inputs caught between sending and learning their id as *unknown*: sent
+        again with the same ``Idempotency-Key`` where the server honours keys (a recovery that returns the
+        execution), otherwise reported as ``Failed(status="unknown")`` and not sent again unless
+        ``resend_unknown=True``. Exactly once against a server that honours keys, at most once otherwise; never
+        a silent duplicate. Inputs already finished in the journal are yielded too (``resumed``). Stopping the
+        iteration (``break``, ``close()``) stops launching.
 
         At most ``concurrency`` inputs are in flight. A 429 pauses the whole batch for the server's
         ``Retry-After`` and halves the concurrency, which grows back as runs are accepted. Waits learn the
         workflow's durations from the batch's finished executions and poll near the expected end (at most
-        ``poll_interval_seconds`` apart); a run answer that is already terminal is not polled.
-        ``timeout_seconds`` bounds each input (its trigger and its wait). ``shard=(i, n)`` runs only the
-        inputs of shard ``i`` of ``n`` (0-based; by key, the same partition on every machine), each shard
-        with its own journal.
+        ``poll_interval_seconds`` apart); a run answer that is already terminal is not polled. Arguments are
+        checked here, before anything is opened or sent; an exception of ``inputs`` itself propagates after
+        the inputs in flight finished.
 
-        Ctrl-C stops launching, gives runs being sent about a second to journal their ids, and raises
-        ``BatchInterrupted`` (a ``KeyboardInterrupt``) naming what is still running; with
-        ``cancel_on_interrupt=True`` those executions are cancelled first. A journal that cannot be used (in
-        use by another batch, on a network file system, another batch's) raises ``EigenpalJournalError`` at
-        the first step, before anything is sent. An exception of ``inputs`` itself propagates after the
-        inputs in flight finished. Arguments are checked here, before anything is opened or sent.
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                batch = client.workflows.executions.run_batch(
+                    "echo", ({"n": n} for n in range(5)), journal="echo.journal", output="echo.jsonl"
+                )
+                for outcome in batch:
+                    print(outcome.key[:8], outcome.status, outcome.execution_id)
+            ```
+
+        Args:
+            workflow_id: The workflow's id or slug.
+            inputs: Any iterable (a generator too), read one input at a time as slots free up, so memory stays
+                proportional to ``concurrency``: each item is an input mapping (as for ``run_and_wait``; a
+                top-level ``Path`` is uploaded) or a ``BatchInput(input, key=...)``. Each input has a stable
+                key: the caller's, or derived from its content (a file input from its path and content digest).
+            journal: A file path on a local disk that makes the batch resumable: every input's key and state
+                are recorded *before* its run is sent, its execution id as soon as it is known. None: nothing is
+                kept after the batch.
+            output: A file path that receives one JSON line per input (``to_dict()``) as the outcomes arrive:
+                first rewritten from the journal's finished outcomes (atomically), then appended one write per
+                outcome, so a killed batch leaves whole lines (at most its very last line cut short) and a
+                resumed one repairs and completes it without a duplicate line.
+            concurrency: How many inputs are in flight at most.
+            version: A version id, a release tag or ``"latest"``, for every input.
+            overrides: Step outputs to use instead of running those steps, for every input.
+            trigger: ``"api"`` (default) or ``"cli"``.
+            poll_interval_seconds: The longest delay between two polls of one execution.
+            timeout_seconds: The deadline of each input (its trigger and its wait).
+            resend_unknown: Send *unknown* inputs again even where the server is not known to honour keys (a
+                duplicate is then possible; the outcome says so).
+            shard: ``(i, n)`` runs only the inputs of shard ``i`` of ``n`` (0-based; by key, the same partition
+                on every machine), each shard with its own journal.
+            cancel_on_interrupt: On Ctrl-C, cancel the running executions before raising.
+
+        Returns:
+            A ``BatchRun``: iterate it for ``Succeeded`` or ``Failed`` outcomes (``key``, ``file``,
+            ``execution_id``, ``status``, ``result`` or ``error``, timings; ``to_dict()`` is what to export).
+
+        Raises:
+            ArgumentValueError: An argument is invalid (nothing is opened or sent).
+            EigenpalJournalError: The journal cannot be used (in use by another batch, on a network file
+                system, another batch's), raised at the first step, before anything is sent.
+            BatchInterrupted: Ctrl-C (a ``KeyboardInterrupt``): launching stops, runs being sent get about a
+                second to journal their ids, and the error names what is still running.
         """
         from eigenpal_ext._batch import batch_settings, check_inputs  # noqa: PLC0415 - loaded on first use
         from eigenpal_ext._batch_run import BatchRun  # noqa: PLC0415
@@ -664,7 +689,7 @@ class AsyncExecutions:
         shard: tuple[int, int] | None = None,
         cancel_on_interrupt: bool = False,
     ) -> AsyncBatchRun:
-        """Run ``workflow_id`` once per input (``async for`` the outcomes), as in the sync client.
+        """Run ``workflow_id`` once per input (``async for`` the outcomes); ``Executions.run_batch``'s arguments.
 
         The inputs in flight are tasks; ``aclose()`` (or leaving ``async with``) cancels and awaits them all.
         When the iterating task is cancelled, runs being sent get about a second to journal their ids, the
