@@ -75,7 +75,7 @@ def _case_trickle_body_get_timeout_2s(hs: Any, ep: Any) -> str:
     behaviour = hs.trickle(_status_body(hs), every=0.5)
     with hs.HostileServer(behaviour) as server, ep.EigenpalClient(api_key=KEY, base_url=server.base_url) as client:
         _record(server)
-        client.workflows.executions.get("exec_1", timeout_seconds=2)
+        client.workflows.executions.get("exec_1", request_timeout_seconds=2)
     return f"{len(_status_body(hs))} bytes at one per 0.5 s"
 
 
@@ -83,14 +83,14 @@ def _case_trickle_headers_get_timeout_2s(hs: Any, ep: Any) -> str:
     behaviour = hs.trickle(_status_body(hs), every=0.2, headers_too=True)
     with hs.HostileServer(behaviour) as server, ep.EigenpalClient(api_key=KEY, base_url=server.base_url) as client:
         _record(server)
-        client.workflows.executions.get("exec_1", timeout_seconds=2)
+        client.workflows.executions.get("exec_1", request_timeout_seconds=2)
     return "status line and headers one byte per 0.2 s"
 
 
 def _case_huge_1gib_answer(hs: Any, ep: Any) -> str:
     with hs.HostileServer(hs.endless()) as server, ep.EigenpalClient(api_key=KEY, base_url=server.base_url) as client:
         _record(server)
-        client.workflows.executions.get("exec_1", timeout_seconds=120)
+        client.workflows.executions.get("exec_1", request_timeout_seconds=120)
     return ""
 
 
@@ -103,7 +103,7 @@ def _case_gzip_bomb_1gib(hs: Any, ep: Any) -> str:
     ):
         _record(server)
         del bomb
-        client.workflows.get("wf_1", timeout_seconds=120)
+        client.workflows.get("wf_1", request_timeout_seconds=120)
     return note
 
 
@@ -240,7 +240,7 @@ def _case_lone_surrogate_input(hs: Any, ep: Any) -> str:
 
 
 def _case_nan_timeout_per_call(hs: Any, ep: Any) -> str:
-    return _refused_before_sending(hs, ep, lambda c: c.workflows.get("wf_1", timeout_seconds=math.nan))
+    return _refused_before_sending(hs, ep, lambda c: c.workflows.get("wf_1", request_timeout_seconds=math.nan))
 
 
 def _case_cancel_on_timeout_no(hs: Any, ep: Any) -> str:

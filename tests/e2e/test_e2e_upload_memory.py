@@ -50,7 +50,7 @@ from eigenpal_ext import EigenpalClient
 
 mode, base_url, api_key = sys.argv[1:4]
 started = time.monotonic()
-with EigenpalClient(api_key=api_key, base_url=base_url, timeout_seconds=120.0) as client:
+with EigenpalClient(api_key=api_key, base_url=base_url, request_timeout_seconds=120.0) as client:
     if mode == "upload":
         final = client.workflows.executions.run_and_wait(
             "extract-invoice", input={"contract_document": Path(sys.argv[4])}, timeout_seconds=120
