@@ -49,7 +49,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come fro
     from eigenpal_ext._batch_run import AsyncBatchRun, BatchRun
     from eigenpal_ext._fanout import RunOutcome
     from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
-    from eigenpal_ext._results import ExecutionResult
+    from eigenpal_ext._results import ExecutionResult, RunResult
+    from eigenpal_ext._run_handle import AsyncRunHandle, RunHandle
     from eigenpal_ext._statuses import TERMINAL_STATUSES, is_terminal
 
 # Public name -> (module, attribute) for the names loaded on first access.
@@ -66,6 +67,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ExecutionHandle": ("eigenpal_ext._handle", "ExecutionHandle"),
     "AsyncExecutionHandle": ("eigenpal_ext._handle", "AsyncExecutionHandle"),
     "ExecutionResult": ("eigenpal_ext._results", "ExecutionResult"),
+    "RunResult": ("eigenpal_ext._results", "RunResult"),
+    "RunHandle": ("eigenpal_ext._run_handle", "RunHandle"),
+    "AsyncRunHandle": ("eigenpal_ext._run_handle", "AsyncRunHandle"),
     "TERMINAL_STATUSES": ("eigenpal_ext._statuses", "TERMINAL_STATUSES"),
     "is_terminal": ("eigenpal_ext._statuses", "is_terminal"),
 }
@@ -93,6 +97,7 @@ __all__ = [
     "AsyncBatchRun",
     "AsyncEigenpalClient",
     "AsyncExecutionHandle",
+    "AsyncRunHandle",
     "BatchInput",
     "BatchInterrupted",
     "BatchOutcome",
@@ -123,8 +128,10 @@ __all__ = [
     "ExecutionResult",
     "ExecutionStatus",
     "Failed",
+    "RunHandle",
     "RunManyInterrupted",
     "RunOutcome",
+    "RunResult",
     "Succeeded",
     "__version__",
     "is_terminal",

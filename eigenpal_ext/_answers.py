@@ -129,38 +129,48 @@ def page_body(data: dict[str, Any]) -> Mapping[str, Any]:
     return {**data, **counts} if counts else data
 
 
-_RUN_ANSWER = parser(StartedExecution, reader=execution_status_body)
-
-
-def run_parser(response: httpx.Response) -> StartedExecution:
-    """A run's answer: a ``StartedExecution`` with a usable ``executionId`` (or, without one, the ``id`` or ``runId``
-    it carries, as ``get()`` reads an answer keyed by ``id``).
+def started_parser(
+    model: type[_Model], id_key: str, *, reader: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None
+) -> Parser:
+    """The parser of a run's answer (a ``model`` whose id is the body's ``id_key``), insisting on a usable id;
+    ``reader`` as in ``parser`` (a v1 run's answer without ``executionId`` is read by the ``id`` or ``runId`` it
+    carries, as ``get()`` reads an answer keyed by ``id``: ``execution_status_body``).
 
     A 2xx the client cannot use still means that the server accepted the run, so an execution exists: its error
     carries the id when the body named one, and says ``execution_may_exist`` otherwise (where to find it is
     added by the trigger flow, ``_trigger.mark_may_exist``). Not for a web page: that answer came from the wrong
     host, which started nothing.
     """
-    try:
-        parsed: StartedExecution = _RUN_ANSWER(response)
-        if not isinstance(parsed.execution_id, str) or not parsed.execution_id.strip():
-            reason = f"executionId is {parsed.execution_id!r}, not an execution id"
-            raise unusable_success_response(response, reason=reason)
-    except EigenpalError as exc:
-        if response.is_success and not is_wrong_host_answer(response):
-            known_id = _execution_id_in(response)
-            if known_id is not None:
-                exc.execution_id = exc.execution_id or known_id
-                exc.message += f"; the run was accepted as execution {known_id}"
-            else:
-                exc.execution_may_exist = True
-                exc.message += "; the run was accepted, so an execution exists"
-        raise
-    return parsed
+    read = parser(model, reader=reader)
+    attribute = {"executionId": "execution_id"}.get(id_key, id_key)
+
+    def parse(response: httpx.Response) -> Any:
+        try:
+            parsed = read(response)
+            value = getattr(parsed, attribute)
+            if not isinstance(value, str) or not value.strip():
+                raise unusable_success_response(response, reason=f"{id_key} is {value!r}, not an execution id")
+        except EigenpalError as exc:
+            if response.is_success and not is_wrong_host_answer(response):
+                known_id = _id_in(response)
+                if known_id is not None:
+                    exc.execution_id = exc.execution_id or known_id
+                    exc.message += f"; the run was accepted as execution {known_id}"
+                else:
+                    exc.execution_may_exist = True
+                    exc.message += "; the run was accepted, so an execution exists"
+            raise
+        return parsed
+
+    return parse
 
 
-def _execution_id_in(response: httpx.Response) -> str | None:
-    """The execution id an unusable run answer still carried (``executionId``, ``id`` or ``runId``), if usable."""
+run_parser: Parser = started_parser(StartedExecution, "executionId", reader=execution_status_body)
+"""A v1 run's answer: a ``StartedExecution`` with a usable ``executionId`` (see ``started_parser``)."""
+
+
+def _id_in(response: httpx.Response) -> str | None:
+    """The id an unusable run answer still carried (``executionId``, ``id`` or ``runId``), if usable."""
     try:
         data = response.json()
     except (ValueError, RecursionError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import IO, Any, BinaryIO, Generic, TypeVar, cast
+from typing import IO, Any, BinaryIO, Generic, NamedTuple, TypeVar, cast
 
 import attrs
 import httpx
@@ -59,7 +59,7 @@ from eigenpal_ext._checks import (
 from eigenpal_ext._errors import ArgumentTypeError
 from eigenpal_ext._files import RunInputs, json_part, split_run_inputs
 from eigenpal_ext._limits import DEADLINE_EXTENSION
-from eigenpal_ext._retry import IDEMPOTENCY_HEADER, MAX_RETRIES_EXTENSION
+from eigenpal_ext._retry import IDEMPOTENCY_HEADER, MAX_RETRIES_EXTENSION, REPEATABLE_EXTENSION
 from eigenpal_ext._statuses import status_filter
 from eigenpal_ext.dates import DateInput, date_range_query
 
@@ -73,12 +73,16 @@ WORKFLOW_KINDS = tuple(member.value for member in WorkflowKind)
 class Call(Generic[T]):
     """One request, typed, and what turns its answer into ``T``.
 
-    ``method``/``path``/``params`` and the body (``json``, or multipart ``parts``: httpx's ``files`` list)
-    are the request; ``idempotency_key`` goes out as the ``Idempotency-Key`` header; ``uploads`` are the
+    ``method``/``path``/``params`` and the body (``json``, multipart ``parts``: httpx's ``files`` list, or raw
+    ``content``: a binary handle streamed as it is, its length in ``headers``) are the request; ``headers`` are
+    this request's own (a ``path`` on another origin never carries the API key: ``_urls``);
+    ``idempotency_key`` goes out as the ``Idempotency-Key`` header; ``uploads`` are the
     handles this call opened for its parts (closed once the call is over, ``close``); ``hold_seconds`` asks
     the server to hold the answer (``wait_for_completion``) and lengthens the read timeout to match;
     ``request_timeout_seconds`` is this request's own timeout (None: the client's); ``max_retries``
-    overrides the client's retries (the waiters poll with 0: they retry by themselves); ``deadline`` is
+    overrides the client's retries (the waiters poll with 0: they retry by themselves); ``repeatable`` marks a
+    request that is not a GET but safe to send twice (an upload negotiation carrying its own key), which the
+    transport then retries like one; ``deadline`` is
     the client-clock time after which the transport neither sends nor retries it. ``parse`` reads the
     response (or raises), ``on_transport_error`` converts what httpx raised while sending.
     """
@@ -90,12 +94,15 @@ class Call(Generic[T]):
     params: Mapping[str, Any] = attrs.field(factory=dict)
     json: Any = None
     parts: Sequence[tuple[str, Any]] | None = None
+    content: IO[bytes] | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
     idempotency_key: str | None = None
     uploads: tuple[IO[bytes], ...] = ()
     hold_seconds: int | None = None
     request_timeout_seconds: float | None = None
     max_retries: int | None = None
     deadline: float | None = None
+    repeatable: bool = False
 
     @property
     def request(self) -> dict[str, Any]:
@@ -107,10 +114,15 @@ class Call(Generic[T]):
             params["wait_for_completion"] = self.hold_seconds
         if params:  # even an empty ``params`` makes httpx rebuild and re-parse the URL; most calls have none
             request["params"] = params
-        if self.idempotency_key is not None:
-            request["headers"] = {IDEMPOTENCY_HEADER: self.idempotency_key}
+        if self.idempotency_key is not None or self.headers:
+            headers = dict(self.headers)
+            if self.idempotency_key is not None:
+                headers[IDEMPOTENCY_HEADER] = self.idempotency_key
+            request["headers"] = headers
         if self.parts is not None:
             request["files"] = self.parts
+        elif self.content is not None:
+            request["content"] = self.content
         elif self.json is not None:
             request["json"] = self.json
         return request
@@ -142,6 +154,8 @@ class Call(Generic[T]):
             extensions[MAX_RETRIES_EXTENSION] = self.max_retries
         if self.deadline is not None:
             extensions[DEADLINE_EXTENSION] = self.deadline
+        if self.repeatable:
+            extensions[REPEATABLE_EXTENSION] = True
         if extensions:
             arguments["extensions"] = extensions
         return arguments
@@ -301,6 +315,19 @@ def _version(value: str | None) -> str | None:
     return optional_text(value, "version")
 
 
+class RunLookup(NamedTuple):
+    """What names a run whose id may be lost, for its error: the v1 route's ``workflow_id``, or the runs API's
+    ``target`` (``workflows.extract-invoice``)."""
+
+    workflow_id: str | None = None
+    target: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The target, else the workflow id (for log lines)."""
+        return self.target or self.workflow_id or "?"
+
+
 @attrs.frozen
 class RunRequest:
     """One logical run, its arguments checked when it is made (before anything is sent), and the
@@ -323,6 +350,11 @@ class RunRequest:
     def uploads_files(self) -> bool:
         """Whether the run sends files (a multipart body): sending it again uploads them again."""
         return bool(self.inputs.files)
+
+    @property
+    def lookup(self) -> RunLookup:
+        """What names this run on an error whose execution id is lost: its workflow."""
+        return RunLookup(workflow_id=self.workflow_id)
 
     def call(self, hold: int | None = None, *, deadline: float | None = None) -> Call[StartedExecution]:
         """The request of one attempt, with this run's key; ``deadline`` as in ``Call``."""

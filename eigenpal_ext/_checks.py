@@ -175,6 +175,13 @@ def check_max_retries(value: object) -> int:
     return value
 
 
+def check_multipart_max_bytes(value: object, argument: str = "multipart_max_bytes") -> int | None:
+    """A run's largest multipart body in bytes (>= 0), or None: never upload files first."""
+    if value is None:
+        return None
+    return check_int(value, argument, minimum=0)
+
+
 def check_max_response_bytes(value: object) -> int:
     """``max_response_bytes``: an int >= 1."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -21,7 +21,7 @@ import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import httpx
 
@@ -31,6 +31,7 @@ from eigenpal_ext._idempotency import KeyKnowledge
 from eigenpal_ext._logging import configure_from_env
 from eigenpal_ext._public import public
 from eigenpal_ext._settings import (
+    FROM_ENVIRONMENT,
     ClientSettings,
     derive_settings,
     http_client_arguments,
@@ -42,6 +43,9 @@ from eigenpal_ext._transport import AsyncBorrowedTransport, AsyncRetryTransport,
 if TYPE_CHECKING:
     import eigenpal_api
 
+    from eigenpal_ext._requestor import AsyncRequestor, Requestor
+    from eigenpal_ext.files import AsyncFiles, Files
+    from eigenpal_ext.runs import AsyncRuns, Runs
     from eigenpal_ext.workflows import AsyncWorkflows, Workflows
 
 
@@ -131,6 +135,7 @@ class _ClientBase:
         max_response_bytes: int,
         sleep: Any,
         clock: Callable[[], float] | None,
+        multipart_max_bytes: int | None | str = FROM_ENVIRONMENT,
     ) -> None:
         """The constructors' shared work: check every argument, resolve the settings, build the pool."""
         configure_from_env()
@@ -147,6 +152,7 @@ class _ClientBase:
             request_timeout_seconds=request_timeout_seconds,
             max_retries=max_retries,
             default_headers=default_headers,
+            multipart_max_bytes=multipart_max_bytes,
         )
         pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
         pool = transport if transport is not None else self._new_pool(pool_args)
@@ -292,6 +298,7 @@ class EigenpalClient(_ClientBase):
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
+        multipart_max_bytes: int | None | Literal["env"] = "env",
     ) -> None:
         self._construct(
             api_key=api_key,
@@ -305,6 +312,7 @@ class EigenpalClient(_ClientBase):
             max_response_bytes=max_response_bytes,
             sleep=sleep,
             clock=clock,
+            multipart_max_bytes=multipart_max_bytes,
         )
 
     _borrowed_transport = BorrowedTransport
@@ -327,14 +335,38 @@ class EigenpalClient(_ClientBase):
     # Built on first use, so that importing the package and making a client load neither the resources
     # (with the generated models) nor the generated client.
     @functools.cached_property
-    def workflows(self) -> Workflows:
-        """``client.workflows`` (and ``client.workflows.executions``)."""
+    def _requestor(self) -> Requestor:
+        """What the resources send, sleep and read the clock with (one for all of this client's resources)."""
         from eigenpal_ext._flow import Context  # noqa: PLC0415 - loaded on first use
         from eigenpal_ext._requestor import Requestor  # noqa: PLC0415
-        from eigenpal_ext.workflows import Workflows  # noqa: PLC0415
 
-        context = Context(self._clock, self.timeout, self._keys, awaits_callbacks=self._awaits_callbacks)
-        return Workflows(Requestor(self._http, sleep=self._sleep, context=context))
+        return Requestor(
+            self._http,
+            sleep=self._sleep,
+            context=Context(self._clock, self.timeout, self._keys, awaits_callbacks=self._awaits_callbacks),
+        )
+
+    @functools.cached_property
+    def workflows(self) -> Workflows:
+        """``client.workflows`` (and ``client.workflows.executions``): the v1 workflow and execution routes."""
+        from eigenpal_ext.workflows import Workflows  # noqa: PLC0415 - loaded on first use
+
+        return Workflows(self._requestor)
+
+    @functools.cached_property
+    def runs(self) -> Runs:
+        """``client.runs``: the runs API (``start``, ``run_and_wait``, ``wait``, ``get``, ``list``, ``iter``,
+        ``cancel``, ``steps``, ``events``, ``handle``)."""
+        from eigenpal_ext.runs import Runs  # noqa: PLC0415 - loaded on first use
+
+        return Runs(self._requestor, multipart_max_bytes=self._settings.multipart_max_bytes)
+
+    @functools.cached_property
+    def files(self) -> Files:
+        """``client.files``: the files API (``upload``, ``get``, ``delete``, ``content``)."""
+        from eigenpal_ext.files import Files  # noqa: PLC0415 - loaded on first use
+
+        return Files(self._requestor)
 
     @functools.cached_property
     def raw(self) -> eigenpal_api.Client:
@@ -384,6 +416,7 @@ class AsyncEigenpalClient(_ClientBase):
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
+        multipart_max_bytes: int | None | Literal["env"] = "env",
     ) -> None:
         self._construct(
             api_key=api_key,
@@ -397,6 +430,7 @@ class AsyncEigenpalClient(_ClientBase):
             max_response_bytes=max_response_bytes,
             sleep=sleep,
             clock=clock,
+            multipart_max_bytes=multipart_max_bytes,
         )
 
     _awaits_callbacks = True
@@ -411,14 +445,37 @@ class AsyncEigenpalClient(_ClientBase):
         return _asyncio_sleep
 
     @functools.cached_property
-    def workflows(self) -> AsyncWorkflows:
-        """``client.workflows`` (and ``client.workflows.executions``), every call awaited."""
+    def _requestor(self) -> AsyncRequestor:
+        """What the resources send, sleep and read the clock with (one for all of this client's resources)."""
         from eigenpal_ext._flow import Context  # noqa: PLC0415 - loaded on first use
         from eigenpal_ext._requestor import AsyncRequestor  # noqa: PLC0415
-        from eigenpal_ext.workflows import AsyncWorkflows  # noqa: PLC0415
 
-        context = Context(self._clock, self.timeout, self._keys, awaits_callbacks=self._awaits_callbacks)
-        return AsyncWorkflows(AsyncRequestor(self._http, sleep=self._sleep, context=context))
+        return AsyncRequestor(
+            self._http,
+            sleep=self._sleep,
+            context=Context(self._clock, self.timeout, self._keys, awaits_callbacks=self._awaits_callbacks),
+        )
+
+    @functools.cached_property
+    def workflows(self) -> AsyncWorkflows:
+        """``client.workflows`` (and ``client.workflows.executions``), every call awaited."""
+        from eigenpal_ext.workflows import AsyncWorkflows  # noqa: PLC0415 - loaded on first use
+
+        return AsyncWorkflows(self._requestor)
+
+    @functools.cached_property
+    def runs(self) -> AsyncRuns:
+        """``client.runs``: the runs API, every call awaited (``iter`` is ``async for``)."""
+        from eigenpal_ext.runs import AsyncRuns  # noqa: PLC0415 - loaded on first use
+
+        return AsyncRuns(self._requestor, multipart_max_bytes=self._settings.multipart_max_bytes)
+
+    @functools.cached_property
+    def files(self) -> AsyncFiles:
+        """``client.files``: the files API, every call awaited."""
+        from eigenpal_ext.files import AsyncFiles  # noqa: PLC0415 - loaded on first use
+
+        return AsyncFiles(self._requestor)
 
     @functools.cached_property
     def raw(self) -> eigenpal_api.Client:

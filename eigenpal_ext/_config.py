@@ -50,6 +50,12 @@ POLL_BACKOFF_FACTOR: Final = 1.2
 # cancel_on_timeout's cancel is sent after the deadline: one attempt, bounded by this.
 CANCEL_ON_TIMEOUT_REQUEST_SECONDS: Final = 5.0
 
+# Run inputs: files that would make a run's multipart body larger than this (EigenPal's hosted body limit is about
+# 4.5 MiB) are uploaded first through the files API and sent as {"$fileId": ...}. EigenpalClient(multipart_max_bytes=),
+# or the environment variable (a number of bytes, or none/null/unlimited for never).
+DEFAULT_MULTIPART_MAX_BYTES: Final = int(4.5 * 1024 * 1024)
+MULTIPART_MAX_BYTES_ENV: Final = "EIGENPAL_MULTIPART_MAX_BYTES"
+
 # The largest page the lists accept (workflows, versions); also iter()'s largest page_size.
 MAX_PAGE_SIZE: Final = 100
 

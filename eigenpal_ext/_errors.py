@@ -126,10 +126,20 @@ def lookup_hint(error: "EigenpalError") -> str | None:
 
     None unless an execution may exist whose id is not known and the workflow is known.
     """
-    if error.execution_id is not None or not error.execution_may_exist or error.workflow_id is None:
+    if error.execution_id is not None or not error.execution_may_exist:
         return None
-    if error.created_after is not None and error.created_before is not None:
-        window = f"from_date={utc_text(error.created_after)!r}, to_date={utc_text(error.created_before)!r}"
+    after, before = error.created_after, error.created_before
+    if error.target is not None:
+        # The runs list filters by automation id, not by target: the window is the lookup, the target the check.
+        if after is not None and before is not None:
+            window = f"created_after={utc_text(after)!r}, created_before={utc_text(before)!r}"
+        else:
+            window = "created_after='now()-10m'"
+        return f"its id never arrived: find the run of {error.target} with client.runs.list({window})"
+    if error.workflow_id is None:
+        return None
+    if after is not None and before is not None:
+        window = f"from_date={utc_text(after)!r}, to_date={utc_text(before)!r}"
     else:
         window = "from_date='now()-10m'"
     return (
@@ -155,7 +165,10 @@ class EigenpalError(Exception):
         client.workflows.executions.list(error.workflow_id, from_date=error.created_after,
                                          to_date=error.created_before)
 
-    ``str()`` then ends with that lookup as code (``message`` stays what happened).
+    ``str()`` then ends with that lookup as code (``message`` stays what happened). For a run of the runs API
+    (``client.runs``) ``target`` names it instead (``workflows.extract-invoice``) and the lookup is
+    ``client.runs.list(created_after=error.created_after, created_before=error.created_before)``; there
+    ``execution_id`` is the run's id (a run and its execution share one id).
 
     ``duplicate_execution_ids`` names executions that a replay of the same run created because the server
     did not deduplicate it (each one is paid work; cancel it if it is not wanted).
@@ -165,6 +178,7 @@ class EigenpalError(Exception):
     execution_id: str | None
     request_id: str | None
     workflow_id: str | None = None
+    target: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
     duplicate_execution_ids: tuple[str, ...] = ()

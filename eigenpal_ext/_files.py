@@ -50,7 +50,8 @@ SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 @attrs.frozen
 class FileInput:
-    """One file part of a multipart run. ``open()`` gives a binary handle positioned anywhere."""
+    """One file part of a multipart run (or the file of ``files.upload``). ``open()`` gives a binary handle
+    positioned anywhere. ``argument`` names it in errors: ``input['invoice']`` unless made otherwise."""
 
     key: str
     filename: str
@@ -58,19 +59,40 @@ class FileInput:
     path: Path | None = None
     handle: IO[bytes] | None = None
     content: bytes | None = None
+    argument: str = attrs.field(default=attrs.Factory(lambda self: input_argument(self.key), takes_self=True))
+
+    def size(self) -> int | None:
+        """Its size in bytes as it would be sent now; None for a handle whose length is not known until it is
+        spooled (an object with only ``read()``). Sends nothing and leaves a handle where it was."""
+        if self.content is not None:
+            return len(self.content)
+        if self.path is not None:
+            return os.stat(self.path).st_size
+        assert self.handle is not None  # one of the three is set by construction
+        known = _regular_file_size(self.handle, self.argument)
+        if known is not None or not _length_is_known(self.handle):
+            return known
+        position = self.handle.tell()
+        try:
+            return self.handle.seek(0, os.SEEK_END)
+        finally:
+            self.handle.seek(position)
 
     def open(self) -> tuple[IO[bytes], bool]:
         """A handle to stream, and whether the caller must close it (it does not own user handles)."""
         # A SizedUpload is a raw binary stream: it has every method of IO[bytes] that httpx uses.
         if self.path is not None:
-            handle, size = _open_regular(self.path, self.key)
-            return cast(IO[bytes], SizedUpload(handle, size, key=self.key, shown=str(self.path))), True
+            handle, size = _open_regular(self.path, self.argument)
+            upload = SizedUpload(handle, size, key=self.key, shown=str(self.path), argument=self.argument)
+            return cast(IO[bytes], upload), True
         if self.content is not None:
             return io.BytesIO(self.content), True
         assert self.handle is not None  # one of the three is set by construction
-        known_size = _regular_file_size(self.handle, self.key)
+        known_size = _regular_file_size(self.handle, self.argument)
         if known_size is not None:
-            upload = SizedUpload(self.handle, known_size, key=self.key, shown=self.filename, owned=False)
+            upload = SizedUpload(
+                self.handle, known_size, key=self.key, shown=self.filename, owned=False, argument=self.argument
+            )
             return cast(IO[bytes], upload), False
         if _length_is_known(self.handle):
             return self.handle, False
@@ -88,9 +110,12 @@ class SizedUpload(io.RawIOBase):
     ``owned=False`` (a handle the caller opened): ``close()`` leaves it open.
     """
 
-    def __init__(self, handle: IO[bytes], size: int, *, key: str, shown: str, owned: bool = True) -> None:
+    def __init__(
+        self, handle: IO[bytes], size: int, *, key: str, shown: str, owned: bool = True, argument: str | None = None
+    ) -> None:
         super().__init__()
         self._handle, self._size, self._key, self._shown, self._owned = handle, size, key, shown, owned
+        self._argument = input_argument(key) if argument is None else argument
         self._position = 0
 
     def readable(self) -> bool:
@@ -135,7 +160,7 @@ class SizedUpload(io.RawIOBase):
 
     def _changed(self, what: str) -> EigenpalFileChangedError:
         return EigenpalFileChangedError(
-            f"input[{self._key!r}]: file {self._shown!r} changed while it was uploaded: {what}; the upload was "
+            f"{self._argument}: file {self._shown!r} changed while it was uploaded: {what}; the upload was "
             "stopped before the request was complete, so no execution was created; upload a copy that nothing "
             "writes to",
             input_key=self._key,
@@ -185,44 +210,66 @@ def json_part(inputs: RunInputs, overrides: Mapping[str, Any] | None, trigger: s
     return json.dumps(payload, separators=(",", ":")) if payload else None
 
 
-def _as_file_input(key: str, value: Any) -> FileInput | None:
+def input_argument(key: str) -> str:
+    """How a run's input is named in errors: ``input['invoice']``."""
+    return f"input[{key!r}]"
+
+
+FileSource = os.PathLike[str] | IO[bytes] | Mapping[str, Any]
+"""A file as the client takes it: a ``Path``, a binary handle, or ``{"content": bytes, "filename": ..., "mime_type":
+...}``."""
+
+
+def file_input(value: object, argument: str) -> FileInput:
+    """``value`` as the one file of a call (``files.upload(file)``), named ``argument`` in errors; refused, before
+    anything is sent, when it is not a file this client can send."""
+    found = _as_file_input(argument, value, argument)
+    if found is None:
+        raise ArgumentTypeError(
+            argument,
+            "must be a Path, a binary file handle or {'content': bytes, 'filename': ...}, "
+            f"not {type(value).__name__}",
+        )
+    return found
+
+
+def _as_file_input(key: str, value: Any, argument: str | None = None) -> FileInput | None:
+    argument = input_argument(key) if argument is None else argument
     if isinstance(value, os.PathLike):
         path = Path(os.fspath(value))
-        _check_regular_path(path, key)
-        return FileInput(key=key, filename=path.name, mime_type=_guess_mime(path.name), path=path)
+        _check_regular_path(path, argument)
+        return FileInput(key=key, filename=path.name, mime_type=_guess_mime(path.name), path=path, argument=argument)
     if isinstance(value, io.TextIOBase):
-        raise ArgumentTypeError(f"input[{key!r}]", "is a text-mode file; open it in binary mode ('rb')")
+        raise ArgumentTypeError(argument, "is a text-mode file; open it in binary mode ('rb')")
     if isinstance(value, bytes | bytearray | memoryview):
         raise ArgumentTypeError(
-            f"input[{key!r}]",
+            argument,
             "is raw bytes; pass a file as a Path, a binary file handle, or "
             '{"content": <bytes>, "filename": "name.pdf", "mime_type": "application/pdf"}',
         )
     if callable(getattr(value, "read", None)):
-        _regular_file_size(value, key)  # refuses stdin, pipes, sockets and devices before anything is sent
+        _regular_file_size(value, argument)  # refuses stdin, pipes, sockets and devices before anything is sent
         raw_name = getattr(value, "name", None)
         filename = os.path.basename(raw_name) if isinstance(raw_name, str) and raw_name else key
-        return FileInput(key=key, filename=filename, mime_type=_guess_mime(filename), handle=value)
+        return FileInput(key=key, filename=filename, mime_type=_guess_mime(filename), handle=value, argument=argument)
     if isinstance(value, Mapping) and "content" in value:
-        return _content_mapping(key, value)
+        return _content_mapping(key, value, argument)
     return None
 
 
-def _content_mapping(key: str, value: Mapping[str, Any]) -> FileInput:
+def _content_mapping(key: str, value: Mapping[str, Any], argument: str) -> FileInput:
     content, filename = value.get("content"), value.get("filename")
     if not isinstance(content, bytes | bytearray | memoryview):
-        raise ArgumentTypeError(f"input[{key!r}]['content']", f"must be bytes, not {type(content).__name__}")
+        raise ArgumentTypeError(f"{argument}['content']", f"must be bytes, not {type(content).__name__}")
     if not isinstance(filename, str) or not filename:
-        raise ArgumentTypeError(f"input[{key!r}]['filename']", "must be a non-empty string (the uploaded file's name)")
+        raise ArgumentTypeError(f"{argument}['filename']", "must be a non-empty string (the uploaded file's name)")
     mime_type = value.get("mime_type", value.get("mimeType")) or _guess_mime(filename)
     if not isinstance(mime_type, str):
-        raise ArgumentTypeError(f"input[{key!r}]['mime_type']", "must be a string such as 'application/pdf'")
+        raise ArgumentTypeError(f"{argument}['mime_type']", "must be a string such as 'application/pdf'")
     unknown = set(value) - {"content", "filename", "mime_type", "mimeType"}
     if unknown:
-        raise ArgumentTypeError(
-            f"input[{key!r}]", f"has unknown keys {sorted(unknown)}; use content, filename, mime_type"
-        )
-    return FileInput(key=key, filename=filename, mime_type=mime_type, content=bytes(content))
+        raise ArgumentTypeError(argument, f"has unknown keys {sorted(unknown)}; use content, filename, mime_type")
+    return FileInput(key=key, filename=filename, mime_type=mime_type, content=bytes(content), argument=argument)
 
 
 def _guess_mime(filename: str) -> str:
@@ -243,10 +290,10 @@ def file_kind(mode: int) -> str:
     return next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
 
 
-def _not_regular(key: str, path: Path | None, mode: int) -> ArgumentValueError:
+def _not_regular(argument: str, path: Path | None, mode: int) -> ArgumentValueError:
     what = "is not" if path is None else f"is {str(path)!r}, which is not"
     return ArgumentValueError(
-        f"input[{key!r}]",
+        argument,
         f"{what} a regular file ({file_kind(mode)}): a file input must be a regular file, whose size is known "
         "before it is sent; write the data to a file first and pass that",
     )
@@ -269,25 +316,25 @@ def path_problem(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _check_regular_path(path: Path, key: str) -> None:
+def _check_regular_path(path: Path, argument: str) -> None:
     """A path input names a regular file; refused otherwise, saying what it is."""
     problem = path_problem(path)
     if problem is None:
         return
     kind, words = problem
     if kind == "special":
-        raise _not_regular(key, path, path.stat().st_mode)
-    raise FileNotFoundError(f"input[{key!r}]: file {str(path)!r} {words}")
+        raise _not_regular(argument, path, path.stat().st_mode)
+    raise FileNotFoundError(f"{argument}: file {str(path)!r} {words}")
 
 
-def _open_regular(path: Path, key: str) -> tuple[IO[bytes], int]:
+def _open_regular(path: Path, argument: str) -> tuple[IO[bytes], int]:
     """``path`` opened for reading, with its size; still a regular file (it could have been replaced since the
     check). Opened without blocking: opening a FIFO for reading would otherwise wait for a writer."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
-            raise _not_regular(key, path, status.st_mode)
+            raise _not_regular(argument, path, status.st_mode)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb"), status.st_size
     except BaseException:
@@ -295,7 +342,7 @@ def _open_regular(path: Path, key: str) -> tuple[IO[bytes], int]:
         raise
 
 
-def _regular_file_size(handle: IO[bytes], key: str) -> int | None:
+def _regular_file_size(handle: IO[bytes], argument: str) -> int | None:
     """The size of a handle on a regular file; None for a handle without a file descriptor (``BytesIO``).
 
     A handle on anything else (stdin, a pipe, a socket, ``/dev/zero``) is refused: it has no size and may
@@ -306,7 +353,7 @@ def _regular_file_size(handle: IO[bytes], key: str) -> int | None:
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
     if not stat.S_ISREG(status.st_mode):
-        raise _not_regular(key, None, status.st_mode)
+        raise _not_regular(argument, None, status.st_mode)
     return status.st_size
 
 

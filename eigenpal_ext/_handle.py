@@ -19,7 +19,7 @@ then its ``wait()``/``get()``/``cancel()`` raise ``RuntimeError`` saying so.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import attrs
 from eigenpal_api.models import (
@@ -39,61 +39,83 @@ if TYPE_CHECKING:
     from eigenpal_ext._requestor import AsyncRequestor, Requestor
 
 
-# The fields of the run's answer: those its constructor takes, and the others (additional_properties, raw).
-_ANSWER_ARGUMENTS = tuple(field.name for field in attrs.fields(StartedExecution) if field.init)
-_ANSWER_OTHERS = tuple(field.name for field in attrs.fields(StartedExecution) if not field.init)
+class _Attachable:
+    """What every handle shares, whatever answer it is: the requestor of its client, re-attaching, and copying and
+    pickling as the answer alone. A handle class names its answer's model (``_answer``), the field holding the id
+    (``_id_field``) and how to re-attach it (``_attach_hint``)."""
 
-
-@attrs.define
-class _Handle(StartedExecution):
-    """The answer's fields, and what both handles build before sending (shared by sync and async)."""
-
-    # The requestor of the client that made it: a Requestor, or an AsyncRequestor for AsyncExecutionHandle.
-    _requestor: Any = attrs.field(init=False, default=None, repr=False, eq=False)
+    _answer: ClassVar[type[Any]]
+    _id_field: ClassVar[str]
+    _attach_hint: ClassVar[str]
+    _requestor: Any
 
     @classmethod
-    def _of(cls, answer: StartedExecution, requestor: Requestor | AsyncRequestor | None) -> Self:
+    def _field_names(cls) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The answer's fields its constructor takes, and the others (``additional_properties``, ``raw``, ...)."""
+        fields = attrs.fields(cls._answer)
+        return tuple(f.name for f in fields if f.init), tuple(f.name for f in fields if not f.init)
+
+    @classmethod
+    def _of(cls, answer: Any, requestor: Requestor | AsyncRequestor | None) -> Self:
         """The handle for ``answer`` (every field the generated model holds), sending through ``requestor``."""
-        handle = cls(**{name: getattr(answer, name) for name in _ANSWER_ARGUMENTS})
-        for name in _ANSWER_OTHERS:
+        arguments, others = cls._field_names()
+        handle = cls(**{name: getattr(answer, name) for name in arguments})
+        for name in others:
             setattr(handle, name, getattr(answer, name))
         handle._requestor = requestor
         return handle
 
     @classmethod
-    def _attach(cls, execution: str | StartedExecution, requestor: Requestor | AsyncRequestor) -> Self:
-        """A handle on ``requestor`` for an execution id, or for a run answer (an unpickled handle) with its fields."""
-        if isinstance(execution, StartedExecution):
-            return cls._of(execution, requestor)
-        return cls._of(StartedExecution(execution_id=require_id(execution, "execution_id")), requestor)
+    def _attach(cls, answer: Any, requestor: Requestor | AsyncRequestor) -> Self:
+        """A handle on ``requestor`` for an id, or for an answer (an unpickled handle) with its fields."""
+        if isinstance(answer, cls._answer):
+            return cls._of(answer, requestor)
+        return cls._of(cls._answer(**{cls._id_field: require_id(answer, cls._id_field)}), requestor)
+
+    @property
+    def _id(self) -> str:
+        value: str = getattr(self, self._id_field)
+        return value
 
     def _client_requestor(self) -> Any:
         """The requestor to send with; a detached handle (unpickled) says how to attach it."""
         if self._requestor is None:
             raise RuntimeError(
-                f"this {type(self).__name__} ({self.execution_id}) is not attached to a client: it was unpickled, "
-                "and a client does not travel with it; attach it to one of this process's clients with "
-                "client.workflows.executions.handle(handle)"
+                f"this {type(self).__name__} ({self._id}) is not attached to a client: it was unpickled, and a "
+                f"client does not travel with it; attach it to one of this process's clients with {self._attach_hint}"
             )
         return self._requestor
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The run's answer, without the client (its connection pool and locks belong to one process).
-        arguments = {name: getattr(self, name) for name in _ANSWER_ARGUMENTS}
-        others = {name: getattr(self, name) for name in _ANSWER_OTHERS}
+        # The answer, without the client (its connection pool and locks belong to one process).
+        names, other_names = self._field_names()
+        arguments = {name: getattr(self, name) for name in names}
+        others = {name: getattr(self, name) for name in other_names}
         return (_detached, (type(self), arguments, others))
 
     def __copy__(self) -> Self:
         return type(self)._of(self, self._requestor)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        names, other_names = self._field_names()
         answer = _detached(
             type(self),
-            copy.deepcopy({name: getattr(self, name) for name in _ANSWER_ARGUMENTS}, memo),
-            copy.deepcopy({name: getattr(self, name) for name in _ANSWER_OTHERS}, memo),
+            copy.deepcopy({name: getattr(self, name) for name in names}, memo),
+            copy.deepcopy({name: getattr(self, name) for name in other_names}, memo),
         )
         answer._requestor = self._requestor  # the same client, not a copy of it
         return answer
+
+
+@attrs.define
+class _Handle(_Attachable, StartedExecution):
+    """The answer's fields, and what both execution handles build before sending (shared by sync and async)."""
+
+    _answer = StartedExecution
+    _id_field = "execution_id"
+    _attach_hint = "client.workflows.executions.handle(handle)"
+    # The requestor of the client that made it: a Requestor, or an AsyncRequestor for AsyncExecutionHandle.
+    _requestor: Any = attrs.field(init=False, default=None, repr=False, eq=False)
 
     def _wait_flow(self, wait: WaitOptions) -> Flow[ExecutionResult]:
         return wait_flow(self.execution_id, wait, self._client_requestor().context)
@@ -107,7 +129,7 @@ def _detached(cls: type[_H], arguments: dict[str, Any], others: dict[str, Any]) 
     return handle
 
 
-_H = TypeVar("_H", bound=_Handle)
+_H = TypeVar("_H", bound=_Attachable)
 
 
 @public

@@ -23,6 +23,12 @@ whole page of seen ones forward), but ``MAX_PAGES_WITHOUT_NEW_ITEMS`` of them in
 getting its first page). Nor can the page that reaches ``total`` bring nothing new (new executions raise
 the total by as many places as they push seen ones forward), so that raises too: a capped server that
 ignores offset, with a total within a few pages, would otherwise end the listing quietly short.
+
+The runs list pages by cursor instead (``cursor_flow``): each page names the next (``nextCursor``), null on the
+last. A cursor marks a position in the order, not a count, so runs created meanwhile neither repeat nor push
+others out; ids are still checked once each. A server that hands back a cursor it already gave, or pages that
+bring nothing new ``MAX_PAGES_WITHOUT_NEW_ITEMS`` times in a row, would loop forever: that raises
+``EigenpalResponseError`` too.
 """
 
 from __future__ import annotations
@@ -87,6 +93,51 @@ def not_advancing(offset: int, pages: int, yielded: int, total: int) -> Eigenpal
         f"so the server seems to ignore offset; {yielded} distinct items were yielded of the {total} it reports",
         status=200,
     )
+
+
+def cursor_flow(
+    page_call: Callable[[str | None, int], _calls.Call[Any]], *, page_size: int, max_items: int | None
+) -> IterFlow:
+    """Request pages with ``page_call(cursor, size)`` (the first with no cursor), following each page's
+    ``next_cursor``; yield each item once, at most ``max_items`` of them."""
+    cursor: str | None = None
+    given: set[str] = set()
+    seen: set[str] = set()
+    yielded, stale_pages = 0, 0
+    while max_items is None or yielded < max_items:
+        size = page_size if max_items is None else min(page_size, max_items - yielded)
+        page: Any = yield Send(page_call(cursor, size))
+        new_items = 0
+        for item in page:
+            key = str(getattr(item, "id", id(item)))
+            if key in seen:
+                continue
+            seen.add(key)
+            new_items += 1
+            yield Emit(item)
+            yielded += 1
+            if max_items is not None and yielded >= max_items:
+                return
+        cursor = page.next_cursor or None
+        if cursor is None:
+            return
+        stale_pages = 0 if new_items else stale_pages + 1
+        if cursor in given or stale_pages >= MAX_PAGES_WITHOUT_NEW_ITEMS:
+            raise EigenpalResponseError(
+                f"pagination stopped: the server gave cursor {cursor!r} again, or {stale_pages} pages in a row "
+                f"brought nothing new; {yielded} distinct items were yielded",
+                status=200,
+            )
+        given.add(cursor)
+
+
+def start_cursor(
+    page_call: Callable[[str | None, int], _calls.Call[Any]], *, page_size: int, max_items: int | None
+) -> IterFlow:
+    """``start`` for a cursor-paged list: every argument checked now, then the lazy flow."""
+    check_page_size(page_size, max_items)
+    page_call(None, 1).close()
+    return cursor_flow(page_call, page_size=page_size, max_items=max_items)
 
 
 def start(page_call: Callable[[int, int], _calls.Call[Any]], *, page_size: int, max_items: int | None) -> IterFlow:

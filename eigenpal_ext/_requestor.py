@@ -15,7 +15,7 @@ reach the network, the clock and the sleep only through it, never through the cl
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 import httpx
 
@@ -73,8 +73,11 @@ class AsyncRequestor(_Base[httpx.AsyncClient, Callable[[float], Awaitable[None]]
     async def send(self, call: Call[T]) -> T:
         """Send ``call``; its parsed answer, or an ``EigenpalError``."""
         try:
+            arguments = call.send_arguments(self.context.timeout)
+            if call.content is not None:  # httpx.AsyncClient streams only async iterables
+                arguments["content"] = _chunks(call.content)
             try:
-                response = await self.http.request(**call.send_arguments(self.context.timeout))
+                response = await self.http.request(**arguments)
             except httpx.HTTPError as exc:
                 raise call.on_transport_error(exc) from exc
             parsed: T = call.parse(response)
@@ -89,3 +92,13 @@ class AsyncRequestor(_Base[httpx.AsyncClient, Callable[[float], Awaitable[None]]
     def iterate(self, flow: IterFlow) -> AsyncIterator[Any]:
         """Drive ``flow`` lazily (``async for``), yielding what it emits."""
         return iterate_async(flow, self.send)
+
+
+async def _chunks(handle: IO[bytes]) -> AsyncIterator[bytes]:
+    """``handle``'s bytes for ``httpx.AsyncClient``, 64 KiB at a time (as httpx streams a multipart part's file: read
+    in the event loop)."""
+    while chunk := handle.read(_CHUNK_BYTES):
+        yield chunk
+
+
+_CHUNK_BYTES = 64 * 1024

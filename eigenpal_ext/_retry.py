@@ -2,8 +2,10 @@
 
 Rules (the transport in ``_transport.py`` applies them; nothing here sleeps or sends):
 
-- Idempotent requests (every GET, and the cancel POST, which the API documents as idempotent) are
-  retried on transport errors (connection refused or dropped, timeouts) and on 408, 429 and 5xx.
+- Idempotent requests (every GET, and the cancel POSTs of executions and runs, which the API documents as
+  idempotent, and requests the caller marked as safe to repeat: ``REPEATABLE_EXTENSION``, set for an upload
+  negotiation that carries its own key) are retried on transport errors (connection refused or dropped,
+  timeouts) and on 408, 429 and 5xx.
 - ``POST .../run`` creates an execution, so it is retried only when the request certainly did not reach
   the server (the connection could not be made, or no pooled connection was free) or on 429 (the server
   refused before creating anything). Never after a read timeout, a dropped connection or a 5xx: the
@@ -57,13 +59,15 @@ NOT_SENT_ERRORS: Final[tuple[type[httpx.TransportError], ...]] = (
     httpx.UnsupportedProtocol,
 )
 _DELAY_SECONDS_RE: Final = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
-_CANCEL_PATH = re.compile(r"/workflows/executions/[^/]+/cancel/?$")
+_CANCEL_PATH = re.compile(r"/(?:workflows/executions|runs)/[^/]+/cancel/?$")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 # Per-request override of the client's max_retries, set by callers that retry on their own terms
 # (the waiters poll with 0 and keep their own deadline).
 MAX_RETRIES_EXTENSION = "eigenpal_max_retries"
+# Set by a caller on a request that is not idempotent by its method but safe to send twice (see the module).
+REPEATABLE_EXTENSION = "eigenpal_repeatable"
 # No retry sleep goes past a request's deadline (its budget, or an attached one: see _limits.py).
 
 
@@ -92,7 +96,7 @@ def is_idempotent(method: str, raw_path: str) -> bool:
 def safe_to_repeat(request: httpx.Request, *, run_resend: bool) -> bool:
     """Idempotent by nature, or a run carrying an ``Idempotency-Key`` whose resend the caller permits
     (``run_resend``: see ``_idempotency`` for when keys are honoured enough for which resend)."""
-    if is_idempotent(request.method, _raw_path(request)):
+    if is_idempotent(request.method, _raw_path(request)) or request.extensions.get(REPEATABLE_EXTENSION):
         return True
     return run_resend and bool(request.headers.get(IDEMPOTENCY_HEADER))
 

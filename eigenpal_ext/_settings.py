@@ -3,7 +3,8 @@
 ``resolve_settings`` is pure (the environment is a parameter): the API key (``api_key``, else
 ``EIGENPAL_API_KEY``), the base URL (``base_url``, else ``EIGENPAL_BASE_URL``, else the hosted instance) and where
 the API is under it (``split_base_url``, the one rule for EigenPal's two URL layouts), the default per-request
-timeout, the retry policy and the default headers (telemetry, the caller's, then Authorization).
+timeout, the retry policy, the default headers (telemetry, the caller's, then Authorization) and
+``multipart_max_bytes`` (else ``EIGENPAL_MULTIPART_MAX_BYTES``, else 4.5 MiB).
 ``derive_settings`` makes a ``with_options`` client's from them. ``split_httpx_args`` and
 ``http_client_arguments`` say which of the caller's ``httpx_args`` configure the connection pool and which the
 ``httpx.Client``. The checks themselves are ``_checks``'.
@@ -23,6 +24,7 @@ from eigenpal_ext._checks import (
     check_default_headers,
     check_extra_headers,
     check_max_retries,
+    check_multipart_max_bytes,
     check_request_timeout,
     normalise_base_url,
 )
@@ -86,6 +88,7 @@ class ClientSettings(NamedTuple):
     retry: RetryPolicy
     headers: Mapping[str, str]
     api_prefix: str = CONTRACT_PREFIX
+    multipart_max_bytes: int | None = _config.DEFAULT_MULTIPART_MAX_BYTES
 
     @property
     def api_url(self) -> str:
@@ -104,6 +107,28 @@ def given_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) 
     return api_key if api_key is not None else environ.get(_config.API_KEY_ENV)
 
 
+FROM_ENVIRONMENT = "env"
+"""``multipart_max_bytes="env"`` (the default): ``EIGENPAL_MULTIPART_MAX_BYTES``, else 4.5 MiB."""
+_NEVER = ("none", "null", "unlimited")
+
+
+def resolve_multipart_max_bytes(value: object, environ: Mapping[str, str] = os.environ) -> int | None:
+    """``multipart_max_bytes`` as given (bytes, or None: never upload first), or from the environment for ``"env"``:
+    ``EIGENPAL_MULTIPART_MAX_BYTES`` holds a number of bytes or ``none``/``null``/``unlimited``; unset, 4.5 MiB."""
+    if value != FROM_ENVIRONMENT:
+        return check_multipart_max_bytes(value)
+    raw = environ.get(_config.MULTIPART_MAX_BYTES_ENV, "").strip().lower()
+    if not raw:
+        return _config.DEFAULT_MULTIPART_MAX_BYTES
+    if raw in _NEVER:
+        return None
+    if not raw.isdigit():
+        raise ArgumentValueError(
+            _config.MULTIPART_MAX_BYTES_ENV, f"must be a number of bytes or one of {', '.join(_NEVER)}, got {raw!r}"
+        )
+    return int(raw)
+
+
 def resolve_settings(
     *,
     api_key: str | None,
@@ -111,6 +136,7 @@ def resolve_settings(
     request_timeout_seconds: float | httpx.Timeout,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
+    multipart_max_bytes: object = FROM_ENVIRONMENT,
     environ: Mapping[str, str] = os.environ,
 ) -> ClientSettings:
     key = check_api_key(given_api_key(api_key, environ))
@@ -126,6 +152,7 @@ def resolve_settings(
         api_key=key,
         base_url=root,
         api_prefix=prefix,
+        multipart_max_bytes=resolve_multipart_max_bytes(multipart_max_bytes, environ),
         timeout=default_timeout(request_timeout_seconds),
         retry=RetryPolicy(max_retries=max_retries),
         headers=headers,

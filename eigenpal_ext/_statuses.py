@@ -6,6 +6,12 @@ release, say ``expired``) is surfaced as it is and is not terminal. The waiters 
 execution also carries ``completedAt``: the server stamps that only on an execution that has ended, so a new
 terminal status ends the wait at once instead of spinning until the timeout (``is_finished``). A known
 non-terminal status (running, ...) never ends a wait, whatever else the body carries.
+
+A run of the runs API says itself whether it has ended: its ``finished`` flag, which the server sets once the
+run is terminal (and then sends ``output``, ``files`` and ``error``). ``is_run_finished`` takes that flag as the
+server's word, whatever the status (``timeout``, which the runs API added, or any status this client does not
+know). Only a run without the flag (a lenient read of a sparse answer) falls back on the status: one of
+``TERMINAL_STATUSES`` or ``timeout``, or an unknown status with ``timing.completedAt``.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from eigenpal_api.models import Execution, ExecutionStatus
+from eigenpal_api.models import Execution, ExecutionStatus, Run
 
 from eigenpal_ext._errors import ArgumentTypeError, ArgumentValueError
 
@@ -21,6 +27,9 @@ TERMINAL_STATUSES: frozenset[ExecutionStatus] = frozenset(
     {ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, ExecutionStatus.CANCELLED, ExecutionStatus.REJECTED}
 )
 KNOWN_STATUSES: tuple[str, ...] = tuple(member.value for member in ExecutionStatus)
+# The runs API's status for a run stopped by its time limit (official changelog, 0.6.15): terminal, though the
+# published list of statuses does not name it.
+RUN_TIMEOUT_STATUS = "timeout"
 
 
 def is_terminal(status: str | ExecutionStatus | None) -> bool:
@@ -52,6 +61,24 @@ def is_finished(execution: Execution) -> bool:
 def _has_completed_at(execution: Execution) -> bool:
     # `raw` too: a completedAt this client could not read as a time (completed_at None) is still a stamp.
     return execution.completed_at is not None or execution.raw.get("completedAt") not in (None, "")
+
+
+def run_status(run: Run) -> ExecutionStatus | None:
+    """A run's status (``execution.status``), unknown values kept; None when the answer has none."""
+    return None if run.execution is None else run.execution.status
+
+
+def is_run_finished(run: Run) -> bool:
+    """True when a run has ended: its ``finished`` flag when the server sent one (see module), else its status."""
+    if isinstance(run.finished, bool):
+        return run.finished
+    status = run_status(run)
+    if status is None:
+        return False
+    if is_terminal(status) or status == RUN_TIMEOUT_STATUS:
+        return True
+    completed = None if run.timing is None else run.timing.completed_at
+    return str(status) not in KNOWN_STATUSES and completed is not None
 
 
 def status_filter(status: str | ExecutionStatus | Sequence[str | ExecutionStatus] | None) -> str | None:

@@ -4,7 +4,9 @@ have built.
 Every request is written for the contract's ``/api/v1/...`` layout (``openapi.yaml``, the generated operations).
 A client whose API is elsewhere under its root (``api_prefix``, from ``_settings.split_base_url``: ``/v1`` on
 ``api.eigenpal.com``) moves each request's path there in ``build_request``, httpx's public hook every request
-passes through (``client.raw``'s generated operations included). A URL of another origin is left alone.
+passes through (``client.raw``'s generated operations included). A URL of another origin (a storage URL of the
+upload negotiation, a download's redirect target) keeps its path and loses the ``Authorization`` header: the API
+key goes to the API's own origin only.
 
 httpx builds every request URL by parsing the relative path, joining it to ``base_url`` and parsing the
 result again (two pure-Python parses, the largest single cost of a small request on the client side). A
@@ -29,25 +31,30 @@ MAX_CACHED_URLS = 512
 
 
 class _ApiPrefix:
-    """Moves a request written for ``/api/v1/...`` under the client's own API prefix (see module)."""
+    """Moves a request written for ``/api/v1/...`` under the client's own API prefix; a request to another origin
+    loses ``Authorization`` (see module)."""
 
-    __slots__ = ("_from", "_origin", "_to")
+    __slots__ = ("_from", "_moves", "_origin", "_to")
 
     def __init__(self, root: httpx.URL, prefix: str) -> None:
         root_path = root.raw_path.rstrip(b"/")
         self._origin = (root.scheme, root.host, root.port)
         self._from = root_path + CONTRACT_PREFIX.encode("ascii") + b"/"
         self._to = root_path + prefix.encode("ascii") + b"/"
+        self._moves = prefix != CONTRACT_PREFIX
 
     def apply(self, request: httpx.Request) -> httpx.Request:
         url = request.url
-        if url.raw_path.startswith(self._from) and (url.scheme, url.host, url.port) == self._origin:
+        if (url.scheme, url.host, url.port) != self._origin:
+            request.headers.pop("Authorization", None)
+            return request
+        if self._moves and url.raw_path.startswith(self._from):
             request.url = url.copy_with(raw_path=self._to + url.raw_path[len(self._from) :])
         return request
 
 
-def _api_prefix(base_url: httpx.URL, prefix: str) -> _ApiPrefix | None:
-    return None if prefix == CONTRACT_PREFIX else _ApiPrefix(base_url, prefix)
+def _api_prefix(base_url: httpx.URL, prefix: str) -> _ApiPrefix:
+    return _ApiPrefix(base_url, prefix)
 
 
 class _RememberedUrls:
@@ -89,7 +96,7 @@ class Client(_RememberedUrls, httpx.Client):
     def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
         """httpx's request, on this client's API layout (see module)."""
         request = super().build_request(*args, **kwargs)
-        return request if self._api_prefix is None else self._api_prefix.apply(request)
+        return self._api_prefix.apply(request)
 
     def _build_url(self, url: httpx.URL | str) -> httpx.URL:
         return httpx.Client._merge_url(self, url)
@@ -106,7 +113,7 @@ class AsyncClient(_RememberedUrls, httpx.AsyncClient):
     def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
         """httpx's request, on this client's API layout (see module)."""
         request = super().build_request(*args, **kwargs)
-        return request if self._api_prefix is None else self._api_prefix.apply(request)
+        return self._api_prefix.apply(request)
 
     def _build_url(self, url: httpx.URL | str) -> httpx.URL:
         return httpx.AsyncClient._merge_url(self, url)

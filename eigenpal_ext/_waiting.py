@@ -25,13 +25,18 @@ floor), so a wait overruns ``timeout_seconds`` by at most one request in flight.
 The server hold: where the user declared that the server deduplicates runs (``idempotent_runs=True``), the
 wait is the same run sent again with the same key and a hold ("give me that execution, once it ends")
 before it polls (``_hold_by_replay``); which resends of a run are permitted is ``_idempotency``'s.
+
+Both surfaces wait here: an execution of the v1 routes and a run of the runs API. ``Polled`` says what differs
+between them (the request that polls, how an answer says it has ended, the result it becomes):
+``EXECUTIONS`` here, ``runs.RUNS`` for the runs API. Everything else (the schedule, the deadline, the hold,
+the replay, the cancel on timeout) is the same code for both.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 import attrs
 from eigenpal_api.models import (
@@ -43,7 +48,7 @@ from eigenpal_api.models import (
 from eigenpal_api.types import Unset
 
 from eigenpal_ext import _calls, _config
-from eigenpal_ext._calls import RunRequest
+from eigenpal_ext._calls import RunLookup
 from eigenpal_ext._checks import check_callable, check_flag, check_optional_flag, check_seconds, require_id
 from eigenpal_ext._errors import EigenpalError, EigenpalRateLimitError, EigenpalWaitTimeoutError
 from eigenpal_ext._flow import Context, Flow, Notify, Send, Sleep
@@ -51,9 +56,10 @@ from eigenpal_ext._idempotency import Resend
 from eigenpal_ext._results import ExecutionResult
 from eigenpal_ext._retry import is_transient
 from eigenpal_ext._statuses import is_finished, is_terminal
-from eigenpal_ext._trigger import trigger_flow
+from eigenpal_ext._trigger import StartRequest, trigger_flow
 
-StatusCallback = Callable[[Execution], object]
+StatusCallback = Callable[[Any], object]
+"""``on_status(answer)``: called with each new status answer (an ``Execution``, or a ``Run`` of the runs API)."""
 # The shortest timeout a poll gets when the deadline is close: below this a request rarely succeeds.
 MIN_POLL_REQUEST_TIMEOUT_SECONDS = 1.0
 
@@ -68,6 +74,45 @@ def _wait_timeout(value: float) -> float:
 
 def _cancel_on_timeout(value: bool) -> bool:
     return check_flag(value, "cancel_on_timeout")
+
+
+S = TypeVar("S")  # a status answer: Execution, Run
+R = TypeVar("R")  # what a wait returns: ExecutionResult, RunResult
+
+
+@attrs.frozen
+class Polled(Generic[S, R]):
+    """What a wait needs to know of the surface it waits on (see module): how to poll and cancel, how an answer
+    reads, and the result it becomes. ``noun`` names the thing waited for in messages (``execution``, ``run``).
+
+    A run's start answer is read with ``started_id``/``started_status``; ``started_result`` turns a start answer
+    that is already the end into the result (the runs API answers a finished hold with the whole run), or
+    returns None when the end still needs a poll (the v1 answer lacks the full record).
+    """
+
+    noun: str
+    poll: Callable[[str, float], _calls.Call[S]]
+    cancel: Callable[[str], _calls.Call[Any]]
+    cancel_outcome: Callable[[Any], str]
+    status: Callable[[S], ExecutionStatus | None]
+    finished: Callable[[S], bool]
+    result: Callable[[S, str], R]
+    with_duplicates: Callable[[R, tuple[str, ...]], R]
+    started_id: Callable[[Any], str]
+    started_status: Callable[[Any], str | None]
+    started_result: Callable[[Any], R | None]
+
+
+class _Replay(Protocol):
+    """A start that a wait may send again with its key and a hold (``start_flow``'s ``replay``)."""
+
+    @property
+    def uploads_files(self) -> bool: ...
+
+    @property
+    def lookup(self) -> RunLookup: ...
+
+    def call(self, hold: int | None = None, *, deadline: float | None = None) -> _calls.Call[Any]: ...
 
 
 @attrs.frozen
@@ -90,12 +135,17 @@ class WaitOptions:
         return Deadline(self.timeout_seconds, context.clock)
 
     def state(
-        self, execution_id: str, deadline: Deadline, context: Context, schedule: Schedule | None = None
+        self,
+        execution_id: str,
+        deadline: Deadline,
+        context: Context,
+        polled: Polled[Any, Any] | None = None,
+        schedule: Schedule | None = None,
     ) -> WaitState:
         ceiling = context.timeout.read or _config.DEFAULT_TIMEOUT_SECONDS
         return WaitState(
             execution_id, deadline, self.poll_interval_seconds, self.on_status, request_timeout_ceiling=ceiling,
-            schedule=schedule,
+            schedule=schedule, polled=EXECUTIONS if polled is None else polled,
         )  # fmt: skip
 
 
@@ -151,12 +201,13 @@ class WaitState:
     execution_id: str
     deadline: Deadline
     poll_interval_seconds: float
-    on_status: Callable[[Execution], object] | None = None
+    on_status: StatusCallback | None = None
     request_timeout_ceiling: float = _config.DEFAULT_TIMEOUT_SECONDS
+    polled: Polled[Any, Any] = attrs.field(factory=lambda: EXECUTIONS)
     last_status: ExecutionStatus | None = None
     last_error: EigenpalError | None = None
     polls: int = 0
-    changed: Execution | None = None
+    changed: Any = None  # the answer whose status is new (an Execution or a Run), for on_status
     """The answer of the last ``observe`` when it brought a new status, for ``on_status`` (else None)."""
     schedule: Schedule | None = None
     _delays: Iterator[float] = attrs.field(init=False)
@@ -169,21 +220,21 @@ class WaitState:
         """Timeout for the next poll: never past the deadline by more than the small floor."""
         return min(self.request_timeout_ceiling, max(self.deadline.remaining(), MIN_POLL_REQUEST_TIMEOUT_SECONDS))
 
-    def observe(self, execution: Execution) -> ExecutionResult | None:
-        """Record a fetched status; the result when it is terminal, else None. A new status is kept in ``changed``:
-        the flow hands it to ``on_status`` (a ``Notify``, which the async client awaits)."""
+    def observe(self, answer: Any) -> Any:
+        """Record a fetched status answer; the result when it has ended, else None. A new status is kept in
+        ``changed``: the flow hands it to ``on_status`` (a ``Notify``, which the async client awaits)."""
         self.polls += 1
         self.last_error = None
-        status = ExecutionStatus(execution.status)
+        status = self.polled.status(answer)
         self.changed = None
         if status != self.last_status:
             self.last_status = status
-            self.changed = execution
-        if not is_finished(execution):
+            self.changed = answer
+        if not self.polled.finished(answer):
             if self.schedule is not None:
                 self.schedule.polled()
             return None
-        return ExecutionResult.from_status(execution, execution_id=self.execution_id)
+        return self.polled.result(answer, self.execution_id)
 
     def failed_poll(self, error: EigenpalError) -> bool:
         """Record a poll that failed and stamp the execution id on ``error``; True if it is worth polling again.
@@ -237,7 +288,7 @@ class WaitState:
     def timeout_error(self, *, cancel_note: str = "") -> EigenpalWaitTimeoutError:
         last = self.last_status or "unknown (no poll succeeded)"
         message = (
-            f"execution {self.execution_id} did not finish within {self.deadline.timeout_seconds:g}s "
+            f"{self.polled.noun} {self.execution_id} did not finish within {self.deadline.timeout_seconds:g}s "
             f"(last status: {last}; {self.polls} polls){cancel_note}"
         )
         if self.last_error is not None:
@@ -264,44 +315,73 @@ def cancel_note(outcome: str | None, error: EigenpalError | None) -> str:
 class Started:
     """A run that ``start_flow`` started, and what its wait needs: one deadline for both, and how to go on.
 
-    ``answer`` is the run's answer (``execution_id``, and ``status``/``result`` when a hold saw the end).
-    ``ended``: the held trigger already reported the end, so the wait polls at once (for the full record)
-    instead of sleeping first. ``replay``: when set, the wait holds by sending the same run again with the
-    same ``Idempotency-Key`` and a hold (see ``start_flow``) before it polls.
+    ``answer`` is the run's answer (a ``StartedExecution``, or the ``Run`` of the runs API), ``execution_id``
+    its id. ``ended``: the held trigger already reported the end, so the wait polls at once (for the full
+    record) instead of sleeping first. ``final``: the answer already was the whole end (the runs API answers a
+    finished hold with the run itself), so the wait sends nothing. ``replay``: when set, the wait holds by
+    sending the same run again with the same ``Idempotency-Key`` and a hold (see ``start_flow``) before it polls.
     """
 
-    answer: StartedExecution
+    answer: Any
     deadline: Deadline
     ended: bool
-    replay: RunRequest | None = None
+    replay: _Replay | None = None
+    execution_id: str = attrs.field(default=None)
+    final: Any = None
 
-    @property
-    def execution_id(self) -> str:
-        """The id of the execution the run started."""
-        return self.answer.execution_id
+    def __attrs_post_init__(self) -> None:
+        if self.execution_id is None:  # a v1 answer: its id is its executionId
+            object.__setattr__(self, "execution_id", self.answer.execution_id)
 
 
+@overload
 def run_and_wait_flow(
-    run: RunRequest,
+    run: StartRequest,
     wait: WaitOptions,
     context: Context,
     *,
     server_hold: bool | None = None,
     on_started: Callable[[Started], object] | None = None,
-) -> Flow[ExecutionResult]:
+    polled: None = None,
+) -> Flow[ExecutionResult]: ...
+@overload
+def run_and_wait_flow(
+    run: StartRequest,
+    wait: WaitOptions,
+    context: Context,
+    *,
+    server_hold: bool | None = None,
+    on_started: Callable[[Started], object] | None = None,
+    polled: Polled[Any, R],
+) -> Flow[R]: ...
+def run_and_wait_flow(
+    run: StartRequest,
+    wait: WaitOptions,
+    context: Context,
+    *,
+    server_hold: bool | None = None,
+    on_started: Callable[[Started], object] | None = None,
+    polled: Polled[Any, Any] | None = None,
+) -> Flow[Any]:
     """``run_and_wait``: ``start_flow`` then ``wait_flow`` on the execution it started, one deadline for both.
 
     ``on_started(started)`` is called as soon as the execution id is known (before the wait), so that whoever
-    runs the flow can record it (``run_many``'s interruption report, a batch's journal).
+    runs the flow can record it (``run_many``'s interruption report, a batch's journal). ``polled``: the
+    surface (default: the v1 executions; ``runs.RUNS`` for the runs API).
     """
-    started = yield from start_flow(run, wait, context, server_hold=server_hold)
+    started = yield from start_flow(run, wait, context, server_hold=server_hold, polled=polled)
     if on_started is not None:
         on_started(started)
-    return (yield from wait_flow(started.execution_id, wait, context, started))
+    return (yield from wait_flow(started.execution_id, wait, context, started, polled=polled))
 
 
 def start_flow(
-    run: RunRequest, wait: WaitOptions, context: Context, *, server_hold: bool | None = None
+    run: StartRequest,
+    wait: WaitOptions,
+    context: Context,
+    *,
+    server_hold: bool | None = None,
+    polled: Polled[Any, Any] | None = None,
 ) -> Flow[Started]:
     """The trigger of a wait: the run, clipped to the wait's deadline, held where that is safe.
 
@@ -316,16 +396,41 @@ def start_flow(
     held answer that reports the end is followed by one GET for the full record.
     """
     check_optional_flag(server_hold, "server_hold")
+    polled = EXECUTIONS if polled is None else polled
     deadline = wait.start(context)
     hold = held_seconds(deadline) if server_hold is True else None
     answer = yield from trigger_flow(run, context, hold=hold, deadline=deadline.ends_at)
-    ended = server_hold is True and is_terminal(_status_of(answer))
+    execution_id = polled.started_id(answer)
+    final = polled.started_result(answer)
+    if final is not None:
+        return Started(answer, deadline, True, None, execution_id, final)
+    ended = server_hold is True and is_terminal(polled.started_status(answer))
     replay = None
     if not ended and server_hold is None and wait.on_status is None and context.keys.permits(Resend.OPTIONAL):
         replay = None if run.uploads_files else run
-    return Started(answer, deadline, ended, replay)
+    return Started(answer, deadline, ended, replay, execution_id)
 
 
+@overload
+def wait_flow(
+    execution_id: str,
+    wait: WaitOptions,
+    context: Context,
+    started: Started | None = None,
+    *,
+    polled: None = None,
+    schedule: Schedule | None = None,
+) -> Flow[ExecutionResult]: ...
+@overload
+def wait_flow(
+    execution_id: str,
+    wait: WaitOptions,
+    context: Context,
+    started: Started | None = None,
+    *,
+    polled: Polled[Any, R],
+    schedule: Schedule | None = None,
+) -> Flow[R]: ...
 def wait_flow(
     execution_id: str,
     wait: WaitOptions,
@@ -333,7 +438,8 @@ def wait_flow(
     started: Started | None = None,
     *,
     schedule: Schedule | None = None,
-) -> Flow[ExecutionResult]:
+    polled: Polled[Any, Any] | None = None,
+) -> Flow[Any]:
     """Wait for an execution until it is terminal or the deadline passes.
 
     Without ``started`` (``wait``, a handle's ``wait()``): a deadline of its own, and a poll right away (the
@@ -342,12 +448,16 @@ def wait_flow(
     unless the end is already known (a run just started has rarely ended). Executions a replay created
     besides this one (a server that does not deduplicate) are named on the result, or on the error, as
     ``duplicate_execution_ids``. ``schedule`` replaces the usual delays between polls (a batch's waits learn
-    when its executions end).
+    when its executions end). A start whose answer already was the end (``started.final``) sends nothing.
     """
+    surface: Polled[Any, Any] = EXECUTIONS if polled is None else polled
     if started is None:
-        state = wait.state(require_id(execution_id, "execution_id"), wait.start(context), context, schedule)
+        argument = "execution_id" if surface is EXECUTIONS else f"{surface.noun}_id"
+        state = wait.state(require_id(execution_id, argument), wait.start(context), context, surface, schedule)
         return (yield from _poll_until_terminal(state, wait.cancel_on_timeout))
-    state = wait.state(execution_id, started.deadline, context, schedule)
+    if started.final is not None:
+        return started.final
+    state = wait.state(execution_id, started.deadline, context, surface, schedule)
     ended = started.ended
     duplicates: list[str] = []
     try:
@@ -358,7 +468,7 @@ def wait_flow(
     except EigenpalError as error:
         error.duplicate_execution_ids = (*error.duplicate_execution_ids, *duplicates)
         raise  # a bare raise keeps the traceback top-down (see _flow)
-    return attrs.evolve(result, duplicate_execution_ids=tuple(duplicates)) if duplicates else result
+    return surface.with_duplicates(result, tuple(duplicates)) if duplicates else result
 
 
 def held_seconds(deadline: Deadline) -> int | None:
@@ -374,7 +484,7 @@ def _status_of(answer: StartedExecution) -> str | None:
     return None if isinstance(status, Unset) else str(status)
 
 
-def _hold_by_replay(state: WaitState, run: RunRequest, context: Context, duplicates: list[str]) -> Flow[None]:
+def _hold_by_replay(state: WaitState, run: _Replay, context: Context, duplicates: list[str]) -> Flow[None]:
     """Send the run again, held, until the server reports the end, the deadline nears, or holding stops working.
 
     Returns when the caller should poll: at the end, when less than a second is left, after a transient
@@ -390,18 +500,17 @@ def _hold_by_replay(state: WaitState, run: RunRequest, context: Context, duplica
         if held is None:
             return  # too close to the deadline to hold at all
         try:
-            answer: StartedExecution = yield Send(run.call(held, deadline=state.deadline.ends_at))
+            answer = yield Send(run.call(held, deadline=state.deadline.ends_at))
         except EigenpalError as error:
             if not state.failed_poll(error):
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
             return
-        if answer.execution_id != state.execution_id:
-            context.keys.withdraw(
-                execution_id=state.execution_id, duplicate_id=answer.execution_id, workflow_id=run.workflow_id
-            )
-            duplicates.append(answer.execution_id)
+        answer_id = state.polled.started_id(answer)
+        if answer_id != state.execution_id:
+            context.keys.withdraw(execution_id=state.execution_id, duplicate_id=answer_id, workflow_id=run.lookup.name)
+            duplicates.append(answer_id)
             return
-        if is_terminal(_status_of(answer)) or context.clock() - started < held / 2:
+        if is_terminal(state.polled.started_status(answer)) or context.clock() - started < held / 2:
             return
 
 
@@ -416,31 +525,25 @@ def _sleep_or_time_out(state: WaitState, cancel_on_timeout: bool, *, first: bool
     note = ""
     if cancel_on_timeout:
         try:
-            outcome: ExecutionCancellation = yield Send(_timeout_cancel_call(state))
-            note = cancel_note(str(outcome.status), None)
+            outcome = yield Send(state.polled.cancel(state.execution_id))
+            note = cancel_note(state.polled.cancel_outcome(outcome), None)
         except EigenpalError as error:
             note = cancel_note(None, error)
     raise state.timeout_error(cancel_note=note)
 
 
-def _poll_until_terminal(
-    state: WaitState, cancel_on_timeout: bool, *, poll_first: bool = True
-) -> Flow[ExecutionResult]:
+def _poll_until_terminal(state: WaitState, cancel_on_timeout: bool, *, poll_first: bool = True) -> Flow[Any]:
     if not poll_first:
         yield from _sleep_or_time_out(state, cancel_on_timeout, first=True)
     while True:
         try:
             # Polls are not retried by the transport: the flow retries them itself, within its deadline.
-            execution: Execution = yield Send(
-                _calls.get_execution_call(
-                    state.execution_id, request_timeout_seconds=state.request_timeout(), max_retries=0
-                )
-            )
+            answer = yield Send(state.polled.poll(state.execution_id, state.request_timeout()))
         except EigenpalError as error:
             if not state.failed_poll(error):
                 raise  # with the execution id; a bare raise keeps the traceback top-down (see _flow)
         else:
-            result = state.observe(execution)
+            result = state.observe(answer)
             if state.changed is not None and state.on_status is not None:
                 yield Notify(state.on_status, state.changed)
             if result is not None:
@@ -448,8 +551,51 @@ def _poll_until_terminal(
         yield from _sleep_or_time_out(state, cancel_on_timeout)
 
 
-def _timeout_cancel_call(state: WaitState) -> _calls.Call[ExecutionCancellation]:
+# --- the v1 executions ---------------------------------------------------------------------------------------
+
+
+def _poll_execution(execution_id: str, request_timeout_seconds: float) -> _calls.Call[Execution]:
+    return _calls.get_execution_call(execution_id, request_timeout_seconds=request_timeout_seconds, max_retries=0)
+
+
+def _cancel_execution(execution_id: str) -> _calls.Call[ExecutionCancellation]:
     # The deadline has passed: one short attempt, no retries, so the overrun stays one request.
     return _calls.cancel_execution_call(
-        state.execution_id, request_timeout_seconds=_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS, max_retries=0
+        execution_id, request_timeout_seconds=_config.CANCEL_ON_TIMEOUT_REQUEST_SECONDS, max_retries=0
     )
+
+
+def _execution_status(execution: Execution) -> ExecutionStatus:
+    return ExecutionStatus(execution.status)
+
+
+def _execution_result(execution: Execution, execution_id: str) -> ExecutionResult:
+    return ExecutionResult.from_status(execution, execution_id=execution_id)
+
+
+def _with_duplicate_executions(result: ExecutionResult, duplicates: tuple[str, ...]) -> ExecutionResult:
+    return attrs.evolve(result, duplicate_execution_ids=duplicates)
+
+
+def _started_execution_id(answer: StartedExecution) -> str:
+    return answer.execution_id
+
+
+def _no_final(answer: object) -> None:
+    return None  # the v1 run answer is never the whole record: the end is read with a poll
+
+
+EXECUTIONS: Polled[Execution, ExecutionResult] = Polled(
+    noun="execution",
+    poll=_poll_execution,
+    cancel=_cancel_execution,
+    cancel_outcome=lambda outcome: str(outcome.status),
+    status=_execution_status,
+    finished=is_finished,
+    result=_execution_result,
+    with_duplicates=_with_duplicate_executions,
+    started_id=_started_execution_id,
+    started_status=_status_of,
+    started_result=_no_final,
+)
+"""The v1 routes: poll ``GET /workflows/executions/{id}``, an ``ExecutionResult`` at the end."""

@@ -41,18 +41,25 @@ Executions (``client.workflows.executions`` and handles):
   ``executions.run_and_wait()`` and ``handle.wait()`` (built from the last ``Execution``).
 - ``RunOutcome``: one input's fate in ``executions.run_many()``, which returns a list of them.
 
-The runs API (``eigenpal_api.api.runs``, ``files`` and ``auth``, through ``client.raw``):
+The runs API (``client.runs`` and ``client.files``; the raw operations ``eigenpal_api.api.runs``, ``files`` and
+``auth``, through ``client.raw``):
 
-- ``Run``: one run, the answer of ``start_run`` and ``get_run``; the items of ``list_runs``.
-- ``RunPage``: the answer of ``list_runs``, a page of ``Run`` with ``next_cursor``.
-- ``RunType``: ``Run.type`` (``workflow``, ``agent``).
-- ``RunCancelResult``: the answer of ``cancel_run``; ``RunCancellation`` is its ``cancellation``.
-- ``RunSteps``: the answer of ``list_run_steps``, a sequence of the steps as sent.
-- ``RunEvents``: the answer of ``list_run_events``, a sequence of ``RunEvent``.
-- ``UploadedFile``: a reusable file, the answer of ``upload_file``, ``get_file`` and
-  ``complete_file_upload``.
+- ``Run``: one run, the answer of ``runs.get(id)`` (``get_run``) and of a start; the items of ``runs.list()``
+  and ``runs.iter()``; what ``on_status`` callbacks of a run's wait receive, and ``RunResult.run``.
+- ``RunHandle`` / ``AsyncRunHandle``: what ``runs.start()`` returns (sync / async client): the start's answer (a
+  ``Run``) plus ``wait()``, ``get()``, ``cancel()``.
+- ``RunResult``: where a waited-for run ended, the answer of ``runs.wait()``, ``runs.run_and_wait()`` and
+  ``handle.wait()`` (built from the last ``Run``).
+- ``RunPage``: the answer of ``runs.list()`` (``list_runs``), a page of ``Run`` with ``next_cursor``.
+- ``RunType``: ``Run.type`` (``workflow``, ``agent``), and the values of ``runs.list(type=)``.
+- ``RunCancelResult``: the answer of ``runs.cancel(id)`` (``cancel_run``); ``RunCancellation`` is its
+  ``cancellation``.
+- ``RunSteps``: the answer of ``runs.steps(id)`` (``list_run_steps``), a sequence of the steps as sent.
+- ``RunEvents``: the answer of ``runs.events(id)`` (``list_run_events``), a sequence of ``RunEvent``.
+- ``UploadedFile``: a reusable file, the answer of ``files.upload()``, ``files.get(id)`` (``upload_file``,
+  ``get_file``, ``complete_file_upload``).
 - ``FileUploadSession``: the answer of ``create_file_upload``, how to send the bytes.
-- ``FileDeletion``: the answer of ``delete_file``.
+- ``FileDeletion``: the answer of ``files.delete(id)`` (``delete_file``).
 - ``FileUploadAbort``: the answer of ``abort_file_upload``.
 - ``ApiKeyIdentity``: the answer of ``check_auth``, the identity behind an API key.
 """
@@ -96,11 +103,13 @@ from eigenpal_api.models import (
 
 from eigenpal_ext._fanout import RunOutcome
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
-from eigenpal_ext._results import ExecutionResult
+from eigenpal_ext._results import ExecutionResult, RunResult
+from eigenpal_ext._run_handle import AsyncRunHandle, RunHandle
 
 __all__ = [
     "ApiKeyIdentity",
     "AsyncExecutionHandle",
+    "AsyncRunHandle",
     "CancelOutcome",
     "Execution",
     "ExecutionCancellation",
@@ -122,8 +131,10 @@ __all__ = [
     "RunCancellation",
     "RunEvent",
     "RunEvents",
+    "RunHandle",
     "RunOutcome",
     "RunPage",
+    "RunResult",
     "RunSteps",
     "RunTrigger",
     "RunType",

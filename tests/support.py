@@ -425,11 +425,12 @@ class SyncView:
     """An async client (or one of its resources) called like the sync one.
 
     A method's awaitable is run to its end on ``runner``'s event loop; an async iterator becomes an
-    iterator that asks for one item at a time (so lazy paging stays lazy); ``workflows``/``executions``
+    iterator that asks for one item at a time (so lazy paging stays lazy); ``workflows``, ``executions``,
+    ``runs`` and ``files``
     come back as views too. Anything else is the async object's own attribute.
     """
 
-    _RESOURCES = frozenset({"workflows", "executions"})
+    _RESOURCES = frozenset({"workflows", "executions", "runs", "files"})
 
     def __init__(self, target: object, runner: asyncio.Runner) -> None:
         self._target = target

@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Self, TypedDict, Unpack
 
 import attrs
 import httpx
@@ -55,6 +55,7 @@ class ClientOptions(TypedDict, total=False):
     max_response_bytes: int
     sleep: Callable[[float], None]
     clock: Callable[[], float]
+    multipart_max_bytes: int | None | Literal["env"]
 
 
 class AsyncClientOptions(TypedDict, total=False):
@@ -69,6 +70,7 @@ class AsyncClientOptions(TypedDict, total=False):
     max_response_bytes: int
     sleep: Callable[[float], Awaitable[None]]
     clock: Callable[[], float]
+    multipart_max_bytes: int | None | Literal["env"]
 
 
 def _delays(values: Iterable[float]) -> tuple[float, ...]:

@@ -50,22 +50,35 @@ from eigenpal_ext import EigenpalClient
 
 mode, base_url, api_key = sys.argv[1:4]
 started = time.monotonic()
-with EigenpalClient(api_key=api_key, base_url=base_url, request_timeout_seconds=120.0) as client:
-    if mode == "upload":
-        final = client.workflows.executions.run_and_wait(
-            "extract-invoice", input={"contract_document": Path(sys.argv[4])}, timeout_seconds=120
+file_input = None
+if mode == "runs":
+    # The runs API, the file over multipart_max_bytes: negotiated, uploaded through the files API, sent as $fileId.
+    with EigenpalClient(api_key=api_key, base_url=base_url + "/v1", request_timeout_seconds=120.0,
+                        multipart_max_bytes=0) as client:
+        ended = client.runs.run_and_wait(
+            "workflows.extract-invoice", input={"contract_document": Path(sys.argv[4])}, timeout_seconds=120
         )
-    else:
-        final = client.workflows.executions.run_and_wait("echo", input={"tiny": True}, timeout_seconds=30)
-status = Path("/proc/self/status").read_text()
+        file_input = client.runs.get(ended.run_id, expand="input").input_.args["contract_document"]
+    execution_id, status, result, error = ended.run_id, ended.status, ended.output, ended.error
+else:
+    with EigenpalClient(api_key=api_key, base_url=base_url, request_timeout_seconds=120.0) as client:
+        if mode == "upload":
+            final = client.workflows.executions.run_and_wait(
+                "extract-invoice", input={"contract_document": Path(sys.argv[4])}, timeout_seconds=120
+            )
+        else:
+            final = client.workflows.executions.run_and_wait("echo", input={"tiny": True}, timeout_seconds=30)
+    execution_id, status, result, error = final.execution_id, final.status, final.result, final.error
+status_text = Path("/proc/self/status").read_text()
 print(json.dumps({
     "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    "vmhwm_kib": int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)[1]),
+    "vmhwm_kib": int(re.search(r"^VmHWM:\s+(\d+) kB", status_text, re.MULTILINE)[1]),
     "seconds": time.monotonic() - started,
-    "execution_id": final.execution_id,
-    "status": str(final.status),
-    "result": final.result,
-    "error": final.error,
+    "execution_id": execution_id,
+    "status": str(status),
+    "result": result,
+    "error": error,
+    "file_input": file_input,
 }))
 """
 
@@ -199,5 +212,32 @@ def test_128_mib_upload_streams_with_flat_memory(cli_server: CliServer, tmp_path
         f"{upload['seconds']:.1f} s"
     )
     assert baseline["vmhwm_kib"] > 0
+    assert client_delta < MEMORY_GUARD_MIB
+    assert server_delta < MEMORY_GUARD_MIB
+
+
+def test_128_mib_through_the_files_api_streams_with_flat_memory(cli_server: CliServer, tmp_path: Path) -> None:
+    # runs.run_and_wait with the file over multipart_max_bytes: the upload negotiation, then the file as multipart
+    # to the files route, then the run with {"$fileId": ...}; streamed from disk like the v1 upload above.
+    big = tmp_path / "upload.bin"
+    expected_sha256 = write_big_file(big, FILE_MIB)
+    script = tmp_path / "client_child.py"
+    script.write_text(CHILD_SCRIPT)
+
+    baseline = run_child(script, "baseline", cli_server.base_url, cli_server.api_key)
+    server_before = cli_server.peak_rss_mib()
+    upload = run_child(script, "runs", cli_server.base_url, cli_server.api_key, str(big))
+    server_after = cli_server.peak_rss_mib()
+
+    assert upload["status"] == "completed", upload["error"]
+    assert set(upload["file_input"]) == {"$fileId"}
+    document = upload["result"]["document"]
+    assert (document["size"], document["sha256"]) == (FILE_MIB * MIB, expected_sha256)
+    client_delta = (upload["vmhwm_kib"] - baseline["vmhwm_kib"]) / 1024
+    server_delta = server_after - server_before
+    print(
+        f"\nfiles API upload {FILE_MIB} MiB: client peak +{client_delta:.1f} MiB, "
+        f"server peak +{server_delta:.1f} MiB, {upload['seconds']:.1f} s"
+    )
     assert client_delta < MEMORY_GUARD_MIB
     assert server_delta < MEMORY_GUARD_MIB

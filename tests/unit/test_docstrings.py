@@ -40,6 +40,10 @@ def resource_classes() -> list[type]:
             type(sync.workflows.executions),
             type(asynchronous.workflows),
             type(asynchronous.workflows.executions),
+            type(sync.runs),
+            type(asynchronous.runs),
+            type(sync.files),
+            type(asynchronous.files),
         ]
     finally:
         sync.close()

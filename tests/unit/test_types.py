@@ -21,6 +21,7 @@ from tests.support import Recorder, make_client
 EXPECTED = [
     "ApiKeyIdentity",
     "AsyncExecutionHandle",
+    "AsyncRunHandle",
     "CancelOutcome",
     "Execution",
     "ExecutionCancellation",
@@ -42,8 +43,10 @@ EXPECTED = [
     "RunCancellation",
     "RunEvent",
     "RunEvents",
+    "RunHandle",
     "RunOutcome",
     "RunPage",
+    "RunResult",
     "RunSteps",
     "RunTrigger",
     "RunType",
@@ -56,7 +59,8 @@ EXPECTED = [
     "WorkflowVersion",
     "WorkflowVersionPage",
 ]
-OWN = {"AsyncExecutionHandle", "ExecutionHandle", "ExecutionResult", "RunOutcome"}
+OWN = {"AsyncExecutionHandle", "AsyncRunHandle", "ExecutionHandle", "ExecutionResult", "RunHandle", "RunOutcome",
+       "RunResult"}  # fmt: skip
 
 
 def test_the_names_are_pinned() -> None:
@@ -117,3 +121,39 @@ def test_a_wait_returns_an_execution_result() -> None:
         result = assert_type(client.workflows.executions.wait("exec_1"), types.ExecutionResult)
         assert isinstance(result, types.ExecutionResult)
         assert isinstance(result.execution, types.Execution)
+
+
+def test_the_runs_surface_returns_these_types() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        run = {"id": "exec_1", "finished": True, "execution": {"status": "completed"}}
+        if path.endswith("/runs") and request.method == "GET":
+            return httpx.Response(200, json={"runs": [run], "nextCursor": None})
+        if path.endswith("/cancel"):
+            return httpx.Response(200, json={"id": "exec_1"})
+        if path.endswith("/steps"):
+            return httpx.Response(200, json={"steps": []})
+        if path.endswith("/events"):
+            return httpx.Response(200, json={"events": []})
+        if "/files" in path:
+            return httpx.Response(200, json={"id": "file_1", "deleted": True})
+        return httpx.Response(200, json=run)
+
+    with make_client(answer) as client:
+        values = [
+            assert_type(client.runs.start("workflows.echo"), types.RunHandle),
+            assert_type(client.runs.run_and_wait("workflows.echo"), types.RunResult),
+            assert_type(client.runs.wait("exec_1"), types.RunResult),
+            assert_type(client.runs.get("exec_1"), types.Run),
+            assert_type(client.runs.list(), types.RunPage),
+            assert_type(client.runs.cancel("exec_1"), types.RunCancelResult),
+            assert_type(client.runs.steps("exec_1"), types.RunSteps),
+            assert_type(client.runs.events("exec_1"), types.RunEvents),
+            assert_type(client.files.get("file_1"), types.UploadedFile),
+            assert_type(client.files.delete("file_1"), types.FileDeletion),
+        ]
+        for item in client.runs.iter():
+            assert_type(item, types.Run)
+    kinds = [types.RunHandle, types.RunResult, types.RunResult, types.Run, types.RunPage, types.RunCancelResult,
+             types.RunSteps, types.RunEvents, types.UploadedFile, types.FileDeletion]  # fmt: skip
+    assert all(isinstance(value, kind) for value, kind in zip(values, kinds, strict=True))

@@ -1,0 +1,108 @@
+"""The files resource: ``client.files.upload/get/delete/content``, the reusable files of the runs API that a run
+references from its input as ``{"$fileId": ...}``.
+
+``upload`` is ``_uploads.upload_flow``: negotiated first, then streamed from disk by the transport the server
+chose (multipart, or a storage ``PUT`` completed afterwards and aborted on failure); the other methods send one
+request each. The sync and async classes only check their arguments and run the flows with the requestor their
+client handed over.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from eigenpal_api.models import FileDeletion, FilePurpose, UploadedFile
+
+from eigenpal_ext._files import FileSource, file_input
+from eigenpal_ext._uploads import (
+    check_purpose,
+    check_upload_key,
+    content_flow,
+    delete_file_call,
+    get_file_call,
+    origin_of,
+    upload_flow,
+)
+
+if TYPE_CHECKING:
+    from eigenpal_ext._requestor import AsyncRequestor, Requestor
+
+
+class _FilesBase:
+    def __init__(self, requestor: Any) -> None:
+        self._requestor = requestor
+
+    def _upload_flow(self, file: FileSource, purpose: str | FilePurpose | None, idempotency_key: str | None) -> Any:
+        return upload_flow(
+            file_input(file, "file"), purpose=check_purpose(purpose), idempotency_key=check_upload_key(idempotency_key),
+            origin=origin_of(self._requestor.http),
+        )  # fmt: skip
+
+
+class Files(_FilesBase):
+    """``client.files``: reusable files for runs (``{"$fileId": uploaded.id}`` in a run's input).
+
+    Files of purpose ``run-input`` are temporary: EigenPal removes them after about a day.
+    """
+
+    _requestor: Requestor
+
+    def upload(
+        self,
+        file: FileSource,
+        *,
+        purpose: str | FilePurpose | None = "run-input",
+        idempotency_key: str | None = None,
+    ) -> UploadedFile:
+        """Upload ``file`` (a ``Path``, a binary handle, or ``{"content": bytes, "filename": ..., "mime_type":
+        ...}``); the stored file (``.id``, ``.filename``, ``.size``, ...).
+
+        Streamed from disk in 64 KiB chunks, never read into memory. The upload is negotiated first; the server's
+        answer decides whether the bytes go as multipart to the API or as a ``PUT`` to storage (then completed;
+        aborted if anything fails). ``idempotency_key`` names this upload in the negotiation (a fresh UUID when
+        omitted), so a negotiation sent again is the same upload.
+        """
+        uploaded: UploadedFile = self._requestor.run(self._upload_flow(file, purpose, idempotency_key))
+        return uploaded
+
+    def get(self, file_id: str, *, request_timeout_seconds: float | None = None) -> UploadedFile:
+        """The stored file's name, media type, size and purpose."""
+        return self._requestor.send(get_file_call(file_id, request_timeout_seconds=request_timeout_seconds))
+
+    def delete(self, file_id: str, *, request_timeout_seconds: float | None = None) -> FileDeletion:
+        """Delete a stored file (runs that used it keep their own copies)."""
+        return self._requestor.send(delete_file_call(file_id, request_timeout_seconds=request_timeout_seconds))
+
+    def content(self, file_id: str, *, request_timeout_seconds: float | None = None) -> bytes:
+        """The file's bytes. A redirect to storage is followed without the API key. The answer is held in
+        memory, up to the client's ``max_response_bytes`` (64 MiB by default)."""
+        return self._requestor.run(content_flow(file_id, request_timeout_seconds=request_timeout_seconds))
+
+
+class AsyncFiles(_FilesBase):
+    """``client.files`` of the async client: the same methods as ``Files``, awaited."""
+
+    _requestor: AsyncRequestor
+
+    async def upload(
+        self,
+        file: FileSource,
+        *,
+        purpose: str | FilePurpose | None = "run-input",
+        idempotency_key: str | None = None,
+    ) -> UploadedFile:
+        """Upload ``file``; the stored file (as ``Files.upload``)."""
+        uploaded: UploadedFile = await self._requestor.run(self._upload_flow(file, purpose, idempotency_key))
+        return uploaded
+
+    async def get(self, file_id: str, *, request_timeout_seconds: float | None = None) -> UploadedFile:
+        """The stored file's metadata (as ``Files.get``)."""
+        return await self._requestor.send(get_file_call(file_id, request_timeout_seconds=request_timeout_seconds))
+
+    async def delete(self, file_id: str, *, request_timeout_seconds: float | None = None) -> FileDeletion:
+        """Delete a stored file (as ``Files.delete``)."""
+        return await self._requestor.send(delete_file_call(file_id, request_timeout_seconds=request_timeout_seconds))
+
+    async def content(self, file_id: str, *, request_timeout_seconds: float | None = None) -> bytes:
+        """The file's bytes (as ``Files.content``)."""
+        return await self._requestor.run(content_flow(file_id, request_timeout_seconds=request_timeout_seconds))

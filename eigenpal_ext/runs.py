@@ -1,0 +1,437 @@
+"""The runs resource: ``client.runs.start/run_and_wait/wait/get/list/iter/cancel/steps/events/handle``, the runs
+API of today's EigenPal (``POST /runs`` with a target such as ``workflows.extract-invoice``).
+
+Written on the same parts as the executions resource: a start is a ``RunStart`` (``_run_calls``) sent by the
+trigger flow (``_trigger``: the same retry and ``Idempotency-Key`` rules, the same recovery of a cut hold, the same
+lookup data on an error after a run may exist), a wait is ``_waiting``'s flow told to poll runs (``RUNS``), a
+listing is ``_paging``'s cursor flow. File inputs over the client's ``multipart_max_bytes`` are uploaded first
+(``_uploads.prepare_start_flow``). The sync and async classes only check their arguments and run these flows
+with the requestor their client handed over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from eigenpal_api.models import Run, RunCancelResult, RunEvents, RunPage, RunSteps, RunTrigger, RunType
+
+from eigenpal_ext import _config, _paging
+from eigenpal_ext._calls import StatusFilter
+from eigenpal_ext._checks import check_int
+from eigenpal_ext._flow import Context, Flow
+from eigenpal_ext._results import RunResult
+from eigenpal_ext._run_calls import (
+    RunFilters,
+    RunStart,
+    cancel_run_call,
+    get_run_call,
+    list_runs_call,
+    run_events_call,
+    run_steps_call,
+)
+from eigenpal_ext._run_handle import RUNS, AsyncRunHandle, RunHandle
+from eigenpal_ext._trigger import trigger_flow
+from eigenpal_ext._uploads import origin_of, prepare_start_flow
+from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
+from eigenpal_ext.dates import DateInput
+
+if TYPE_CHECKING:
+    from eigenpal_ext._requestor import AsyncRequestor, Requestor
+
+MAX_RUN_HOLD_SECONDS = 600
+"""The longest hold the runs API takes (``wait_for_completion``)."""
+
+
+def check_run_hold(wait_for_completion: object) -> int | None:
+    """``runs.start(wait_for_completion=)``: None, or 0..600 seconds."""
+    if wait_for_completion is None:
+        return None
+    return check_int(wait_for_completion, "wait_for_completion", minimum=0, maximum=MAX_RUN_HOLD_SECONDS)
+
+
+def start_run_flow(
+    start: RunStart, context: Context, *, hold: int | None, max_bytes: int | None, origin: str
+) -> Flow[Run]:
+    """``runs.start``: the large files uploaded first, then the start (see module)."""
+    prepared = yield from prepare_start_flow(start, max_bytes=max_bytes, origin=origin)
+    answer: Run = yield from trigger_flow(prepared, context, hold=hold)
+    return answer
+
+
+def run_and_wait_runs_flow(
+    start: RunStart,
+    wait: WaitOptions,
+    context: Context,
+    *,
+    server_hold: bool | None,
+    max_bytes: int | None,
+    origin: str,
+) -> Flow[RunResult]:
+    """``runs.run_and_wait``: the large files uploaded first, then ``_waiting.run_and_wait_flow`` on runs."""
+    prepared = yield from prepare_start_flow(start, max_bytes=max_bytes, origin=origin)
+    return (yield from run_and_wait_flow(prepared, wait, context, server_hold=server_hold, polled=RUNS))
+
+
+def _filters(**given: Any) -> RunFilters:
+    return RunFilters.of(**given)
+
+
+class _RunsBase:
+    """What both resources hold: the requestor, and the client's ``multipart_max_bytes``."""
+
+    def __init__(
+        self, requestor: Any, *, multipart_max_bytes: int | None = _config.DEFAULT_MULTIPART_MAX_BYTES
+    ) -> None:
+        self._requestor = requestor
+        self._max_bytes = multipart_max_bytes
+
+    @property
+    def _origin(self) -> str:
+        return origin_of(self._requestor.http)
+
+
+class Runs(_RunsBase):
+    """``client.runs``: runs of workflows (and agents) through today's runs API.
+
+    Targets are ``workflows.<slug>`` (or ``agents.<slug>``), optionally ``@<version>``, checked before any request.
+    ``get``/``list``/``iter``/``cancel``/``steps``/``events`` send one request each (``request_timeout_seconds``:
+    that request, retries included); ``wait`` and ``run_and_wait`` take ``timeout_seconds``, the deadline of the
+    whole wait. A failed, cancelled or timed-out run is a ``RunResult``, not an exception: check ``.status``.
+    """
+
+    _requestor: Requestor
+
+    def start(
+        self,
+        target: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        wait_for_completion: int | None = None,
+        trigger: str | RunTrigger | None = None,
+        request_timeout_seconds: float | None = None,
+    ) -> RunHandle:
+        """Start a run of ``target`` with ``input``; a ``RunHandle`` (the run as answered, plus ``wait()``,
+        ``get()``, ``cancel()``).
+
+        ``input`` values are JSON, or files at the top level (a ``Path``, a binary handle, or
+        ``{"content": bytes, "filename": ..., "mime_type": ...}``): sent as ``files.<key>`` parts of a multipart
+        body, streamed from disk; files that would make the body larger than the client's ``multipart_max_bytes``
+        are uploaded first through the files API and sent as ``{"$fileId": ...}``. ``version`` (or
+        ``target@version``) pins a release or git ref. ``overrides`` replays steps; ``metadata`` is your own data,
+        stored with the run (``get(id, expand="input")`` shows it). ``wait_for_completion`` (0..600 s) asks the
+        server to hold the answer until the run ends; a hold that is cut is recovered where keys are honoured,
+        otherwise the error says the run may exist and when it was created. ``trigger`` is sent as
+        ``X-Eigenpal-Trigger`` (``api`` when omitted).
+        """
+        start = RunStart.of(
+            target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger,
+            request_timeout_seconds=request_timeout_seconds,
+        )  # fmt: skip
+        flow = start_run_flow(
+            start, self._requestor.context, hold=check_run_hold(wait_for_completion), max_bytes=self._max_bytes,
+            origin=self._origin,
+        )  # fmt: skip
+        return RunHandle._of(self._requestor.run(flow), self._requestor)
+
+    def run_and_wait(
+        self,
+        target: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+        server_hold: bool | None = None,
+    ) -> RunResult:
+        """Start a run and wait for it to end; its ``RunResult``.
+
+        The same rules as ``client.workflows.executions.run_and_wait``: ``timeout_seconds`` covers the start and
+        the wait (files uploaded first are not counted); ``server_hold`` None holds only where the client declares
+        that the server deduplicates runs (``idempotent_runs=True``), True holds the start itself (up to 60 s at
+        a time), False never holds. Polls come at 0.7 s, then 1.2x further apart up to ``poll_interval_seconds``;
+        ``on_status(run)`` is called once per status change; past the deadline raises
+        ``EigenpalWaitTimeoutError`` (with the run's id as ``execution_id``). A start answered with a finished
+        run is the result at once.
+        """
+        start = RunStart.of(target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger)
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        flow = run_and_wait_runs_flow(
+            start, wait, self._requestor.context, server_hold=server_hold, max_bytes=self._max_bytes,
+            origin=self._origin,
+        )  # fmt: skip
+        return self._requestor.run(flow)
+
+    def wait(
+        self,
+        run_id: str,
+        *,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> RunResult:
+        """Poll ``run_id`` until it ends; its ``RunResult`` (polls at once, then as in ``run_and_wait``)."""
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        return self._requestor.run(wait_flow(run_id, wait, self._requestor.context, polled=RUNS))
+
+    def handle(self, run: str | Run) -> RunHandle:
+        """A ``RunHandle`` on this client for a run id, or for a run or handle whose fields it keeps (one that was
+        pickled in another process, or made by another client). Nothing is sent."""
+        return RunHandle._attach(run, self._requestor)
+
+    def get(
+        self, run_id: str, *, expand: str | Sequence[str] | None = None, request_timeout_seconds: float | None = None
+    ) -> Run:
+        """One run. ``expand`` adds sections: ``input`` (the arguments and ``metadata`` it was started with),
+        ``usage``, ``execution`` (steps, reviews), ``debug``; a string (comma-separated) or a list."""
+        return self._requestor.send(
+            get_run_call(run_id, expand=expand, request_timeout_seconds=request_timeout_seconds)
+        )
+
+    def list(
+        self,
+        *,
+        status: StatusFilter = None,
+        type: str | RunType | None = None,
+        source: str | None = None,
+        source_ref: str | None = None,
+        trigger: str | None = None,
+        batch_id: str | None = None,
+        example_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        created_after: DateInput | None = None,
+        created_before: DateInput | None = None,
+        completed_after: DateInput | None = None,
+        completed_before: DateInput | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+        request_timeout_seconds: float | None = None,
+    ) -> RunPage:
+        """One page of runs (newest first unless ``sort``/``order`` say otherwise); the next page's ``cursor`` is
+        ``page.next_cursor`` (None on the last page).
+
+        Dates (``created_after``, ``created_before``, ``completed_after``, ``completed_before``) take a
+        ``datetime`` (naive = UTC), ``date``, ``timedelta`` (that long ago), ISO-8601 or ``'now()-7d'``; the runs
+        list takes ISO-8601 only, so each is resolved here. ``status`` is a status or a list of them; ``source``
+        an automation's id; ``ids`` a list of run ids. ``limit`` is 1..100 (the server may answer fewer).
+        """
+        filters = _filters(
+            status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
+            example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
+            completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
+        )  # fmt: skip
+        call = list_runs_call(filters, cursor=cursor, limit=limit, request_timeout_seconds=request_timeout_seconds)
+        return self._requestor.send(call)
+
+    def iter(
+        self,
+        *,
+        status: StatusFilter = None,
+        type: str | RunType | None = None,
+        source: str | None = None,
+        source_ref: str | None = None,
+        trigger: str | None = None,
+        batch_id: str | None = None,
+        example_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        created_after: DateInput | None = None,
+        created_before: DateInput | None = None,
+        completed_after: DateInput | None = None,
+        completed_before: DateInput | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        page_size: int = 50,
+        max_items: int | None = None,
+        request_timeout_seconds: float | None = None,
+    ) -> Iterator[Run]:
+        """Every run matching the filters (as ``list``), across pages by cursor, fetched lazily; each run once.
+
+        ``page_size`` (1..100) is the size of each request; ``max_items`` caps the number yielded. Relative dates
+        are resolved once, when the iteration starts, so every page has the same window.
+        """
+        filters = _filters(
+            status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
+            example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
+            completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
+        )  # fmt: skip
+
+        def page(cursor: str | None, size: int) -> Any:
+            return list_runs_call(filters, cursor=cursor, limit=size, request_timeout_seconds=request_timeout_seconds)
+
+        return self._requestor.iterate(_paging.start_cursor(page, page_size=page_size, max_items=max_items))
+
+    def cancel(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunCancelResult:
+        """Ask the server to cancel (idempotent); ``.cancellation.state``: ``cancelled``, ``requested`` or
+        ``already_terminal``."""
+        return self._requestor.send(cancel_run_call(run_id, request_timeout_seconds=request_timeout_seconds))
+
+    def steps(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunSteps:
+        """The run's steps, in execution order, each as the server sent it (a sequence)."""
+        return self._requestor.send(run_steps_call(run_id, request_timeout_seconds=request_timeout_seconds))
+
+    def events(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunEvents:
+        """The run's lifecycle as a timeline of ``RunEvent``s, oldest first (a sequence)."""
+        return self._requestor.send(run_events_call(run_id, request_timeout_seconds=request_timeout_seconds))
+
+
+class AsyncRuns(_RunsBase):
+    """``client.runs`` of the async client: the same methods as ``Runs``, awaited (``iter`` is ``async for``)."""
+
+    _requestor: AsyncRequestor
+
+    async def start(
+        self,
+        target: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        wait_for_completion: int | None = None,
+        trigger: str | RunTrigger | None = None,
+        request_timeout_seconds: float | None = None,
+    ) -> AsyncRunHandle:
+        """Start a run; an ``AsyncRunHandle`` (as ``Runs.start``)."""
+        start = RunStart.of(
+            target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger,
+            request_timeout_seconds=request_timeout_seconds,
+        )  # fmt: skip
+        flow = start_run_flow(
+            start, self._requestor.context, hold=check_run_hold(wait_for_completion), max_bytes=self._max_bytes,
+            origin=self._origin,
+        )  # fmt: skip
+        return AsyncRunHandle._of(await self._requestor.run(flow), self._requestor)
+
+    async def run_and_wait(
+        self,
+        target: str,
+        input: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+        server_hold: bool | None = None,
+    ) -> RunResult:
+        """Start a run and wait for it to end (as ``Runs.run_and_wait``)."""
+        start = RunStart.of(target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger)
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        flow = run_and_wait_runs_flow(
+            start, wait, self._requestor.context, server_hold=server_hold, max_bytes=self._max_bytes,
+            origin=self._origin,
+        )  # fmt: skip
+        return await self._requestor.run(flow)
+
+    async def wait(
+        self,
+        run_id: str,
+        *,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_status: StatusCallback | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> RunResult:
+        """Poll ``run_id`` until it ends (as ``Runs.wait``)."""
+        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
+        return await self._requestor.run(wait_flow(run_id, wait, self._requestor.context, polled=RUNS))
+
+    def handle(self, run: str | Run) -> AsyncRunHandle:
+        """An ``AsyncRunHandle`` on this client (as ``Runs.handle``; nothing is sent)."""
+        return AsyncRunHandle._attach(run, self._requestor)
+
+    async def get(
+        self, run_id: str, *, expand: str | Sequence[str] | None = None, request_timeout_seconds: float | None = None
+    ) -> Run:
+        """One run (as ``Runs.get``)."""
+        call = get_run_call(run_id, expand=expand, request_timeout_seconds=request_timeout_seconds)
+        return await self._requestor.send(call)
+
+    async def list(
+        self,
+        *,
+        status: StatusFilter = None,
+        type: str | RunType | None = None,
+        source: str | None = None,
+        source_ref: str | None = None,
+        trigger: str | None = None,
+        batch_id: str | None = None,
+        example_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        created_after: DateInput | None = None,
+        created_before: DateInput | None = None,
+        completed_after: DateInput | None = None,
+        completed_before: DateInput | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+        request_timeout_seconds: float | None = None,
+    ) -> RunPage:
+        """One page of runs (as ``Runs.list``)."""
+        filters = _filters(
+            status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
+            example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
+            completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
+        )  # fmt: skip
+        call = list_runs_call(filters, cursor=cursor, limit=limit, request_timeout_seconds=request_timeout_seconds)
+        return await self._requestor.send(call)
+
+    def iter(
+        self,
+        *,
+        status: StatusFilter = None,
+        type: str | RunType | None = None,
+        source: str | None = None,
+        source_ref: str | None = None,
+        trigger: str | None = None,
+        batch_id: str | None = None,
+        example_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        created_after: DateInput | None = None,
+        created_before: DateInput | None = None,
+        completed_after: DateInput | None = None,
+        completed_before: DateInput | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        page_size: int = 50,
+        max_items: int | None = None,
+        request_timeout_seconds: float | None = None,
+    ) -> AsyncIterator[Run]:
+        """Every run matching the filters, across pages by cursor (``async for``; as ``Runs.iter``)."""
+        filters = _filters(
+            status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
+            example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
+            completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
+        )  # fmt: skip
+
+        def page(cursor: str | None, size: int) -> Any:
+            return list_runs_call(filters, cursor=cursor, limit=size, request_timeout_seconds=request_timeout_seconds)
+
+        return self._requestor.iterate(_paging.start_cursor(page, page_size=page_size, max_items=max_items))
+
+    async def cancel(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunCancelResult:
+        """Ask the server to cancel (idempotent; as ``Runs.cancel``)."""
+        return await self._requestor.send(cancel_run_call(run_id, request_timeout_seconds=request_timeout_seconds))
+
+    async def steps(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunSteps:
+        """The run's steps (as ``Runs.steps``)."""
+        return await self._requestor.send(run_steps_call(run_id, request_timeout_seconds=request_timeout_seconds))
+
+    async def events(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunEvents:
+        """The run's events, oldest first (as ``Runs.events``)."""
+        return await self._requestor.send(run_events_call(run_id, request_timeout_seconds=request_timeout_seconds))
