@@ -1,6 +1,6 @@
-"""One ``base_url`` for both surfaces and both of EigenPal's layouts: ``https://studio.eigenpal.com`` (paths
-``/api/v1/...``) and ``https://api.eigenpal.com`` (paths ``/v1/...``), a ``base_url`` ending in ``/api/v1``, ``/v1``
-or ``/api`` honoured as given; the raw generated client follows the same layout; the API key never goes to another
+"""One ``base_url`` for both surfaces: the v1 routes, the runs API, the files API and the raw generated client
+reach ``https://studio.eigenpal.com/api/v1/...`` and ``https://api.eigenpal.com/v1/...`` alike (the rule itself,
+``_settings.split_base_url``, is pinned form by form in ``test_client_config``); the API key never goes to another
 origin. On the real host names, through ``httpx.MockTransport``."""
 
 from __future__ import annotations
@@ -13,28 +13,7 @@ import pytest
 from eigenpal_api.api.runs import get_run
 
 from eigenpal_ext import EigenpalClient
-from eigenpal_ext._settings import split_base_url
 from tests.support import Recorder, make_async_client, make_client
-
-
-@pytest.mark.parametrize(
-    ("base_url", "root", "prefix"),
-    [
-        ("https://studio.eigenpal.com", "https://studio.eigenpal.com", "/api/v1"),
-        ("https://app.eigenpal.com", "https://app.eigenpal.com", "/api/v1"),
-        ("https://api.eigenpal.com", "https://api.eigenpal.com", "/v1"),
-        ("https://api.eigenpal.com/api/v1", "https://api.eigenpal.com", "/api/v1"),
-        ("https://studio.eigenpal.com/api/v1", "https://studio.eigenpal.com", "/api/v1"),
-        ("https://studio.eigenpal.com/v1", "https://studio.eigenpal.com", "/v1"),
-        ("http://127.0.0.1:8080/api", "http://127.0.0.1:8080", "/api/v1"),
-        ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080", "/v1"),
-        ("https://proxy.example/eigenpal/v1", "https://proxy.example/eigenpal", "/v1"),
-        ("https://proxy.example/eigenpal", "https://proxy.example/eigenpal", "/api/v1"),
-        ("https://v1", "https://v1", "/api/v1"),  # a host named v1 is a bare host
-    ],
-)
-def test_a_base_url_names_its_root_and_prefix(base_url: str, root: str, prefix: str) -> None:
-    assert split_base_url(base_url) == (root, prefix)
 
 
 def _every_surface(client: EigenpalClient) -> None:
@@ -103,12 +82,3 @@ def test_a_request_to_another_origin_carries_no_api_key() -> None:
         client.raw.get_httpx_client().get("http://api.eigenpal.com/v1/runs")  # another scheme: another origin
     assert [("Authorization" in request.headers) for request in recorder.requests] == [False, False]
     assert recorder.requests[0].url.path == "/api/v1/object"  # another origin's path is left as it is
-
-
-def test_the_client_shows_its_root_and_the_environment_is_read_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EIGENPAL_BASE_URL", "https://api.eigenpal.com/")
-    recorder = Recorder(_answer)
-    with EigenpalClient(api_key="k", transport=httpx.MockTransport(recorder)) as client:
-        assert client.base_url == "https://api.eigenpal.com"
-        client.runs.get("exec_1")
-    assert recorder.last.url.path == "/v1/runs/exec_1"
