@@ -23,7 +23,7 @@ from typing import Any, Final
 import httpx
 
 from eigenpal_ext import _config
-from eigenpal_ext._errors import ArgumentTypeError, ArgumentValueError
+from eigenpal_ext._errors import ArgumentTypeError, ArgumentValueError, EigenpalMissingAPIKeyError
 
 # Visible ASCII, no space: what may travel in an HTTP header value this client builds from an argument (an API key,
 # an Idempotency-Key). The one definition of it.
@@ -202,8 +202,7 @@ def check_page_size(page_size: object, max_items: object) -> None:
 def check_api_key(key: object) -> str:
     """The key, stripped of surrounding whitespace; refused (never echoed) unless it can travel in a header."""
     if not key or not isinstance(key, str) or not key.strip():
-        raise ArgumentValueError(
-            "api_key",
+        raise EigenpalMissingAPIKeyError(
             f"is missing (no EigenPal API key): pass api_key=... or set the {_config.API_KEY_ENV} environment "
             f"variable ({_config.API_KEY_GUIDANCE})",
         )

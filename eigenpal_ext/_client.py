@@ -78,7 +78,8 @@ class _ClientBase:
 
         Everything not given is shared: base URL, API key, ``httpx_args``, what the client knows of the server's
         keys. Closing the new client does not close the pool: the client built by the constructor owns it, and
-        closing that one closes the pool for every ``with_options`` client made from it.
+        closing that one closes the pool for every ``with_options`` client made from it (which then raise
+        ``EigenpalClientClosedError``, a ``RuntimeError``, if used).
 
         Example:
             ```python

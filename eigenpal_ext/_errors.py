@@ -17,6 +17,8 @@ than runtime conditions) that names the argument as data (``.argument``, and ``.
     │   └── EigenpalResponseError          2xx whose body is not the JSON we expect (wrong base_url?)
     │       └── EigenpalResponseTooLargeError  an answer over the client's max_response_bytes (any status)
     ├── EigenpalConnectionError            no usable answer: refused, dropped, DNS...
+    ├── EigenpalMissingAPIKeyError         no API key given or in EIGENPAL_API_KEY (also an ArgumentValueError)
+    ├── EigenpalClientClosedError          the client (or the one its with_options() came from) was closed
     ├── EigenpalFileChangedError           a file input changed while it was uploaded; nothing was created
     ├── EigenpalInterruptedError           run_many was interrupted before this input's execution ended
     ├── EigenpalJournalError               a batch's journal cannot be used (in use, on a network disk, another batch's)
@@ -60,12 +62,14 @@ __all__ = [
     "BatchInterrupted",
     "EigenpalAPIError",
     "EigenpalAuthError",
+    "EigenpalClientClosedError",
     "EigenpalConnectionError",
     "EigenpalError",
     "EigenpalFileChangedError",
     "EigenpalForbiddenError",
     "EigenpalInterruptedError",
     "EigenpalJournalError",
+    "EigenpalMissingAPIKeyError",
     "EigenpalNotFoundError",
     "EigenpalPayloadTooLargeError",
     "EigenpalRateLimitError",
@@ -100,7 +104,7 @@ class _ArgumentProblem(Exception):
         super().__init__(f"{argument} {reason}")
         self.argument, self.reason = argument, reason
 
-    def __reduce__(self) -> tuple[type["_ArgumentProblem"], tuple[str, str]]:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.argument, self.reason))
 
 
@@ -424,6 +428,33 @@ class EigenpalConnectionError(EigenpalError):
             ("request_sent", self.request_sent),
             ("execution_may_exist", self.execution_may_exist),
         ]
+
+
+@public
+class EigenpalMissingAPIKeyError(EigenpalError, ArgumentValueError):
+    """No API key: none was passed as ``api_key`` and ``EIGENPAL_API_KEY`` is unset or empty.
+
+    An ``EigenpalError`` (``except EigenpalError`` catches it, as it catches everything else this package raises
+    on purpose) and an ``ArgumentValueError`` (so a ``ValueError``, with ``argument == "api_key"`` and ``reason``),
+    raised by the client's constructor before anything is sent. The message says where keys are made.
+    """
+
+    def __init__(self, reason: str) -> None:
+        # The two bases' __init__ take different arguments, so neither is chained: both sets of fields are set here.
+        text = escape_controls(f"api_key {reason}")
+        Exception.__init__(self, text)
+        self.message, self.execution_id, self.request_id = text, None, None
+        self.argument, self.reason = "api_key", reason
+
+    def __reduce__(self) -> tuple[Callable[..., "EigenpalError"], tuple[object, ...], dict[str, Any]]:
+        return EigenpalError.__reduce__(self)
+
+
+@public
+class EigenpalClientClosedError(EigenpalError, RuntimeError):
+    """The client was used after it was closed (``close()``, ``aclose()``, the end of its ``with`` block), or a
+    ``with_options()`` client was used after the client it was made from (which owns the connection pool) was
+    closed. Nothing was sent. Also a ``RuntimeError``, which httpx raises in this case."""
 
 
 @public

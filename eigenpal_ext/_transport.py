@@ -15,12 +15,12 @@ every retry sleep, and an answer over the cap is never retried. The transport al
 the server honours it, and that knowledge decides which runs may be sent again (a lost answer: a
 recovery; a 5xx or a held run: optional).
 
-Lending one connection pool. The client built by the constructor owns its pool (the transport holding the
-open connections). A client made by ``with_options()`` borrows its owner's pool through a
-``BorrowedTransport``: its requests go over the owner's connections, and closing it closes only its own httpx
-client, never the pool. Closing the owner closes the pool for every client that borrows it; a borrower used
-after that raises ``RuntimeError`` at once, rather than quietly opening connections on a pool nobody will
-close again.
+Lending one connection pool. The client built by the constructor owns its pool (the transport holding the open
+connections). A client made by ``with_options()`` borrows its owner's pool through a ``BorrowedTransport``: its
+requests go over the owner's connections, and closing it closes only its own httpx client, never the pool. Closing
+the owner closes the pool for every client that borrows it; a borrower used after that raises
+``EigenpalClientClosedError`` (a ``RuntimeError``) at once, rather than quietly opening connections on a pool
+nobody will close again.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from eigenpal_ext import _config
+from eigenpal_ext._errors import EigenpalClientClosedError
 from eigenpal_ext._idempotency import (
     KeyKnowledge,
     is_run,
@@ -291,7 +292,7 @@ class BorrowedTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._owner_closed():
-            raise RuntimeError(_OWNER_CLOSED)
+            raise EigenpalClientClosedError(_OWNER_CLOSED)
         return self._pool.handle_request(request)
 
     def close(self) -> None:
@@ -306,7 +307,7 @@ class AsyncBorrowedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._owner_closed():
-            raise RuntimeError(_OWNER_CLOSED)
+            raise EigenpalClientClosedError(_OWNER_CLOSED)
         return await self._pool.handle_async_request(request)
 
     async def aclose(self) -> None:

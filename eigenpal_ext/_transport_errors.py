@@ -1,12 +1,13 @@
 """Transport mapping: an httpx exception (nothing usable arrived) becomes ``EigenpalConnectionError`` or
 ``EigenpalRequestTimeoutError``, never a raw httpx error.
 
-The error says what failed in words (refused, DNS, dropped, which timeout phase and its seconds) and whether
-the request may have reached the server (``request_sent``): what counts as "not sent" is the retry policy's
-``NOT_SENT_ERRORS``, one definition for both. A run whose answer was lost after it was sent may have
-started an execution whose id nobody knows, so such an error says so (``execution_may_exist``); where to
-find it is added by the trigger flow (``_trigger.mark_may_exist``), which knows the workflow and when the run
-was sent. The API key is redacted from the message (``_redaction``).
+The error says what failed in words (refused, DNS, dropped, which timeout phase and its seconds), where (the
+server's ``host:port``, ``host_and_port``), and whether the request may have reached the server
+(``request_sent``): what counts as "not sent" is the retry policy's ``NOT_SENT_ERRORS``, one definition for both.
+A run whose answer was lost after it was sent may have started an execution whose id nobody knows, so such an
+error says so (``execution_may_exist``); where to find it is added by the trigger flow
+(``_trigger.mark_may_exist``), which knows the workflow and when the run was sent. The API key is redacted from
+the message (``_redaction``).
 """
 
 from collections.abc import Mapping
@@ -19,7 +20,7 @@ from eigenpal_ext._limits import DeadlineExceeded
 from eigenpal_ext._redaction import clean, redact, secrets_of
 from eigenpal_ext._retry import NOT_SENT_ERRORS
 
-__all__ = ["error_from_transport", "exception_request"]
+__all__ = ["error_from_transport", "exception_request", "host_and_port"]
 
 _TIMEOUT_PHASES: Final[tuple[tuple[type[httpx.TimeoutException], str], ...]] = (
     (httpx.ConnectTimeout, "connect"),
@@ -55,7 +56,7 @@ def error_from_transport(
     ``creates_execution`` (a run request): a failure after sending says that an execution may exist.
     """
     request = exception_request(exc)
-    host = request.url.host if request is not None and request.url.host else "the server"
+    host = host_and_port(request.url) if request is not None and request.url.host else "the server"
     if request_sent is None and isinstance(exc, DeadlineExceeded):
         request_sent = exc.request_sent
     sent = request_sent if request_sent is not None else not isinstance(exc, NOT_SENT_ERRORS)
@@ -120,6 +121,17 @@ def _transport_summary(exc: httpx.TransportError, host: str) -> str:
         (text for kind, text in _TRANSPORT_SUMMARIES if isinstance(exc, kind)), "transport error with {host}"
     )
     return template.format(host=host)
+
+
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def host_and_port(url: httpx.URL) -> str:
+    """``host:port`` as connected to (the scheme's port when the URL names none; IPv6 hosts in brackets): which
+    server, and which of its services, could not be reached (a local server on the wrong port is a common case)."""
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = url.port if url.port is not None else _DEFAULT_PORTS.get(url.scheme)
+    return host if port is None else f"{host}:{port}"
 
 
 def exception_request(exc: httpx.HTTPError) -> httpx.Request | None:

@@ -17,6 +17,9 @@ client keeps the URLs it has built (at most ``MAX_CACHED_URLS``; the cache start
 
 ``_merge_url`` is an httpx internal (present from httpx 0.27 through 0.29; this package requires httpx < 1).
 Should a future httpx stop calling it, requests simply go back to httpx's own path: slower, never wrong.
+
+A closed client raises ``EigenpalClientClosedError`` (an ``EigenpalError`` and, as httpx's own error here, a
+``RuntimeError``) from ``send``, which every request passes through (``client.raw``'s included).
 """
 
 from __future__ import annotations
@@ -25,9 +28,16 @@ from typing import Any
 
 import httpx
 
+from eigenpal_ext._errors import EigenpalClientClosedError
 from eigenpal_ext._settings import CONTRACT_PREFIX
 
 MAX_CACHED_URLS = 512
+
+
+CLOSED = (
+    "this client has been closed (close(), aclose() or the end of its with block) and sends nothing more: make a "
+    "new client, or keep this one open while it is in use"
+)
 
 
 class _ApiPrefix:
@@ -101,6 +111,12 @@ class Client(_RememberedUrls, httpx.Client):
     def _build_url(self, url: httpx.URL | str) -> httpx.URL:
         return httpx.Client._merge_url(self, url)
 
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """httpx's ``send``; on a closed client, ``EigenpalClientClosedError`` instead of httpx's ``RuntimeError``."""
+        if self.is_closed:
+            raise EigenpalClientClosedError(CLOSED)
+        return super().send(request, **kwargs)
+
 
 class AsyncClient(_RememberedUrls, httpx.AsyncClient):
     """``httpx.AsyncClient`` on the API's layout (``api_prefix``), with remembered URLs."""
@@ -117,3 +133,9 @@ class AsyncClient(_RememberedUrls, httpx.AsyncClient):
 
     def _build_url(self, url: httpx.URL | str) -> httpx.URL:
         return httpx.AsyncClient._merge_url(self, url)
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """httpx's ``send``; on a closed client, ``EigenpalClientClosedError`` instead of httpx's ``RuntimeError``."""
+        if self.is_closed:
+            raise EigenpalClientClosedError(CLOSED)
+        return await super().send(request, **kwargs)

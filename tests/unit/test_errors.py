@@ -651,49 +651,49 @@ TransportFactory = Callable[[httpx.Request], httpx.TransportError]
             lambda r: httpx.ConnectError("[Errno 111] Connection refused", request=r),
             EigenpalConnectionError,
             False,
-            "could not connect to app.eigenpal.com (ConnectError: [Errno 111] Connection refused)",
+            "could not connect to app.eigenpal.com:443 (ConnectError: [Errno 111] Connection refused)",
         ),
         (
             lambda r: httpx.ConnectTimeout("timed out", request=r),
             EigenpalRequestTimeoutError,
             False,
-            "request timed out (connect timeout): could not connect to app.eigenpal.com",
+            "request timed out (connect timeout): could not connect to app.eigenpal.com:443",
         ),
         (
             lambda r: httpx.ReadTimeout("timed out", request=r),
             EigenpalRequestTimeoutError,
             True,
-            "request timed out (read timeout): app.eigenpal.com did not answer",
+            "request timed out (read timeout): app.eigenpal.com:443 did not answer",
         ),
         (
             lambda r: httpx.WriteTimeout("timed out", request=r),
             EigenpalRequestTimeoutError,
             True,
-            "request timed out (write timeout): could not send the request to app.eigenpal.com",
+            "request timed out (write timeout): could not send the request to app.eigenpal.com:443",
         ),
         (
             lambda r: httpx.PoolTimeout("timed out", request=r),
             EigenpalRequestTimeoutError,
             False,
-            "request timed out (pool timeout): no free connection to app.eigenpal.com",
+            "request timed out (pool timeout): no free connection to app.eigenpal.com:443",
         ),
         (
             lambda r: httpx.RemoteProtocolError("Server disconnected without sending a response.", request=r),
             EigenpalConnectionError,
             True,
-            "connection dropped: app.eigenpal.com closed the connection",
+            "connection dropped: app.eigenpal.com:443 closed the connection",
         ),
         (
             lambda r: httpx.ReadError("[Errno 104] Connection reset by peer", request=r),
             EigenpalConnectionError,
             True,
-            "connection dropped while reading the response from app.eigenpal.com",
+            "connection dropped while reading the response from app.eigenpal.com:443",
         ),
         (
             lambda r: httpx.WriteError("broken pipe", request=r),
             EigenpalConnectionError,
             True,
-            "connection dropped while sending the request to app.eigenpal.com",
+            "connection dropped while sending the request to app.eigenpal.com:443",
         ),
         (
             lambda r: httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'ftp://'.", request=r),
@@ -716,7 +716,7 @@ def test_timeout_reports_configured_seconds() -> None:
     error = error_from_transport(httpx.ReadTimeout("timed out", request=make_request(timeout=60.0)))
     assert isinstance(error, EigenpalTimeoutError)
     assert error.timeout_seconds == 60.0
-    assert error.message == "request timed out (read timeout): app.eigenpal.com did not answer within 60s"
+    assert error.message == "request timed out (read timeout): app.eigenpal.com:443 did not answer within 60s"
 
 
 def test_timeout_without_configured_seconds() -> None:
@@ -724,6 +724,22 @@ def test_timeout_without_configured_seconds() -> None:
     assert isinstance(error, EigenpalTimeoutError)
     assert error.timeout_seconds is None
     assert error.message.endswith("did not answer in time")
+
+
+@pytest.mark.parametrize(
+    ("url", "where"),
+    [
+        ("http://127.0.0.1:8765/api/v1/workflows", "127.0.0.1:8765"),
+        ("http://localhost/api/v1/workflows", "localhost:80"),
+        ("https://studio.eigenpal.com/api/v1/workflows", "studio.eigenpal.com:443"),
+        ("http://[::1]:9000/api/v1/workflows", "[::1]:9000"),
+    ],
+)
+def test_could_not_connect_names_the_host_and_the_port(url: str, where: str) -> None:
+    refused = httpx.ConnectError("[Errno 111] Connection refused", request=httpx.Request("GET", url))
+    assert error_from_transport(refused).message.startswith(f"could not connect to {where} (ConnectError:")
+    timed_out = httpx.ConnectTimeout("timed out", request=httpx.Request("GET", url))
+    assert f"could not connect to {where}" in error_from_transport(timed_out).message
 
 
 def test_transport_error_without_request() -> None:
