@@ -154,7 +154,14 @@ class RunResult:
         return self.run.request_id
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces."""
+        """``to_dict()`` as JSON text: one line, or pretty-printed with ``indent`` spaces.
+
+        Args:
+            indent: Pretty-print with this many spaces per level (None: one line).
+
+        Returns:
+            The JSON text.
+        """
         return json.dumps(self.to_dict(), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:
@@ -173,7 +180,15 @@ class RunResult:
 
     @classmethod
     def from_run(cls, run: Run, *, run_id: str | None = None) -> RunResult:
-        """The result for ``run``; ``run_id`` (the id that was polled) wins over the body's."""
+        """The result for ``run``; ``run_id`` (the id that was polled) wins over the body's.
+
+        Args:
+            run: The run's last answer.
+            run_id: The id that was polled; it wins over the body's.
+
+        Returns:
+            The ``RunResult``.
+        """
         return cls(
             run_id=run_id or run.id,
             status=run_status(run),

@@ -140,18 +140,50 @@ class RunHandle(_RunHandleBase):
         cancel_on_timeout: bool = False,
     ) -> RunResult:
         """Wait until the run ends; its ``RunResult`` (any end: check ``.status``). The same as
-        ``client.runs.wait(handle.id, ...)``; a start answered with a finished run returns at once."""
+        ``client.runs.wait(handle.id, ...)``; a start answered with a finished run returns at once.
+
+        Args:
+            poll_interval_seconds: The longest delay between two polls (the first after 0.7 s, each delay
+                1.2x the last).
+            timeout_seconds: The deadline of the whole wait, every poll included.
+            on_status: Called with the ``Run`` once per status change (a plain function on this client; the
+                async client also awaits an ``async def`` one).
+            cancel_on_timeout: Request a cancel before raising ``EigenpalWaitTimeoutError``.
+
+        Returns:
+            A ``RunResult`` (any end; check ``.status``).
+
+        Raises:
+            EigenpalWaitTimeoutError: The deadline passed.
+        """
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         requestor: Requestor = self._client_requestor()
         return requestor.run(self._wait_flow(wait))
 
     def get(self, *, expand: str | Sequence[str] | None = None, request_timeout_seconds: float | None = None) -> Run:
-        """The run now (``runs.get``); ``expand`` adds sections (``input``, ``usage``, ``execution``, ``debug``)."""
+        """The run now (``runs.get``); ``expand`` adds sections (``input``, ``usage``, ``execution``, ``debug``).
+
+        Args:
+            expand: Sections to add, as ``client.runs.get``'s.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            The run as it is now, a ``Run``.
+        """
         requestor: Requestor = self._client_requestor()
         return requestor.send(get_run_call(self.id, expand=expand, request_timeout_seconds=request_timeout_seconds))
 
     def cancel(self, *, request_timeout_seconds: float | None = None) -> RunCancelResult:
-        """Ask the server to cancel the run (idempotent; ``runs.cancel``)."""
+        """Ask the server to cancel the run (idempotent; ``runs.cancel``).
+
+        Args:
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            A ``RunCancelResult``.
+        """
         requestor: Requestor = self._client_requestor()
         return requestor.send(cancel_run_call(self.id, request_timeout_seconds=request_timeout_seconds))
 
@@ -177,12 +209,12 @@ class AsyncRunHandle(_RunHandleBase):
     async def get(
         self, *, expand: str | Sequence[str] | None = None, request_timeout_seconds: float | None = None
     ) -> Run:
-        """The run now; ``expand`` adds sections."""
+        """The run now: ``RunHandle.get``, awaited."""
         requestor: AsyncRequestor = self._client_requestor()
         call = get_run_call(self.id, expand=expand, request_timeout_seconds=request_timeout_seconds)
         return await requestor.send(call)
 
     async def cancel(self, *, request_timeout_seconds: float | None = None) -> RunCancelResult:
-        """Ask the server to cancel the run (idempotent)."""
+        """Ask the server to cancel the run (idempotent): ``RunHandle.cancel``, awaited."""
         requestor: AsyncRequestor = self._client_requestor()
         return await requestor.send(cancel_run_call(self.id, request_timeout_seconds=request_timeout_seconds))

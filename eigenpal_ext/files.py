@@ -61,21 +61,59 @@ class Files(_FilesBase):
         answer decides whether the bytes go as multipart to the API or as a ``PUT`` to storage (then completed;
         aborted if anything fails). ``idempotency_key`` names this upload in the negotiation (a fresh UUID when
         omitted), so a negotiation sent again is the same upload.
+
+        Args:
+            file: A ``Path``, a binary handle, or ``{"content": bytes, "filename": ..., "mime_type": ...}``.
+            purpose: What the file is for (``run-input`` by default).
+            idempotency_key: Sent with the upload negotiation, so a retried negotiation is the same upload.
+
+        Returns:
+            The ``UploadedFile`` (its ``id`` goes into a run's input as ``{"$fileId": id}``).
+
+        Raises:
+            EigenpalError: The upload failed (it was aborted: nothing is left half-uploaded).
         """
         uploaded: UploadedFile = self._requestor.run(self._upload_flow(file, purpose, idempotency_key))
         return uploaded
 
     def get(self, file_id: str, *, request_timeout_seconds: float | None = None) -> UploadedFile:
-        """The stored file's name, media type, size and purpose."""
+        """The stored file's name, media type, size and purpose.
+
+        Args:
+            file_id: The file's id.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            The ``UploadedFile``.
+        """
         return self._requestor.send(get_file_call(file_id, request_timeout_seconds=request_timeout_seconds))
 
     def delete(self, file_id: str, *, request_timeout_seconds: float | None = None) -> FileDeletion:
-        """Delete a stored file (runs that used it keep their own copies)."""
+        """Delete a stored file (runs that used it keep their own copies).
+
+        Args:
+            file_id: The file's id.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            The ``FileDeletion``.
+        """
         return self._requestor.send(delete_file_call(file_id, request_timeout_seconds=request_timeout_seconds))
 
     def content(self, file_id: str, *, request_timeout_seconds: float | None = None) -> bytes:
         """The file's bytes. A redirect to storage is followed without the API key. The answer is held in
-        memory, up to the client's ``max_response_bytes`` (64 MiB by default)."""
+        memory, up to the client's ``max_response_bytes`` (64 MiB by default).
+
+        Args:
+            file_id: The file's id.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            The file's bytes.
+        """
         return self._requestor.run(content_flow(file_id, request_timeout_seconds=request_timeout_seconds))
 
 

@@ -126,6 +126,27 @@ class Runs(_RunsBase):
         server to hold the answer until the run ends; a hold that is cut is recovered where keys are honoured,
         otherwise the error says the run may exist and when it was created. ``trigger`` is sent as
         ``X-Eigenpal-Trigger`` (``api`` when omitted).
+
+        Args:
+            target: ``workflows.<slug>`` or ``agents.<slug>``, optionally ``@<version>``; checked before any
+                request.
+            input: The run's input: JSON values, or files at the top level (a ``Path``, a binary handle, or
+                ``{"content": bytes, "filename": ..., "mime_type": ...}``).
+            version: A release or git ref to run (or ``target@version``).
+            overrides: Step overrides, sent as given.
+            metadata: Your own JSON data, stored with the run (``get(id, expand="input")`` shows it).
+            wait_for_completion: Ask the server to hold the answer up to this many seconds (0..600) until
+                the run ends.
+            trigger: Sent as ``X-Eigenpal-Trigger`` (``api`` when omitted).
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            A ``RunHandle``: the run as answered, plus ``wait()``, ``get()``, ``cancel()``.
+
+        Raises:
+            EigenpalError: The start failed; once the run may exist, the error says so
+                (``execution_may_exist``, ``target``, the creation window).
         """
         start = RunStart.of(
             target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger,
@@ -161,6 +182,31 @@ class Runs(_RunsBase):
         ``on_status(run)`` is called once per status change; past the deadline raises
         ``EigenpalWaitTimeoutError`` (with the run's id as ``execution_id``). A start answered with a finished
         run is the result at once.
+
+        Args:
+            target: ``workflows.<slug>`` or ``agents.<slug>``, optionally ``@<version>``; checked before any
+                request.
+            input: The run's input: JSON values, or files at the top level (a ``Path``, a binary handle, or
+                ``{"content": bytes, "filename": ..., "mime_type": ...}``).
+            version: A release or git ref to run (or ``target@version``).
+            overrides: Step overrides, sent as given.
+            metadata: Your own JSON data, stored with the run (``get(id, expand="input")`` shows it).
+            trigger: Sent as ``X-Eigenpal-Trigger`` (``api`` when omitted).
+            poll_interval_seconds: The longest delay between two polls (the first after 0.7 s, each delay
+                1.2x the last).
+            timeout_seconds: The deadline of the whole wait, every poll included.
+            on_status: Called with the ``Run`` once per status change (a plain function on this client; the
+                async client also awaits an ``async def`` one).
+            cancel_on_timeout: Request a cancel before raising ``EigenpalWaitTimeoutError``.
+            server_hold: None: hold only where the client declares that the server deduplicates runs
+                (``idempotent_runs=True``); True: hold the start itself; False: never.
+
+        Returns:
+            A ``RunResult`` (any end: a failed, cancelled or timed-out run is returned, not raised; check
+                ``.status``).
+
+        Raises:
+            EigenpalWaitTimeoutError: The deadline passed (the run's id is its ``execution_id``).
         """
         start = RunStart.of(target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger)
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
@@ -179,20 +225,57 @@ class Runs(_RunsBase):
         on_status: StatusCallback | None = None,
         cancel_on_timeout: bool = False,
     ) -> RunResult:
-        """Poll ``run_id`` until it ends; its ``RunResult`` (polls at once, then as in ``run_and_wait``)."""
+        """Poll ``run_id`` until it ends; its ``RunResult`` (polls at once, then as in ``run_and_wait``).
+
+        Args:
+            run_id: The run's id.
+            poll_interval_seconds: The longest delay between two polls (the first after 0.7 s, each delay
+                1.2x the last).
+            timeout_seconds: The deadline of the whole wait, every poll included.
+            on_status: Called with the ``Run`` once per status change (a plain function on this client; the
+                async client also awaits an ``async def`` one).
+            cancel_on_timeout: Request a cancel before raising ``EigenpalWaitTimeoutError``.
+
+        Returns:
+            A ``RunResult`` (any end; check ``.status``).
+
+        Raises:
+            EigenpalWaitTimeoutError: The deadline passed.
+        """
         wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
         return self._requestor.run(wait_flow(run_id, wait, self._requestor.context, polled=RUNS))
 
     def handle(self, run: str | Run) -> RunHandle:
         """A ``RunHandle`` on this client for a run id, or for a run or handle whose fields it keeps (one that was
-        pickled in another process, or made by another client). Nothing is sent."""
+        pickled in another process, or made by another client). Nothing is sent.
+
+        Args:
+            run: A run id, or a ``Run`` or handle whose fields the new handle keeps.
+
+        Returns:
+            A ``RunHandle`` on this client.
+        """
         return RunHandle._attach(run, self._requestor)
 
     def get(
         self, run_id: str, *, expand: str | Sequence[str] | None = None, request_timeout_seconds: float | None = None
     ) -> Run:
         """One run. ``expand`` adds sections: ``input`` (the arguments and ``metadata`` it was started with),
-        ``usage``, ``execution`` (steps, reviews), ``debug``; a string (comma-separated) or a list."""
+        ``usage``, ``execution`` (steps, reviews), ``debug``; a string (comma-separated) or a list.
+
+        Args:
+            run_id: The run's id.
+            expand: Sections to add: ``input``, ``usage``, ``execution``, ``debug``; a string (comma-
+                separated) or a list.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            The ``Run``.
+
+        Raises:
+            EigenpalNotFoundError: No run has this id.
+        """
         return self._requestor.send(
             get_run_call(run_id, expand=expand, request_timeout_seconds=request_timeout_seconds)
         )
@@ -225,6 +308,30 @@ class Runs(_RunsBase):
         ``datetime`` (naive = UTC), ``date``, ``timedelta`` (that long ago), ISO-8601 or ``'now()-7d'``; the runs
         list takes ISO-8601 only, so each is resolved here. ``status`` is a status or a list of them; ``source``
         an automation's id; ``ids`` a list of run ids. ``limit`` is 1..100 (the server may answer fewer).
+
+        Args:
+            status: A status or a list of them.
+            type: ``workflow`` or ``agent``.
+            source: An automation's id.
+            source_ref: The automation's reference, as the API takes it.
+            trigger: How the runs were started (``api``, ``cli``, ...).
+            batch_id: The runs of one batch of the API.
+            example_id: The runs of one example.
+            ids: A list of run ids.
+            created_after: Created at or after: ``datetime`` (naive = UTC), ``date``, ``timedelta`` (that
+                long ago), ISO-8601 or ``'now()-7d'``; resolved to ISO-8601 here.
+            created_before: Created at or before (the same forms).
+            completed_after: Completed at or after (the same forms).
+            completed_before: Completed at or before (the same forms).
+            sort: The field to sort by, as the API takes it.
+            order: ``asc`` or ``desc``.
+            cursor: The ``next_cursor`` of the previous page (None: the first page).
+            limit: Runs per page, 1..100 (the server may answer fewer).
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            A ``RunPage`` (a sequence of ``Run``; ``next_cursor`` is None on the last page).
         """
         filters = _filters(
             status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
@@ -259,6 +366,30 @@ class Runs(_RunsBase):
 
         ``page_size`` (1..100) is the size of each request; ``max_items`` caps the number yielded. Relative dates
         are resolved once, when the iteration starts, so every page has the same window.
+
+        Args:
+            status: A status or a list of them.
+            type: ``workflow`` or ``agent``.
+            source: An automation's id.
+            source_ref: The automation's reference, as the API takes it.
+            trigger: How the runs were started (``api``, ``cli``, ...).
+            batch_id: The runs of one batch of the API.
+            example_id: The runs of one example.
+            ids: A list of run ids.
+            created_after: Created at or after: ``datetime`` (naive = UTC), ``date``, ``timedelta`` (that
+                long ago), ISO-8601 or ``'now()-7d'``; resolved to ISO-8601 here.
+            created_before: Created at or before (the same forms).
+            completed_after: Completed at or after (the same forms).
+            completed_before: Completed at or before (the same forms).
+            sort: The field to sort by, as the API takes it.
+            order: ``asc`` or ``desc``.
+            page_size: Runs per request, 1..100.
+            max_items: Stop after this many runs (None: all).
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            An iterator of ``Run``, fetched page by page as it is consumed.
         """
         filters = _filters(
             status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
@@ -273,15 +404,42 @@ class Runs(_RunsBase):
 
     def cancel(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunCancelResult:
         """Ask the server to cancel (idempotent); ``.cancellation.state``: ``cancelled``, ``requested`` or
-        ``already_terminal``."""
+        ``already_terminal``.
+
+        Args:
+            run_id: The run's id.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            A ``RunCancelResult``.
+        """
         return self._requestor.send(cancel_run_call(run_id, request_timeout_seconds=request_timeout_seconds))
 
     def steps(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunSteps:
-        """The run's steps, in execution order, each as the server sent it (a sequence)."""
+        """The run's steps, in execution order, each as the server sent it (a sequence).
+
+        Args:
+            run_id: The run's id.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            The ``RunSteps`` (a sequence).
+        """
         return self._requestor.send(run_steps_call(run_id, request_timeout_seconds=request_timeout_seconds))
 
     def events(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunEvents:
-        """The run's lifecycle as a timeline of ``RunEvent``s, oldest first (a sequence)."""
+        """The run's lifecycle as a timeline of ``RunEvent``s, oldest first (a sequence).
+
+        Args:
+            run_id: The run's id.
+            request_timeout_seconds: The bound of this request, retries included
+                (None: the client's default).
+
+        Returns:
+            The ``RunEvents`` (a sequence of ``RunEvent``).
+        """
         return self._requestor.send(run_events_call(run_id, request_timeout_seconds=request_timeout_seconds))
 
 
