@@ -76,8 +76,11 @@ docs: $(VENV)/.installed
 
 # --- tests -------------------------------------------------------------------------------------------
 # pytest exits 5 when it collects no test; that is a failure here like any other non-zero status.
+# PYTEST_WORKERS processes (pytest-xdist) share the tests a module at a time (--dist loadscope), so a module's
+# server and other module-scoped fixtures start once; PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 # The unit and generated-layer suites under every supported Python (noxfile.py); a missing interpreter
 # fails the run. The session venvs live in .nox/ and are reused (their install step still runs).

@@ -47,6 +47,8 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 # The lowest httpcore that every httpx of the supported range accepts (httpx requires httpcore==1.*).
 HTTPCORE_LOWEST = "1.0.0"
 SUITES = ("tests/unit", "tests/generated")
+# Two pytest-xdist workers, a module at a time (as `make pytest`).
+WORKERS = ("-n", "2", "--dist", "loadscope")
 OFFICIAL_0112_SUITE = "tests/official_0112"
 OFFICIAL_0112 = "eigenpal==0.11.2"
 VERSIONS = "import httpx, httpcore; print('httpx', httpx.__version__, 'httpcore', httpcore.__version__)"
@@ -93,7 +95,7 @@ def install_and_test(session: nox.Session, *pins: str, upgrade: tuple[str, ...] 
         # (< 0.29) would hold httpx back. Only make check-generated runs the generator; it fetches nothing.
         session.install("--disable-pip-version-check", "--quiet", "--upgrade", *upgrade)
     session.run("python", "-c", VERSIONS)
-    session.run("python", "-m", "pytest", *SUITES, "-q", "-p", "no:cacheprovider", *session.posargs)
+    session.run("python", "-m", "pytest", *SUITES, *WORKERS, "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session(python=PYTHONS[1:-1])
