@@ -1,9 +1,11 @@
-"""The ``eigenpal`` command: EigenPal workflows and executions from a shell (standard library argparse only).
+"""The ``eigenpal`` command: EigenPal workflows, executions and runs from a shell (standard library argparse only).
 
 ``main`` runs one command line: the parser (``_parser``) reads it, ``make_client`` makes the client from its
 settings (``EigenpalClient`` unless a test hands in its own), the subcommand (``_commands``) runs on it, and
 the exit code comes back. What gets printed is ``_render``'s (tables, JSON, the error line) and
 ``_progress``'s (the ``--wait`` line); the run inputs are read by ``_inputs``, and ``_exits`` holds the codes.
+``eigenpal runs ...`` (``_runs``) is the runs API through ``client.runs``, on the same waiting, Ctrl-C and exit
+code handling as ``run`` and ``executions wait``.
 
     eigenpal workflows list [--search S] [--name N] [--kind workflow|block] [--limit N] [--offset N] [--all]
     eigenpal workflows get WORKFLOW
@@ -16,6 +18,15 @@ the exit code comes back. What gets printed is ``_render``'s (tables, JSON, the 
     eigenpal executions cancel EXECUTION_ID
     eigenpal executions wait EXECUTION_ID [--timeout S] [--poll-interval S] [--cancel-on-timeout]
                  [--cancel-on-interrupt]
+    eigenpal runs start TARGET [-i KEY=VALUE ...] [--input-json JSON] [--workflow-version V] [--metadata JSON]
+                 [--wait [--timeout S] [--poll-interval S] [--cancel-on-timeout] [--cancel-on-interrupt]]
+    eigenpal runs get RUN_ID [--expand SECTION[,SECTION...]]
+    eigenpal runs list [--status S[,S...]] [--from EXPR] [--to EXPR] [--source ID] [--trigger T] [--limit N]
+                 [--cursor C] [--all]
+    eigenpal runs cancel RUN_ID
+    eigenpal runs wait RUN_ID [--timeout S] [--poll-interval S] [--cancel-on-timeout] [--cancel-on-interrupt]
+    eigenpal runs steps RUN_ID
+    eigenpal runs events RUN_ID
 
 Global options (before or after the subcommand): ``--api-key`` (else ``EIGENPAL_API_KEY``), ``--base-url``
 (else ``EIGENPAL_BASE_URL``, else https://studio.eigenpal.com), ``--json``, ``--debug``, ``--request-timeout``.
@@ -34,7 +45,7 @@ With ``--json``, a wait that times out or is interrupted still prints one JSON o
 
 Exit codes:
 
-    0    success; for --wait / executions wait: the execution completed
+    0    success; for --wait / executions wait / runs wait: the execution (run) completed
     1    the execution failed (or an unexpected internal error)
     2    usage error: bad arguments, an input file that is missing, not a regular file or changed while
          it was uploaded, no API key

@@ -1,4 +1,5 @@
-"""The command's run inputs: ``-i key=value`` / ``-i key=@file`` / ``--input-json``, and ``--status`` lists."""
+"""The command's run inputs: ``-i key=value`` / ``-i key=@file`` / ``--input-json`` (and ``--metadata``, a JSON
+object the same way), and ``--status`` lists."""
 
 from __future__ import annotations
 
@@ -56,22 +57,23 @@ def regular_file(path: Path, what: str) -> Path:
     raise UsageError(f"{what}: {path} {words}{advice}")
 
 
-def parse_input_json(text: str) -> dict[str, Any]:
-    """``--input-json``: a JSON object, inline or ``@file.json``."""
+def parse_input_json(text: str, flag: str = "--input-json") -> dict[str, Any]:
+    """``--input-json`` (or another ``flag`` taking the same, such as ``runs start --metadata``): a JSON object,
+    inline or ``@file.json``."""
     if text.startswith("@"):
-        path = regular_file(Path(text[1:]).expanduser(), "--input-json")
+        path = regular_file(Path(text[1:]).expanduser(), flag)
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"--input-json: cannot read {path}: {exc.strerror or exc}") from None
+            raise UsageError(f"{flag}: cannot read {path}: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
-            raise UsageError(f"--input-json: {path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise UsageError(f"{flag}: {path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise UsageError(f"--input-json is not valid JSON: {exc}") from None
+        raise UsageError(f"{flag} is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise UsageError(f"--input-json must be a JSON object, got {type(value).__name__}")
+        raise UsageError(f"{flag} must be a JSON object, got {type(value).__name__}")
     return value
 
 

@@ -26,6 +26,7 @@ from eigenpal_ext.cli._commands import (
     workflows_list,
     workflows_versions,
 )
+from eigenpal_ext.cli._runs import runs_cancel, runs_events, runs_get, runs_list, runs_start, runs_steps, runs_wait
 from eigenpal_ext.dates import resolve_date
 
 PROG = "eigenpal"
@@ -108,7 +109,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def _wait_options(parser: argparse.ArgumentParser) -> None:
+def _wait_options(parser: argparse.ArgumentParser, noun: str = "execution") -> None:
     parser.add_argument(
         "--timeout",
         type=_positive_seconds,
@@ -123,11 +124,11 @@ def _wait_options(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help=f"longest delay between polls (default: {_config.DEFAULT_POLL_INTERVAL_SECONDS:g})",
     )
-    parser.add_argument("--cancel-on-timeout", action="store_true", help="cancel the execution when the wait times out")
+    parser.add_argument("--cancel-on-timeout", action="store_true", help=f"cancel the {noun} when the wait times out")
     parser.add_argument(
         "--cancel-on-interrupt",
         action="store_true",
-        help="on Ctrl-C cancel the execution without asking (without it: ask when stdin is a terminal)",
+        help=f"on Ctrl-C cancel the {noun} without asking (without it: ask when stdin is a terminal)",
     )
 
 
@@ -214,22 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = add(commands, "run", run_workflow, "start a workflow (and with --wait, wait for its result)")
     run.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug, e.g. extract-invoice")
-    run.add_argument(
-        "-i",
-        "--input",
-        dest="inputs",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="an input: KEY=JSON-or-text, or KEY=@FILE to upload a file (repeatable)",
-    )
-    run.add_argument("--input-json", metavar="JSON", help="inputs as a JSON object (or @file.json); -i wins per key")
-    run.add_argument(
-        "--workflow-version", dest="workflow_version", metavar="V", help="version tag, version id (wfh_...) or latest"
-    )
-    run.add_argument("--version", nargs="?", action=_ProgramVersionOnly, help=argparse.SUPPRESS)
-    run.add_argument("--wait", action="store_true", help="wait for the execution to end and print its result")
-    _wait_options(run)
+    _start_options(run, "execution")
 
     executions = commands.add_parser("executions", help="get, list, cancel and wait for executions")
     _global_options(executions, suppress=True)
@@ -259,4 +245,74 @@ def build_parser() -> argparse.ArgumentParser:
     wait = add(execution_commands, "wait", executions_wait, "wait for an execution to end and print its result")
     wait.add_argument("execution_id", metavar="EXECUTION_ID")
     _wait_options(wait)
+    _runs_commands(commands, add)
     return parser
+
+
+def _start_options(parser: argparse.ArgumentParser, noun: str) -> None:
+    """The inputs, version and --wait of ``run`` and ``runs start``."""
+    parser.add_argument(
+        "-i",
+        "--input",
+        dest="inputs",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an input: KEY=JSON-or-text, or KEY=@FILE to upload a file (repeatable)",
+    )
+    parser.add_argument("--input-json", metavar="JSON", help="inputs as a JSON object (or @file.json); -i wins per key")
+    parser.add_argument(
+        "--workflow-version", dest="workflow_version", metavar="V", help="version tag, version id (wfh_...) or latest"
+    )
+    parser.add_argument("--version", nargs="?", action=_ProgramVersionOnly, help=argparse.SUPPRESS)
+    parser.add_argument("--wait", action="store_true", help=f"wait for the {noun} to end and print its result")
+    _wait_options(parser, noun)
+
+
+def _runs_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
+    """``eigenpal runs ...``: today's runs API (``client.runs``)."""
+    runs = commands.add_parser("runs", help="start, get, list, cancel and wait for runs (the runs API)")
+    _global_options(runs, suppress=True)
+    run_commands = runs.add_subparsers(dest="runs_command", required=True, metavar="COMMAND")
+    start = add(run_commands, "start", runs_start, "start a run of a target (and with --wait, wait for its result)")
+    start.add_argument(
+        "target", metavar="TARGET", help="workflows.<slug> or agents.<slug>, optionally @<version>, e.g. workflows.echo"
+    )
+    _start_options(start, "run")
+    start.add_argument("--metadata", metavar="JSON", help="your own data stored with the run: a JSON object (or @file)")
+    get = add(run_commands, "get", runs_get, "show one run")
+    get.add_argument("run_id", metavar="RUN_ID")
+    get.add_argument(
+        "--expand",
+        action="append",
+        metavar="SECTION[,SECTION...]",
+        help="add sections: input, usage, execution, debug",
+    )
+    listing = add(run_commands, "list", runs_list, "list runs, newest first")
+    listing.add_argument(
+        "--status", action="append", metavar="S[,S...]", help="only these statuses (e.g. failed,cancelled)"
+    )
+    listing.add_argument(
+        "--from",
+        dest="from_date",
+        type=_date_expression,
+        metavar="EXPR",
+        help="created at or after: ISO-8601 or now()-7d",
+    )
+    listing.add_argument(
+        "--to", dest="to_date", type=_date_expression, metavar="EXPR", help="created at or before: ISO-8601 or now()"
+    )
+    listing.add_argument("--source", metavar="ID", help="only runs of this automation (its id)")
+    listing.add_argument("--trigger", metavar="T", help="only runs started this way (api, cli, ...)")
+    listing.add_argument("--limit", type=_page_size, default=50, metavar="N", help="page size, 1..100 (default: 50)")
+    listing.add_argument("--cursor", metavar="C", help="the page after the one that printed this cursor")
+    listing.add_argument("--all", action="store_true", help="follow the cursors to the end: all matching runs")
+    cancel = add(run_commands, "cancel", runs_cancel, "cancel a run (idempotent)")
+    cancel.add_argument("run_id", metavar="RUN_ID")
+    wait = add(run_commands, "wait", runs_wait, "wait for a run to end and print its result")
+    wait.add_argument("run_id", metavar="RUN_ID")
+    _wait_options(wait, "run")
+    steps = add(run_commands, "steps", runs_steps, "list a run's steps")
+    steps.add_argument("run_id", metavar="RUN_ID")
+    events = add(run_commands, "events", runs_events, "show a run's lifecycle events, oldest first")
+    events.add_argument("run_id", metavar="RUN_ID")

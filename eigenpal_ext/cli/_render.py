@@ -6,8 +6,8 @@ Results go to stdout and progress and errors to stderr; which function is used w
 
 An error line is written from the error's data, never by reading its message back: an argument error names
 the flag the user typed (``ArgumentValueError.argument`` ``from_date`` → ``--from``, ``CLI_NAMES``), and a run
-whose id never arrived ends with the ``eigenpal executions list`` command that finds it, from the error's
-``workflow_id`` and ``created_after``/``created_before`` (``lookup_command``).
+whose id never arrived ends with the ``eigenpal executions list`` (or ``eigenpal runs list``) command that finds
+it, from the error's ``workflow_id`` (or ``target``) and ``created_after``/``created_before`` (``lookup_command``).
 
 Text coming from the server (names, error messages, results) is printed through ``printable`` in tables
 and key/value blocks: a control character in it could otherwise move the cursor, recolour the user's
@@ -33,6 +33,9 @@ from eigenpal_api.models import (
     ExecutionCancellation,
     ExecutionStep,
     ExecutionSummary,
+    Run,
+    RunCancelResult,
+    RunEvent,
     Workflow,
     WorkflowVersion,
 )
@@ -46,7 +49,7 @@ from eigenpal_ext._errors import (
     utc_text,
 )
 from eigenpal_ext._jsonable import to_jsonable
-from eigenpal_ext._results import ExecutionResult
+from eigenpal_ext._results import ExecutionResult, RunResult
 from eigenpal_ext.cli._exits import UsageError
 
 # --------------------------------------------------------------------------------------------------------
@@ -260,6 +263,107 @@ def result_block(result: ExecutionResult) -> str:
     return _with_result(block, result.result)
 
 
+# --- the runs API -----------------------------------------------------------------------------------------
+
+
+def _run_status(run: Run) -> object:
+    return None if run.execution is None else run.execution.status
+
+
+def _run_target(run: Run) -> str:
+    """``extract-invoice@1.0.0``: the run's workflow (or agent) as the answer names it, with its version."""
+    source = run.source
+    if source is None:
+        return ""
+    name = source.slug or source.name or source.id or ""
+    return f"{name}@{source.version}" if name and source.version else name
+
+
+def _run_times(run: Run) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    timing = run.timing
+    return (None, None) if timing is None else (timing.created_at, timing.completed_at)
+
+
+def runs_table(runs: Iterable[Run]) -> str:
+    """``runs list``: one row a run."""
+    rows = []
+    for run in runs:
+        created, completed = _run_times(run)
+        rows.append((run.id, _run_target(run), _run_status(run), format_time(created), _duration(created, completed)))
+    return format_table(("ID", "TARGET", "STATUS", "CREATED", "DURATION"), rows)
+
+
+def run_block(run: Run) -> str:
+    """``runs get``: the run's fields, its output as JSON, and its input when expanded."""
+    created, completed = _run_times(run)
+    block = format_fields(
+        [
+            ("run", run.id),
+            ("target", _run_target(run)),
+            ("status", _run_status(run)),
+            ("finished", "yes" if run.finished is True else "no" if run.finished is False else ""),
+            ("created", format_time(created)),
+            ("completed", format_time(completed)),
+            ("duration", _duration(created, completed)),
+            ("error", run.error),
+        ]
+    )
+    if run.output is not None:
+        block = f"{block}\noutput:\n{to_json(run.output)}"
+    if run.input_ is not None:
+        block = f"{block}\ninput:\n{to_json(run.input_)}"
+    return block
+
+
+def run_result_block(result: RunResult) -> str:
+    """A finished wait on a run: run id, status, times, error, and the output as JSON."""
+    block = format_fields(
+        [
+            ("run", result.run_id),
+            ("status", result.status),
+            ("created", format_time(result.created_at)),
+            ("completed", format_time(result.completed_at)),
+            ("duration", _duration(result.created_at, result.completed_at)),
+            ("error", result.error),
+        ]
+    )
+    return block if result.output is None else f"{block}\noutput:\n{to_json(result.output)}"
+
+
+def run_cancel_line(outcome: RunCancelResult) -> str:
+    """``exec_123: requested (was running)``: the cancel's state and the status the run had."""
+    cancellation = outcome.cancellation
+    state = None if cancellation is None else cancellation.state
+    was = None if cancellation is None else cancellation.was_status
+    return f"{printable(outcome.id)}: {printable(state) or 'sent'} (was {printable(was) or 'unknown'})"
+
+
+def _field(item: Any, *keys: str) -> Any:
+    """The first of ``keys`` a step (a JSON object as the server sent it) has; None otherwise."""
+    if not isinstance(item, dict):
+        return None
+    return next((item[key] for key in keys if item.get(key) is not None), None)
+
+
+def run_steps_table(steps: Sequence[Any]) -> str:
+    """``runs steps``: one row a step; steps in a shape other than JSON objects are shown as the JSON sent."""
+    if not all(isinstance(step, dict) for step in steps):
+        return to_json(list(steps))
+    return format_table(
+        ("STEP", "STATUS", "STARTED", "COMPLETED", "ERROR"),
+        ((_field(step, "stepId", "id", "name"), _field(step, "status"), _field(step, "startedAt"),
+          _field(step, "completedAt"), _field(step, "error")) for step in steps),
+    )  # fmt: skip
+
+
+def run_events_table(events: Iterable[RunEvent]) -> str:
+    """``runs events``: the run's timeline, one row an event, oldest first."""
+    return format_table(
+        ("TIME", "EVENT", "STATUS", "MESSAGE"),
+        ((format_time(event.timestamp), event.type_, event.status, event.message) for event in events),
+    )
+
+
 def cancel_line(outcome: ExecutionCancellation) -> str:
     """``exec_123: cancellation-requested (was running)``."""
     return f"{printable(outcome.execution_id)}: {printable(outcome.status)} (was {printable(outcome.was_status)})"
@@ -281,6 +385,15 @@ def more_hint(shown: int, offset: int, total: int, noun: str) -> str | None:
 CLI_NAMES = {
     "workflow_id": "WORKFLOW",
     "execution_id": "EXECUTION_ID",
+    "run_id": "RUN_ID",
+    "target": "TARGET",
+    "created_after": "--from",
+    "created_before": "--to",
+    "expand": "--expand",
+    "cursor": "--cursor",
+    "metadata": "--metadata",
+    "source": "--source",
+    "trigger": "--trigger",
     "from_date": "--from",
     "to_date": "--to",
     "example_id": "--example-id",
@@ -301,11 +414,16 @@ CLI_NAMES = {
 
 
 def lookup_command(error: EigenpalError) -> str | None:
-    """The command that lists the execution a failed run may have created, from the error's fields (the
-    workflow and the window it was created in), or None when there is nothing to look for."""
-    if error.execution_id is not None or not error.execution_may_exist or error.workflow_id is None:
+    """The command that lists the execution (or run) a failed start may have created, from the error's fields
+    (the workflow or target, and the window it was created in), or None when there is nothing to look for."""
+    if error.execution_id is not None or not error.execution_may_exist:
         return None
-    command = f"eigenpal executions list {shell_word(error.workflow_id)}"
+    if error.workflow_id is not None:
+        command = f"eigenpal executions list {shell_word(error.workflow_id)}"
+    elif error.target is not None:  # the runs list filters by automation id, not by target: the window finds it
+        command = "eigenpal runs list"
+    else:
+        return None
     if error.created_after is not None and error.created_before is not None:
         return f"{command} --from {utc_text(error.created_after)} --to {utc_text(error.created_before)}"
     return f"{command} --from 'now()-10m'"
