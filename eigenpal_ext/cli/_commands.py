@@ -76,7 +76,8 @@ class Watch:
         self.progress.status(self.execution_id, self.status)
 
 
-def _print_list(console: Console, items: Sequence[Any], table: Callable[[Sequence[Any]], str], noun: str) -> None:
+def print_list(console: Console, items: Sequence[Any], table: Callable[[Sequence[Any]], str], noun: str) -> None:
+    """A list command's items: a table (or with --json a JSON list) on stdout; on stderr, when there are none, so."""
     if console.json:
         console.out(to_json(models_to_list(items)))
         return
@@ -97,11 +98,11 @@ def workflows_list(args: argparse.Namespace, client: EigenpalClient, console: Co
     _check_all(args)
     filters: dict[str, Any] = {"search": args.search, "name": args.name, "kind": args.kind}
     if args.all:
-        _print_list(console, list(client.workflows.iter(**filters, page_size=args.limit)), workflows_table,
+        print_list(console, list(client.workflows.iter(**filters, page_size=args.limit)), workflows_table,
                     "workflows")  # fmt: skip
         return ExitCode.OK
     page = client.workflows.list(**filters, limit=args.limit, offset=args.offset)
-    _print_list(console, page.data, workflows_table, "workflows")
+    print_list(console, page.data, workflows_table, "workflows")
     _hint_more(console, len(page.data), page.offset, page.total, "workflows")
     return ExitCode.OK
 
@@ -114,7 +115,7 @@ def workflows_get(args: argparse.Namespace, client: EigenpalClient, console: Con
 
 def workflows_versions(args: argparse.Namespace, client: EigenpalClient, console: Console) -> int:
     page = client.workflows.versions(args.workflow, limit=args.limit, offset=args.offset)
-    _print_list(console, page.data, versions_table, "versions")
+    print_list(console, page.data, versions_table, "versions")
     _hint_more(console, len(page.data), page.offset, page.total, "versions", all_flag=False)
     return ExitCode.OK
 
@@ -312,10 +313,10 @@ def executions_list(args: argparse.Namespace, client: EigenpalClient, console: C
     }
     if args.all:
         items = list(client.workflows.executions.iter(args.workflow, **filters, page_size=args.limit))
-        _print_list(console, items, executions_table, "executions")
+        print_list(console, items, executions_table, "executions")
         return ExitCode.OK
     page = client.workflows.executions.list(args.workflow, **filters, limit=args.limit, offset=args.offset)
-    _print_list(console, page.data, executions_table, "executions")
+    print_list(console, page.data, executions_table, "executions")
     _hint_more(console, len(page.data), page.offset, page.total, "executions")
     return ExitCode.OK
 

@@ -132,6 +132,23 @@ def _wait_options(parser: argparse.ArgumentParser, noun: str = "execution") -> N
     )
 
 
+def _status_and_dates(parser: argparse.ArgumentParser) -> None:
+    """``--status``, ``--from`` and ``--to`` of ``executions list`` and ``runs list``."""
+    parser.add_argument(
+        "--status", action="append", metavar="S[,S...]", help="only these statuses (e.g. failed,cancelled)"
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_date",
+        type=_date_expression,
+        metavar="EXPR",
+        help="created at or after: ISO-8601 or now()-7d",
+    )
+    parser.add_argument(
+        "--to", dest="to_date", type=_date_expression, metavar="EXPR", help="created at or before: ISO-8601 or now()"
+    )
+
+
 def _list_options(parser: argparse.ArgumentParser, noun: str) -> None:
     parser.add_argument(
         "--limit",
@@ -225,19 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     get.add_argument("--steps", action="store_true", help="include each step's status and output")
     listing = add(execution_commands, "list", executions_list, "list a workflow's executions, newest first")
     listing.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug")
-    listing.add_argument(
-        "--status", action="append", metavar="S[,S...]", help="only these statuses (e.g. failed,cancelled)"
-    )
-    listing.add_argument(
-        "--from",
-        dest="from_date",
-        type=_date_expression,
-        metavar="EXPR",
-        help="created at or after: ISO-8601 or now()-7d",
-    )
-    listing.add_argument(
-        "--to", dest="to_date", type=_date_expression, metavar="EXPR", help="created at or before: ISO-8601 or now()"
-    )
+    _status_and_dates(listing)
     listing.add_argument("--example-id", metavar="ID", help="only executions of this example")
     _list_options(listing, "executions")
     cancel = add(execution_commands, "cancel", executions_cancel, "cancel an execution (idempotent)")
@@ -289,19 +294,7 @@ def _runs_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -
         help="add sections: input, usage, execution, debug",
     )
     listing = add(run_commands, "list", runs_list, "list runs, newest first")
-    listing.add_argument(
-        "--status", action="append", metavar="S[,S...]", help="only these statuses (e.g. failed,cancelled)"
-    )
-    listing.add_argument(
-        "--from",
-        dest="from_date",
-        type=_date_expression,
-        metavar="EXPR",
-        help="created at or after: ISO-8601 or now()-7d",
-    )
-    listing.add_argument(
-        "--to", dest="to_date", type=_date_expression, metavar="EXPR", help="created at or before: ISO-8601 or now()"
-    )
+    _status_and_dates(listing)
     listing.add_argument("--source", metavar="ID", help="only runs of this automation (its id)")
     listing.add_argument("--trigger", metavar="T", help="only runs started this way (api, cli, ...)")
     listing.add_argument("--limit", type=_page_size, default=50, metavar="N", help="page size, 1..100 (default: 50)")

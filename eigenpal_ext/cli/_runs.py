@@ -17,6 +17,7 @@ from eigenpal_ext.cli._commands import (
     Surface,
     Watch,
     interrupted,
+    print_list,
     print_result,
     timed_out,
     wait_arguments,
@@ -133,12 +134,7 @@ def runs_list(args: argparse.Namespace, client: EigenpalClient, console: Console
     else:
         page = client.runs.list(**filters, cursor=args.cursor, limit=args.limit)
         runs, next_cursor = list(page), page.next_cursor
-    if console.json:
-        console.out(to_json(models_to_list(runs)))
-    else:
-        console.out(runs_table(runs))
-        if not runs:
-            console.err("no runs found")
+    print_list(console, runs, runs_table, "runs")
     if next_cursor:  # on stderr, also with --json: stdout stays the list
         console.err(f"more runs: --cursor {shell_word(next_cursor)} shows the next page; --all lists them all")
     return ExitCode.OK
