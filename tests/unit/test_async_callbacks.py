@@ -17,6 +17,7 @@ from eigenpal_api.models import Execution
 
 from eigenpal_ext import ArgumentTypeError, AsyncEigenpalClient, EigenpalClient, RunOutcome
 from tests.support import FakeTime, Recorder, execution_json, make_async_client, make_client
+from tests.unit.test_runs_resource import RunsApi, run_json
 
 STATUSES = ["pending", "running", "completed"]
 
@@ -208,3 +209,43 @@ def test_the_async_client_takes_an_async_sleep() -> None:
             assert not client.is_closed
 
     asyncio.run(main())
+
+
+# --- the runs API's waits (client.runs) take the same callbacks ------------------------------------------------
+
+
+def _runs_api() -> RunsApi:
+    return RunsApi(
+        run_json(status="pending"),
+        run_json(status="running"),
+        run_json(status="completed", finished=True, output={"ok": True}),
+    )
+
+
+def test_the_async_client_awaits_an_async_on_status_of_the_runs_waits() -> None:
+    seen: dict[str, list[str]] = {"run_and_wait": [], "wait": [], "handle": []}
+
+    async def record(where: str, run: Any) -> None:
+        await asyncio.sleep(0)
+        seen[where].append(str(run.execution.status))
+
+    async def main() -> None:
+        async with make_async_client(_runs_api()) as client:
+            started = functools.partial(record, "run_and_wait")
+            await client.runs.run_and_wait("workflows.echo", {"n": 1}, on_status=started)
+        async with make_async_client(_runs_api()) as client:
+            await client.runs.wait("exec_1", on_status=functools.partial(record, "wait"))
+        async with make_async_client(_runs_api()) as client:
+            await client.runs.handle("exec_1").wait(on_status=functools.partial(record, "handle"))
+
+    asyncio.run(main())
+    assert seen == {"run_and_wait": STATUSES, "wait": STATUSES, "handle": STATUSES}
+
+
+def test_the_sync_client_refuses_an_async_on_status_of_the_runs_waits_before_sending() -> None:
+    api = _runs_api()
+    with make_client(api) as client:
+        _refused(lambda: client.runs.run_and_wait("workflows.echo", {"n": 1}, on_status=_async_on_status), "on_status")
+        _refused(lambda: client.runs.wait("exec_1", on_status=_async_on_status), "on_status")
+        _refused(lambda: client.runs.handle("exec_1").wait(on_status=_async_on_status), "on_status")
+    assert api.requests == []
