@@ -10,7 +10,7 @@ code handling as ``run`` and ``executions wait``.
     eigenpal workflows list [--search S] [--name N] [--kind workflow|block] [--limit N] [--offset N] [--all]
     eigenpal workflows get WORKFLOW
     eigenpal workflows versions WORKFLOW [--limit N] [--offset N]
-    eigenpal run WORKFLOW [-i KEY=VALUE ...] [-i KEY=@FILE ...] [--input-json JSON] [--workflow-version V]
+    eigenpal run WORKFLOW [-i KEY=TEXT|KEY:=JSON|KEY=@FILE ...] [--input-json JSON] [--workflow-version V]
                  [--wait [--timeout S] [--poll-interval S] [--cancel-on-timeout] [--cancel-on-interrupt]]
     eigenpal executions get EXECUTION_ID [--steps]
     eigenpal executions list WORKFLOW [--status S[,S...]] [--from EXPR] [--to EXPR] [--example-id ID]
@@ -71,7 +71,7 @@ from eigenpal_ext._client import EigenpalClient
 from eigenpal_ext._settings import given_api_key
 from eigenpal_ext.cli._console import Console
 from eigenpal_ext.cli._exits import ExitCode, UsageError, exit_code_for_error, exit_code_for_status
-from eigenpal_ext.cli._inputs import build_inputs, parse_input, parse_input_value, split_statuses
+from eigenpal_ext.cli._inputs import build_inputs, parse_input, parse_json, split_statuses
 from eigenpal_ext.cli._parser import CLI_DATE_FORMS, build_parser
 from eigenpal_ext.cli._render import error_line, lookup_command, shell_word
 
@@ -141,7 +141,7 @@ __all__ = [
     "lookup_command",
     "main",
     "parse_input",
-    "parse_input_value",
+    "parse_json",
     "shell_word",
     "split_statuses",
 ]

@@ -1,9 +1,17 @@
-"""The command's run inputs: ``-i key=value`` / ``-i key=@file`` / ``--input-json`` (and ``--metadata``, a JSON
-object the same way), and ``--status`` lists."""
+"""The command's run inputs (``-i``, as httpie spells them), ``--input-json`` (and ``--metadata``, a JSON
+object the same way), and ``--status`` lists.
+
+``-i key=value`` is always the string ``value``: a version ``1.10``, a zip code ``01234`` or ``1e400`` arrive as
+typed (parsing them as JSON sent ``1.1``, ``1234`` or a float the API refuses). ``-i key:=json`` is the JSON
+value (``2``, ``true``, ``null``, ``[1]``, ``{...}``; NaN, Infinity and numbers too large for a float are
+refused). ``-i key=@path`` uploads the file, ``-i key=@@text`` is the literal string ``@text``, and
+``-i key:=@file.json`` reads the JSON value from a file.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -11,36 +19,61 @@ from typing import Any, NoReturn
 from eigenpal_ext._files import path_problem
 from eigenpal_ext.cli._exits import UsageError
 
+INPUT_FORMS = "KEY=TEXT, KEY:=JSON, KEY=@FILE or KEY:=@FILE.json"
 
-def parse_input_value(text: str) -> Any:
-    """An ``-i`` value: JSON when it parses (``2``, ``true``, ``null``, ``"2"``, ``[1]``, ``{...}``), else the text.
 
-    NaN and Infinity are not JSON, so they stay strings rather than becoming floats the API refuses.
-    """
+def parse_json(text: str, what: str) -> Any:
+    """``text`` as strict JSON: NaN, Infinity and numbers beyond a float (``1e400``) are refused, since the API
+    would refuse them (or get ``inf``); a ``UsageError`` naming ``what`` otherwise."""
 
     def refuse(constant: str) -> NoReturn:
-        raise ValueError(constant)
+        raise ValueError(f"{constant} is not JSON")
+
+    def finite(number: str) -> float:
+        value = float(number)
+        if not math.isfinite(value):
+            raise ValueError(f"{number} is too large for a JSON number")
+        return value
 
     try:
-        return json.loads(text, parse_constant=refuse)
-    except ValueError:
-        return text
+        return json.loads(text, parse_constant=refuse, parse_float=finite)
+    except ValueError as exc:  # JSONDecodeError included
+        raise UsageError(f"{what} is not valid JSON: {exc}") from None
 
 
 def parse_input(assignment: str) -> tuple[str, Any]:
-    """One ``-i`` argument: ``key=value`` (see ``parse_input_value``), ``key=@path`` (a file, sent as an
-    upload) or ``key=@@text`` (the literal string ``@text``)."""
+    """One ``-i`` argument: ``key=text`` (a string, always), ``key:=json``, ``key=@path`` (a file, sent as an
+    upload), ``key=@@text`` (the literal string ``@text``) or ``key:=@file.json`` (JSON read from a file)."""
     key, equals, value = assignment.partition("=")
     key = key.strip()
+    is_json = key.endswith(":")
+    key = key.removesuffix(":").strip()
     if not equals or not key:
-        raise UsageError(f"-i {assignment!r}: expected KEY=VALUE or KEY=@FILE")
+        raise UsageError(f"-i {assignment!r}: expected {INPUT_FORMS}")
+    if is_json:
+        if value.startswith("@"):
+            return key, parse_json(read_text_file(value[1:], f"input {key!r}"), f"-i {key}:=@{value[1:]}")
+        return key, parse_json(value, f"-i {key}:={value}")
     if value.startswith("@@"):
         return key, value[1:]
     if value.startswith("@"):
         if not value[1:]:
             raise UsageError(f"-i {key}=@: no file path after '@'")
         return key, regular_file(Path(value[1:]).expanduser(), f"input {key!r}")
-    return key, parse_input_value(value)
+    return key, value
+
+
+def read_text_file(name: str, what: str) -> str:
+    """The UTF-8 text of the regular file ``name`` (``~`` expanded); a ``UsageError`` naming ``what`` otherwise."""
+    if not name:
+        raise UsageError(f"{what}: no file path after '@'")
+    path = regular_file(Path(name).expanduser(), what)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{what}: {path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def regular_file(path: Path, what: str) -> Path:
@@ -59,19 +92,10 @@ def regular_file(path: Path, what: str) -> Path:
 
 def parse_input_json(text: str, flag: str = "--input-json") -> dict[str, Any]:
     """``--input-json`` (or another ``flag`` taking the same, such as ``runs start --metadata``): a JSON object,
-    inline or ``@file.json``."""
+    inline or ``@file.json`` (strict JSON, as ``-i key:=json``)."""
     if text.startswith("@"):
-        path = regular_file(Path(text[1:]).expanduser(), flag)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{flag}: cannot read {path}: {exc.strerror or exc}") from None
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"{flag}: {path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{flag} is not valid JSON: {exc}") from None
+        text = read_text_file(text[1:], flag)
+    value = parse_json(text, flag)
     if not isinstance(value, dict):
         raise UsageError(f"{flag} must be a JSON object, got {type(value).__name__}")
     return value

@@ -161,13 +161,17 @@ def _list_options(parser: argparse.ArgumentParser, noun: str) -> None:
     parser.add_argument("--all", action="store_true", help=f"follow the pages to the end: all matching {noun}")
 
 
-_EPILOG = """\
-inputs (-i, repeatable):
-  -i language=en            a string (anything that is not valid JSON)
-  -i seconds=2              JSON: a number (also true, false, null, "quoted", [arrays], {objects})
-  -i 'tags=["a","b"]'       a JSON array
-  -i contract_document=@contract.pdf    a file, uploaded (@@text is the literal string @text)
+_INPUTS_HELP = """\
+inputs (-i, repeatable; as in httpie):
+  -i version=1.10           always a string: "1.10" (=@@text is the literal string "@text")
+  -i seconds:=2             JSON: the number 2 (also true, false, null, "quoted", [arrays], {objects})
+  -i 'tags:=["a","b"]'      a JSON array
+  -i options:=@opts.json    JSON read from a file
+  -i contract_document=@contract.pdf    a file, uploaded
+"""
 
+_EPILOG = f"""\
+{_INPUTS_HELP}
 exit codes:
   0 success/completed   1 failed   2 usage error   3 cancelled   4 rejected
   5 timeout   6 API error   7 connection error   130 interrupted
@@ -255,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _start_options(parser: argparse.ArgumentParser, noun: str) -> None:
-    """The inputs, version and --wait of ``run`` and ``runs start``."""
+    """The inputs (their forms in the epilog), version and --wait of ``run`` and ``runs start``."""
+    parser.epilog, parser.formatter_class = _INPUTS_HELP, argparse.RawDescriptionHelpFormatter
     parser.add_argument(
         "-i",
         "--input",
@@ -263,7 +268,7 @@ def _start_options(parser: argparse.ArgumentParser, noun: str) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="an input: KEY=JSON-or-text, or KEY=@FILE to upload a file (repeatable)",
+        help="an input: KEY=TEXT (always a string), KEY:=JSON, or KEY=@FILE to upload a file (repeatable)",
     )
     parser.add_argument("--input-json", metavar="JSON", help="inputs as a JSON object (or @file.json); -i wins per key")
     parser.add_argument(

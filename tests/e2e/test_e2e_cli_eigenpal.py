@@ -268,10 +268,14 @@ def test_run_json_is_parseable_and_pipes_into_json_tool(cli_env: dict[str, str],
 
 
 def test_exit_0_echo_with_json_and_text_inputs(cli_env: dict[str, str]) -> None:
-    done = cli(cli_env, "run", "echo", "-i", "greeting=hello", "-i", "n=3", "-i", 'tags=["a","b"]', "-i", 'id="7"',
+    done = cli(cli_env, "run", "echo", "-i", "greeting=hello", "-i", "n:=3", "-i", 'tags:=["a","b"]', "-i", "id=7",
+               "-i", "version=1.10", "-i", "big=1e400", "-i", "zip=01234", "-i", "handle=@@me", "-i", 'quoted:="7"',
                "--wait", "--json")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["result"] == {"greeting": "hello", "n": 3, "tags": ["a", "b"], "id": "7"}
+    assert json.loads(done.stdout)["result"] == {
+        "greeting": "hello", "n": 3, "tags": ["a", "b"], "id": "7", "version": "1.10", "big": "1e400",
+        "zip": "01234", "handle": "@me", "quoted": "7",
+    }  # fmt: skip
 
 
 def test_run_without_wait_prints_the_execution_id(cli_env: dict[str, str], cli_client: EigenpalClient) -> None:
@@ -315,7 +319,7 @@ def test_executions_list_all_follows_every_page(cli_env: dict[str, str], cli_cli
 
 
 def test_wait_in_a_terminal_shows_a_live_progress_line(cli_env: dict[str, str]) -> None:
-    session = PtySession(cli_env, "run", "sleep", "-i", "seconds=1.5", "--wait")
+    session = PtySession(cli_env, "run", "sleep", "-i", "seconds:=1.5", "--wait")
     code = session.finish(timeout=15.0)
     assert code == 0, session.text
     text = session.text
@@ -333,7 +337,7 @@ def test_wait_in_a_terminal_shows_a_live_progress_line(cli_env: dict[str, str]) 
 
 
 def test_wait_in_a_pipe_prints_one_plain_line_per_status_change(cli_env: dict[str, str]) -> None:
-    done = cli(cli_env, "run", "sleep", "-i", "seconds=1.5", "--wait")
+    done = cli(cli_env, "run", "sleep", "-i", "seconds:=1.5", "--wait")
     assert done.returncode == 0, done.stderr
     assert "\r" not in done.stderr
     assert "\x1b" not in done.stderr
@@ -415,7 +419,7 @@ def test_exit_4_when_the_review_is_rejected(
 def test_exit_5_on_timeout_names_the_execution_and_last_status(cli_env: dict[str, str]) -> None:
     # The run sleeps 30 s: a command that waited for it instead of its 0.5 s deadline would report a terminal
     # status (and take 30 s); the last status named below must be one of a run still going.
-    done = cli(cli_env, "run", "sleep", "-i", "seconds=30", "--wait", "--timeout", "0.5")
+    done = cli(cli_env, "run", "sleep", "-i", "seconds:=30", "--wait", "--timeout", "0.5")
     assert done.returncode == 5
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1
@@ -427,7 +431,7 @@ def test_exit_5_on_timeout_names_the_execution_and_last_status(cli_env: dict[str
 
 
 def test_json_timeout_prints_one_object_with_the_execution_and_last_status(cli_env: dict[str, str]) -> None:
-    done = cli(cli_env, "run", "sleep", "-i", "seconds=5", "--wait", "--timeout", "0.5", "--json")
+    done = cli(cli_env, "run", "sleep", "-i", "seconds:=5", "--wait", "--timeout", "0.5", "--json")
     assert done.returncode == 5
     stopped = json.loads(done.stdout)  # one JSON document, nothing else on stdout
     assert re.fullmatch(r"exec_\w+", stopped["executionId"])
@@ -471,7 +475,7 @@ def test_exit_7_on_a_connection_error(cli_env: dict[str, str]) -> None:
 def test_exit_130_on_sigint_cancels_with_cancel_on_interrupt(
     cli_env: dict[str, str], cli_client: EigenpalClient
 ) -> None:
-    running = start(cli_env, "run", "sleep", "-i", "seconds=10", "--wait", "--cancel-on-interrupt")
+    running = start(cli_env, "run", "sleep", "-i", "seconds:=10", "--wait", "--cancel-on-interrupt")
     execution_id, _ = first_status_line(running.err)
     running.process.send_signal(signal.SIGINT)
     code, out, err = running.finish()
@@ -486,7 +490,7 @@ def test_exit_130_on_sigint_cancels_with_cancel_on_interrupt(
 def test_sigint_with_json_prints_one_object_naming_the_execution(
     cli_env: dict[str, str], cli_client: EigenpalClient
 ) -> None:
-    running = start(cli_env, "run", "sleep", "-i", "seconds=10", "--wait", "--json", "--cancel-on-interrupt")
+    running = start(cli_env, "run", "sleep", "-i", "seconds:=10", "--wait", "--json", "--cancel-on-interrupt")
     execution_id, _ = first_status_line(running.err)
     running.process.send_signal(signal.SIGINT)
     code, out, err = running.finish()
@@ -501,7 +505,7 @@ def test_sigint_with_json_prints_one_object_naming_the_execution(
 
 
 def test_sigint_in_a_terminal_asks_before_cancelling(cli_env: dict[str, str], cli_client: EigenpalClient) -> None:
-    session = PtySession(cli_env, "run", "sleep", "-i", "seconds=10", "--wait")
+    session = PtySession(cli_env, "run", "sleep", "-i", "seconds:=10", "--wait")
     assert session.read_until(lambda text: " running " in text), session.text
     session.process.send_signal(signal.SIGINT)
     assert session.read_until(lambda text: "[y/N]" in text), session.text
@@ -530,14 +534,15 @@ def test_readme_run_examples(cli_env: dict[str, str], workdir: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["result"]["fields"]["invoiceNumber"] == "INV-2026-0042"
 
-    done = shell(cli_env, """eigenpal run echo -i note=hello -i count=2 -i 'tags=["a","b"]' --wait --json""", workdir)
+    command = """eigenpal run echo -i note=hello -i version=1.10 -i count:=2 -i 'tags:=["a","b"]' --wait --json"""
+    done = shell(cli_env, command, workdir)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["result"] == {"note": "hello", "count": 2, "tags": ["a", "b"]}
+    assert json.loads(done.stdout)["result"] == {"note": "hello", "version": "1.10", "count": 2, "tags": ["a", "b"]}
 
 
 def test_readme_executions_examples(cli_env: dict[str, str], workdir: Path) -> None:
     script = """
-ID=$(eigenpal run sleep -i seconds=2)
+ID=$(eigenpal run sleep -i seconds:=2)
 eigenpal executions get "$ID" --steps
 eigenpal executions wait "$ID" --timeout 30
 eigenpal executions cancel "$ID"

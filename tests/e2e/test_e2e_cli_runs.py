@@ -82,7 +82,7 @@ def test_start_wait_with_a_file_prints_the_output(env: dict[str, str], tmp_path:
     assert re.search(r"^status:\s+completed$", done.stdout, re.MULTILINE)
     assert "INV-2026-0042" in done.stdout
 
-    as_json = cli(env, "start", "workflows.echo", "-i", "a=1", "--wait", "--json")
+    as_json = cli(env, "start", "workflows.echo", "-i", "a:=1", "--wait", "--json")
     assert as_json.returncode == 0, as_json.stderr
     result = json.loads(as_json.stdout)
     assert (result["finished"], result["execution"]["status"], result["output"]) == (True, "completed", {"a": 1})
@@ -127,7 +127,7 @@ def test_exit_codes_of_a_wait(env: dict[str, str], client: EigenpalClient) -> No
     assert failed.returncode == 1
     assert re.search(r"^status:\s+failed$", failed.stdout, re.MULTILINE)
 
-    timed_out = cli(env, "start", "workflows.sleep", "-i", "seconds=30", "--wait", "--timeout", "0.5", "--json")
+    timed_out = cli(env, "start", "workflows.sleep", "-i", "seconds:=30", "--wait", "--timeout", "0.5", "--json")
     assert timed_out.returncode == 5
     stopped = json.loads(timed_out.stdout)
     assert stopped["outcome"] == "timeout"
@@ -179,7 +179,7 @@ def test_usage_and_api_errors(env: dict[str, str]) -> None:
 
 def test_ctrl_c_names_the_run_and_cancels_it(env: dict[str, str], client: EigenpalClient) -> None:
     process = subprocess.Popen(
-        [*CLI, "runs", "start", "workflows.sleep", "-i", "seconds=30", "--wait", "--cancel-on-interrupt", "--json"],
+        [*CLI, "runs", "start", "workflows.sleep", "-i", "seconds:=30", "--wait", "--cancel-on-interrupt", "--json"],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert process.stderr is not None

@@ -49,7 +49,7 @@ def serving(*statuses: str, final_output: Any = None) -> Recorder:
 
 def test_start_sends_target_input_metadata_and_the_cli_trigger() -> None:
     recorder = serving("running")
-    done = run_cli(["runs", "start", "workflows.echo@1.2.0", "-i", "a=1", "--metadata", '{"k": "v"}'], recorder)
+    done = run_cli(["runs", "start", "workflows.echo@1.2.0", "-i", "a:=1", "--metadata", '{"k": "v"}'], recorder)
     assert (done.code, done.out) == (0, "exec_1\n")
     sent = recorder.requests[0]
     assert sent.url.path == "/api/v1/runs"

@@ -51,7 +51,6 @@ from eigenpal_ext.cli import (
     exit_code_for_status,
     main,
     parse_input,
-    parse_input_value,
     split_statuses,
 )
 from eigenpal_ext.cli._progress import ASCII_SPINNER, CLEAR_TO_END_OF_LINE, UNICODE_SPINNER, Progress
@@ -105,36 +104,58 @@ def output(stream: Any) -> str:
 
 
 @pytest.mark.parametrize(
+    "text", ["2", "1.10", "01234", "1e400", "-3", "true", "null", '"2"', '["a","b"]', "en", "", "NaN", "2026-11-27"]
+)
+def test_key_equals_value_is_always_the_string_as_typed(text: str) -> None:
+    assert parse_input(f"key={text}") == ("key", text)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("2", 2),
-        ("1.5", 1.5),
+        ("1.10", 1.1),
         ("-3", -3),
+        ("123456789012345678901234567890", 123456789012345678901234567890),
         ("true", True),
         ("false", False),
         ("null", None),
-        ('"2"', "2"),
+        ('"1.10"', "1.10"),
         ('["a","b"]', ["a", "b"]),
         ('{"a": {"b": 1}}', {"a": {"b": 1}}),
-        ("en", "en"),
-        ("hello world", "hello world"),
-        ("", ""),
-        ("[1,", "[1,"),
-        ("NaN", "NaN"),
-        ("Infinity", "Infinity"),
-        ("2026-11-27", "2026-11-27"),
     ],
 )
-def test_input_value_is_json_when_it_parses_else_text(text: str, expected: object) -> None:
-    value = parse_input_value(text)
+def test_key_colon_equals_json_is_the_json_value(text: str, expected: object) -> None:
+    key, value = parse_input(f"key:={text}")
+    assert key == "key"
     assert value == expected
     assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize("text", ["en", "", "[1,", "NaN", "Infinity", "-Infinity", "1e400", "-1e400", "{'a': 1}"])
+def test_key_colon_equals_refuses_what_is_not_json(text: str) -> None:
+    with pytest.raises(UsageError, match=r"-i key:=.* is not valid JSON") as caught:
+        parse_input(f"key:={text}")
+    assert exit_code_for_error(caught.value) == ExitCode.USAGE
+
+
+def test_key_colon_equals_at_file_reads_json_from_the_file(tmp_path: Path) -> None:
+    (tmp_path / "options.json").write_text('{"pages": [1, 2], "version": "1.10"}', encoding="utf-8")
+    assert parse_input(f"options:=@{tmp_path / 'options.json'}") == ("options", {"pages": [1, 2], "version": "1.10"})
+    with pytest.raises(UsageError, match="file not found"):
+        parse_input(f"options:=@{tmp_path / 'missing.json'}")
+    (tmp_path / "bad.json").write_text("{nope", encoding="utf-8")
+    with pytest.raises(UsageError, match="not valid JSON"):
+        parse_input(f"options:=@{tmp_path / 'bad.json'}")
 
 
 def test_input_key_value_splits_at_the_first_equals() -> None:
     assert parse_input("language=en") == ("language", "en")
     assert parse_input("expr=a=b") == ("expr", "a=b")
-    assert parse_input(" seconds =2") == ("seconds", 2)
+    assert parse_input(" seconds =2") == ("seconds", "2")
+    assert parse_input(" seconds :=2") == ("seconds", 2)
+    assert parse_input('expr:="a=b"') == ("expr", "a=b")
+    assert parse_input("a:b=1") == ("a:b", "1")
 
 
 def test_input_at_path_is_a_file_input(tmp_path: Path) -> None:
@@ -170,14 +191,14 @@ def test_directory_input_is_a_usage_error(tmp_path: Path) -> None:
         parse_input(f"doc=@{tmp_path}")
 
 
-@pytest.mark.parametrize("bad", ["language", "=en", "doc=@"])
+@pytest.mark.parametrize("bad", ["language", "=en", "doc=@", ":=1", "doc:=@"])
 def test_malformed_input_is_a_usage_error(bad: str) -> None:
     with pytest.raises(UsageError):
         parse_input(bad)
 
 
 def test_build_inputs_merges_input_json_and_i_wins_per_key() -> None:
-    inputs = build_inputs(["b=2", "c=text"], '{"a": 1, "b": "from json"}')
+    inputs = build_inputs(["b:=2", "c=text"], '{"a": 1, "b": "from json"}')
     assert inputs == {"a": 1, "b": 2, "c": "text"}
 
 
@@ -190,6 +211,9 @@ def test_build_inputs_reads_input_json_from_a_file(tmp_path: Path) -> None:
     ("assignments", "input_json", "message"),
     [
         (["a=1", "a=2"], None, "given twice"),
+        (["a=1", "a:=2"], None, "given twice"),
+        ([], '{"a": 1e400}', "not valid JSON"),
+        ([], '{"a": NaN}', "not valid JSON"),
         ([], "[1, 2]", "JSON object"),
         ([], "{not json", "not valid JSON"),
         ([], "@/does/not/exist.json", "file not found"),
@@ -520,6 +544,18 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "eigenpal-ext" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"]])
+def test_help_says_key_equals_is_a_string_and_key_colon_equals_is_json(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "-i version=1.10 always a string" in out
+    assert "-i seconds:=2 JSON: the number 2" in out
+    assert "=@@text is the literal string" in out
+    assert "-i contract_document=@contract.pdf a file, uploaded" in out
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -588,7 +624,7 @@ def test_main_makes_its_client_from_the_command_line_settings() -> None:
     [
         (["run", "echo", "--timeout", "3"], "--timeout only applies with --wait"),
         (["run", "echo", "--cancel-on-timeout", "--poll-interval", "1"], "only apply with --wait"),
-        (["run", "echo", "-i", "novalue"], "expected KEY=VALUE"),
+        (["run", "echo", "-i", "novalue"], "expected KEY=TEXT, KEY:=JSON, KEY=@FILE"),
         (["executions", "list", "echo", "--all", "--offset", "5"], "--all and --offset"),
     ],
 )
