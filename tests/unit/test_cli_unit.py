@@ -544,7 +544,7 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "eigenpal-ext" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["runs", "start", "--help"]])
 def test_help_says_key_equals_is_a_string_and_key_colon_equals_is_json(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
