@@ -27,8 +27,10 @@ import httpx
 
 from eigenpal_ext import _config, _urls
 from eigenpal_ext._checks import check_callable, check_max_response_bytes, check_optional_flag, check_sync_callback
+from eigenpal_ext._errors import ArgumentValueError
 from eigenpal_ext._idempotency import KeyKnowledge
 from eigenpal_ext._logging import configure_from_env
+from eigenpal_ext._proxies import check_proxy
 from eigenpal_ext._public import public
 from eigenpal_ext._settings import (
     FROM_ENVIRONMENT,
@@ -49,6 +51,11 @@ if TYPE_CHECKING:
     from eigenpal_ext.workflows import AsyncWorkflows, Workflows
 
 
+_PROXY_WITH_TRANSPORT = (
+    "configures the connections, which transport= replaces: configure the proxy on the transport you pass instead"
+)
+
+
 class _ClientBase:
     """What both clients expose about their configuration, and ``with_options``."""
 
@@ -57,6 +64,9 @@ class _ClientBase:
     _pool: Any
     _owner: _ClientBase | None
     _httpx_args: Mapping[str, Any] | None
+    # What the pool was built with (proxy included; _proxies), for a with_options(proxy=) client's own pool; None
+    # when the caller passed transport=.
+    _pool_args: dict[str, Any] | None
     _keys: KeyKnowledge
     _max_response_bytes: int
     _sleep: Any  # a blocking or an awaitable sleep, per client
@@ -73,6 +83,7 @@ class _ClientBase:
         request_timeout_seconds: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
+        proxy: str | httpx.URL | httpx.Proxy | None = None,
     ) -> Self:
         """A client like this one with other defaults, on the same connection pool (no new connections).
 
@@ -94,6 +105,8 @@ class _ClientBase:
             request_timeout_seconds: The default per-request timeout of the new client (None: this client's).
             max_retries: How often a request may be sent again (None: this client's).
             headers: Headers merged over this client's default headers (None: none added).
+            proxy: Send through this proxy (``http://host:3128``; None: as this client does). The new client then
+                has a pool of its own through that proxy, closed with it.
 
         Returns:
             The new client (of this client's class).
@@ -104,11 +117,17 @@ class _ClientBase:
         settings = derive_settings(
             self._settings, request_timeout_seconds=request_timeout_seconds, max_retries=max_retries, headers=headers
         )
+        pool_args = self._pool_args
+        if check_proxy(proxy) is not None:
+            if pool_args is None:
+                raise ArgumentValueError("proxy", _PROXY_WITH_TRANSPORT)
+            pool_args = {**pool_args, "proxy": proxy}
         derived = type(self).__new__(type(self))
+        derived._pool_args = pool_args
         derived._build(
             settings,
-            self._pool,
-            owner=self._owner or self,
+            self._pool if proxy is None else self._new_pool(pool_args or {}),
+            owner=(self._owner or self) if proxy is None else None,
             httpx_args=self._httpx_args,
             keys=self._keys,
             max_response_bytes=self._max_response_bytes,
@@ -137,6 +156,7 @@ class _ClientBase:
         sleep: Any,
         clock: Callable[[], float] | None,
         multipart_max_bytes: int | None | str = FROM_ENVIRONMENT,
+        proxy: object = None,
     ) -> None:
         """The constructors' shared work: check every argument, resolve the settings, build the pool."""
         configure_from_env()
@@ -156,6 +176,13 @@ class _ClientBase:
             multipart_max_bytes=multipart_max_bytes,
         )
         pool_args, client_args = split_httpx_args(httpx_args, custom_transport=transport is not None)
+        if check_proxy(proxy) is not None:
+            if transport is not None:
+                raise ArgumentValueError("proxy", _PROXY_WITH_TRANSPORT)
+            if pool_args.get("proxy") is not None:
+                raise ArgumentValueError("proxy", "is given twice: as proxy= and as httpx_args['proxy']; keep one")
+            pool_args["proxy"] = proxy
+        self._pool_args = pool_args if transport is None else None
         pool = transport if transport is not None else self._new_pool(pool_args)
         self._build(
             settings,
@@ -267,8 +294,12 @@ class EigenpalClient(_ClientBase):
     a timeout, 408, 429 or 5xx (GETs and cancels; a run only when it certainly did not reach the server,
     on 429, or as ``idempotent_runs`` permits), with exponential backoff or the server's ``Retry-After``,
     ``default_headers`` added to every request (they may override the telemetry headers),
-    ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply), and
-    ``httpx_args`` for anything else httpx accepts (``proxy``, ``verify``, ``event_hooks``, ...), and
+    ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply),
+    ``proxy`` (``http://proxy.example:3128``, credentials as ``user:password@``, or an ``httpx.Proxy``): every
+    request through that proxy; without it, ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` are
+    honoured as httpx honours them (``httpx_args={"trust_env": False}`` ignores them); retries and deadlines
+    apply through a proxy as without one, and
+    ``httpx_args`` for anything else httpx accepts (``verify``, ``event_hooks``, ...), and
     ``idempotent_runs``: whether the server deduplicates runs by ``Idempotency-Key``. None (the default)
     infers it from a successful run answer that echoes the key (``keys_honoured``), and an inference
     permits only recovery resends: a run whose answer was lost (a dropped connection, a cut hold) is sent
@@ -300,6 +331,7 @@ class EigenpalClient(_ClientBase):
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         multipart_max_bytes: int | None | Literal["env"] = "env",
+        proxy: str | httpx.URL | httpx.Proxy | None = None,
     ) -> None:
         self._construct(
             api_key=api_key,
@@ -314,6 +346,7 @@ class EigenpalClient(_ClientBase):
             sleep=sleep,
             clock=clock,
             multipart_max_bytes=multipart_max_bytes,
+            proxy=proxy,
         )
 
     _borrowed_transport = BorrowedTransport
@@ -323,12 +356,16 @@ class EigenpalClient(_ClientBase):
     def _new_pool(self, pool_args: Mapping[str, Any]) -> httpx.BaseTransport:
         # The deadline-aware network backend subclasses httpcore's classes, so it is loaded with the first pool,
         # not by `import eigenpal_ext`.
+        from eigenpal_ext._proxies import ProxyRoutes, proxied_pool  # noqa: PLC0415
         from eigenpal_ext._socket_deadline import install  # noqa: PLC0415 - see above
 
-        pool = httpx.HTTPTransport(**pool_args)
-        # Each socket operation of the pool is clipped to the deadline of the request in progress (_limits).
-        install(pool)
-        return pool
+        def make(args: dict[str, Any]) -> httpx.BaseTransport:
+            pool = httpx.HTTPTransport(**args)
+            # Each socket operation of the pool is clipped to the deadline of the request in progress (_limits).
+            install(pool)
+            return pool
+
+        return proxied_pool(pool_args, make, ProxyRoutes)
 
     def _default_sleep(self) -> Callable[[float], None]:
         return time.sleep
@@ -418,6 +455,7 @@ class AsyncEigenpalClient(_ClientBase):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
         multipart_max_bytes: int | None | Literal["env"] = "env",
+        proxy: str | httpx.URL | httpx.Proxy | None = None,
     ) -> None:
         self._construct(
             api_key=api_key,
@@ -432,6 +470,7 @@ class AsyncEigenpalClient(_ClientBase):
             sleep=sleep,
             clock=clock,
             multipart_max_bytes=multipart_max_bytes,
+            proxy=proxy,
         )
 
     _awaits_callbacks = True
@@ -440,7 +479,9 @@ class AsyncEigenpalClient(_ClientBase):
     _http_client = _urls.AsyncClient
 
     def _new_pool(self, pool_args: Mapping[str, Any]) -> httpx.AsyncBaseTransport:
-        return httpx.AsyncHTTPTransport(**pool_args)
+        from eigenpal_ext._proxies import AsyncProxyRoutes, proxied_pool  # noqa: PLC0415
+
+        return proxied_pool(pool_args, lambda args: httpx.AsyncHTTPTransport(**args), AsyncProxyRoutes)
 
     def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
         return _asyncio_sleep

@@ -29,7 +29,8 @@ code handling as ``run`` and ``executions wait``.
     eigenpal runs events RUN_ID
 
 Global options (before or after the subcommand): ``--api-key`` (else ``EIGENPAL_API_KEY``), ``--base-url``
-(else ``EIGENPAL_BASE_URL``, else https://studio.eigenpal.com), ``--json``, ``--debug``, ``--request-timeout``.
+(else ``EIGENPAL_BASE_URL``, else https://studio.eigenpal.com), ``--proxy`` (else the ``HTTP(S)_PROXY``/``NO_PROXY``
+environment, as the client reads it), ``--json``, ``--debug``, ``--request-timeout``.
 ``eigenpal --version`` is the program's version. The workflow version a run pins is ``--workflow-version``
 (``--version`` is the program's everywhere, so ``run --version V`` fails, naming ``--workflow-version``: the
 Python argument is ``version=``, an easy slip).
@@ -76,7 +77,8 @@ from eigenpal_ext.cli._parser import CLI_DATE_FORMS, build_parser
 from eigenpal_ext.cli._render import error_line, lookup_command, shell_word
 
 MakeClient = Callable[..., EigenpalClient]
-"""How the command makes its client: called with ``api_key``, ``base_url`` and ``request_timeout_seconds``."""
+"""How the command makes its client: called with ``api_key``, ``base_url`` and ``request_timeout_seconds``, and
+``proxy`` when ``--proxy`` is given."""
 
 
 def main(
@@ -123,7 +125,10 @@ def _dispatch(args: Any, console: Console, make_client: MakeClient) -> int:
         return ExitCode.USAGE
     handler: Callable[[Any, EigenpalClient, Console], int] = args.handler
     # The client adds its own defaults (EIGENPAL_BASE_URL, then the hosted instance) when base_url is None.
-    with make_client(api_key=api_key, base_url=args.base_url, request_timeout_seconds=args.request_timeout) as client:
+    settings: dict[str, Any] = {"api_key": api_key, "base_url": args.base_url}
+    if args.proxy:  # only when given: a make_client of a test need not know the argument
+        settings["proxy"] = args.proxy
+    with make_client(**settings, request_timeout_seconds=args.request_timeout) as client:
         return handler(args, client, console)
 
 

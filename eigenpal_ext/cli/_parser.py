@@ -98,6 +98,13 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="URL",
         help=f"EigenPal instance root (default: ${_config.BASE_URL_ENV}, else {_config.DEFAULT_BASE_URL})",
     )
+    group.add_argument(
+        "--proxy",
+        default=default(None),
+        metavar="URL",
+        help="send through this proxy, e.g. http://proxy.example:3128 (default: $HTTPS_PROXY/$HTTP_PROXY/$ALL_PROXY, "
+        "except hosts in $NO_PROXY)",
+    )
     group.add_argument("--json", action="store_true", default=default(False), help="print JSON to stdout")
     group.add_argument("--debug", action="store_true", default=default(False), help="print tracebacks on errors")
     group.add_argument(

@@ -409,6 +409,7 @@ CLI_NAMES = {
     "timeout_seconds": "--timeout",
     "request_timeout_seconds": "--request-timeout",
     "api_key": "--api-key",
+    "proxy": "--proxy",
     "base_url": "--base-url",
 }
 
