@@ -19,6 +19,12 @@ other shards are skipped), then what the journal knows of it:
 So a batch is *exactly once* against a server that honours keys, and *at most once* otherwise, every input
 that may have an execution without an id reported as unknown: never a silent duplicate.
 
+**Surfaces.** The engine runs on one API surface (``settings.surface``, ``_batch_surface``): the v1 executions
+as above, or the runs API, whose runs are tagged in ``metadata`` with the batch's id and the input's key. On
+the runs surface an unknown input is not recovered by key (the runs API documents none): its run is looked
+for on the server first (``_adopted``), adopted when found, and otherwise reported unknown as above unless
+``resend_unknown``; an answer lost while the batch runs is looked for at once the same way.
+
 **One input's flow** (``BatchCore.flow``): wait for the batch-wide pause of a 429 (``Backpressure``), record
 ``sent`` in the journal, send the run (``start_flow``, never held) with the input's key from the journal,
 record the execution id, then wait with the batch's learned schedule (``_batch_pace``); an answer that is
@@ -42,8 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from eigenpal_api.models import ExecutionStatus, RunTrigger, StartedExecution
-from eigenpal_api.types import Unset
+from eigenpal_api.models import RunTrigger
 
 from eigenpal_ext._batch_inputs import InputKeys, KeyedInput, check_shard
 from eigenpal_ext._batch_outcomes import (
@@ -57,6 +62,7 @@ from eigenpal_ext._batch_outcomes import (
     from_result,
 )
 from eigenpal_ext._batch_pace import AdaptiveConcurrency, LearnedWaits
+from eigenpal_ext._batch_surface import BatchSurface, ExecutionsSurface, UnreconciledInput
 from eigenpal_ext._calls import RunRequest, new_idempotency_key
 from eigenpal_ext._checks import check_flag, check_int
 from eigenpal_ext._errors import EigenpalError, EigenpalRateLimitError
@@ -64,8 +70,8 @@ from eigenpal_ext._fanout import Backpressure
 from eigenpal_ext._flow import Context, Flow, Sleep
 from eigenpal_ext._idempotency import Resend
 from eigenpal_ext._journal import BatchIdentity, Entry, Journal
+from eigenpal_ext._logging import logger
 from eigenpal_ext._results import ExecutionResult
-from eigenpal_ext._statuses import is_terminal
 from eigenpal_ext._trigger import may_have_started, utc_now
 from eigenpal_ext._waiting import Started, WaitOptions, start_flow, wait_flow
 
@@ -74,10 +80,10 @@ MAX_CONCURRENCY = 256
 
 @attrs.frozen
 class BatchSettings:
-    """The arguments of one ``run_batch``, checked before anything is sent. ``run`` is the run every input
-    makes, without its input and its key (each input's run is it with both: ``run_for``)."""
+    """The arguments of one ``run_batch``, checked before anything is sent. ``surface`` is the API it runs on
+    (``_batch_surface``: the v1 executions or the runs API), which builds each input's run."""
 
-    run: RunRequest
+    surface: BatchSurface
     concurrency: int
     wait: WaitOptions
     resend_unknown: bool
@@ -86,43 +92,30 @@ class BatchSettings:
     journal: Path | None
     output: Path | None = None
 
-    @property
-    def workflow_id(self) -> str:
-        return self.run.workflow_id
-
     def identity(self) -> BatchIdentity:
-        run = self.run
-        return BatchIdentity(run.workflow_id, run.version, run.overrides, self.shard, run.trigger)
-
-    def run_for(self, job: Job) -> RunRequest:
-        """The run of ``job``: its input, and its key from the journal (the same in every process)."""
-        return attrs.evolve(self.run, inputs=job.keyed.input, idempotency_key=job.idempotency_key)
+        return self.surface.identity(self.shard)
 
 
 def batch_settings(
-    workflow_id: str,
+    surface: BatchSurface,
     *,
     wait: WaitOptions,
     journal: str | os.PathLike[str] | None,
     output: str | os.PathLike[str] | None,
     concurrency: int,
-    version: str | None,
-    overrides: Mapping[str, Any] | None,
-    trigger: str | RunTrigger | None,
     resend_unknown: bool,
     shard: object,
     cancel_on_interrupt: bool,
 ) -> BatchSettings:
-    """The checked arguments of ``run_batch`` (``ValueError``/``TypeError`` naming the argument, before anything
-    is opened or sent)."""
-    run = RunRequest(workflow_id, None, version=version, overrides=overrides, trigger=trigger)
+    """The checked arguments of ``run_batch`` on ``surface`` (``ValueError``/``TypeError`` naming the argument,
+    before anything is opened or sent)."""
     journal_path, output_path = _path(journal, "journal"), _path(output, "output")
     if output_path is not None and not output_path.parent.is_dir():
         raise ValueError(f"output: the folder {output_path.parent} does not exist; create it first")
     if output_path is not None and output_path == journal_path:
         raise ValueError("output and journal must be two different files")
     return BatchSettings(
-        run=run,
+        surface=surface,
         concurrency=check_int(concurrency, "concurrency", minimum=1, maximum=MAX_CONCURRENCY),
         wait=wait,
         resend_unknown=check_flag(resend_unknown, "resend_unknown"),
@@ -131,6 +124,13 @@ def batch_settings(
         journal=journal_path,
         output=output_path,
     )
+
+
+def executions_surface(
+    workflow_id: str, *, version: str | None, overrides: Mapping[str, Any] | None, trigger: str | RunTrigger | None
+) -> BatchSurface:
+    """The surface of ``client.workflows.executions.run_batch`` (its run checked before anything is sent)."""
+    return ExecutionsSurface(RunRequest(workflow_id, None, version=version, overrides=overrides, trigger=trigger))
 
 
 def _path(value: object, argument: str) -> Path | None:
@@ -163,6 +163,7 @@ class Job:
     sending: bool = False  # its run is being sent: an execution may exist whose id is not known yet
     journaled: bool = False  # its execution id is in the journal
     sent_at: datetime.datetime | None = None
+    reconcile: bool = False  # an unknown input of a surface that looks for its run before anything is sent
 
     @property
     def key(self) -> str:
@@ -263,6 +264,9 @@ class BatchCore:
             return job
         if entry.state == "sent":
             job.earlier_error = entry.last_error
+            if self.settings.surface.reconciles:
+                job.reconcile = True  # its run is looked for first (``flow``)
+                return job
             if self.settings.resend_unknown or self.recovery_permitted():
                 job.resent = True
                 return job
@@ -302,25 +306,33 @@ class BatchCore:
     # --- one input's flow (the workers) -----------------------------------------------------------------------
 
     def flow(self, job: Job) -> Flow[ExecutionResult]:
-        """Run ``job`` to its end: send its run (unless its execution is known) and wait for the execution."""
+        """Run ``job`` to its end: send its run (unless its execution is known) and wait for the execution. An
+        unknown input of a surface that reconciles is first looked for on the server (``_batch_surface``)."""
+        if job.reconcile and job.execution_id is None and (yield from self._adopted(job)) is None:
+            if not self.settings.resend_unknown:
+                raise UnreconciledInput(self._unreconciled_message(job))
+            job.resent = True  # the caller opted in: it is sent again (a second run may exist)
         if job.execution_id is not None:
             return (yield from self._wait(job, None))  # started by an earlier run: wait, never send again
         settings = self.settings
+        surface = settings.surface
         began = self._clock()
         while True:
             pause = self.backpressure.wait_seconds()
             if pause:
                 yield Sleep(pause)
-            run = settings.run_for(job)  # checks the input again (a file may have gone): before it is "sent"
+            # Built, checked again (a file may have gone) and its large files uploaded before it is "sent".
+            run = yield from surface.start(job.keyed.input, job.idempotency_key, self.journal.batch_id, job.key)
             epoch = self.limit.epoch()
             job.sent_at = self._now()
             job.sending = True  # first: whoever stops the batch waits for it from now on
             try:
                 self.journal.sending(job.key, job.sent_at)  # before the run is sent: from now on it may exist
-                started = yield from start_flow(run, settings.wait, self._context, server_hold=False)
-                answer = started.answer
-                job.execution_id = answer.execution_id
-                self.journal.started(job.key, answer.execution_id)
+                started = yield from start_flow(
+                    run, settings.wait, self._context, server_hold=False, polled=surface.polled
+                )
+                job.execution_id = started.execution_id
+                self.journal.started(job.key, started.execution_id)
                 job.journaled = True
             except EigenpalRateLimitError as error:
                 self.journal.refused(job.key, error.message)  # a 429 created nothing
@@ -329,22 +341,62 @@ class BatchCore:
                     raise  # past the input's deadline: report it
                 self.backpressure.rate_limited(error.retry_after)
                 continue
+            except EigenpalError as error:
+                if not (surface.reconciles and may_have_started(error)):
+                    raise
+                job.sending = False
+                if (yield from self._adopted(job)) is None:
+                    raise  # reported unknown; the next run of the batch looks for it again
+                return (yield from self._wait(job, None))
             finally:
                 job.sending = False
             self.limit.accepted()
             self._remember_keys()
-            if is_terminal(_status_of(answer)):
-                return result_of_answer(answer)  # a run answer that is already terminal is not polled
+            ended = surface.answered(started)
+            if ended is not None:
+                return surface.as_result(ended)  # a run answer that is already terminal is not polled
             return (yield from self._wait(job, started))
+
+    def _adopted(self, job: Job) -> Flow[str | None]:
+        """Look for ``job``'s run on the server (its tags); adopt it (journaled as started) when found."""
+        try:
+            found = yield from self.settings.surface.reconcile(self.journal.batch_id, job.key, job.sent_at, self._now())
+        except EigenpalError as error:  # the run may exist all the same: unknown, never "nothing was created"
+            raise UnreconciledInput(
+                f"{self._unreconciled_message(job, looked=False)}; looking for its run failed: {error.message}"
+            ) from error
+        if found is not None:
+            logger.info("the batch: input %s's run %s was found on the server and adopted", job.key, found)
+            job.execution_id = found
+            self.journal.started(job.key, found)
+            job.journaled = True
+        return found
+
+    def _unreconciled_message(self, job: Job, *, looked: bool = True) -> str:
+        earlier = f" ({job.earlier_error})" if job.earlier_error else ""
+        found = (
+            "no run of this batch carrying this input's key was found on the server, so it was not sent again"
+            if looked
+            else "it was not sent again"
+        )
+        return (
+            f"the run of this input was sent and its run id never arrived{earlier}; {found} (a run whose creation "
+            "was not yet visible may exist: run the batch again to look again, or with resend_unknown=True / "
+            "--resend-unknown to send it anyway)"
+        )
 
     def _wait(self, job: Job, started: Started | None) -> Flow[ExecutionResult]:
         assert job.execution_id is not None
         plan = self.waits.begin()
+        surface = self.settings.surface
         try:
-            result = yield from wait_flow(job.execution_id, self.settings.wait, self._context, started, schedule=plan)
+            waited = yield from wait_flow(
+                job.execution_id, self.settings.wait, self._context, started, schedule=plan, polled=surface.polled
+            )
         except BaseException:
             plan.abandoned()
             raise
+        result = surface.as_result(waited)
         # What this client saw is an upper bound, and wrong for an execution started by an earlier run.
         seen = self._clock() - plan.started if started is not None else None
         plan.ended(duration_of(result, seen))
@@ -380,7 +432,7 @@ class BatchCore:
             if not job.journaled:
                 self.journal.started(keyed.key, execution_id)
             self.journal.not_finished(keyed.key, words)  # waited for again by a rerun, never started again
-        elif isinstance(error, EigenpalError) and may_have_started(error):
+        elif isinstance(error, UnreconciledInput) or (isinstance(error, EigenpalError) and may_have_started(error)):
             status = UNKNOWN
             self.journal.unknown(keyed.key, words)
         else:
@@ -391,34 +443,6 @@ class BatchCore:
             finished_at=now,
         )  # fmt: skip
         return self._counted(failed)
-
-
-def _status_of(answer: StartedExecution) -> str | None:
-    status = answer.status
-    return None if status is None or isinstance(status, Unset) else str(status)
-
-
-def result_of_answer(answer: StartedExecution) -> ExecutionResult:
-    """The result of a run whose answer already says it ended (the server held it, or it was that quick)."""
-    raw = answer.raw if isinstance(answer.raw, Mapping) else {}
-    return ExecutionResult(
-        execution_id=answer.execution_id,
-        status=ExecutionStatus(str(answer.status)),
-        result=answer.result,
-        error=answer.error if isinstance(answer.error, str) else None,
-        created_at=_time(raw.get("createdAt")),
-        completed_at=_time(raw.get("completedAt")),
-    )
-
-
-def _time(value: object) -> datetime.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
 
 
 def duration_of(result: ExecutionResult, seen: float | None) -> float | None:

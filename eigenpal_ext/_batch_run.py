@@ -33,7 +33,6 @@ from eigenpal_ext._batch import BatchCore, BatchSettings, Job
 from eigenpal_ext._batch_outcomes import BatchOutcome
 from eigenpal_ext._batch_output import BatchOutput
 from eigenpal_ext._errors import BatchInterrupted, EigenpalError
-from eigenpal_ext._fanout_run import _cancel_call
 from eigenpal_ext._journal import Journal
 from eigenpal_ext._logging import logger
 from eigenpal_ext._public import public
@@ -174,8 +173,8 @@ class _Run:
 
 @public
 class BatchRun(_Run, Iterator[BatchOutcome]):
-    """What ``client.workflows.executions.run_batch`` returns: iterate it for one outcome per input, as each
-    finishes (a ``Succeeded`` or a ``Failed``; see ``run_batch``).
+    """What ``client.workflows.executions.run_batch`` and ``client.runs.run_batch`` return: iterate it for one
+    outcome per input, as each finishes (a ``Succeeded`` or a ``Failed``; see ``run_batch``).
 
     Lazy: nothing is opened or sent before the first outcome is asked for. ``close()`` (or leaving a ``with``
     block, or ``break``) stops launching; executions already running keep running (a journal remembers them).
@@ -242,7 +241,7 @@ class BatchRun(_Run, Iterator[BatchOutcome]):
             running, unknown = _left_behind(core)
             if self._settings.cancel_on_interrupt:
                 for execution_id in running:
-                    if _cancel_quietly(self._requestor, execution_id):
+                    if _cancel_quietly(self._requestor, self._settings, execution_id):
                         cancelled.append(execution_id)
         except KeyboardInterrupt:
             logger.warning("the batch: a second Ctrl-C; what was left behind is reported, without further cancels")
@@ -347,12 +346,12 @@ class _Workers:
             job.key, job.execution_id,
         )  # fmt: skip
         if self._settings.cancel_on_interrupt:
-            _cancel_quietly(self._requestor, job.execution_id)
+            _cancel_quietly(self._requestor, self._settings, job.execution_id)
 
 
-def _cancel_quietly(requestor: Requestor, execution_id: str) -> bool:
+def _cancel_quietly(requestor: Requestor, settings: BatchSettings, execution_id: str) -> bool:
     try:
-        requestor.send(_cancel_call(execution_id))
+        requestor.send(settings.surface.polled.cancel(execution_id))  # one short attempt, no retries
     except EigenpalError as error:
         logger.warning("the batch: the cancel of execution %s failed: %s", execution_id, error)
         return False
@@ -447,7 +446,7 @@ class AsyncBatchRun(_Run):
             for execution_id in running:
                 try:
                     async with asyncio.timeout(GRACE_SECONDS * 2):
-                        await self._requestor.send(_cancel_call(execution_id))
+                        await self._requestor.send(self._settings.surface.polled.cancel(execution_id))
                     cancelled_ids.append(execution_id)
                 except (EigenpalError, TimeoutError) as error:
                     logger.warning("the batch: the cancel of execution %s failed: %s", execution_id, error)

@@ -19,8 +19,10 @@ in ``/proc/self/mountinfo``); put it on the disk of the machine that runs the ba
 
 **The schema** (``PRAGMA user_version`` is ``SCHEMA_VERSION``; a journal of a newer version is refused):
 
-- ``batch``: one row saying what the journal is for (workflow, version, overrides, shard). A journal keeps
-  one batch; opening it for another is refused, since its idempotency keys belong to those requests.
+- ``batch``: one row saying what the journal is for (workflow, version, overrides, shard; for a batch of the
+  runs API, ``surface`` and the caller's ``metadata`` too) and the batch's id (``batch_id``, made when the
+  journal is created: a runs batch tags each of its runs with it). A journal keeps one batch; opening it for
+  another (another surface included) is refused, since its idempotency keys belong to those requests.
 - ``inputs``: one row per input key, in the order first seen: its ``state``, the ``Idempotency-Key`` of its
   run (the same on every attempt, across processes), the execution id, the file, when it was sent, the
   outcome once finished, the last error.
@@ -108,11 +110,14 @@ class BatchIdentity:
     overrides: Mapping[str, Any] | None = None
     shard: tuple[int, int] | None = None
     trigger: str | None = None
+    surface: str | None = None  # None: the v1 executions; "runs": the runs API (workflow_id is its target)
+    metadata: Mapping[str, Any] | None = None  # the caller's metadata of a runs batch
 
     def text(self) -> str:
         """The identity as canonical JSON (stored, and compared when a journal is opened again). Everything a
-        run sends besides its input is here: a recovery resend must be the same request as the first."""
-        data = {
+        run sends besides its input is here: a recovery resend must be the same request as the first. A v1
+        batch's identity has no ``surface`` (as before the runs API), so its journals open as they did."""
+        data: dict[str, Any] = {
             "workflowId": self.workflow_id,
             "version": self.version,
             "overrides": self.overrides,
@@ -120,10 +125,14 @@ class BatchIdentity:
         }
         if self.trigger is not None:
             data["trigger"] = self.trigger
+        if self.surface is not None:
+            data["surface"] = self.surface
+            data["metadata"] = self.metadata
         return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
 
     def describe(self) -> str:
-        parts = [f"workflow {self.workflow_id!r}"]
+        noun = "workflow" if self.surface is None else f"{self.surface} target"
+        parts = [f"{noun} {self.workflow_id!r}"]
         if self.version is not None:
             parts.append(f"version {self.version!r}")
         if self.overrides:
@@ -145,6 +154,7 @@ def _identity_description(text: str) -> str:
             data.get("overrides"),
             tuple(shard) if shard else None,
             data.get("trigger"),
+            data.get("surface"),
         ).describe()
     except (ValueError, KeyError, TypeError, AttributeError):
         return "another batch"

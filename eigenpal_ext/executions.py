@@ -520,13 +520,18 @@ class Executions:
             BatchInterrupted: Ctrl-C (a ``KeyboardInterrupt``): launching stops, runs being sent get about a
                 second to journal their ids, and the error names what is still running.
         """
-        from eigenpal_ext._batch import batch_settings, check_inputs  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._batch import (  # noqa: PLC0415 - loaded on first use
+            batch_settings,
+            check_inputs,
+            executions_surface,
+        )
         from eigenpal_ext._batch_run import BatchRun  # noqa: PLC0415
 
+        surface = executions_surface(workflow_id, version=version, overrides=overrides, trigger=trigger)
         settings = batch_settings(
-            workflow_id, wait=WaitOptions(poll_interval_seconds, timeout_seconds), journal=journal, output=output,
-            concurrency=concurrency, version=version, overrides=overrides, trigger=trigger,
-            resend_unknown=resend_unknown, shard=shard, cancel_on_interrupt=cancel_on_interrupt,
+            surface, wait=WaitOptions(poll_interval_seconds, timeout_seconds), journal=journal, output=output,
+            concurrency=concurrency, resend_unknown=resend_unknown, shard=shard,
+            cancel_on_interrupt=cancel_on_interrupt,
         )  # fmt: skip
         return BatchRun(self._requestor, settings, check_inputs(inputs))
 
@@ -696,12 +701,17 @@ class AsyncExecutions:
         running executions are cancelled if ``cancel_on_interrupt=True``, and the ``CancelledError``
         propagates with notes naming what was left behind.
         """
-        from eigenpal_ext._batch import batch_settings, check_inputs  # noqa: PLC0415 - loaded on first use
+        from eigenpal_ext._batch import (  # noqa: PLC0415 - loaded on first use
+            batch_settings,
+            check_inputs,
+            executions_surface,
+        )
         from eigenpal_ext._batch_run import AsyncBatchRun  # noqa: PLC0415
 
+        surface = executions_surface(workflow_id, version=version, overrides=overrides, trigger=trigger)
         settings = batch_settings(
-            workflow_id, wait=WaitOptions(poll_interval_seconds, timeout_seconds), journal=journal, output=output,
-            concurrency=concurrency, version=version, overrides=overrides, trigger=trigger,
-            resend_unknown=resend_unknown, shard=shard, cancel_on_interrupt=cancel_on_interrupt,
+            surface, wait=WaitOptions(poll_interval_seconds, timeout_seconds), journal=journal, output=output,
+            concurrency=concurrency, resend_unknown=resend_unknown, shard=shard,
+            cancel_on_interrupt=cancel_on_interrupt,
         )  # fmt: skip
         return AsyncBatchRun(self._requestor, settings, check_inputs(inputs))

@@ -11,7 +11,8 @@ with the requestor their client handed over.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+import os
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import Run, RunCancelResult, RunEvents, RunPage, RunSteps, RunTrigger, RunType
@@ -37,7 +38,12 @@ from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow
 from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
+    from eigenpal_ext._batch import BatchSettings
+    from eigenpal_ext._batch_inputs import BatchInput
+    from eigenpal_ext._batch_run import AsyncBatchRun, BatchRun
     from eigenpal_ext._requestor import AsyncRequestor, Requestor
+
+BatchItems = Iterable["Mapping[str, Any] | BatchInput | None"]
 
 MAX_RUN_HOLD_SECONDS = 600
 """The longest hold the runs API takes (``wait_for_completion``)."""
@@ -75,6 +81,25 @@ def run_and_wait_runs_flow(
 
 def _filters(**given: Any) -> RunFilters:
     return RunFilters.of(**given)
+
+
+def _batch_settings(resource: _RunsBase, target: str, *, metadata: Mapping[str, Any] | None, version: str | None,
+                    overrides: Mapping[str, Any] | None, poll_interval_seconds: float, timeout_seconds: float,
+                    **given: Any) -> BatchSettings:  # fmt: skip
+    """A runs batch's checked settings: its surface (``_batch_surface.RunsSurface``) and the engine's own."""
+    from eigenpal_ext._batch import batch_settings  # noqa: PLC0415 - loaded on first use
+    from eigenpal_ext._batch_surface import RunsSurface, tagged_metadata  # noqa: PLC0415
+
+    template = RunStart.of(target, None, version=version, overrides=overrides, metadata=tagged_metadata(metadata))
+    surface = RunsSurface(template, max_bytes=resource._max_bytes, origin=resource._origin)
+    wait = WaitOptions(poll_interval_seconds, timeout_seconds)
+    return batch_settings(surface, wait=wait, **given)
+
+
+def _checked_inputs(inputs: object) -> Iterable[object]:
+    from eigenpal_ext._batch import check_inputs  # noqa: PLC0415 - loaded on first use
+
+    return check_inputs(inputs)
 
 
 class _RunsBase:
@@ -215,6 +240,96 @@ class Runs(_RunsBase):
             origin=self._origin,
         )  # fmt: skip
         return self._requestor.run(flow)
+
+    def run_batch(
+        self,
+        target: str,
+        inputs: BatchItems,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        output: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        resend_unknown: bool = False,
+        shard: tuple[int, int] | None = None,
+        cancel_on_interrupt: bool = False,
+    ) -> BatchRun:
+        """Run ``target`` once per input of ``inputs`` on the runs API: the batch of
+        ``client.workflows.executions.run_batch`` (the same journal, output, pacing, Ctrl-C and shards), with
+        runs instead of executions; a lazy iterator of one outcome per input, as each finishes (its
+        ``execution_id`` is the run's id).
+
+        Each run is tagged in its ``metadata`` with the batch's id (made when the journal is created, kept in it)
+        and the input's key: ``{"eigenpal_ext_batch": ..., "eigenpal_ext_input": ...}``, beside your own
+        ``metadata``. The runs API documents no ``Idempotency-Key``, so an *unknown* input (its run was sent and
+        its id never arrived: the process was killed, or the answer was lost) is not sent again: the target's
+        runs created from 5 minutes before the journal's sent time to 5 minutes after now are listed, each
+        one's metadata read (``get(id, expand="input")``), and the run carrying this batch's id and this input's
+        key is adopted and waited for.
+
+        Guaranteed: a run the server had committed when the list was read (within 5 minutes of this machine's
+        clock) is adopted, never run twice; resuming with the journal is exactly once for those. Not
+        guaranteed: a run whose request reached the server but was not yet visible when the list was read is
+        missed; that input is then reported as ``Failed(status="unknown")`` and stays unknown in the journal
+        (never silently sent again; the next run of the batch looks again). A duplicate is possible only with
+        ``resend_unknown=True``, which sends an input that was looked for and not found.
+
+        Example:
+            ```python
+            from eigenpal_ext import EigenpalClient
+
+            with EigenpalClient() as client:
+                batch = client.runs.run_batch(
+                    "workflows.echo", ({"n": n} for n in range(3)), journal="runs.journal", output="runs.jsonl"
+                )
+                for outcome in batch:
+                    print(outcome.status, outcome.result)
+            ```
+
+        Args:
+            target: ``workflows.<slug>`` (or ``agents.<slug>``), optionally ``@<version>``; checked before
+                anything is opened or sent.
+            inputs: Any iterable (a generator too), read one input at a time as slots free up: each item an
+                input mapping (JSON values, or files at the top level as for ``start``) or a
+                ``BatchInput(input, key=...)``; each input's key is the caller's or derived from its content.
+            journal: A file path on a local disk that makes the batch resumable (as for the executions batch).
+            output: A file path that receives one JSON line per input as the outcomes arrive.
+            concurrency: How many inputs are in flight at most.
+            version: A release or git ref to run, for every input (or ``target@version``).
+            overrides: Step overrides, for every input.
+            metadata: Your own JSON data stored with every run, beside the batch's two tags.
+            poll_interval_seconds: The longest delay between two polls of one run.
+            timeout_seconds: The deadline of each input (its start and its wait).
+            resend_unknown: Send an unknown input again when no run carrying its tags was found (a duplicate
+                is then possible).
+            shard: ``(i, n)`` runs only the inputs of shard ``i`` of ``n`` (0-based; by key), each shard with
+                its own journal.
+            cancel_on_interrupt: On Ctrl-C, cancel the running runs before raising.
+
+        Returns:
+            A ``BatchRun``: iterate it for ``Succeeded`` or ``Failed`` outcomes (``key``, ``file``,
+            ``execution_id`` (the run id), ``status``, ``result`` (the run's output) or ``error``, timings).
+
+        Raises:
+            ArgumentValueError: An argument is invalid, or ``metadata`` uses ``eigenpal_ext_batch`` or
+                ``eigenpal_ext_input`` (nothing is opened or sent).
+            EigenpalJournalError: The journal cannot be used (in use by another batch, on a network file
+                system, another batch's: a journal of an executions batch included), raised at the first step.
+            BatchInterrupted: Ctrl-C (a ``KeyboardInterrupt``): launching stops, runs being sent get about a
+                second to journal their ids, and the error names what is still running.
+        """
+        from eigenpal_ext._batch_run import BatchRun  # noqa: PLC0415 - loaded on first use
+
+        settings = _batch_settings(self, target, journal=journal, output=output, concurrency=concurrency,
+                                   version=version, overrides=overrides, metadata=metadata,
+                                   poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds,
+                                   resend_unknown=resend_unknown, shard=shard,
+                                   cancel_on_interrupt=cancel_on_interrupt)  # fmt: skip
+        return BatchRun(self._requestor, settings, _checked_inputs(inputs))
 
     def wait(
         self,
@@ -494,6 +609,59 @@ class AsyncRuns(_RunsBase):
             origin=self._origin,
         )  # fmt: skip
         return await self._requestor.run(flow)
+
+    def run_batch(
+        self,
+        target: str,
+        inputs: BatchItems,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        output: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        version: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
+        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
+        resend_unknown: bool = False,
+        shard: tuple[int, int] | None = None,
+        cancel_on_interrupt: bool = False,
+    ) -> AsyncBatchRun:
+        """Run ``target`` once per input on the runs API (``async for`` the outcomes); ``Runs.run_batch``'s
+        arguments, tags, reconciliation of unknown inputs and guarantees.
+
+        The inputs in flight are tasks; ``aclose()`` (or leaving ``async with``) cancels and awaits them all.
+
+        Args:
+            target: ``workflows.<slug>`` (or ``agents.<slug>``), optionally ``@<version>``.
+            inputs: Any iterable of input mappings or ``BatchInput`` items, read lazily.
+            journal: A file path on a local disk that makes the batch resumable.
+            output: A file path that receives one JSON line per input.
+            concurrency: How many inputs are in flight at most.
+            version: A release or git ref to run, for every input.
+            overrides: Step overrides, for every input.
+            metadata: Your own JSON data stored with every run, beside the batch's two tags.
+            poll_interval_seconds: The longest delay between two polls of one run.
+            timeout_seconds: The deadline of each input.
+            resend_unknown: Send an unknown input again when no run carrying its tags was found.
+            shard: ``(i, n)``: only the inputs of shard ``i`` of ``n``.
+            cancel_on_interrupt: On cancellation, cancel the running runs.
+
+        Returns:
+            An ``AsyncBatchRun``: ``async for`` its ``Succeeded`` or ``Failed`` outcomes.
+
+        Raises:
+            ArgumentValueError: An argument is invalid, or ``metadata`` uses a name of the batch's tags.
+            EigenpalJournalError: The journal cannot be used, raised at the first step.
+        """
+        from eigenpal_ext._batch_run import AsyncBatchRun  # noqa: PLC0415 - loaded on first use
+
+        settings = _batch_settings(self, target, journal=journal, output=output, concurrency=concurrency,
+                                   version=version, overrides=overrides, metadata=metadata,
+                                   poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds,
+                                   resend_unknown=resend_unknown, shard=shard,
+                                   cancel_on_interrupt=cancel_on_interrupt)  # fmt: skip
+        return AsyncBatchRun(self._requestor, settings, _checked_inputs(inputs))
 
     async def wait(
         self,

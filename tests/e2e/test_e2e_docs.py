@@ -90,6 +90,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         r"\b5 lines",
         r"completed \{'customer': 'ACME'\}",
         r"6 completed of 6 in \(\d, \d, \d\)",
+        r"completed \{'customer': 'Globex'\} \['eigenpal_ext_batch', 'eigenpal_ext_input', 'team'\]",
     ],
     "docs/guides/many.md": [r"done: 0 exec_", r"done: 2 exec_", r"'invoiceNumber': 'INV-2026-0042'"],
     "docs/guides/cli.md": ["INV-2026-0042", r"wf_abc123\s+extract-invoice"],
