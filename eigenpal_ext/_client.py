@@ -282,38 +282,60 @@ async def _asyncio_sleep(seconds: float) -> None:
 class EigenpalClient(_ClientBase):
     """The synchronous client.
 
-    >>> with EigenpalClient(api_key="eig_live_...") as client:           # or EIGENPAL_API_KEY
-    ...     final = client.workflows.executions.run_and_wait("extract-invoice", input={...})
+    One client holds one connection pool: make it once and share it (it is thread-safe); close it with
+    ``close()`` or ``with``. ``request_timeout_seconds`` bounds each call as a whole, body and retries included
+    (the longest of an ``httpx.Timeout``'s phases is the budget of the whole call); a wait's
+    ``timeout_seconds`` is the deadline of the whole wait, not this.
 
-    Arguments: ``api_key`` (else ``EIGENPAL_API_KEY``), ``base_url`` (else ``EIGENPAL_BASE_URL``, else
-    ``https://studio.eigenpal.com``; one ending in ``/api/v1``, ``/v1`` or ``/api`` is honoured as given, a bare host
-    gets ``/api/v1``, except ``https://api.eigenpal.com``, which gets ``/v1``), ``request_timeout_seconds`` per request
-    (a float, or an ``httpx.Timeout`` for per-phase control; every method that sends one request also takes
-    its own ``request_timeout_seconds``; a wait's ``timeout_seconds`` is the deadline of the whole wait,
-    not this), ``max_retries``: how often a request is sent again after a dropped connection,
-    a timeout, 408, 429 or 5xx (GETs and cancels; a run only when it certainly did not reach the server,
-    on 429, or as ``idempotent_runs`` permits), with exponential backoff or the server's ``Retry-After``,
-    ``default_headers`` added to every request (they may override the telemetry headers),
-    ``transport`` to replace the network (``httpx.MockTransport`` in tests; retries still apply),
-    ``proxy`` (``http://proxy.example:3128``, credentials as ``user:password@``, or an ``httpx.Proxy``): every
-    request through that proxy; without it, ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` are
-    honoured as httpx honours them (``httpx_args={"trust_env": False}`` ignores them); retries and deadlines
-    apply through a proxy as without one, and
-    ``httpx_args`` for anything else httpx accepts (``verify``, ``event_hooks``, ...), and
-    ``idempotent_runs``: whether the server deduplicates runs by ``Idempotency-Key``. None (the default)
-    infers it from a successful run answer that echoes the key (``keys_honoured``), and an inference
-    permits only recovery resends: a run whose answer was lost (a dropped connection, a cut hold) is sent
-    again with the same key and no hold, to learn its execution id. True declares it, and also permits
-    the optional resends: holding by default, resending a held run, retrying a run answered 5xx. False:
-    a run that may have reached the server is never sent again. A replay that returns another execution
-    withdraws the declaration or the inference (logged at WARNING; see ``duplicate_execution_ids``), and
-    ``max_response_bytes``, the largest answer (decoded) one request may bring (64 MiB; a bigger one raises
-    ``EigenpalResponseTooLargeError``), and ``sleep``/``clock``: the blocking sleep and the monotonic clock
-    used by retries and waits (default ``time.sleep`` and ``time.monotonic``; an ``async def`` sleep, which this client
-    could not await, is refused with ``ArgumentTypeError``; pass a simulated time to
-    test code that waits without waiting; ``with_options`` clients keep them). ``request_timeout_seconds`` bounds
-    each call as a whole, body and retries included: the longest of an ``httpx.Timeout``'s phases is the
-    budget of the whole call.
+    Example:
+        ```python
+        from eigenpal_ext import EigenpalClient
+
+        with EigenpalClient(request_timeout_seconds=30, max_retries=3) as client:  # EIGENPAL_API_KEY, ..._BASE_URL
+            final = client.workflows.executions.run_and_wait("echo", {"text": "hello"})
+            print(final.status, final.result)
+        ```
+
+    Args:
+        api_key: The API key (``eig_live_...``); None reads ``EIGENPAL_API_KEY``. Missing in both raises
+            ``EigenpalMissingAPIKeyError``, saying where keys are made.
+        base_url: Where EigenPal is; None reads ``EIGENPAL_BASE_URL``, else ``https://studio.eigenpal.com``. One
+            ending in ``/api/v1``, ``/v1`` or ``/api`` is honoured as given; a bare host gets ``/api/v1``, except
+            ``https://api.eigenpal.com``, which gets ``/v1``.
+        request_timeout_seconds: The default bound of each request (a float, or an ``httpx.Timeout`` for
+            per-phase control); every method that sends one request also takes its own.
+        max_retries: How often a request is sent again after a dropped connection, a timeout, 408, 429 or 5xx
+            (GETs and cancels; a run only when it certainly did not reach the server, on 429, or as
+            ``idempotent_runs`` permits), with exponential backoff or the server's ``Retry-After``.
+        default_headers: Headers added to every request (they may override the telemetry headers).
+        transport: Replaces the network (``httpx.MockTransport`` in tests; retries still apply).
+        httpx_args: Anything else ``httpx.Client`` accepts (``verify``, ``event_hooks``, ``trust_env``, ...).
+        idempotent_runs: Whether the server deduplicates runs by ``Idempotency-Key``. None (the default) infers
+            it from a successful run answer that echoes the key (``keys_honoured``), and an inference permits
+            only recovery resends: a run whose answer was lost (a dropped connection, a cut hold) is sent again
+            with the same key and no hold, to learn its execution id. True declares it, and also permits the
+            optional resends: holding by default, resending a held run, retrying a run answered 5xx. False: a run
+            that may have reached the server is never sent again. A replay that returns another execution
+            withdraws the declaration or the inference (logged at WARNING; see ``duplicate_execution_ids``).
+        max_response_bytes: The largest answer (decoded) one request may bring (default 64 MiB; a bigger one
+            raises ``EigenpalResponseTooLargeError``).
+        sleep: The blocking sleep of retries and waits (default ``time.sleep``; an ``async def`` one, which this
+            client could not await, is refused with ``ArgumentTypeError``). Pass a simulated time to test code
+            that waits without waiting; ``with_options`` clients keep it.
+        clock: The monotonic clock of deadlines (default ``time.monotonic``).
+        multipart_max_bytes: For the runs API: file inputs that would make a multipart body larger than this are
+            uploaded first through the files API and sent as ``{"$fileId": ...}``. ``"env"`` (the default) reads
+            ``EIGENPAL_MULTIPART_MAX_BYTES`` (bytes, or ``none``), else 4.5 MiB, the hosted body limit; None never
+            uploads first.
+        proxy: Send every request through this proxy (``http://proxy.example:3128``, credentials as
+            ``user:password@``, or an ``httpx.Proxy``). Without it, ``HTTP_PROXY``, ``HTTPS_PROXY``,
+            ``ALL_PROXY`` and ``NO_PROXY`` are honoured as httpx honours them (``httpx_args={"trust_env": False}``
+            ignores them); retries and deadlines apply through a proxy as without one.
+
+    Raises:
+        ArgumentValueError: An argument is invalid (``ArgumentTypeError``: of the wrong type); the message never
+            shows the API key.
+        EigenpalMissingAPIKeyError: No API key was given or found in the environment.
     """
 
     def __init__(
@@ -431,8 +453,23 @@ class EigenpalClient(_ClientBase):
 class AsyncEigenpalClient(_ClientBase):
     """The asynchronous client: the same surface as ``EigenpalClient``, every call awaited.
 
-    >>> async with AsyncEigenpalClient() as client:
-    ...     final = await client.workflows.executions.run_and_wait("extract-invoice", input={...})
+    Example:
+        ```python
+        import asyncio
+
+        from eigenpal_ext import AsyncEigenpalClient
+
+
+        async def main() -> None:
+            async with AsyncEigenpalClient() as client:
+                finals = await asyncio.gather(
+                    *(client.workflows.executions.run_and_wait("echo", {"n": n}) for n in range(3))
+                )
+                print([final.status for final in finals])
+
+
+        asyncio.run(main())
+        ```
 
     Close it with ``await client.aclose()`` or ``async with``; nothing is closed from ``__del__``
     (closing from a finaliser runs on whatever event loop is current, or none). The arguments are those of

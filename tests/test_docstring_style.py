@@ -65,3 +65,16 @@ def test_no_section_is_left_as_plain_text(name: str) -> None:
     doc = inspect.getdoc(CHECKED[name]) or ""
     stray = re.findall(r"^(Arguments|Parameters|Return|Throws|Exceptions):\s*$", doc, re.M)
     assert stray == [], f"{name}: use Args:, Returns:, Raises: (found {stray})"
+
+
+def test_the_clients_constructor_arguments_are_documented_on_the_class() -> None:
+    # The reference shows a class's docstring above its constructor's signature: that is where its Args live.
+    from eigenpal_ext import AsyncEigenpalClient, EigenpalClient
+
+    wanted = [name for name in inspect.signature(EigenpalClient.__init__).parameters if name != "self"]
+    documented = [parameter.name for parameter in sections(EigenpalClient).get("parameters", [])]  # type: ignore[attr-defined]
+    assert documented == wanted
+    assert "raises" in sections(EigenpalClient)
+    async_wanted = [name for name in inspect.signature(AsyncEigenpalClient.__init__).parameters if name != "self"]
+    assert async_wanted == wanted  # the async client's docstring refers to these, naming what differs
+    assert "``EigenpalClient``" in (AsyncEigenpalClient.__doc__ or "")
