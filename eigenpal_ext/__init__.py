@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come fro
     from eigenpal_ext._batch_run import AsyncBatchRun, BatchRun
     from eigenpal_ext._fanout import RunOutcome
     from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
+    from eigenpal_ext._raw import RawResponse
     from eigenpal_ext._results import ExecutionResult, RunResult
     from eigenpal_ext._run_handle import AsyncRunHandle, RunHandle
     from eigenpal_ext._statuses import TERMINAL_STATUSES, is_terminal
@@ -60,6 +61,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "CancelOutcome": ("eigenpal_api.models", "CancelOutcome"),
     "ExecutionStatus": ("eigenpal_api.models", "ExecutionStatus"),
     "RunOutcome": ("eigenpal_ext._fanout", "RunOutcome"),
+    "RawResponse": ("eigenpal_ext._raw", "RawResponse"),
     "BatchInput": ("eigenpal_ext._batch_inputs", "BatchInput"),
     "BatchOutcome": ("eigenpal_ext._batch_outcomes", "BatchOutcome"),
     "Failed": ("eigenpal_ext._batch_outcomes", "Failed"),
@@ -132,6 +134,7 @@ __all__ = [
     "ExecutionResult",
     "ExecutionStatus",
     "Failed",
+    "RawResponse",
     "RunHandle",
     "RunManyInterrupted",
     "RunOutcome",

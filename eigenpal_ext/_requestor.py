@@ -21,6 +21,7 @@ import httpx
 
 from eigenpal_ext._calls import Call
 from eigenpal_ext._flow import Context, Flow, IterFlow, iterate, iterate_async, run, run_async
+from eigenpal_ext._raw import RawResponse, raw_response
 
 T = TypeVar("T")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
@@ -46,14 +47,27 @@ class Requestor(_Base[httpx.Client, Callable[[float], None]]):
     def send(self, call: Call[T]) -> T:
         """Send ``call``; its parsed answer, or an ``EigenpalError``."""
         try:
-            try:
-                response = self.http.request(**call.send_arguments(self.context.timeout))
-            except httpx.HTTPError as exc:
-                raise call.on_transport_error(exc) from exc
-            parsed: T = call.parse(response)
+            parsed: T = call.parse(self._exchange(call))
             return parsed
         finally:
             call.close()
+
+    def send_raw(self, call: Call[T]) -> RawResponse[T]:
+        """Send ``call``; its answer as a ``RawResponse`` (an error status raises as ``send`` raises it)."""
+        try:
+            return raw_response(self._exchange(call), call.parse)
+        finally:
+            call.close()
+
+    def raw(self) -> RawRequestor:
+        """This requestor answering ``send`` with ``send_raw`` (the resources' ``with_raw_response``)."""
+        return RawRequestor(self.http, sleep=self.sleep, context=self.context)
+
+    def _exchange(self, call: Call[Any]) -> httpx.Response:
+        try:
+            return self.http.request(**call.send_arguments(self.context.timeout))
+        except httpx.HTTPError as exc:
+            raise call.on_transport_error(exc) from exc
 
     def run(self, flow: Flow[T], *, sleep: Callable[[float], None] | None = None) -> T:
         """Drive ``flow`` to its end with this client's I/O; its return value. ``sleep`` replaces the client's
@@ -73,17 +87,30 @@ class AsyncRequestor(_Base[httpx.AsyncClient, Callable[[float], Awaitable[None]]
     async def send(self, call: Call[T]) -> T:
         """Send ``call``; its parsed answer, or an ``EigenpalError``."""
         try:
-            arguments = call.send_arguments(self.context.timeout)
-            if call.content is not None:  # httpx.AsyncClient streams only async iterables
-                arguments["content"] = _chunks(call.content)
-            try:
-                response = await self.http.request(**arguments)
-            except httpx.HTTPError as exc:
-                raise call.on_transport_error(exc) from exc
-            parsed: T = call.parse(response)
+            parsed: T = call.parse(await self._exchange(call))
             return parsed
         finally:
             call.close()
+
+    async def send_raw(self, call: Call[T]) -> RawResponse[T]:
+        """Send ``call``; its answer as a ``RawResponse`` (an error status raises as ``send`` raises it)."""
+        try:
+            return raw_response(await self._exchange(call), call.parse)
+        finally:
+            call.close()
+
+    def raw(self) -> AsyncRawRequestor:
+        """This requestor answering ``send`` with ``send_raw`` (the resources' ``with_raw_response``)."""
+        return AsyncRawRequestor(self.http, sleep=self.sleep, context=self.context)
+
+    async def _exchange(self, call: Call[Any]) -> httpx.Response:
+        arguments = call.send_arguments(self.context.timeout)
+        if call.content is not None:  # httpx.AsyncClient streams only async iterables
+            arguments["content"] = _chunks(call.content)
+        try:
+            return await self.http.request(**arguments)
+        except httpx.HTTPError as exc:
+            raise call.on_transport_error(exc) from exc
 
     async def run(self, flow: Flow[T]) -> T:
         """Drive ``flow`` to its end with this client's I/O; its return value."""
@@ -92,6 +119,27 @@ class AsyncRequestor(_Base[httpx.AsyncClient, Callable[[float], Awaitable[None]]
     def iterate(self, flow: IterFlow) -> AsyncIterator[Any]:
         """Drive ``flow`` lazily (``async for``), yielding what it emits."""
         return iterate_async(flow, self.send)
+
+
+class RawRequestor(Requestor):
+    """A ``Requestor`` whose ``send`` returns the ``RawResponse`` (``send_raw``): a resource's single-request
+    methods run on it return raw responses, through the same code as the plain ones."""
+
+    __slots__ = ()
+
+    def send(self, call: Call[T]) -> Any:
+        """``send_raw``."""
+        return self.send_raw(call)
+
+
+class AsyncRawRequestor(AsyncRequestor):
+    """The async twin of ``RawRequestor``."""
+
+    __slots__ = ()
+
+    async def send(self, call: Call[T]) -> Any:
+        """``send_raw``."""
+        return await self.send_raw(call)
 
 
 async def _chunks(handle: IO[bytes]) -> AsyncIterator[bytes]:

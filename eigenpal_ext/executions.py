@@ -10,6 +10,7 @@ trigger, then the wait on the execution it started); ``run_many`` runs the same 
 from __future__ import annotations
 
 import builtins
+import functools
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from eigenpal_ext._checks import check_flag
 from eigenpal_ext._fanout import batch_flows, check_run_many
 from eigenpal_ext._fanout_run import run_tasks, run_threads
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
+from eigenpal_ext._raw import async_raw_method, raw_copy, raw_method
 from eigenpal_ext._results import ExecutionResult
 from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
 from eigenpal_ext.dates import DateInput
@@ -50,6 +52,12 @@ class Executions:
     ``run_and_wait`` and ``run_many`` take ``timeout_seconds``: the deadline of the whole wait, every poll
     included. Likewise ``list(limit=)`` is one page's size, and ``iter(max_items=)`` caps the items of all pages.
     """
+
+    @functools.cached_property
+    def with_raw_response(self) -> ExecutionsWithRawResponse:
+        """``get``, ``list``, ``cancel`` returning the answer as a ``RawResponse`` (status, headers, request
+        id, ``.parse()``)."""
+        return ExecutionsWithRawResponse(self)
 
     def __init__(self, requestor: Requestor) -> None:
         self._requestor = requestor
@@ -539,6 +547,12 @@ class Executions:
 class AsyncExecutions:
     """``client.workflows.executions`` of the async client: the same methods, awaited."""
 
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncExecutionsWithRawResponse:
+        """``get``, ``list``, ``cancel`` returning the answer as a ``RawResponse`` (status, headers, request
+        id, ``.parse()``)."""
+        return AsyncExecutionsWithRawResponse(self)
+
     def __init__(self, requestor: AsyncRequestor) -> None:
         self._requestor = requestor
 
@@ -715,3 +729,27 @@ class AsyncExecutions:
             cancel_on_interrupt=cancel_on_interrupt,
         )  # fmt: skip
         return AsyncBatchRun(self._requestor, settings, check_inputs(inputs))
+
+
+class ExecutionsWithRawResponse:
+    """``client.workflows.executions.with_raw_response`` (client): ``get``, ``list``, ``cancel``, each returning
+    a ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the parsed answer;
+    the same arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: Executions) -> None:
+        raw = raw_copy(resource)
+        self.get = raw_method(raw.get)
+        self.list = raw_method(raw.list)
+        self.cancel = raw_method(raw.cancel)
+
+
+class AsyncExecutionsWithRawResponse:
+    """``client.workflows.executions.with_raw_response`` (async client): ``get``, ``list``, ``cancel``, each
+    returning a ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the
+    parsed answer; the same arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: AsyncExecutions) -> None:
+        raw = raw_copy(resource)
+        self.get = async_raw_method(raw.get)
+        self.list = async_raw_method(raw.list)
+        self.cancel = async_raw_method(raw.cancel)

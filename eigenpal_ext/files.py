@@ -9,11 +9,13 @@ client handed over.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import FileDeletion, FilePurpose, UploadedFile
 
 from eigenpal_ext._files import FileSource, file_input
+from eigenpal_ext._raw import async_raw_method, raw_copy, raw_method
 from eigenpal_ext._uploads import (
     check_purpose,
     check_upload_key,
@@ -44,6 +46,12 @@ class Files(_FilesBase):
 
     Files of purpose ``run-input`` are temporary: EigenPal removes them after about a day.
     """
+
+    @functools.cached_property
+    def with_raw_response(self) -> FilesWithRawResponse:
+        """``get``, ``delete`` returning the answer as a ``RawResponse`` (status, headers, request id,
+        ``.parse()``)."""
+        return FilesWithRawResponse(self)
 
     _requestor: Requestor
 
@@ -120,6 +128,12 @@ class Files(_FilesBase):
 class AsyncFiles(_FilesBase):
     """``client.files`` of the async client: the same methods as ``Files``, awaited."""
 
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncFilesWithRawResponse:
+        """``get``, ``delete`` returning the answer as a ``RawResponse`` (status, headers, request id,
+        ``.parse()``)."""
+        return AsyncFilesWithRawResponse(self)
+
     _requestor: AsyncRequestor
 
     async def upload(
@@ -144,3 +158,25 @@ class AsyncFiles(_FilesBase):
     async def content(self, file_id: str, *, request_timeout_seconds: float | None = None) -> bytes:
         """The file's bytes (as ``Files.content``)."""
         return await self._requestor.run(content_flow(file_id, request_timeout_seconds=request_timeout_seconds))
+
+
+class FilesWithRawResponse:
+    """``client.files.with_raw_response`` (client): ``get``, ``delete``, each returning a ``RawResponse``
+    (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the parsed answer; the same
+    arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: Files) -> None:
+        raw = raw_copy(resource)
+        self.get = raw_method(raw.get)
+        self.delete = raw_method(raw.delete)
+
+
+class AsyncFilesWithRawResponse:
+    """``client.files.with_raw_response`` (async client): ``get``, ``delete``, each returning a ``RawResponse``
+    (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the parsed answer; the same
+    arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: AsyncFiles) -> None:
+        raw = raw_copy(resource)
+        self.get = async_raw_method(raw.get)
+        self.delete = async_raw_method(raw.delete)

@@ -11,6 +11,7 @@ with the requestor their client handed over.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from eigenpal_ext import _config, _paging
 from eigenpal_ext._calls import StatusFilter
 from eigenpal_ext._checks import check_int
 from eigenpal_ext._flow import Context, Flow
+from eigenpal_ext._raw import async_raw_method, raw_copy, raw_method
 from eigenpal_ext._results import RunResult
 from eigenpal_ext._run_calls import (
     RunFilters,
@@ -124,6 +126,12 @@ class Runs(_RunsBase):
     that request, retries included); ``wait`` and ``run_and_wait`` take ``timeout_seconds``, the deadline of the
     whole wait. A failed, cancelled or timed-out run is a ``RunResult``, not an exception: check ``.status``.
     """
+
+    @functools.cached_property
+    def with_raw_response(self) -> RunsWithRawResponse:
+        """``get``, ``list``, ``cancel``, ``steps``, ``events`` returning the answer as a ``RawResponse``
+        (status, headers, request id, ``.parse()``)."""
+        return RunsWithRawResponse(self)
 
     _requestor: Requestor
 
@@ -561,6 +569,12 @@ class Runs(_RunsBase):
 class AsyncRuns(_RunsBase):
     """``client.runs`` of the async client: the same methods as ``Runs``, awaited (``iter`` is ``async for``)."""
 
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncRunsWithRawResponse:
+        """``get``, ``list``, ``cancel``, ``steps``, ``events`` returning the answer as a ``RawResponse``
+        (status, headers, request id, ``.parse()``)."""
+        return AsyncRunsWithRawResponse(self)
+
     _requestor: AsyncRequestor
 
     async def start(
@@ -761,3 +775,31 @@ class AsyncRuns(_RunsBase):
     async def events(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunEvents:
         """The run's events, oldest first (as ``Runs.events``)."""
         return await self._requestor.send(run_events_call(run_id, request_timeout_seconds=request_timeout_seconds))
+
+
+class RunsWithRawResponse:
+    """``client.runs.with_raw_response`` (client): ``get``, ``list``, ``cancel``, ``steps``, ``events``, each
+    returning a ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the
+    parsed answer; the same arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: Runs) -> None:
+        raw = raw_copy(resource)
+        self.get = raw_method(raw.get)
+        self.list = raw_method(raw.list)
+        self.cancel = raw_method(raw.cancel)
+        self.steps = raw_method(raw.steps)
+        self.events = raw_method(raw.events)
+
+
+class AsyncRunsWithRawResponse:
+    """``client.runs.with_raw_response`` (async client): ``get``, ``list``, ``cancel``, ``steps``, ``events``,
+    each returning a ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the
+    parsed answer; the same arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: AsyncRuns) -> None:
+        raw = raw_copy(resource)
+        self.get = async_raw_method(raw.get)
+        self.list = async_raw_method(raw.list)
+        self.cancel = async_raw_method(raw.cancel)
+        self.steps = async_raw_method(raw.steps)
+        self.events = async_raw_method(raw.events)

@@ -62,6 +62,12 @@ The runs API (``client.runs`` and ``client.files``; the raw operations ``eigenpa
 - ``FileDeletion``: the answer of ``files.delete(id)`` (``delete_file``).
 - ``FileUploadAbort``: the answer of ``abort_file_upload``.
 - ``ApiKeyIdentity``: the answer of ``check_auth``, the identity behind an API key.
+
+Raw answers (every resource's ``with_raw_response``):
+
+- ``RawResponse``: the answer of a method under ``with_raw_response`` (``client.workflows.with_raw_response.list()``,
+  ``executions``, ``runs`` and ``files`` alike), generic in what ``parse()`` returns: ``status_code``,
+  ``headers``, ``request_id`` and ``parse()``.
 """
 
 from __future__ import annotations
@@ -103,6 +109,7 @@ from eigenpal_api.models import (
 
 from eigenpal_ext._fanout import RunOutcome
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
+from eigenpal_ext._raw import RawResponse
 from eigenpal_ext._results import ExecutionResult, RunResult
 from eigenpal_ext._run_handle import AsyncRunHandle, RunHandle
 
@@ -126,6 +133,7 @@ __all__ = [
     "FileDeletion",
     "FileUploadAbort",
     "FileUploadSession",
+    "RawResponse",
     "Run",
     "RunCancelResult",
     "RunCancellation",

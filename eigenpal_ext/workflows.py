@@ -7,6 +7,7 @@ the executions resource.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from eigenpal_api.models import (
 from eigenpal_ext import _calls, _paging
 from eigenpal_ext._calls import RunRequest, check_hold
 from eigenpal_ext._handle import AsyncExecutionHandle, ExecutionHandle
+from eigenpal_ext._raw import async_raw_method, raw_copy, raw_method
 from eigenpal_ext._trigger import trigger_flow
 from eigenpal_ext.executions import AsyncExecutions, Executions
 
@@ -37,6 +39,12 @@ class Workflows:
     deadline of the whole wait. ``list(limit=)`` is the size of the one page; ``iter(page_size=, max_items=)``
     sizes each request and caps how many items are yielded in all.
     """
+
+    @functools.cached_property
+    def with_raw_response(self) -> WorkflowsWithRawResponse:
+        """``list``, ``get``, ``versions`` returning the answer as a ``RawResponse`` (status, headers,
+        request id, ``.parse()``)."""
+        return WorkflowsWithRawResponse(self)
 
     def __init__(self, requestor: Requestor) -> None:
         self._requestor = requestor
@@ -238,6 +246,12 @@ class Workflows:
 class AsyncWorkflows:
     """``client.workflows`` of the async client: the same methods, awaited."""
 
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncWorkflowsWithRawResponse:
+        """``list``, ``get``, ``versions`` returning the answer as a ``RawResponse`` (status, headers,
+        request id, ``.parse()``)."""
+        return AsyncWorkflowsWithRawResponse(self)
+
     def __init__(self, requestor: AsyncRequestor) -> None:
         self._requestor = requestor
         self.executions = AsyncExecutions(requestor)
@@ -317,3 +331,27 @@ class AsyncWorkflows:
         )  # fmt: skip
         flow = trigger_flow(run, self._requestor.context, hold=check_hold(wait_for_completion))
         return AsyncExecutionHandle._of(await self._requestor.run(flow), self._requestor)
+
+
+class WorkflowsWithRawResponse:
+    """``client.workflows.with_raw_response`` (client): ``list``, ``get``, ``versions``, each returning a
+    ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the parsed answer;
+    the same arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: Workflows) -> None:
+        raw = raw_copy(resource)
+        self.list = raw_method(raw.list)
+        self.get = raw_method(raw.get)
+        self.versions = raw_method(raw.versions)
+
+
+class AsyncWorkflowsWithRawResponse:
+    """``client.workflows.with_raw_response`` (async client): ``list``, ``get``, ``versions``, each returning a
+    ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the parsed answer;
+    the same arguments, checks, retries and errors as the plain method."""
+
+    def __init__(self, resource: AsyncWorkflows) -> None:
+        raw = raw_copy(resource)
+        self.list = async_raw_method(raw.list)
+        self.get = async_raw_method(raw.get)
+        self.versions = async_raw_method(raw.versions)

@@ -430,7 +430,7 @@ class SyncView:
     come back as views too. Anything else is the async object's own attribute.
     """
 
-    _RESOURCES = frozenset({"workflows", "executions", "runs", "files"})
+    _RESOURCES = frozenset({"workflows", "executions", "runs", "files", "with_raw_response"})
 
     def __init__(self, target: object, runner: asyncio.Runner) -> None:
         self._target = target

@@ -77,6 +77,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
         r"request id: req_[0-9a-f]+",
         r'"createdAt": "[0-9T:.-]+Z"',
         r"exec_\w+ completed \(request req_[0-9a-f]+\)",
+        r"200 application/json True",
     ],
     "docs/guides/errors.md": [r"404 exec_does_not_exist req_[0-9a-f]+"],
     "docs/guides/testing.md": [

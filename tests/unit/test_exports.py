@@ -54,6 +54,7 @@ EXPECTED_ALL = [
     "ExecutionResult",
     "ExecutionStatus",
     "Failed",
+    "RawResponse",
     "RunHandle",
     "RunManyInterrupted",
     "RunOutcome",

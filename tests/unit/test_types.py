@@ -38,6 +38,7 @@ EXPECTED = [
     "FileDeletion",
     "FileUploadAbort",
     "FileUploadSession",
+    "RawResponse",
     "Run",
     "RunCancelResult",
     "RunCancellation",
@@ -59,8 +60,8 @@ EXPECTED = [
     "WorkflowVersion",
     "WorkflowVersionPage",
 ]
-OWN = {"AsyncExecutionHandle", "AsyncRunHandle", "ExecutionHandle", "ExecutionResult", "RunHandle", "RunOutcome",
-       "RunResult"}  # fmt: skip
+OWN = {"AsyncExecutionHandle", "AsyncRunHandle", "ExecutionHandle", "ExecutionResult", "RawResponse", "RunHandle",
+       "RunOutcome", "RunResult"}  # fmt: skip
 
 
 def test_the_names_are_pinned() -> None:
