@@ -15,6 +15,9 @@ Both are httpx internals (``httpx._utils``, present from httpx 0.27 through 0.28
 and the newest): reusing them keeps the behaviour identical to httpx's, which users already know, rather than a
 second reading of ``NO_PROXY`` that would differ in its corners. The routing sits under the retry transport, so
 retries, ``Retry-After`` and the whole-request deadline apply through a proxy as they do without one.
+
+A request sent through a proxy carries the proxy's ``host:port`` (never its credentials) in its extensions
+(``PROXY_EXTENSION``), so that a connection error says which proxy it went through (``_transport_errors``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from httpx._utils import URLPattern, get_environment_proxies
 
 from eigenpal_ext._checks import shown_text
 from eigenpal_ext._errors import ArgumentTypeError, ArgumentValueError
+from eigenpal_ext._transport_errors import PROXY_EXTENSION, host_and_port
 
 T = TypeVar("T", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
@@ -60,24 +64,60 @@ def proxied_pool(pool_args: Mapping[str, Any], make: Callable[[dict[str, Any]], 
     proxies that not every request uses."""
     args = dict(pool_args)
     if args.get("proxy") is not None:
-        return make(args)
+        through: T = routes.through(make(args), _label(args["proxy"]))
+        return through
     args.pop("proxy", None)
     found = get_environment_proxies() if args.get("trust_env", True) else {}
     if not any(url is not None for url in found.values()):
         return make(args)  # no proxy in the environment (NO_PROXY alone changes nothing)
     direct = make(args)
-    through: dict[str, T] = {}
+    proxied: dict[str, T] = {}
     mounted: list[tuple[URLPattern, T]] = []
     for pattern, url in found.items():
         if url is None:
             mounted.append((URLPattern(pattern), direct))
         else:
-            if url not in through:
-                through[url] = make({**args, "proxy": url})
-            mounted.append((URLPattern(pattern), through[url]))
+            if url not in proxied:
+                proxied[url] = routes.through(make({**args, "proxy": url}), _label(url))
+            mounted.append((URLPattern(pattern), proxied[url]))
     mounted.sort(key=lambda mount: mount[0])  # httpx's order: the most specific pattern first
     routed: T = routes(direct, mounted)
     return routed
+
+
+def _label(proxy: str | httpx.URL | httpx.Proxy) -> str:
+    """The proxy's ``host:port``, for messages: no scheme, no credentials."""
+    return host_and_port(proxy.url if isinstance(proxy, httpx.Proxy) else httpx.URL(proxy))
+
+
+class ThroughProxy(httpx.BaseTransport):
+    """A pool through one proxy, marking each request with the proxy's ``host:port`` (``PROXY_EXTENSION``)."""
+
+    def __init__(self, pool: httpx.BaseTransport, label: str) -> None:
+        self._pool, self._label = pool, label
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.extensions[PROXY_EXTENSION] = self._label
+        return self._pool.handle_request(request)
+
+    def close(self) -> None:
+        """Close the pool."""
+        self._pool.close()
+
+
+class AsyncThroughProxy(httpx.AsyncBaseTransport):
+    """The async twin of ``ThroughProxy``."""
+
+    def __init__(self, pool: httpx.AsyncBaseTransport, label: str) -> None:
+        self._pool, self._label = pool, label
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.extensions[PROXY_EXTENSION] = self._label
+        return await self._pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Close the pool."""
+        await self._pool.aclose()
 
 
 class _Routes:
@@ -98,6 +138,8 @@ class _Routes:
 class ProxyRoutes(_Routes, httpx.BaseTransport):
     """The sync pool when the environment names proxies: each request through its proxy, or direct."""
 
+    through = ThroughProxy
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         transport: httpx.BaseTransport = self._for(request.url)
         return transport.handle_request(request)
@@ -110,6 +152,8 @@ class ProxyRoutes(_Routes, httpx.BaseTransport):
 
 class AsyncProxyRoutes(_Routes, httpx.AsyncBaseTransport):
     """The async twin of ``ProxyRoutes``."""
+
+    through = AsyncThroughProxy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         transport: httpx.AsyncBaseTransport = self._for(request.url)

@@ -20,7 +20,10 @@ from eigenpal_ext._limits import DeadlineExceeded
 from eigenpal_ext._redaction import clean, redact, secrets_of
 from eigenpal_ext._retry import NOT_SENT_ERRORS
 
-__all__ = ["error_from_transport", "exception_request", "host_and_port"]
+__all__ = ["PROXY_EXTENSION", "error_from_transport", "exception_request", "host_and_port"]
+
+PROXY_EXTENSION: Final = "eigenpal_ext.proxy"
+"""The request extension naming the proxy (``host:port``) a request was sent through (set by ``_proxies``)."""
 
 _TIMEOUT_PHASES: Final[tuple[tuple[type[httpx.TimeoutException], str], ...]] = (
     (httpx.ConnectTimeout, "connect"),
@@ -36,7 +39,7 @@ _TRANSPORT_SUMMARIES: Final[tuple[tuple[type[httpx.TransportError], str], ...]] 
     (httpx.ReadError, "connection dropped while reading the response from {host}"),
     (httpx.WriteError, "connection dropped while sending the request to {host}"),
     (httpx.CloseError, "error while closing the connection to {host}"),
-    (httpx.ProxyError, "could not reach {host} through the configured proxy"),
+    (httpx.ProxyError, "could not reach {host} through {proxy}"),
     (httpx.UnsupportedProtocol, "unsupported URL scheme: base_url must start with http:// or https://"),
     (httpx.LocalProtocolError, "could not send a valid HTTP request to {host}"),
     (httpx.NetworkError, "network error talking to {host}"),
@@ -57,6 +60,9 @@ def error_from_transport(
     """
     request = exception_request(exc)
     host = host_and_port(request.url) if request is not None and request.url.host else "the server"
+    proxy = request.extensions.get(PROXY_EXTENSION) if request is not None else None
+    if isinstance(proxy, str) and not isinstance(exc, httpx.ProxyError):
+        host = f"{host} through the proxy {proxy}"  # which proxy: the failure may be the proxy's
     if request_sent is None and isinstance(exc, DeadlineExceeded):
         request_sent = exc.request_sent
     sent = request_sent if request_sent is not None else not isinstance(exc, NOT_SENT_ERRORS)
@@ -78,7 +84,7 @@ def error_from_transport(
         # httpx's own text ("[Errno 111] Connection refused", "Name or service not known") tells refused from DNS.
         detail = clean(str(exc))
         cause = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-        text = f"{_transport_summary(exc, host)} ({cause})"
+        text = f"{_transport_summary(exc, host, proxy if isinstance(proxy, str) else None)} ({cause})"
 
     if execution_may_exist and execution_id is None:
         text = f"{text}; the run request was sent, so an execution may exist whose id was never received"
@@ -116,11 +122,11 @@ def _timeout_text(phase: str | None, host: str, seconds: float | None) -> str:
     return f"request timed out talking to {host}"
 
 
-def _transport_summary(exc: httpx.TransportError, host: str) -> str:
+def _transport_summary(exc: httpx.TransportError, host: str, proxy: str | None) -> str:
     template = next(
         (text for kind, text in _TRANSPORT_SUMMARIES if isinstance(exc, kind)), "transport error with {host}"
     )
-    return template.format(host=host)
+    return template.format(host=host, proxy="the configured proxy" if proxy is None else f"the proxy {proxy}")
 
 
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from eigenpal_ext import AsyncEigenpalClient, EigenpalClient, EigenpalRequestTimeoutError
+from eigenpal_ext import AsyncEigenpalClient, EigenpalClient, EigenpalConnectionError, EigenpalRequestTimeoutError
 from eigenpal_ext.testing import LocalEigenpalServer
 from tests.e2e.forwarding_proxy import ForwardingProxy
 
@@ -134,6 +134,21 @@ def test_the_request_deadline_holds_through_a_stalled_proxy(server: LocalEigenpa
             client.workflows.get("echo")
         assert raised.value.timeout_seconds == 1
         assert 1 <= len(stalled.seen) <= 2  # the deadline covers the retries too
+
+
+def test_a_proxy_that_is_not_there_is_named_in_the_error(server: LocalEigenpalServer) -> None:
+    with ForwardingProxy() as gone:
+        url = gone.url
+    where = url.removeprefix("http://")
+    with (
+        _client(server, proxy=url.replace("http://", "http://user:secret@"), max_retries=0) as client,
+        pytest.raises(EigenpalConnectionError) as raised,
+    ):
+        client.workflows.get("echo")
+    target = server.base_url.removeprefix("http://").split("/")[0]
+    assert raised.value.message.startswith(f"could not connect to {target} through the proxy {where} (ConnectError:")
+    assert "secret" not in str(raised.value)
+    assert "secret" not in repr(raised.value)
 
 
 @pytest.mark.parametrize("how", ["--proxy", "HTTP_PROXY"])

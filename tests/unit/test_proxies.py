@@ -15,6 +15,7 @@ import pytest
 
 from eigenpal_ext import ArgumentTypeError, ArgumentValueError, AsyncEigenpalClient, EigenpalClient
 from eigenpal_ext._proxies import ProxyRoutes, proxied_pool
+from eigenpal_ext._transport_errors import PROXY_EXTENSION, error_from_transport
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
                    "no_proxy")  # fmt: skip
@@ -62,9 +63,10 @@ def test_the_environments_proxies_route_each_request_as_httpx_does(monkeypatch: 
     assert route(pool, "http://eigenpal.local:8080/api/v1/workflows") == "http://plain-proxy:8080"
     assert route(pool, "https://api.internal.example/v1/workflows") == "direct"
     assert route(pool, "http://127.0.0.1:8080/api/v1/workflows") == "direct"
+    made = [getattr(transport, "_pool", transport) for transport in pool._all()]  # under ThroughProxy
     pool.close()
-    assert all(transport.closed for transport in pool._all())
-    assert len(pool._all()) == 3  # direct, and one pool per proxy
+    assert all(transport.closed for transport in made)
+    assert len(made) == 3  # direct, and one pool per proxy
 
 
 def test_no_proxy_star_and_trust_env_false_turn_the_environment_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,6 +81,42 @@ def test_a_given_proxy_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("NO_PROXY", "studio.eigenpal.com")
     pool = proxied_pool({"proxy": "http://given:3128"}, Named, ProxyRoutes)
     assert route(pool, "https://studio.eigenpal.com/api/v1/workflows") == "http://given:3128"
+
+
+def test_a_request_through_a_proxy_is_marked_with_the_proxys_host_and_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://user:secret@env-proxy:3128")
+    monkeypatch.setenv("NO_PROXY", "direct.example")
+    pool = proxied_pool({}, Named, ProxyRoutes)
+    through = httpx.Request("GET", "http://eigenpal.local/api/v1/workflows")
+    pool.handle_request(through)
+    assert through.extensions[PROXY_EXTENSION] == "env-proxy:3128"  # no credentials, no scheme
+    direct = httpx.Request("GET", "http://direct.example/api/v1/workflows")
+    pool.handle_request(direct)
+    assert PROXY_EXTENSION not in direct.extensions
+    given = proxied_pool({"proxy": httpx.Proxy("http://given.example")}, Named, ProxyRoutes)
+    request = httpx.Request("GET", "https://studio.eigenpal.com/api/v1/workflows")
+    given.handle_request(request)
+    assert request.extensions[PROXY_EXTENSION] == "given.example:80"
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (httpx.ConnectError("[Errno 111] Connection refused"),
+         "could not connect to studio.eigenpal.com:443 through the proxy proxy.example:3128 (ConnectError: "),
+        (httpx.ProxyError("407 Proxy Authentication Required"),
+         "could not reach studio.eigenpal.com:443 through the proxy proxy.example:3128 (ProxyError: 407"),
+        (httpx.ReadError("reset"),
+         "connection dropped while reading the response from studio.eigenpal.com:443 through the proxy proxy.example"),
+    ],
+)  # fmt: skip
+def test_a_transport_error_through_a_proxy_names_the_proxy(error: httpx.TransportError, message: str) -> None:
+    request = httpx.Request("GET", "https://studio.eigenpal.com/api/v1/workflows")
+    request.extensions[PROXY_EXTENSION] = "proxy.example:3128"
+    error.request = request
+    assert error_from_transport(error).message.startswith(message)
+    error.request = httpx.Request("GET", "https://studio.eigenpal.com/api/v1/workflows")
+    assert "through the proxy proxy.example" not in error_from_transport(error).message
 
 
 @pytest.mark.parametrize("client_class", [EigenpalClient, AsyncEigenpalClient])
