@@ -6,12 +6,16 @@ the exit code comes back. What gets printed is ``_render``'s (tables, JSON, the 
 ``_progress``'s (the ``--wait`` line); the run inputs are read by ``_inputs``, and ``_exits`` holds the codes.
 ``eigenpal runs ...`` (``_runs``) is the runs API through ``client.runs``, on the same waiting, Ctrl-C and exit
 code handling as ``run`` and ``executions wait``.
+``eigenpal batch`` (its inputs, live line and summary) is ``_batch``.
 
     eigenpal workflows list [--search S] [--name N] [--kind workflow|block] [--limit N] [--offset N] [--all]
     eigenpal workflows get WORKFLOW
     eigenpal workflows versions WORKFLOW [--limit N] [--offset N]
     eigenpal run WORKFLOW [-i KEY=TEXT|KEY:=JSON|KEY=@FILE ...] [--input-json JSON] [--workflow-version V]
                  [--wait [--timeout S] [--poll-interval S] [--cancel-on-timeout] [--cancel-on-interrupt]]
+    eigenpal batch WORKFLOW FILE... --field NAME [-i KEY=VALUE ...] --journal PATH --output PATH
+                 [--concurrency N] [--resend-unknown] [--shard I/N] [--timeout S] [--poll-interval S]
+    eigenpal batch WORKFLOW --inputs FILE.jsonl [-i KEY=VALUE ...] --journal PATH --output PATH [...]
     eigenpal executions get EXECUTION_ID [--steps]
     eigenpal executions list WORKFLOW [--status S[,S...]] [--from EXPR] [--to EXPR] [--example-id ID]
                  [--limit N] [--offset N] [--all]
@@ -46,16 +50,18 @@ With ``--json``, a wait that times out or is interrupted still prints one JSON o
 
 Exit codes:
 
-    0    success; for --wait / executions wait / runs wait: the execution (run) completed
-    1    the execution failed (or an unexpected internal error)
+    0    success; for --wait / executions wait / runs wait: the execution (run) completed; for batch: every
+         input completed
+    1    the execution failed (or an unexpected internal error); for batch: an input did not complete
     2    usage error: bad arguments, an input file that is missing, not a regular file or changed while
-         it was uploaded, no API key
+         it was uploaded, no API key, a batch journal that cannot be used
     3    the execution was cancelled
     4    the execution was rejected (a review step said no)
     5    timeout: the wait passed --timeout (the execution id and last status are printed), or a request timed out
     6    API error: the server answered with an error (HTTP status and request id are printed)
     7    connection error: the server could not be reached
-    130  interrupted (Ctrl-C); the execution id is printed, and the execution cancelled if asked
+    130  interrupted (Ctrl-C); the execution id is printed, and the execution cancelled if asked (batch: run
+         the same command again to resume)
     141  stdout was closed early (``eigenpal ... | head``)
 """
 

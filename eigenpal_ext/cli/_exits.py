@@ -9,6 +9,7 @@ from eigenpal_ext._errors import (
     EigenpalConnectionError,
     EigenpalError,
     EigenpalFileChangedError,
+    EigenpalJournalError,
     EigenpalTimeoutError,
 )
 
@@ -53,6 +54,7 @@ _ERROR_EXIT_CODES: tuple[tuple[type[BaseException] | tuple[type[BaseException], 
     (EigenpalTimeoutError, ExitCode.TIMEOUT),
     (EigenpalConnectionError, ExitCode.CONNECTION_ERROR),
     (EigenpalFileChangedError, ExitCode.USAGE),
+    (EigenpalJournalError, ExitCode.USAGE),  # a batch journal that cannot be used: nothing was sent
     (EigenpalError, ExitCode.API_ERROR),  # EigenpalAPIError and anything the tree grows later
     ((UsageError, ValueError, TypeError, FileNotFoundError, PermissionError), ExitCode.USAGE),
 )

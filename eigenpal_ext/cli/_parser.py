@@ -10,12 +10,15 @@ import argparse
 import math
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from eigenpal_ext import __version__, _config
+from eigenpal_ext._batch_inputs import parse_shard
 from eigenpal_ext._checks import check_int
 from eigenpal_ext._config import MAX_PAGE_SIZE
 from eigenpal_ext._errors import ArgumentValueError
+from eigenpal_ext.cli._batch import batch
 from eigenpal_ext.cli._commands import (
     executions_cancel,
     executions_get,
@@ -26,10 +29,14 @@ from eigenpal_ext.cli._commands import (
     workflows_list,
     workflows_versions,
 )
+from eigenpal_ext.cli._inputs import INPUT_FORMS
 from eigenpal_ext.cli._runs import runs_cancel, runs_events, runs_get, runs_list, runs_start, runs_steps, runs_wait
 from eigenpal_ext.dates import resolve_date
 
 PROG = "eigenpal"
+# The most inputs ``eigenpal batch --concurrency`` keeps in flight: far above what one API key is allowed to run
+# at once, low enough that a typo (--concurrency 8000) is caught instead of opening thousands of threads.
+MAX_BATCH_CONCURRENCY = 256
 
 
 def _positive_seconds(text: str) -> float:
@@ -76,6 +83,18 @@ def _bounded_int(text: str, minimum: int, maximum: int | None) -> int:
         return check_int(value, "value", minimum=minimum, maximum=maximum)
     except ArgumentValueError as error:
         raise argparse.ArgumentTypeError(error.reason) from None
+
+
+def _concurrency(text: str) -> int:
+    return _bounded_int(text, 1, MAX_BATCH_CONCURRENCY)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """``--shard I/N``, 0-based."""
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -245,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug, e.g. extract-invoice")
     _start_options(run, "execution")
 
+    _batch_options(add(commands, "batch", batch, "run a workflow over many files (or a JSON Lines file of inputs), "
+                       "resumable from a journal"))  # fmt: skip
+
     executions = commands.add_parser("executions", help="get, list, cancel and wait for executions")
     _global_options(executions, suppress=True)
     execution_commands = executions.add_subparsers(dest="executions_command", required=True, metavar="COMMAND")
@@ -321,3 +343,36 @@ def _runs_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -
     steps.add_argument("run_id", metavar="RUN_ID")
     events = add(run_commands, "events", runs_events, "show a run's lifecycle events, oldest first")
     events.add_argument("run_id", metavar="RUN_ID")
+
+
+def _batch_options(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``eigenpal batch`` (usage and behaviour: ``_batch``)."""
+    parser.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug, e.g. extract-invoice")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="a file, or a folder of files (one input each)")
+    parser.add_argument("--field", metavar="NAME", help="the input each FILE is uploaded as (e.g. contract_document)")
+    parser.add_argument("--inputs", metavar="FILE.jsonl", type=Path, help="one JSON input object per line")
+    parser.add_argument(
+        "-i", "--input", dest="inputs_shared", action="append", default=[], metavar="KEY=VALUE",
+        help=f"an input given to every run: {INPUT_FORMS} (repeatable)",
+    )  # fmt: skip
+    parser.add_argument("--journal", required=True, type=Path, metavar="PATH", help="the journal (on a local disk)")
+    parser.add_argument("--output", required=True, type=Path, metavar="PATH", help="results, one JSON line per input")
+    parser.add_argument(
+        "--concurrency", type=_concurrency, default=8, metavar="N",
+        help=f"inputs in flight, 1..{MAX_BATCH_CONCURRENCY} (default: 8)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--resend-unknown", action="store_true",
+        help="send again inputs whose run was sent but whose execution id never arrived (may duplicate them)",
+    )  # fmt: skip
+    parser.add_argument("--shard", type=_shard, metavar="I/N", help="run only shard I of N (0-based), by input key")
+    parser.add_argument(
+        "--timeout", type=_positive_seconds, default=None, metavar="S",
+        help=f"give up on an input after S seconds (default: {_config.DEFAULT_WAIT_TIMEOUT_SECONDS:g})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--poll-interval", type=_positive_seconds, default=None, metavar="S",
+        help=f"longest delay between polls (default: {_config.DEFAULT_POLL_INTERVAL_SECONDS:g})",
+    )  # fmt: skip
+    parser.add_argument("--workflow-version", metavar="V", help="version tag, version id (wfh_...) or latest")
+    parser.add_argument("--cancel-on-interrupt", action="store_true", help="on Ctrl-C cancel the running executions")

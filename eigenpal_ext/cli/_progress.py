@@ -133,13 +133,18 @@ class Progress:
     def line(self, *, spin: bool) -> str:
         """The live line's text (without the ``\\r`` and clear sequence), cut to the terminal's width."""
         parts = [self._spinner[self._frame % len(self._spinner)]] if spin else []
-        parts.append(printable(self._subject))
-        if self._status is not None:
-            parts.append(printable(self._status))
-        parts.append(format_elapsed(self.elapsed))
+        parts.append(self.describe())
         text = " ".join(parts)
         # A line wider than the terminal wraps, and "\r" then redraws only its last row.
         return text[: self._columns - 1] if self._columns > 1 else text
+
+    def describe(self) -> str:
+        """What the line says after the spinner: the execution, its status and the elapsed time."""
+        parts = [printable(self._subject)]
+        if self._status is not None:
+            parts.append(printable(self._status))
+        parts.append(format_elapsed(self.elapsed))
+        return " ".join(parts)
 
     def _run_ticker(self) -> None:
         while not self._stop.wait(TICK_SECONDS):

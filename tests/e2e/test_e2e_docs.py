@@ -89,6 +89,7 @@ EXPECTED_OUTPUT: dict[str, list[str]] = {
     "docs/guides/batches.md": [
         r"invoice-0\.pdf INV-2026-0042",
         r"\b5 lines",
+        r"\b3\n",  # the second run of the same command: three lines, rewritten from the journal
         r"completed \{'customer': 'ACME'\}",
         r"6 completed of 6 in \(\d, \d, \d\)",
         r"completed \{'customer': 'Globex'\} \['eigenpal_ext_batch', 'eigenpal_ext_input', 'team'\]",
