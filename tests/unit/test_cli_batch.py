@@ -1,9 +1,12 @@
 """``eigenpal batch`` without a server: usage errors (exit 2, before anything is sent), the inputs it builds
-from files, folders and JSON Lines, the progress line (live on a terminal only) and the exit codes."""
+from files, folders and JSON Lines, the progress line (live on a terminal only), and whole batches on a fake API:
+one output line per input, the same command again sends nothing and rewrites the output, exit 1 when an input
+did not complete (and a rerun sends only that one), ``--shard`` splitting the inputs."""
 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from eigenpal_ext._journal import BatchIdentity, Journal
 from eigenpal_ext.cli import ExitCode, UsageError, exit_code_for_error, main
 from eigenpal_ext.cli._batch import BatchProgress, batch_files, count_json_lines, json_line_inputs, progress_text
 from tests.support import run_cli
+from tests.unit.test_batch import BatchApi
 
 
 def nothing_may_be_sent(request: httpx.Request) -> httpx.Response:
@@ -154,3 +158,65 @@ def test_the_help_shows_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["batch", "--help"]) == ExitCode.OK
     shown = capsys.readouterr().out
     assert all(option in shown for option in ("--field", "--inputs", "--journal", "--resend-unknown", "--shard"))
+
+
+# --- whole batches on a fake API (each run answer already terminal: one request per input) ----------------------
+
+
+def rows(tmp_path: Path, count: int) -> Path:
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text("".join(f'{{"n": {number}}}\n' for number in range(count)))
+    return lines
+
+
+def batch_argv(tmp_path: Path, name: str, *extra: str) -> list[str]:
+    return ["batch", "echo", "--inputs", str(tmp_path / "rows.jsonl"), "--journal", str(tmp_path / f"{name}.journal"),
+            "--output", str(tmp_path / f"{name}.jsonl"), *extra]  # fmt: skip
+
+
+def lines_of(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_a_batch_writes_one_line_per_input_and_the_same_command_again_sends_nothing(tmp_path: Path) -> None:
+    rows(tmp_path, 5)
+    api = BatchApi(polls_to_finish=0)
+    first = run_cli(["--json", *batch_argv(tmp_path, "out", "-i", "lang=en")], api)
+    assert first.code == ExitCode.OK, first.err
+    lines = lines_of(tmp_path / "out.jsonl")
+    assert sorted(line["result"]["echo"]["n"] for line in lines) == [0, 1, 2, 3, 4]
+    assert all(line["status"] == "completed" and line["result"]["echo"]["lang"] == "en" for line in lines)
+    summary = json.loads(first.out)
+    assert (summary["inputs"], summary["completed"], summary["failed"], summary["resumed"]) == (5, 5, 0, 0)
+    assert "5 inputs: 5 completed, 0 did not" in first.err
+    again = run_cli(batch_argv(tmp_path, "out", "-i", "lang=en"), api)
+    assert again.code == ExitCode.OK, again.err
+    assert len(api.runs) == 5  # nothing sent: every input is finished in the journal
+    assert "5 finished in an earlier run" in again.err
+    assert sorted(map(json.dumps, lines_of(tmp_path / "out.jsonl"))) == sorted(map(json.dumps, lines))  # the export
+
+
+def test_an_input_that_did_not_complete_exits_1_and_a_rerun_sends_it_again(tmp_path: Path) -> None:
+    rows(tmp_path, 3)
+    api = BatchApi(polls_to_finish=0)
+    api.refuse[1] = httpx.Response(400, json={"issues": [{"field": "input", "message": "bad"}]})
+    first = run_cli(batch_argv(tmp_path, "out", "--concurrency", "1"), api)
+    assert first.code == ExitCode.FAILED, first.err
+    assert "3 inputs: 2 completed, 1 did not (1 error)" in first.err
+    again = run_cli(batch_argv(tmp_path, "out", "--concurrency", "1"), api)
+    assert again.code == ExitCode.OK, again.err
+    assert len(api.runs) == 4  # only the refused input, which created nothing, was sent again
+    assert [line["status"] for line in lines_of(tmp_path / "out.jsonl")] == ["completed"] * 3
+
+
+def test_the_shards_of_a_batch_run_each_input_once(tmp_path: Path) -> None:
+    rows(tmp_path, 8)
+    api = BatchApi(polls_to_finish=0)
+    for index in (0, 1):
+        done = run_cli(batch_argv(tmp_path, f"shard{index}", "--shard", f"{index}/2"), api)
+        assert done.code == ExitCode.OK, done.err
+    shards = [{line["result"]["echo"]["n"] for line in lines_of(tmp_path / f"shard{i}.jsonl")} for i in (0, 1)]
+    assert all(shards)  # each shard got some inputs
+    assert not shards[0] & shards[1]
+    assert shards[0] | shards[1] == set(range(8))
+    assert len(api.runs) == 8
