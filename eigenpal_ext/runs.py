@@ -86,13 +86,15 @@ def _filters(**given: Any) -> RunFilters:
 
 
 def _batch_settings(resource: _RunsBase, target: str, *, metadata: Mapping[str, Any] | None, version: str | None,
-                    overrides: Mapping[str, Any] | None, poll_interval_seconds: float, timeout_seconds: float,
-                    **given: Any) -> BatchSettings:  # fmt: skip
+                    overrides: Mapping[str, Any] | None, trigger: str | RunTrigger | None,
+                    poll_interval_seconds: float, timeout_seconds: float, **given: Any) -> BatchSettings:  # fmt: skip
     """A runs batch's checked settings: its surface (``_batch_surface.RunsSurface``) and the engine's own."""
     from eigenpal_ext._batch import batch_settings  # noqa: PLC0415 - loaded on first use
     from eigenpal_ext._batch_surface import RunsSurface, tagged_metadata  # noqa: PLC0415
 
-    template = RunStart.of(target, None, version=version, overrides=overrides, metadata=tagged_metadata(metadata))
+    template = RunStart.of(
+        target, None, version=version, overrides=overrides, metadata=tagged_metadata(metadata), trigger=trigger
+    )
     surface = RunsSurface(template, max_bytes=resource._max_bytes, origin=resource._origin)
     wait = WaitOptions(poll_interval_seconds, timeout_seconds)
     return batch_settings(surface, wait=wait, **given)
@@ -260,6 +262,7 @@ class Runs(_RunsBase):
         version: str | None = None,
         overrides: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
         poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         resend_unknown: bool = False,
@@ -310,6 +313,8 @@ class Runs(_RunsBase):
             version: A release or git ref to run, for every input (or ``target@version``).
             overrides: Step overrides, for every input.
             metadata: Your own JSON data stored with every run, beside the batch's two tags.
+            trigger: Sent as ``X-Eigenpal-Trigger`` (``api`` when omitted; the ``eigenpal`` command sends
+                ``cli``).
             poll_interval_seconds: The longest delay between two polls of one run.
             timeout_seconds: The deadline of each input (its start and its wait).
             resend_unknown: Send an unknown input again when no run carrying its tags was found (a duplicate
@@ -333,7 +338,7 @@ class Runs(_RunsBase):
         from eigenpal_ext._batch_run import BatchRun  # noqa: PLC0415 - loaded on first use
 
         settings = _batch_settings(self, target, journal=journal, output=output, concurrency=concurrency,
-                                   version=version, overrides=overrides, metadata=metadata,
+                                   version=version, overrides=overrides, metadata=metadata, trigger=trigger,
                                    poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds,
                                    resend_unknown=resend_unknown, shard=shard,
                                    cancel_on_interrupt=cancel_on_interrupt)  # fmt: skip
@@ -635,6 +640,7 @@ class AsyncRuns(_RunsBase):
         version: str | None = None,
         overrides: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
+        trigger: str | RunTrigger | None = None,
         poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
         timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
         resend_unknown: bool = False,
@@ -655,6 +661,8 @@ class AsyncRuns(_RunsBase):
             version: A release or git ref to run, for every input.
             overrides: Step overrides, for every input.
             metadata: Your own JSON data stored with every run, beside the batch's two tags.
+            trigger: Sent as ``X-Eigenpal-Trigger`` (``api`` when omitted; the ``eigenpal`` command sends
+                ``cli``).
             poll_interval_seconds: The longest delay between two polls of one run.
             timeout_seconds: The deadline of each input.
             resend_unknown: Send an unknown input again when no run carrying its tags was found.
@@ -671,7 +679,7 @@ class AsyncRuns(_RunsBase):
         from eigenpal_ext._batch_run import AsyncBatchRun  # noqa: PLC0415 - loaded on first use
 
         settings = _batch_settings(self, target, journal=journal, output=output, concurrency=concurrency,
-                                   version=version, overrides=overrides, metadata=metadata,
+                                   version=version, overrides=overrides, metadata=metadata, trigger=trigger,
                                    poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds,
                                    resend_unknown=resend_unknown, shard=shard,
                                    cancel_on_interrupt=cancel_on_interrupt)  # fmt: skip

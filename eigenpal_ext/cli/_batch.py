@@ -4,11 +4,14 @@
                    [--concurrency N] [--resend-unknown] [--shard I/N] [--timeout S] [--poll-interval S]
                    [--workflow-version V] [--cancel-on-interrupt]
     eigenpal batch WORKFLOW --inputs FILE.jsonl [-i KEY=VALUE ...] --journal PATH --output PATH [...]
+    eigenpal batch --runs TARGET FILE... --field NAME --journal PATH --output PATH [...]   (or --inputs)
 
 Each FILE is one input (its path under ``--field``, plus the ``-i`` values); a FILE that is a folder stands for
 the files directly in it, sorted by name (hidden ones left out). With ``--inputs``, each line of the file is
-one input (a JSON object; ``-i`` values win per key). This is ``client.workflows.executions.run_batch`` with
-a journal and an output file: the output (JSON Lines, one line per input) is written as the outcomes arrive,
+one input (a JSON object; ``-i`` values win per key). This is ``client.workflows.executions.run_batch`` (with
+``--runs``: ``client.runs.run_batch`` on a target such as ``workflows.extract-invoice``, whose unknown inputs
+are looked for on the server instead of being sent again) with a journal and an output file: the output
+(JSON Lines, one line per input) is written as the outcomes arrive,
 and running the same command again resumes the batch from its journal, sending nothing for finished inputs
 (on a finished journal it only rewrites the output: that is the export).
 
@@ -173,7 +176,7 @@ def batch(args: argparse.Namespace, client: EigenpalClient, console: Console) ->
         options["timeout_seconds"] = args.timeout
     if args.poll_interval is not None:
         options["poll_interval_seconds"] = args.poll_interval
-    run = client.workflows.executions.run_batch(args.workflow, inputs, **options)
+    run = (client.runs if args.runs else client.workflows.executions).run_batch(args.workflow, inputs, **options)
     summary = _Summary()
     # A shard's share of the inputs is known only as they are read: no total, no time left.
     shown_total = None if args.shard is not None else total

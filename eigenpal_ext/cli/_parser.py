@@ -347,8 +347,16 @@ def _runs_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -
 
 def _batch_options(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``eigenpal batch`` (usage and behaviour: ``_batch``)."""
-    parser.add_argument("workflow", metavar="WORKFLOW", help="workflow id or slug, e.g. extract-invoice")
+    parser.add_argument(
+        "workflow", metavar="WORKFLOW",
+        help="workflow id or slug, e.g. extract-invoice (with --runs: a target, e.g. workflows.extract-invoice)",
+    )  # fmt: skip
     parser.add_argument("files", nargs="*", metavar="FILE", help="a file, or a folder of files (one input each)")
+    parser.add_argument(
+        "--runs", action="store_true",
+        help="run on the runs API: WORKFLOW is a target (workflows.<slug>); each run is tagged in its metadata, and "
+        "a run whose id never arrived is found again by listing instead of being sent again",
+    )  # fmt: skip
     parser.add_argument("--field", metavar="NAME", help="the input each FILE is uploaded as (e.g. contract_document)")
     parser.add_argument("--inputs", metavar="FILE.jsonl", type=Path, help="one JSON input object per line")
     parser.add_argument(

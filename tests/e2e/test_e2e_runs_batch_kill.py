@@ -141,3 +141,20 @@ def test_a_runs_batch_killed_at_seeded_moments_makes_exactly_one_run_per_input(
     assert {line["key"] for line in lines} == set(per_input)
     assert all(line["status"] == "completed" for line in lines)
     assert {line["executionId"] for line in lines} == {execution.id for execution in runs}
+
+
+def test_eigenpal_batch_runs_on_the_command_line(server: LocalEigenpalServer, tmp_path: Path) -> None:
+    rows, journal, output = tmp_path / "rows.jsonl", tmp_path / "cli.journal", tmp_path / "cli.jsonl"
+    rows.write_text("".join(f'{{"n": {number}}}\n' for number in range(3)))
+    command = [sys.executable, "-m", "eigenpal_ext", "batch", "--runs", "workflows.echo", "--inputs", str(rows),
+               "--journal", str(journal), "--output", str(output), "--poll-interval", "0.2"]  # fmt: skip
+    env = environment(server.base_url, server.api_key)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=RUN_BOUND_SECONDS, check=False)
+    assert done.returncode == 0, done.stderr
+    batch_id, states = journal_state(journal)
+    assert states == {"finished": 3}
+    runs = [e for e in server.store.all_executions() if (e.metadata or {}).get(TAG_BATCH) == batch_id]
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    assert sorted(line["result"]["n"] for line in lines) == [0, 1, 2]
+    assert {line["executionId"] for line in lines} == {run.id for run in runs}
+    assert {run.metadata[TAG_INPUT] for run in runs} == {line["key"] for line in lines}

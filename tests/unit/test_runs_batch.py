@@ -20,6 +20,8 @@ import pytest
 
 from eigenpal_ext import ArgumentValueError, EigenpalJournalError, Failed, Succeeded
 from eigenpal_ext._batch_surface import TAG_BATCH, TAG_INPUT
+from eigenpal_ext.cli import ExitCode
+from tests.support import run_cli
 from tests.unit.conftest import ClientFactory
 
 CREATED = "2026-12-07T10:00:00Z"
@@ -43,6 +45,7 @@ class RunsApi:
         self.lose_answers = False
         self.list_fails = False
         self.lists = 0
+        self.triggers: list[str | None] = []
 
     def add(self, metadata: dict[str, Any], args: Any = None, slug: str = "echo", created: str = CREATED) -> str:
         run_id = f"run_{next(self.numbers)}"
@@ -66,6 +69,7 @@ class RunsApi:
             if request.method == "POST" and path.endswith("/runs"):
                 sent = json.loads(request.content)
                 self.starts.append(sent)
+                self.triggers.append(request.headers.get("X-Eigenpal-Trigger"))
                 run_id = self.add(sent.get("metadata"), sent.get("input"), sent["target"].partition(".")[2])
                 if self.lose_answers:
                     raise httpx.ReadError("connection reset after the request was sent", request=request)
@@ -221,3 +225,23 @@ def test_a_journal_of_the_executions_batch_is_refused(any_client: ClientFactory,
     list(client.runs.run_batch("workflows.echo", [{"n": 1}], journal=journal))
     with pytest.raises(EigenpalJournalError, match="belongs to another batch"):
         list(client.workflows.executions.run_batch("echo", [{"n": 1}], journal=journal))
+
+
+def test_eigenpal_batch_runs_reconciles_on_the_command_line(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(f'{{"n": {number}}}\n' for number in range(3)))
+    argv = ["batch", "--runs", "workflows.echo", "--inputs", str(rows), "--journal", str(tmp_path / "j"),
+            "--output", str(tmp_path / "out.jsonl")]  # fmt: skip
+    api = RunsApi()
+    api.lose_answers, api.visible = True, False
+    first = run_cli(argv, api)
+    assert first.code == ExitCode.FAILED
+    assert "3 inputs: 0 completed, 3 did not (3 unknown)" in first.err
+    assert api.triggers == ["cli"] * 3
+    api.lose_answers, api.visible = False, True
+    again = run_cli(argv, api)
+    assert again.code == ExitCode.OK, again.err
+    assert len(api.starts) == 3  # adopted, not sent again
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert sorted(line["result"]["n"] for line in lines) == [0, 1, 2]
+    assert {line["executionId"] for line in lines} == set(api.runs)
