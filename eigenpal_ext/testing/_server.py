@@ -56,6 +56,7 @@ class ClientOptions(TypedDict, total=False):
     sleep: Callable[[float], None]
     clock: Callable[[], float]
     multipart_max_bytes: int | None | Literal["env"]
+    proxy: str | httpx.URL | httpx.Proxy | None
 
 
 class AsyncClientOptions(TypedDict, total=False):
@@ -71,6 +72,7 @@ class AsyncClientOptions(TypedDict, total=False):
     sleep: Callable[[float], Awaitable[None]]
     clock: Callable[[], float]
     multipart_max_bytes: int | None | Literal["env"]
+    proxy: str | httpx.URL | httpx.Proxy | None
 
 
 def _delays(values: Iterable[float]) -> tuple[float, ...]:
