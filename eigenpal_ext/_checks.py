@@ -105,18 +105,21 @@ def check_callable(value: object, argument: str, *, what: str = "a function") ->
         raise ArgumentTypeError(argument, f"must be {what} (or None), got {type(value).__name__}")
 
 
-def check_sync_callback(value: object, argument: str, *, what: str = "a function") -> None:
-    """A callback of the sync client: None or a callable that is not a coroutine function (``async def``).
+def check_sync_callback(value: object, argument: str, *, what: str = "a function", async_awaits: bool = True) -> None:
+    """A function that is called and never awaited: None or a callable that is not a coroutine function
+    (``async def``); ``async_awaits``: whether the async client would await it (the callbacks and ``sleep``; not
+    ``clock``, which both clients only call).
 
-    The sync client calls its callbacks and cannot await what an ``async def`` returns: such a callback would
-    never run (its coroutine dropped unawaited), so it is refused before anything is sent.
+    An ``async def`` function called without awaiting returns a coroutine and does nothing: the callback would
+    never run, so it is refused before anything is sent.
     """
     check_callable(value, argument, what=what)
     if value is not None and is_coroutine_function(value):
+        advice = "or use AsyncEigenpalClient, which awaits it" if async_awaits else "it is called, never awaited"
         raise ArgumentTypeError(
             argument,
-            "is a coroutine function (async def), which the sync client cannot await: it would never run; pass a "
-            "plain function, or use AsyncEigenpalClient, which awaits it",
+            "is a coroutine function (async def), which this client cannot await: it would never run; pass a "
+            f"plain function ({advice})",
         )
 
 

@@ -165,7 +165,7 @@ class _ClientBase:
             check_callable(sleep, "sleep", what="a callable")
         else:
             check_sync_callback(sleep, "sleep", what="a callable")
-        check_callable(clock, "clock", what="a callable")
+        check_sync_callback(clock, "clock", what="a callable", async_awaits=False)
         check_max_response_bytes(max_response_bytes)
         settings = resolve_settings(
             api_key=api_key,

@@ -249,3 +249,17 @@ def test_the_sync_client_refuses_an_async_on_status_of_the_runs_waits_before_sen
         _refused(lambda: client.runs.wait("exec_1", on_status=_async_on_status), "on_status")
         _refused(lambda: client.runs.handle("exec_1").wait(on_status=_async_on_status), "on_status")
     assert api.requests == []
+
+
+@pytest.mark.parametrize("client_class", [EigenpalClient, AsyncEigenpalClient])
+def test_both_clients_refuse_an_async_clock(client_class: type[Any]) -> None:
+    """A clock is read, never awaited, by both clients: an ``async def`` one would break every deadline."""
+
+    async def clock() -> float:
+        return 0.0
+
+    with pytest.raises(ArgumentTypeError) as raised:
+        client_class(api_key="eig_test_x", clock=clock)
+    assert raised.value.argument == "clock"
+    assert raised.value.reason.startswith("is a coroutine function (async def)")
+    assert "it is called, never awaited" in raised.value.reason
