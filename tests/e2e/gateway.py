@@ -13,17 +13,26 @@ gets back. The policies are what sits in front of real deployments:
   upstream request goes on.
 
 ``requests`` records what the client sent (method, target with query, headers, body).
+
+For the batch kill tests: ``LateRunAnswers(seed, is_start)`` forwards a run start (the server creates the run)
+and holds its answer back a seeded random moment, and ``kill_after_some_runs`` SIGKILLs a batch command at a
+moment chosen by how many starts reached the server.
 """
 
 from __future__ import annotations
 
+import random
+import signal
+import subprocess
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from tests.e2e.hostile_server import Conn, HostileServer, RawRequest
+from tests.support import until
 
 Policy = Callable[[RawRequest, "Gateway"], httpx.Response | None]
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
@@ -99,3 +108,42 @@ def cut_when_idle(seconds: float) -> Policy:
         return answered[0]
 
     return policy
+
+
+def is_run_start(request: RawRequest) -> bool:
+    """A start on the runs API (``POST .../runs``)."""
+    return request.method == "POST" and request.path.rstrip("/").endswith("/runs")
+
+
+class LateRunAnswers:
+    """A gateway policy: a run reaches the server (which creates the execution or run), and its answer is held
+    back a seeded random 0..0.4 s before the client gets it. ``runs`` counts the starts forwarded;
+    ``is_start`` says which requests are starts (``is_run``: the v1 route; ``is_run_start``: the runs API)."""
+
+    def __init__(self, seed: int, is_start: Callable[[RawRequest], bool] = is_run) -> None:
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._is_start = is_start
+        self.runs = 0
+
+    def __call__(self, request: RawRequest, gateway: Gateway) -> httpx.Response:
+        answer = gateway.forward(request)
+        if self._is_start(request):
+            with self._lock:
+                self.runs += 1
+                delay = self._random.uniform(0.0, 0.4)
+            time.sleep(delay)
+        return answer
+
+
+def kill_after_some_runs(
+    command: list[str], env: dict[str, str], policy: LateRunAnswers, *, runs: int, then: float, bound: float = 60.0
+) -> None:
+    """Start the batch ``command``, and SIGKILL it ``then`` seconds after ``runs`` more starts reached the server
+    (or once it ended by itself; waiting at most ``bound`` seconds)."""
+    target = policy.runs + runs
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert until(lambda: policy.runs >= target or child.poll() is not None, timeout=bound)
+    time.sleep(then)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)

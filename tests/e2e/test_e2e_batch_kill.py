@@ -26,43 +26,21 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from eigenpal_ext.testing import LocalEigenpalServer, ServerConfig
-from tests.e2e.gateway import Gateway, is_run
-from tests.e2e.hostile_server import RawRequest
+from tests.e2e.gateway import Gateway, LateRunAnswers, kill_after_some_runs
 from tests.support import until
 
 FILES = 10
 SEEDS = (1, 2, 3)
 INTERRUPT_BOUND_SECONDS = 5.0  # the issue asks for 3 s; the bound leaves room for a loaded machine
 RUN_BOUND_SECONDS = 60.0
-
-
-class LateRunAnswers:
-    """A gateway policy: a run reaches the server (which creates the execution), and its answer is held back a
-    seeded random 0..0.4 s before the client gets it. ``runs`` counts the runs forwarded."""
-
-    def __init__(self, seed: int) -> None:
-        self._random = random.Random(seed)
-        self._lock = threading.Lock()
-        self.runs = 0
-
-    def __call__(self, request: RawRequest, gateway: Gateway) -> httpx.Response:
-        answer = gateway.forward(request)
-        if is_run(request):
-            with self._lock:
-                self.runs += 1
-                delay = self._random.uniform(0.0, 0.4)
-            time.sleep(delay)
-        return answer
 
 
 def documents(folder: Path, tag: str) -> list[Path]:
@@ -156,18 +134,6 @@ def test_a_batch_killed_at_seeded_moments_never_duplicates_an_execution(
                     assert line["status"] == "unknown", line
                     assert name in final.stderr  # listed, not silently resent
             assert final.returncode == (1 if unknown else 0)
-
-
-def kill_after_some_runs(
-    command: list[str], env: dict[str, str], policy: LateRunAnswers, *, runs: int, then: float
-) -> None:
-    """Start the batch, and SIGKILL it ``then`` seconds after ``runs`` more runs reached the server."""
-    target = policy.runs + runs
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert until(lambda: policy.runs >= target or child.poll() is not None, timeout=RUN_BOUND_SECONDS)
-    time.sleep(then)
-    child.send_signal(signal.SIGKILL)
-    child.wait(timeout=10)
 
 
 def executions_of_tag(server: LocalEigenpalServer, execution_id: str, tag: str) -> bool:

@@ -17,23 +17,17 @@ import collections
 import json
 import os
 import random
-import signal
 import sqlite3
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from eigenpal_ext._batch_surface import TAG_BATCH, TAG_INPUT
 from eigenpal_ext.testing import LocalEigenpalServer, ServerConfig
-from tests.e2e.gateway import Gateway
-from tests.e2e.hostile_server import RawRequest
-from tests.support import until
+from tests.e2e.gateway import Gateway, LateRunAnswers, is_run_start, kill_after_some_runs
 
 INPUTS = 10
 SEEDS = (1, 2)
@@ -57,25 +51,6 @@ sys.exit(1 if failed else 0)
 """.replace("{inputs}", str(INPUTS))
 
 
-class LateRunAnswers:
-    """A gateway policy: a run start reaches the server (which creates the run), and its answer is held back a
-    seeded random 0..0.4 s before the client gets it. ``starts`` counts the starts forwarded."""
-
-    def __init__(self, seed: int) -> None:
-        self._random = random.Random(seed)
-        self._lock = threading.Lock()
-        self.starts = 0
-
-    def __call__(self, request: RawRequest, gateway: Gateway) -> httpx.Response:
-        answer = gateway.forward(request)
-        if request.method == "POST" and request.path.rstrip("/").endswith("/runs"):
-            with self._lock:
-                self.starts += 1
-                delay = self._random.uniform(0.0, 0.4)
-            time.sleep(delay)
-        return answer
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalEigenpalServer]:
     with LocalEigenpalServer(ServerConfig(workers=8, idempotency_keys="ignore")) as local:
@@ -84,18 +59,6 @@ def server() -> Iterator[LocalEigenpalServer]:
 
 def environment(base_url: str, api_key: str) -> dict[str, str]:
     return {**os.environ, "EIGENPAL_BASE_URL": base_url, "EIGENPAL_API_KEY": api_key, "PYTHONUNBUFFERED": "1"}
-
-
-def kill_after_some_starts(
-    command: list[str], env: dict[str, str], policy: LateRunAnswers, *, starts: int, then: float
-) -> None:
-    """Start the batch, and SIGKILL it ``then`` seconds after ``starts`` more runs reached the server."""
-    target = policy.starts + starts
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert until(lambda: policy.starts >= target or child.poll() is not None, timeout=RUN_BOUND_SECONDS)
-    time.sleep(then)
-    child.send_signal(signal.SIGKILL)
-    child.wait(timeout=10)
 
 
 def journal_state(journal: Path) -> tuple[str, collections.Counter[str]]:
@@ -112,12 +75,12 @@ def test_a_runs_batch_killed_at_seeded_moments_makes_exactly_one_run_per_input(
     draw = random.Random(seed)
     journal, output = tmp_path / "runs.journal", tmp_path / "runs.jsonl"
     command = [sys.executable, "-c", BATCH, str(journal), str(output)]
-    policy = LateRunAnswers(seed)
+    policy = LateRunAnswers(seed, is_run_start)
     unknown_after_kills: collections.Counter[str] = collections.Counter()
     with Gateway(server.base_url, policy) as gateway:
         env = environment(gateway.base_url, server.api_key)
         for _ in range(seed):  # seed 1 is killed once, seed 2 twice
-            kill_after_some_starts(command, env, policy, starts=draw.randint(1, 5), then=draw.uniform(0.0, 0.3))
+            kill_after_some_runs(command, env, policy, runs=draw.randint(1, 5), then=draw.uniform(0.0, 0.3))
             unknown_after_kills += journal_state(journal)[1]
         final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=RUN_BOUND_SECONDS, check=False)
     batch_id, states = journal_state(journal)
@@ -129,14 +92,14 @@ def test_a_runs_batch_killed_at_seeded_moments_makes_exactly_one_run_per_input(
     per_input = collections.Counter(str(execution.metadata[TAG_INPUT]) for execution in runs)
     lines = [json.loads(line) for line in output.read_text().splitlines()]
     print(
-        f"seed {seed}: starts forwarded {policy.starts}, runs of the batch {len(runs)}, inputs left sent by the "
+        f"seed {seed}: starts forwarded {policy.runs}, runs of the batch {len(runs)}, inputs left sent by the "
         f"kills {unknown_after_kills['sent']}; final exit {final.returncode}: {final.stderr.strip()[-500:]}"
     )
     assert final.returncode == 0, final.stdout + final.stderr
     assert states == {"finished": INPUTS}
     assert len(per_input) == INPUTS
     assert set(per_input.values()) == {1}, per_input  # exactly one run per input
-    assert policy.starts == INPUTS  # nothing was sent twice (an unknown input was adopted, not resent)
+    assert policy.runs == INPUTS  # nothing was sent twice (an unknown input was adopted, not resent)
     assert len(lines) == INPUTS
     assert {line["key"] for line in lines} == set(per_input)
     assert all(line["status"] == "completed" for line in lines)
