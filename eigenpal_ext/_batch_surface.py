@@ -19,11 +19,13 @@ batch's id (``TAG_BATCH``, made when the journal was created and kept in it) and
 created from ``RECONCILE_MARGIN_SECONDS`` before the journal's sent time to that margin after now, reading
 each candidate's metadata (``GET /runs/{id}?expand=input``: the published list items carry no input), and
 adopting the run that carries this batch's id and this input's key. What was read of a run is kept for the
-batch, so several unknown inputs share the requests. Guaranteed: a run whose creation the server had
-committed when the list was read, created within the margin of this machine's clock, is found and adopted
-(never a second run for it). Not guaranteed: a run whose request reached the server but was not yet committed
-when the list was read is not seen; that input is then reported unknown (never silently sent again), and the
-next run of the batch looks again. A second run for one input is possible only when the caller opts in with
+batch, so several unknown inputs share the requests. A request sent less than ``RECONCILE_SETTLE_SECONDS``
+ago may still be on its way into the server (the process that sent it was killed a moment ago, or its
+answer was lost while the server was still creating the run), so its lookup first waits until the request
+is that old. Guaranteed: a run that the server committed within ``RECONCILE_SETTLE_SECONDS`` of its request
+being sent, created within the margin of this machine's clock, is found and adopted (never a second run for
+it). Not guaranteed: a run committed later than that is not seen; that input is then reported unknown (never
+silently sent again), and the next run of the batch looks again. A second run for one input is possible only when the caller opts in with
 ``resend_unknown=True``; if two runs ever carry one input's tags, the earliest is adopted and the others are
 logged.
 """
@@ -41,7 +43,7 @@ from eigenpal_api.types import Unset
 
 from eigenpal_ext._calls import RunRequest
 from eigenpal_ext._errors import ArgumentValueError, EigenpalError
-from eigenpal_ext._flow import Flow, Send
+from eigenpal_ext._flow import Flow, Send, Sleep
 from eigenpal_ext._journal import BatchIdentity
 from eigenpal_ext._logging import logger
 from eigenpal_ext._results import ExecutionResult, RunResult
@@ -57,6 +59,8 @@ TAG_INPUT: Final = "eigenpal_ext_input"
 """The ``metadata`` name of the input's key on each run of a runs batch."""
 RECONCILE_MARGIN_SECONDS: Final = 300.0
 """How far the listing window of a reconciliation reaches beyond the journal's sent time and now (clock skew)."""
+RECONCILE_SETTLE_SECONDS: Final = 10.0
+"""How old a run's request must be before its lookup can conclude that no run was created for it."""
 MAX_RECONCILE_PAGES: Final = 1000  # a server handing out cursors forever must not keep a batch listing
 
 
@@ -220,6 +224,12 @@ class RunsSurface:
         self, batch_id: str, input_key: str, sent_at: datetime.datetime | None, now: datetime.datetime
     ) -> Flow[str | None]:
         """The id of the run of this batch that carries ``input_key`` (see module), or None when none is seen."""
+        if sent_at is not None:
+            # A run whose request is younger than the settle time may not be visible yet: wait until it is that old.
+            unsettled = RECONCILE_SETTLE_SECONDS - (now - sent_at).total_seconds()
+            if unsettled > 0:
+                yield Sleep(min(unsettled, RECONCILE_SETTLE_SECONDS))
+                now += datetime.timedelta(seconds=unsettled)
         margin = datetime.timedelta(seconds=RECONCILE_MARGIN_SECONDS)
         after = (sent_at if sent_at is not None else now - datetime.timedelta(days=1)) - margin
         filters = RunFilters.of(type=RunType.WORKFLOW if self.template.target.kind == "workflows" else None,

@@ -282,10 +282,10 @@ class Runs(_RunsBase):
         one's metadata read (``get(id, expand="input")``), and the run carrying this batch's id and this input's
         key is adopted and waited for.
 
-        Guaranteed: a run the server had committed when the list was read (within 5 minutes of this machine's
+        The lookup waits until the input's request is 10 s old (it may still be on its way into the server).
+        Guaranteed: a run the server committed within those 10 s (created within 5 minutes of this machine's
         clock) is adopted, never run twice; resuming with the journal is exactly once for those. Not
-        guaranteed: a run whose request reached the server but was not yet visible when the list was read is
-        missed; that input is then reported as ``Failed(status="unknown")`` and stays unknown in the journal
+        guaranteed: a run committed later than that is missed; that input is then reported as ``Failed(status="unknown")`` and stays unknown in the journal
         (never silently sent again; the next run of the batch looks again). A duplicate is possible only with
         ``resend_unknown=True``, which sends an input that was looked for and not found.
 

@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from eigenpal_ext import ArgumentValueError, EigenpalJournalError, Failed, Succeeded
-from eigenpal_ext._batch_surface import TAG_BATCH, TAG_INPUT
+from eigenpal_ext._batch_surface import RECONCILE_SETTLE_SECONDS, TAG_BATCH, TAG_INPUT
 from eigenpal_ext.cli import ExitCode
-from tests.support import run_cli
+from tests.support import FakeTime, run_cli
 from tests.unit.conftest import ClientFactory
 
 CREATED = "2026-12-07T10:00:00Z"
@@ -46,6 +46,9 @@ class RunsApi:
         self.list_fails = False
         self.lists = 0
         self.triggers: list[str | None] = []
+        # With a FakeTime: the runs are listed once its clock reaches visible_from, even when not `visible`.
+        self.time: FakeTime | None = None
+        self.visible_from = 0.0
 
     def add(self, metadata: dict[str, Any], args: Any = None, slug: str = "echo", created: str = CREATED) -> str:
         run_id = f"run_{next(self.numbers)}"
@@ -78,7 +81,8 @@ class RunsApi:
                 self.lists += 1
                 if self.list_fails:
                     return httpx.Response(400, json={"error": {"message": "no listing today"}})
-                ids = sorted(self.runs, key=lambda run_id: -int(run_id.split("_")[1])) if self.visible else []
+                visible = self.visible or (self.time is not None and self.time.now >= self.visible_from)
+                ids = sorted(self.runs, key=lambda run_id: -int(run_id.split("_")[1])) if visible else []
                 start = int(request.url.params.get("cursor") or 0)
                 page = ids[start : start + self.page_size]
                 more = start + self.page_size < len(ids)
@@ -202,6 +206,26 @@ def test_a_lost_answer_is_reconciled_at_once_when_its_run_is_already_listed(
     assert all(isinstance(outcome, Succeeded) for outcome in outcomes)
     assert len(api.starts) == 2
     assert {outcome.execution_id for outcome in outcomes} == set(api.runs)
+
+
+def test_a_run_not_yet_visible_when_its_answer_is_lost_is_found_once_its_request_has_settled(
+    any_client: ClientFactory, tmp_path: Path
+) -> None:
+    # The server is still committing the run when the client learns its answer is lost (the run shows in the
+    # list only after a few seconds): the lookup waits until the request is RECONCILE_SETTLE_SECONDS old, then
+    # finds it. Looking at once would report the input unknown although its run exists.
+    time = FakeTime()
+    api = RunsApi()
+    api.lose_answers = True
+    api.visible = False
+    api.visible_from = RECONCILE_SETTLE_SECONDS / 2  # simulated seconds: the run appears after half the settle time
+    api.time = time
+    client = any_client(api, time=time)
+    outcomes = list(client.runs.run_batch("workflows.echo", [{"n": 1}], journal=tmp_path / "j"))
+    assert [type(outcome) for outcome in outcomes] == [Succeeded]
+    assert len(api.starts) == 1
+    assert max(time.sleeps) <= RECONCILE_SETTLE_SECONDS
+    assert time.now >= RECONCILE_SETTLE_SECONDS / 2
 
 
 def test_a_failed_listing_leaves_the_input_unknown_never_pending(any_client: ClientFactory, tmp_path: Path) -> None:
