@@ -25,9 +25,9 @@ answer was lost while the server was still creating the run), so its lookup firs
 is that old. Guaranteed: a run that the server committed within ``RECONCILE_SETTLE_SECONDS`` of its request
 being sent, created within the margin of this machine's clock, is found and adopted (never a second run for
 it). Not guaranteed: a run committed later than that is not seen; that input is then reported unknown (never
-silently sent again), and the next run of the batch looks again. A second run for one input is possible only when the caller opts in with
-``resend_unknown=True``; if two runs ever carry one input's tags, the earliest is adopted and the others are
-logged.
+silently sent again), and the next run of the batch looks again. A second run for one input is possible
+only when the caller opts in with ``resend_unknown=True``; if two runs ever carry one input's tags, the
+earliest is adopted and the others are logged.
 """
 
 from __future__ import annotations

@@ -285,8 +285,9 @@ class Runs(_RunsBase):
         The lookup waits until the input's request is 10 s old (it may still be on its way into the server).
         Guaranteed: a run the server committed within those 10 s (created within 5 minutes of this machine's
         clock) is adopted, never run twice; resuming with the journal is exactly once for those. Not
-        guaranteed: a run committed later than that is missed; that input is then reported as ``Failed(status="unknown")`` and stays unknown in the journal
-        (never silently sent again; the next run of the batch looks again). A duplicate is possible only with
+        guaranteed: a run committed later than that is missed; that input is then reported as
+        ``Failed(status="unknown")`` and stays unknown in the journal (never silently sent again; the next run of
+        the batch looks again). A duplicate is possible only with
         ``resend_unknown=True``, which sends an input that was looked for and not found.
 
         Example:
