@@ -4,8 +4,9 @@ Each test runs ``python -m eigenpal_ext.cli`` (or, for the README examples, the 
 bash with an ``eigenpal`` shim on PATH) with ``EIGENPAL_BASE_URL``/``EIGENPAL_API_KEY`` pointing at one
 module-wide server. Covered: results on stdout (table and JSON, JSON through a pipe into
 ``python -m json.tool``), progress on stderr in a pseudo-terminal (live redrawn line) and in a pipe (plain
-lines), every exit code (0 1 2 3 4 5 6 7 130), Ctrl-C with and without ``--cancel-on-interrupt``, and
-``--all`` paging. Every wait is bounded; the whole file takes well under 40 s.
+lines; ``eigenpal batch``'s live line on a terminal only), every exit code (0 1 2 3 4 5 6 7 130), Ctrl-C with
+and without ``--cancel-on-interrupt``, and ``--all`` paging. Every wait is bounded; the whole file takes well
+under 40 s.
 """
 
 from __future__ import annotations
@@ -349,6 +350,35 @@ def test_wait_in_a_pipe_prints_one_plain_line_per_status_change(cli_env: dict[st
     assert "running" in statuses
     assert len(statuses) == len(set(statuses))  # a line per change, not per poll
     assert len({match.group(1) for match in matches if match}) == 1
+
+
+def batch_of_sleeps(folder: Path, name: str) -> list[str]:
+    """``eigenpal batch sleep`` over four 0.5 s runs, two at a time, with its journal and output in ``folder``."""
+    rows = folder / "rows.jsonl"
+    rows.write_text("".join(f'{{"seconds": 0.5, "n": {number}}}\n' for number in range(4)))
+    return ["batch", "sleep", "--inputs", str(rows), "--journal", str(folder / f"{name}.journal"),
+            "--output", str(folder / f"{name}.jsonl"), "--concurrency", "2", "--poll-interval", "0.2"]  # fmt: skip
+
+
+def test_batch_in_a_terminal_shows_a_live_line(cli_env: dict[str, str], tmp_path: Path) -> None:
+    session = PtySession(cli_env, *batch_of_sleeps(tmp_path, "live"))
+    code = session.finish(timeout=RUN_TIMEOUT_SECONDS)
+    assert code == 0, session.text
+    redraws = re.findall(r"\r(?!\n)([^\r\n]*)", session.text)
+    assert any(redraw[:1] in SPINNER_CHARS and " running" in redraw for redraw in redraws), session.text
+    assert any(re.search(r"[1-3]/4 done, \d running, [\d.]+/(s|min), about [\d.]+(s|m)\w* left", r) for r in redraws)
+    # The last state stays on the line, without the spinner, then the summary.
+    assert re.search(r"\r4/4 done, 0 running, [\d.]+/(s|min)" + re.escape(CLEAR_TO_END_OF_LINE) + r"\r\n", session.text)
+    assert "4 inputs: 4 completed, 0 did not" in session.text
+
+
+def test_batch_in_a_pipe_prints_only_its_summary(cli_env: dict[str, str], tmp_path: Path) -> None:
+    done = cli(cli_env, *batch_of_sleeps(tmp_path, "piped"))
+    assert done.returncode == 0, done.stderr
+    assert "\r" not in done.stderr
+    assert "\x1b" not in done.stderr
+    assert done.stderr.splitlines()[0] == "4 inputs: 4 completed, 0 did not"
+    assert len((tmp_path / "piped.jsonl").read_text().splitlines()) == 4
 
 
 # --------------------------------------------------------------------------------------------------------
