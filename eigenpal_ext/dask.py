@@ -103,9 +103,28 @@ def run_shard(
 ) -> dict[str, Any]:
     """One shard, as a Dask task: ``run_batch(..., shard=(index, shards))`` with this shard's journal.
 
-    ``claim`` is where the shard ran before (``{"host": ..., "journal": ...}``), if the caller knows; the
-    scheduler's record of it wins. Raises ``ShardJournalUnreachable`` when that journal is not here. Returns
-    the claim and every outcome's ``to_dict()``, in the journal's order.
+    ``run_shards`` submits it once per shard; it can also run directly (outside a worker), on this machine.
+
+    Args:
+        index: Which shard this is, 0-based.
+        shards: How many shards the batch has.
+        workflow_id: The workflow every input runs (id or slug).
+        inputs: Every input of the batch (a sequence, or a picklable callable returning an iterable); the
+            shard keeps its own, by key.
+        journal_dir: The folder of the shard's journal, on this worker's local disk.
+        batch_name: Names the journal and the claim (one batch, one name).
+        claim: Where the shard ran before (``{"host": ..., "journal": ...}``), if the caller knows; the
+            scheduler's record of it wins.
+        client_options: Passed to ``EigenpalClient`` (the API key comes from this worker's
+            ``EIGENPAL_API_KEY``).
+        run_options: Passed to ``run_batch`` (``concurrency``, ``version``, ``timeout_seconds``, ...).
+
+    Returns:
+        ``{"claim": ..., "lines": [...]}``: the shard's claim and every outcome's ``to_dict()``, in the
+        journal's order.
+
+    Raises:
+        ShardJournalUnreachable: The shard's journal is on another host, or gone: nothing was sent.
     """
     from eigenpal_ext import EigenpalClient  # noqa: PLC0415 - on the worker
 
@@ -167,13 +186,33 @@ def run_shards(
     **run_options: Any,
 ) -> ShardsReport:
     """Run ``workflow_id`` over ``inputs`` as ``shards`` tasks on ``dask_client``'s cluster; merge the outcomes
-    into ``output`` (one JSON line per input, shard after shard); a summary.
+    into ``output`` (one JSON line per input, shard after shard).
 
-    ``journal_dir`` is a folder on each worker's local disk for the shards' journals; ``batch_name`` names the
-    journals and the claims (one batch, one name). ``run_options`` go to each shard's ``run_batch``
-    (``concurrency`` per shard, ``version``, ``timeout_seconds``, ``resend_unknown``, ...). Running the same
-    call again resumes every shard from its journal, on its host. A shard that cannot reach its journal fails
-    with ``ShardJournalUnreachable`` (raised here after the other shards finished and the output was written).
+    Running the same call again resumes every shard from its journal, on its host.
+
+    Args:
+        dask_client: A ``distributed.Client`` of the cluster (a ``LocalCluster``'s, or
+            ``Client("tcp://scheduler:8786")``).
+        workflow_id: The workflow every input runs (id or slug).
+        inputs: Every input (a sequence, or a picklable callable returning an iterable): each shard reads them
+            all and keeps its own; file inputs must be readable at the same path on every worker.
+        shards: How many shards (tasks) to split the inputs into, by key.
+        output: The merged JSON Lines file, on this machine; its shards' claims go beside it
+            (``OUTPUT.shards.json``).
+        journal_dir: A folder on each worker's local disk for the shards' journals.
+        batch_name: Names the journals and the claims (one batch, one name).
+        client_options: Passed to ``EigenpalClient`` on each worker (base URL, timeouts, ...; the API key
+            comes from the worker's ``EIGENPAL_API_KEY``).
+        run_options: Passed to each shard's ``run_batch`` (``concurrency`` per shard, ``version``,
+            ``timeout_seconds``, ``resend_unknown``, ...).
+
+    Returns:
+        A ``ShardsReport``: how many inputs ended how, per shard, and where the output is.
+
+    Raises:
+        ShardJournalUnreachable: A shard cannot reach its journal (raised after the other shards finished and
+            the output was written).
+        ValueError: ``shards`` is not a whole number >= 1.
     """
     if not isinstance(shards, int) or isinstance(shards, bool) or shards < 1:
         raise ValueError(f"shards must be a whole number >= 1, got {shards!r}")
