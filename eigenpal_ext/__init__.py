@@ -17,7 +17,6 @@ from eigenpal_ext._client import AsyncEigenpalClient, EigenpalClient
 from eigenpal_ext._errors import (
     ArgumentTypeError,
     ArgumentValueError,
-    BatchInterrupted,
     EigenpalAPIError,
     EigenpalAuthError,
     EigenpalClientClosedError,
@@ -40,8 +39,8 @@ from eigenpal_ext._errors import (
     EigenpalValidationError,
     EigenpalWaitTimeoutError,
     ErrorIssue,
-    RunManyInterrupted,
 )
+from eigenpal_ext._interrupts import BatchInterrupted, RunManyInterrupted
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these come from __getattr__
     from eigenpal_api.models import CancelOutcome, ExecutionStatus

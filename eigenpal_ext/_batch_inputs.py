@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -49,6 +49,10 @@ class BatchInput:
 
     input: Mapping[str, Any] | None
     key: str
+
+
+BatchItems = Iterable[Mapping[str, Any] | BatchInput | None]
+"""What ``run_batch`` takes: any iterable of input mappings (None: no input) or ``BatchInput``."""
 
 
 @attrs.frozen

@@ -32,7 +32,8 @@ from typing import Any
 from eigenpal_ext._batch import BatchCore, BatchSettings, Job
 from eigenpal_ext._batch_outcomes import BatchOutcome
 from eigenpal_ext._batch_output import BatchOutput
-from eigenpal_ext._errors import BatchInterrupted, EigenpalError
+from eigenpal_ext._errors import EigenpalError
+from eigenpal_ext._interrupts import BatchInterrupted
 from eigenpal_ext._journal import Journal
 from eigenpal_ext._logging import logger
 from eigenpal_ext._public import public

@@ -34,9 +34,10 @@ from typing import Any
 import attrs
 
 from eigenpal_ext import _calls, _config
-from eigenpal_ext._errors import EigenpalError, RunManyInterrupted, utc_text
+from eigenpal_ext._errors import EigenpalError, utc_text
 from eigenpal_ext._fanout import Batch, RunOutcome
 from eigenpal_ext._flow import Flow
+from eigenpal_ext._interrupts import RunManyInterrupted
 from eigenpal_ext._logging import logger
 from eigenpal_ext._requestor import AsyncRequestor, Requestor
 from eigenpal_ext._results import ExecutionResult

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eigenpal_api.models import Run, RunCancelResult, RunEvents, RunPage, RunSteps, RunTrigger, RunType
 
 from eigenpal_ext import _config, _paging
 from eigenpal_ext._calls import StatusFilter
-from eigenpal_ext._checks import check_int
-from eigenpal_ext._flow import Context, Flow
-from eigenpal_ext._raw import async_raw_method, raw_copy, raw_method
+from eigenpal_ext._raw import raw_copy, raw_method
 from eigenpal_ext._results import RunResult
 from eigenpal_ext._run_calls import (
-    RunFilters,
     RunStart,
     cancel_run_call,
     get_run_call,
@@ -33,94 +30,27 @@ from eigenpal_ext._run_calls import (
     run_events_call,
     run_steps_call,
 )
-from eigenpal_ext._run_handle import RUNS, AsyncRunHandle, RunHandle
-from eigenpal_ext._trigger import trigger_flow
-from eigenpal_ext._uploads import origin_of, prepare_start_flow
-from eigenpal_ext._waiting import StatusCallback, WaitOptions, run_and_wait_flow, wait_flow
+from eigenpal_ext._run_handle import RUNS, RunHandle
+from eigenpal_ext._waiting import StatusCallback, WaitOptions, wait_flow
 from eigenpal_ext.dates import DateInput
 
 if TYPE_CHECKING:
-    from eigenpal_ext._batch import BatchSettings
-    from eigenpal_ext._batch_inputs import BatchInput
-    from eigenpal_ext._batch_run import AsyncBatchRun, BatchRun
-    from eigenpal_ext._requestor import AsyncRequestor, Requestor
-
-BatchItems = Iterable["Mapping[str, Any] | BatchInput | None"]
-
-MAX_RUN_HOLD_SECONDS = 600
-"""The longest hold the runs API takes (``wait_for_completion``)."""
-
-
-def check_run_hold(wait_for_completion: object) -> int | None:
-    """``runs.start(wait_for_completion=)``: None, or 0..600 seconds."""
-    if wait_for_completion is None:
-        return None
-    return check_int(wait_for_completion, "wait_for_completion", minimum=0, maximum=MAX_RUN_HOLD_SECONDS)
+    from eigenpal_ext._batch_run import BatchRun
+    from eigenpal_ext._requestor import Requestor
+from eigenpal_ext._batch_inputs import BatchItems
+from eigenpal_ext._runs_async import AsyncRuns
+from eigenpal_ext._runs_shared import (
+    RunsBase,
+    check_run_hold,
+    checked_batch_inputs,
+    run_and_wait_runs_flow,
+    run_filters,
+    runs_batch_settings,
+    start_run_flow,
+)
 
 
-def start_run_flow(
-    start: RunStart, context: Context, *, hold: int | None, max_bytes: int | None, origin: str
-) -> Flow[Run]:
-    """``runs.start``: the large files uploaded first, then the start (see module)."""
-    prepared = yield from prepare_start_flow(start, max_bytes=max_bytes, origin=origin)
-    answer: Run = yield from trigger_flow(prepared, context, hold=hold)
-    return answer
-
-
-def run_and_wait_runs_flow(
-    start: RunStart,
-    wait: WaitOptions,
-    context: Context,
-    *,
-    server_hold: bool | None,
-    max_bytes: int | None,
-    origin: str,
-) -> Flow[RunResult]:
-    """``runs.run_and_wait``: the large files uploaded first, then ``_waiting.run_and_wait_flow`` on runs."""
-    prepared = yield from prepare_start_flow(start, max_bytes=max_bytes, origin=origin)
-    return (yield from run_and_wait_flow(prepared, wait, context, server_hold=server_hold, polled=RUNS))
-
-
-def _filters(**given: Any) -> RunFilters:
-    return RunFilters.of(**given)
-
-
-def _batch_settings(resource: _RunsBase, target: str, *, metadata: Mapping[str, Any] | None, version: str | None,
-                    overrides: Mapping[str, Any] | None, trigger: str | RunTrigger | None,
-                    poll_interval_seconds: float, timeout_seconds: float, **given: Any) -> BatchSettings:  # fmt: skip
-    """A runs batch's checked settings: its surface (``_batch_surface.RunsSurface``) and the engine's own."""
-    from eigenpal_ext._batch import batch_settings  # noqa: PLC0415 - loaded on first use
-    from eigenpal_ext._batch_surface import RunsSurface, tagged_metadata  # noqa: PLC0415
-
-    template = RunStart.of(
-        target, None, version=version, overrides=overrides, metadata=tagged_metadata(metadata), trigger=trigger
-    )
-    surface = RunsSurface(template, max_bytes=resource._max_bytes, origin=resource._origin)
-    wait = WaitOptions(poll_interval_seconds, timeout_seconds)
-    return batch_settings(surface, wait=wait, **given)
-
-
-def _checked_inputs(inputs: object) -> Iterable[object]:
-    from eigenpal_ext._batch import check_inputs  # noqa: PLC0415 - loaded on first use
-
-    return check_inputs(inputs)
-
-
-class _RunsBase:
-    """What both resources hold: the requestor, and the client's ``multipart_max_bytes``."""
-
-    def __init__(
-        self, requestor: Any, *, multipart_max_bytes: int | None = _config.DEFAULT_MULTIPART_MAX_BYTES
-    ) -> None:
-        self._requestor = requestor
-        self._max_bytes = multipart_max_bytes
-
-    @property
-    def _origin(self) -> str:
-        return origin_of(self._requestor.http)
-
-
-class Runs(_RunsBase):
+class Runs(RunsBase):
     """``client.runs``: runs of workflows (and agents) through today's runs API.
 
     Targets are ``workflows.<slug>`` (or ``agents.<slug>``), optionally ``@<version>``, checked before any request.
@@ -338,12 +268,12 @@ class Runs(_RunsBase):
         """
         from eigenpal_ext._batch_run import BatchRun  # noqa: PLC0415 - loaded on first use
 
-        settings = _batch_settings(self, target, journal=journal, output=output, concurrency=concurrency,
+        settings = runs_batch_settings(self, target, journal=journal, output=output, concurrency=concurrency,
                                    version=version, overrides=overrides, metadata=metadata, trigger=trigger,
                                    poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds,
                                    resend_unknown=resend_unknown, shard=shard,
                                    cancel_on_interrupt=cancel_on_interrupt)  # fmt: skip
-        return BatchRun(self._requestor, settings, _checked_inputs(inputs))
+        return BatchRun(self._requestor, settings, checked_batch_inputs(inputs))
 
     def wait(
         self,
@@ -462,7 +392,7 @@ class Runs(_RunsBase):
         Returns:
             A ``RunPage`` (a sequence of ``Run``; ``next_cursor`` is None on the last page).
         """
-        filters = _filters(
+        filters = run_filters(
             status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
             example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
             completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
@@ -520,7 +450,7 @@ class Runs(_RunsBase):
         Returns:
             An iterator of ``Run``, fetched page by page as it is consumed.
         """
-        filters = _filters(
+        filters = run_filters(
             status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
             example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
             completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
@@ -572,220 +502,6 @@ class Runs(_RunsBase):
         return self._requestor.send(run_events_call(run_id, request_timeout_seconds=request_timeout_seconds))
 
 
-class AsyncRuns(_RunsBase):
-    """``client.runs`` of the async client: the same methods as ``Runs``, awaited (``iter`` is ``async for``)."""
-
-    @functools.cached_property
-    def with_raw_response(self) -> AsyncRunsWithRawResponse:
-        """``get``, ``list``, ``cancel``, ``steps``, ``events`` returning the answer as a ``RawResponse``
-        (status, headers, request id, ``.parse()``)."""
-        return AsyncRunsWithRawResponse(self)
-
-    _requestor: AsyncRequestor
-
-    async def start(
-        self,
-        target: str,
-        input: Mapping[str, Any] | None = None,
-        *,
-        version: str | None = None,
-        overrides: Mapping[str, Any] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        wait_for_completion: int | None = None,
-        trigger: str | RunTrigger | None = None,
-        request_timeout_seconds: float | None = None,
-    ) -> AsyncRunHandle:
-        """Start a run; an ``AsyncRunHandle`` (as ``Runs.start``)."""
-        start = RunStart.of(
-            target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger,
-            request_timeout_seconds=request_timeout_seconds,
-        )  # fmt: skip
-        flow = start_run_flow(
-            start, self._requestor.context, hold=check_run_hold(wait_for_completion), max_bytes=self._max_bytes,
-            origin=self._origin,
-        )  # fmt: skip
-        return AsyncRunHandle._of(await self._requestor.run(flow), self._requestor)
-
-    async def run_and_wait(
-        self,
-        target: str,
-        input: Mapping[str, Any] | None = None,
-        *,
-        version: str | None = None,
-        overrides: Mapping[str, Any] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        trigger: str | RunTrigger | None = None,
-        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
-        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
-        on_status: StatusCallback | None = None,
-        cancel_on_timeout: bool = False,
-        server_hold: bool | None = None,
-    ) -> RunResult:
-        """Start a run and wait for it to end (as ``Runs.run_and_wait``)."""
-        start = RunStart.of(target, input, version=version, overrides=overrides, metadata=metadata, trigger=trigger)
-        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        flow = run_and_wait_runs_flow(
-            start, wait, self._requestor.context, server_hold=server_hold, max_bytes=self._max_bytes,
-            origin=self._origin,
-        )  # fmt: skip
-        return await self._requestor.run(flow)
-
-    def run_batch(
-        self,
-        target: str,
-        inputs: BatchItems,
-        *,
-        journal: str | os.PathLike[str] | None = None,
-        output: str | os.PathLike[str] | None = None,
-        concurrency: int = 8,
-        version: str | None = None,
-        overrides: Mapping[str, Any] | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        trigger: str | RunTrigger | None = None,
-        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
-        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
-        resend_unknown: bool = False,
-        shard: tuple[int, int] | None = None,
-        cancel_on_interrupt: bool = False,
-    ) -> AsyncBatchRun:
-        """Run ``target`` once per input on the runs API (``async for`` the outcomes); ``Runs.run_batch``'s
-        arguments, tags, reconciliation of unknown inputs and guarantees.
-
-        The inputs in flight are tasks; ``aclose()`` (or leaving ``async with``) cancels and awaits them all.
-
-        Args:
-            target: ``workflows.<slug>`` (or ``agents.<slug>``), optionally ``@<version>``.
-            inputs: Any iterable of input mappings or ``BatchInput`` items, read lazily.
-            journal: A file path on a local disk that makes the batch resumable.
-            output: A file path that receives one JSON line per input.
-            concurrency: How many inputs are in flight at most.
-            version: A release or git ref to run, for every input.
-            overrides: Step overrides, for every input.
-            metadata: Your own JSON data stored with every run, beside the batch's two tags.
-            trigger: Sent as ``X-Eigenpal-Trigger`` (``api`` when omitted; the ``eigenpal`` command sends
-                ``cli``).
-            poll_interval_seconds: The longest delay between two polls of one run.
-            timeout_seconds: The deadline of each input.
-            resend_unknown: Send an unknown input again when no run carrying its tags was found.
-            shard: ``(i, n)``: only the inputs of shard ``i`` of ``n``.
-            cancel_on_interrupt: On cancellation, cancel the running runs.
-
-        Returns:
-            An ``AsyncBatchRun``: ``async for`` its ``Succeeded`` or ``Failed`` outcomes.
-
-        Raises:
-            ArgumentValueError: An argument is invalid, or ``metadata`` uses a name of the batch's tags.
-            EigenpalJournalError: The journal cannot be used, raised at the first step.
-        """
-        from eigenpal_ext._batch_run import AsyncBatchRun  # noqa: PLC0415 - loaded on first use
-
-        settings = _batch_settings(self, target, journal=journal, output=output, concurrency=concurrency,
-                                   version=version, overrides=overrides, metadata=metadata, trigger=trigger,
-                                   poll_interval_seconds=poll_interval_seconds, timeout_seconds=timeout_seconds,
-                                   resend_unknown=resend_unknown, shard=shard,
-                                   cancel_on_interrupt=cancel_on_interrupt)  # fmt: skip
-        return AsyncBatchRun(self._requestor, settings, _checked_inputs(inputs))
-
-    async def wait(
-        self,
-        run_id: str,
-        *,
-        poll_interval_seconds: float = _config.DEFAULT_POLL_INTERVAL_SECONDS,
-        timeout_seconds: float = _config.DEFAULT_WAIT_TIMEOUT_SECONDS,
-        on_status: StatusCallback | None = None,
-        cancel_on_timeout: bool = False,
-    ) -> RunResult:
-        """Poll ``run_id`` until it ends (as ``Runs.wait``)."""
-        wait = WaitOptions(poll_interval_seconds, timeout_seconds, on_status, cancel_on_timeout)
-        return await self._requestor.run(wait_flow(run_id, wait, self._requestor.context, polled=RUNS))
-
-    def handle(self, run: str | Run) -> AsyncRunHandle:
-        """An ``AsyncRunHandle`` on this client (as ``Runs.handle``; nothing is sent)."""
-        return AsyncRunHandle._attach(run, self._requestor)
-
-    async def get(
-        self, run_id: str, *, expand: str | Sequence[str] | None = None, request_timeout_seconds: float | None = None
-    ) -> Run:
-        """One run (as ``Runs.get``)."""
-        call = get_run_call(run_id, expand=expand, request_timeout_seconds=request_timeout_seconds)
-        return await self._requestor.send(call)
-
-    async def list(
-        self,
-        *,
-        status: StatusFilter = None,
-        type: str | RunType | None = None,
-        source: str | None = None,
-        source_ref: str | None = None,
-        trigger: str | None = None,
-        batch_id: str | None = None,
-        example_id: str | None = None,
-        ids: Sequence[str] | None = None,
-        created_after: DateInput | None = None,
-        created_before: DateInput | None = None,
-        completed_after: DateInput | None = None,
-        completed_before: DateInput | None = None,
-        sort: str | None = None,
-        order: str | None = None,
-        cursor: str | None = None,
-        limit: int | None = None,
-        request_timeout_seconds: float | None = None,
-    ) -> RunPage:
-        """One page of runs (as ``Runs.list``)."""
-        filters = _filters(
-            status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
-            example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
-            completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
-        )  # fmt: skip
-        call = list_runs_call(filters, cursor=cursor, limit=limit, request_timeout_seconds=request_timeout_seconds)
-        return await self._requestor.send(call)
-
-    def iter(
-        self,
-        *,
-        status: StatusFilter = None,
-        type: str | RunType | None = None,
-        source: str | None = None,
-        source_ref: str | None = None,
-        trigger: str | None = None,
-        batch_id: str | None = None,
-        example_id: str | None = None,
-        ids: Sequence[str] | None = None,
-        created_after: DateInput | None = None,
-        created_before: DateInput | None = None,
-        completed_after: DateInput | None = None,
-        completed_before: DateInput | None = None,
-        sort: str | None = None,
-        order: str | None = None,
-        page_size: int = 50,
-        max_items: int | None = None,
-        request_timeout_seconds: float | None = None,
-    ) -> AsyncIterator[Run]:
-        """Every run matching the filters, across pages by cursor (``async for``; as ``Runs.iter``)."""
-        filters = _filters(
-            status=status, type=type, source=source, source_ref=source_ref, trigger=trigger, batch_id=batch_id,
-            example_id=example_id, ids=ids, created_after=created_after, created_before=created_before,
-            completed_after=completed_after, completed_before=completed_before, sort=sort, order=order,
-        )  # fmt: skip
-
-        def page(cursor: str | None, size: int) -> Any:
-            return list_runs_call(filters, cursor=cursor, limit=size, request_timeout_seconds=request_timeout_seconds)
-
-        return self._requestor.iterate(_paging.start_cursor(page, page_size=page_size, max_items=max_items))
-
-    async def cancel(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunCancelResult:
-        """Ask the server to cancel (idempotent; as ``Runs.cancel``)."""
-        return await self._requestor.send(cancel_run_call(run_id, request_timeout_seconds=request_timeout_seconds))
-
-    async def steps(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunSteps:
-        """The run's steps (as ``Runs.steps``)."""
-        return await self._requestor.send(run_steps_call(run_id, request_timeout_seconds=request_timeout_seconds))
-
-    async def events(self, run_id: str, *, request_timeout_seconds: float | None = None) -> RunEvents:
-        """The run's events, oldest first (as ``Runs.events``)."""
-        return await self._requestor.send(run_events_call(run_id, request_timeout_seconds=request_timeout_seconds))
-
-
 class RunsWithRawResponse:
     """``client.runs.with_raw_response`` (client): ``get``, ``list``, ``cancel``, ``steps``, ``events``, each
     returning a ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the
@@ -800,15 +516,4 @@ class RunsWithRawResponse:
         self.events = raw_method(raw.events)
 
 
-class AsyncRunsWithRawResponse:
-    """``client.runs.with_raw_response`` (async client): ``get``, ``list``, ``cancel``, ``steps``, ``events``,
-    each returning a ``RawResponse`` (``status_code``, ``headers``, ``request_id``, ``parse()``) instead of the
-    parsed answer; the same arguments, checks, retries and errors as the plain method."""
-
-    def __init__(self, resource: AsyncRuns) -> None:
-        raw = raw_copy(resource)
-        self.get = async_raw_method(raw.get)
-        self.list = async_raw_method(raw.list)
-        self.cancel = async_raw_method(raw.cancel)
-        self.steps = async_raw_method(raw.steps)
-        self.events = async_raw_method(raw.events)
+__all__ = ["AsyncRuns", "Runs"]

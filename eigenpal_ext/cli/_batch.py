@@ -34,7 +34,7 @@ from typing import Any, TextIO
 
 from eigenpal_ext._batch_outcomes import BatchOutcome
 from eigenpal_ext._client import EigenpalClient
-from eigenpal_ext._errors import BatchInterrupted
+from eigenpal_ext._interrupts import BatchInterrupted
 from eigenpal_ext.cli._console import Console, is_terminal
 from eigenpal_ext.cli._exits import ExitCode, UsageError
 from eigenpal_ext.cli._inputs import build_inputs, parse_json
